@@ -1,0 +1,247 @@
+// Every table of the evidence database: conditions, interventions, studies, claims, topics and their links.
+import { sql } from 'drizzle-orm';
+import {
+  type AnySQLiteColumn,
+  check,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+import type { StudyAuthor } from '../shared/study-record.js';
+
+// ISO-8601 UTC with milliseconds, the same text SQLite and JavaScript both sort correctly.
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+const timestamps = {
+  created_at: text('created_at').notNull().default(now),
+  updated_at: text('updated_at').notNull().default(now),
+};
+
+/** Key/value facts about the database itself: its identity and the data version that ETags derive from. */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const conditions = sqliteTable(
+  'conditions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    mesh_id: text('mesh_id'),
+    doid: text('doid'),
+    parent_id: integer('parent_id').references((): AnySQLiteColumn => conditions.id, {
+      onDelete: 'restrict',
+    }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('conditions_slug_uq').on(t.slug),
+    index('conditions_parent_idx').on(t.parent_id),
+    index('conditions_name_idx').on(t.name),
+  ],
+);
+
+export const condition_synonyms = sqliteTable(
+  'condition_synonyms',
+  {
+    condition_id: integer('condition_id')
+      .notNull()
+      .references(() => conditions.id, { onDelete: 'cascade' }),
+    synonym: text('synonym').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.condition_id, t.synonym] })],
+);
+
+export const interventions = sqliteTable(
+  'interventions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    kind: text('kind').notNull(),
+    description: text('description'),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('interventions_slug_uq').on(t.slug),
+    index('interventions_name_idx').on(t.name),
+    index('interventions_kind_idx').on(t.kind),
+  ],
+);
+
+export const intervention_synonyms = sqliteTable(
+  'intervention_synonyms',
+  {
+    intervention_id: integer('intervention_id')
+      .notNull()
+      .references(() => interventions.id, { onDelete: 'cascade' }),
+    synonym: text('synonym').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.intervention_id, t.synonym] })],
+);
+
+/**
+ * Normalised spellings (lower case, accents stripped) of every slug, name, synonym and ontology code, so that
+ * `condition=Atopic Dermatitis` and `condition=doid:3310` are one indexed lookup.
+ */
+export const lookup_keys = sqliteTable(
+  'lookup_keys',
+  {
+    entity: text('entity', { enum: ['condition', 'intervention'] }).notNull(),
+    key: text('key').notNull(),
+    entity_id: integer('entity_id').notNull(),
+    /** 1 for a whole slug, name, synonym or code; 0 for a later word of one, used only for prefix search. */
+    exact: integer('exact').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.entity, t.key, t.entity_id] }),
+    index('lookup_keys_entity_idx').on(t.entity, t.entity_id),
+  ],
+);
+
+export const studies = sqliteTable(
+  'studies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pmid: text('pmid').notNull(),
+    doi: text('doi'),
+    pmcid: text('pmcid'),
+    title: text('title'),
+    authors: text('authors', { mode: 'json' }).$type<StudyAuthor[]>().notNull().default(sql`'[]'`),
+    authors_complete: integer('authors_complete', { mode: 'boolean' }).notNull().default(false),
+    last_author: text('last_author', { mode: 'json' }).$type<StudyAuthor | null>(),
+    author_count: integer('author_count'),
+    journal: text('journal'),
+    journal_iso: text('journal_iso'),
+    year: integer('year'),
+    month: integer('month'),
+    day: integer('day'),
+    date_text: text('date_text'),
+    volume: text('volume'),
+    issue: text('issue'),
+    pages: text('pages'),
+    publication_types: text('publication_types', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    mesh_terms: text('mesh_terms', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    abstract: text('abstract'),
+    design: text('design'),
+    design_source: text('design_source', { enum: ['curated', 'pubmed'] }),
+    sample_size: integer('sample_size'),
+    sample_size_note: text('sample_size_note'),
+    population: text('population'),
+    species: text('species'),
+    retracted: integer('retracted', { mode: 'boolean' }).notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('studies_pmid_uq').on(t.pmid),
+    index('studies_pmid_num_idx').on(sql`CAST(${t.pmid} AS INTEGER)`),
+    index('studies_design_idx').on(t.design),
+    index('studies_sample_size_idx').on(t.sample_size),
+    index('studies_year_idx').on(t.year),
+    check('studies_pmid_digits', sql`${t.pmid} NOT GLOB '*[^0-9]*' AND length(${t.pmid}) BETWEEN 1 AND 9`),
+    check('studies_sample_size_nonneg', sql`${t.sample_size} IS NULL OR ${t.sample_size} >= 0`),
+  ],
+);
+
+export const claims = sqliteTable(
+  'claims',
+  {
+    id: text('id').primaryKey(),
+    statement: text('statement').notNull(),
+    plain_summary: text('plain_summary').notNull(),
+    condition_id: integer('condition_id').references(() => conditions.id, { onDelete: 'restrict' }),
+    outcome: text('outcome'),
+    direction: text('direction').notNull(),
+    grade_scheme: text('grade_scheme').notNull().default('GRADE'),
+    grade_level: text('grade_level').notNull(),
+    certainty: integer('certainty').notNull(),
+    grade_rationale: text('grade_rationale'),
+    caveat_codes: text('caveat_codes', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    caveat_notes: text('caveat_notes'),
+    status: text('status').notNull().default('published'),
+    /** Largest known sample size among the linked studies, kept in step by the writers; null when none is known. */
+    sample_size: integer('sample_size'),
+    ...timestamps,
+  },
+  (t) => [
+    index('claims_status_certainty_idx').on(t.status, t.certainty, t.id),
+    index('claims_status_updated_idx').on(t.status, t.updated_at, t.id),
+    index('claims_status_sample_idx').on(t.status, t.sample_size, t.id),
+    index('claims_condition_idx').on(t.condition_id, t.status, t.certainty),
+    index('claims_direction_idx').on(t.direction),
+    index('claims_grade_idx').on(t.grade_level),
+    check('claims_certainty_range', sql`${t.certainty} BETWEEN 0 AND 4`),
+  ],
+);
+
+export const claim_interventions = sqliteTable(
+  'claim_interventions',
+  {
+    claim_id: text('claim_id')
+      .notNull()
+      .references(() => claims.id, { onDelete: 'cascade' }),
+    intervention_id: integer('intervention_id')
+      .notNull()
+      .references(() => interventions.id, { onDelete: 'restrict' }),
+    position: integer('position').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.claim_id, t.intervention_id] }),
+    index('claim_interventions_intervention_idx').on(t.intervention_id, t.claim_id),
+  ],
+);
+
+export const claim_studies = sqliteTable(
+  'claim_studies',
+  {
+    claim_id: text('claim_id')
+      .notNull()
+      .references(() => claims.id, { onDelete: 'cascade' }),
+    study_id: integer('study_id')
+      .notNull()
+      .references(() => studies.id, { onDelete: 'restrict' }),
+    relation: text('relation').notNull(),
+    finding: text('finding'),
+    subgroup_sample_size: integer('subgroup_sample_size'),
+    position: integer('position').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.claim_id, t.study_id] }),
+    index('claim_studies_study_idx').on(t.study_id, t.claim_id),
+    check('claim_studies_subgroup_nonneg', sql`${t.subgroup_sample_size} IS NULL OR ${t.subgroup_sample_size} >= 0`),
+  ],
+);
+
+export const topics = sqliteTable(
+  'topics',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull(),
+    question: text('question').notNull(),
+    bottom_line: text('bottom_line').notNull(),
+    evidence_summary: text('evidence_summary').notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('topics_slug_uq').on(t.slug)],
+);
+
+export const topic_claims = sqliteTable(
+  'topic_claims',
+  {
+    topic_id: integer('topic_id')
+      .notNull()
+      .references(() => topics.id, { onDelete: 'cascade' }),
+    claim_id: text('claim_id')
+      .notNull()
+      .references(() => claims.id, { onDelete: 'restrict' }),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.topic_id, t.claim_id] }), index('topic_claims_claim_idx').on(t.claim_id)],
+);

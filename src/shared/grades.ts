@@ -1,0 +1,28 @@
+// Grading schemes and the normalised certainty (0-4) that lets claims of different schemes filter and sort together.
+
+export const GRADE_SCHEMES = ['GRADE', 'civic'] as const;
+export type GradeScheme = (typeof GRADE_SCHEMES)[number];
+
+/**
+ * certainty: 4 = strongest. GRADE high 4, moderate 3, low 2, very_low 1. CIViC A (validated) 4, B (clinical) 3,
+ * C (case study) 2, D (preclinical) 1, E (inferential) 0.
+ */
+export const GRADE_LEVELS: Record<GradeScheme, Record<string, number>> = {
+  GRADE: { high: 4, moderate: 3, low: 2, very_low: 1 },
+  civic: { A: 4, B: 3, C: 2, D: 1, E: 0 },
+};
+
+export const GRADE_LEVEL_NAMES = ['high', 'moderate', 'low', 'very_low'] as const;
+
+export function certaintyOf(scheme: GradeScheme, level: string): number | undefined {
+  return GRADE_LEVELS[scheme][level];
+}
+
+/** `min_grade` accepts a certainty number 0-4, a GRADE level name or a CIViC letter. */
+export function parseMinGrade(value: string): number | undefined {
+  if (/^[0-4]$/.test(value)) return Number(value);
+  const lower = value.toLowerCase().replace(/[\s-]/g, '_');
+  if (lower in GRADE_LEVELS.GRADE) return GRADE_LEVELS.GRADE[lower];
+  if (/^[A-Ea-e]$/.test(value)) return GRADE_LEVELS.civic[value.toUpperCase()];
+  return undefined;
+}

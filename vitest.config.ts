@@ -1,0 +1,10 @@
+// Vitest settings: every test file builds its own app on fresh in-memory databases, so files run in parallel.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
