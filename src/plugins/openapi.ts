@@ -1,0 +1,87 @@
+// The OpenAPI 3.1 document, generated from the zod route schemas, served at /openapi.json and rendered at /docs.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fp from 'fastify-plugin';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+export const API_DESCRIPTION = `Structured, graded health-evidence claims: each claim with its evidence grade, the design and
+sample size of every study behind it, caveats, and a plain-language summary.
+
+- Lists return \`{ "items": [...], "next_cursor": string|null }\`; pass \`next_cursor\` back as \`cursor\` with the same
+  filters. Pages never repeat or skip an item.
+- Every error is \`application/problem+json\` (RFC 9457) naming the parameter and the reason; unknown query
+  parameters are rejected.
+- Reads carry a weak \`ETag\` derived from the data version; send it back in \`If-None-Match\` for a 304.
+- Unknown bibliographic facts are \`null\`, never guessed; \`metadata_status\` says how complete a study record is.
+- \`grade.certainty\` (0-4) puts claims graded with different schemes on one scale.`;
+
+export const openapiPlugin = fp<{ version: string }>(
+  async (app, { version }) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Evidence API',
+          version,
+          description: API_DESCRIPTION,
+          license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
+        },
+        servers: [{ url: 'http://localhost:3000', description: 'Local development' }],
+        tags: [
+          { name: 'claims', description: 'Graded evidence claims.' },
+          { name: 'conditions', description: 'Conditions claims are about, with synonyms, codes and hierarchy.' },
+          { name: 'interventions', description: 'Treatments and exposures.' },
+          { name: 'studies', description: 'Studies (PubMed records) behind the claims.' },
+          { name: 'topics', description: 'Consumer questions answered from claims.' },
+          { name: 'operations', description: 'Health, readiness and this document.' },
+        ],
+      },
+      transform: jsonSchemaTransform,
+      transformObject: (document) => pruneComponents(jsonSchemaTransformObject(document)),
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+
+    app.get('/openapi.json', {
+      schema: {
+        operationId: 'getOpenApiDocument',
+        tags: ['operations'],
+        summary: 'This OpenAPI document',
+        description: 'The OpenAPI 3.1 document for this API, generated from the route schemas.',
+        response: { 200: z.looseObject({ openapi: z.string() }).describe('OpenAPI 3.1 document.') },
+      },
+      handler: async (_request, reply) =>
+        reply.type('application/json; charset=utf-8').send(JSON.stringify(app.swagger())),
+    });
+  },
+  { name: 'openapi' },
+);
+
+type OpenApiDocument = ReturnType<typeof jsonSchemaTransformObject>;
+
+/**
+ * The zod provider emits an input and an output variant of every registered schema; keep only the components the
+ * document actually references, so generated clients do not grow dozens of unused types.
+ */
+function pruneComponents(document: OpenApiDocument): OpenApiDocument {
+  const doc = document as { paths?: unknown; components?: { schemas?: Record<string, unknown> } };
+  const schemas = doc.components?.schemas ?? {};
+  const used = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) for (const item of node) visit(item);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')) {
+          const name = value.slice('#/components/schemas/'.length);
+          if (!used.has(name)) {
+            used.add(name);
+            visit(schemas[name]);
+          }
+        } else visit(value);
+      }
+    }
+  };
+  visit(doc.paths);
+  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
+  return { ...document, components: { ...doc.components, schemas: kept } } as OpenApiDocument;
+}

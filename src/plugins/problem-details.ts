@@ -1,0 +1,128 @@
+// One error handler for the whole app: every 4xx/5xx leaves as RFC 9457 application/problem+json, 5xx masked.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
+import { ApiProblem, PROBLEM_CODES, PROBLEM_TYPE_BASE, type ProblemFieldError } from '../shared/problem.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ApiProblem) {
+  return reply
+    .code(problem.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({
+      type: `${PROBLEM_TYPE_BASE}${problem.code}`,
+      title: problem.title,
+      status: problem.status,
+      detail: problem.detail,
+      instance: request.url,
+      code: problem.code,
+      request_id: String(request.id),
+      ...(problem.errors ? { errors: problem.errors } : {}),
+    });
+}
+
+interface ZodIssueLike {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params?: { keys?: string[] };
+}
+
+/** Zod issues → `{ path: "query.limit", message }`; unknown keys become one entry per key. */
+function fieldErrors(context: string, issues: ZodIssueLike[]): ProblemFieldError[] {
+  return issues.flatMap((issue) => {
+    const base = [context, ...issue.instancePath.split('/').filter(Boolean)].join('.');
+    if (issue.keyword === 'unrecognized_keys' && issue.params?.keys?.length)
+      return issue.params.keys.map((key) => ({ path: `${base}.${key}`, message: 'unknown parameter' }));
+    return [{ path: base, message: issue.message ?? 'is invalid' }];
+  });
+}
+
+function toProblem(error: FastifyError): ApiProblem {
+  if (error instanceof ApiProblem) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const context = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request');
+    const errors = fieldErrors(context, error.validation as unknown as ZodIssueLike[]);
+    const unknownOnly = errors.every((e) => e.message === 'unknown parameter');
+    return new ApiProblem(
+      400,
+      unknownOnly ? PROBLEM_CODES.unknownParameter : PROBLEM_CODES.validation,
+      'Invalid request',
+      errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+      errors,
+    );
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500)
+    // Fastify's own client errors (bad JSON, body too large, unsupported media type) carry safe messages.
+    return new ApiProblem(
+      status,
+      `request.${(error.code ?? 'invalid').toLowerCase()}`,
+      'Invalid request',
+      error.message,
+    );
+  return new ApiProblem(
+    status >= 500 && status < 600 ? status : 500,
+    PROBLEM_CODES.internal,
+    'Internal Server Error',
+    'The server could not complete the request. Quote the request_id when reporting it.',
+  );
+}
+
+export const problemDetailsPlugin = fp(
+  async (app) => {
+    // Mirrors every route so that a wrong method on a real path is a 405 with Allow, not a 404.
+    const router = FindMyWay();
+    const noop = () => {};
+    const routes: { method: string; url: string; hidden: boolean }[] = [];
+    app.decorate('registeredRoutes', routes);
+    app.addHook('onRoute', (route) => {
+      const hidden = Boolean((route.schema as { hide?: boolean } | undefined)?.hide);
+      for (const method of [route.method].flat()) routes.push({ method: String(method), url: route.url, hidden });
+      const methods = (Array.isArray(route.method) ? route.method : [route.method]) as HTTPMethod[];
+      for (const method of methods) if (!router.hasRoute(method, route.url)) router.on(method, route.url, noop);
+    });
+
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const problem = toProblem(error);
+      if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+      else request.log.info({ code: problem.code, detail: problem.detail }, 'client error');
+      return sendProblem(request, reply, problem);
+    });
+
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '/';
+      const allowed = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].filter(
+        (m) => m !== request.method && router.find(m as HTTPMethod, path) !== null,
+      );
+      if (allowed.length > 0) {
+        reply.header('allow', allowed.join(', '));
+        return sendProblem(
+          request,
+          reply,
+          new ApiProblem(
+            405,
+            PROBLEM_CODES.methodNotAllowed,
+            'Method not allowed',
+            `${request.method} is not supported on ${path}; allowed: ${allowed.join(', ')}.`,
+          ),
+        );
+      }
+      return sendProblem(
+        request,
+        reply,
+        new ApiProblem(404, PROBLEM_CODES.notFound, 'Not found', `No route matches ${request.method} ${path}.`),
+      );
+    });
+  },
+  { name: 'problem-details' },
+);
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as registered, for the OpenAPI completeness test. */
+    registeredRoutes: { method: string; url: string; hidden: boolean }[];
+  }
+}

@@ -1,0 +1,389 @@
+// SQL for claims: the composable filtered list with keyset pagination, and hydration of claims with their studies.
+import type { Sqlite } from '../../db/client.js';
+import { prepared } from '../../db/statements.js';
+import { type MetadataStatus, metadataStatus, summariseEvidence } from '../../shared/evidence.js';
+import type { GradeScheme } from '../../shared/grades.js';
+import { certaintyOf } from '../../shared/grades.js';
+import { touch } from '../../shared/lookup.queries.js';
+import { decodeCursor, paginate } from '../../shared/pagination.js';
+import type {
+  CaveatCode,
+  ClaimStatus,
+  Direction,
+  InterventionKind,
+  Species,
+  StudyDesign,
+  StudyRelation,
+} from '../../shared/vocabulary.js';
+import type { WriteOutcome } from '../conditions/conditions.queries.js';
+import type { ClaimInput, ClaimSort } from './claims.schemas.js';
+
+export interface ClaimFilters {
+  conditionId?: number;
+  includeDescendants: boolean;
+  interventionId?: number;
+  minCertainty?: number;
+  gradeLevel?: string;
+  gradeScheme?: string;
+  design?: string;
+  minSampleSize?: number;
+  direction?: string;
+  pmid?: string;
+  status: string;
+}
+
+interface ClaimRow {
+  id: string;
+  statement: string;
+  plain_summary: string;
+  condition_slug: string | null;
+  condition_name: string | null;
+  outcome: string | null;
+  direction: Direction;
+  grade_scheme: GradeScheme;
+  grade_level: string;
+  certainty: number;
+  grade_rationale: string | null;
+  caveat_codes: string;
+  caveat_notes: string | null;
+  status: ClaimStatus;
+  sample_size: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface ClaimStudyRow {
+  claim_id: string;
+  pmid: string;
+  title: string | null;
+  journal: string | null;
+  year: number | null;
+  design: StudyDesign | null;
+  sample_size: number | null;
+  sample_size_note: string | null;
+  species: Species | null;
+  retracted: number;
+  author_total: number;
+  authors_complete: number;
+  relation: StudyRelation;
+  finding: string | null;
+  subgroup_sample_size: number | null;
+}
+
+interface ClaimInterventionRow {
+  claim_id: string;
+  slug: string;
+  name: string;
+  kind: InterventionKind;
+}
+
+export interface ClaimStudy {
+  pmid: string;
+  title: string | null;
+  journal: string | null;
+  year: number | null;
+  design: StudyDesign | null;
+  sample_size: number | null;
+  sample_size_note: string | null;
+  species: Species | null;
+  retracted: boolean;
+  metadata_status: MetadataStatus;
+  relation: StudyRelation;
+  finding: string | null;
+  subgroup_sample_size: number | null;
+}
+
+const CLAIM_COLUMNS = `c.id, c.statement, c.plain_summary, co.slug AS condition_slug, co.name AS condition_name,
+  c.outcome, c.direction, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.caveat_codes,
+  c.caveat_notes, c.status, c.sample_size, c.created_at, c.updated_at`;
+
+/** Sort expression and the keyset predicate after a cursor, per sort. Every order ends in the unique id. */
+const SORTS: Record<ClaimSort, { order: string; after: string; key: (r: ClaimRow) => (string | number)[] }> = {
+  '-certainty': {
+    order: 'c.certainty DESC, c.id ASC',
+    after: '(c.certainty < @k0 OR (c.certainty = @k0 AND c.id > @k1))',
+    key: (r) => [r.certainty, r.id],
+  },
+  '-updated': {
+    order: 'c.updated_at DESC, c.id ASC',
+    after: '(c.updated_at < @k0 OR (c.updated_at = @k0 AND c.id > @k1))',
+    key: (r) => [r.updated_at, r.id],
+  },
+  '-sample_size': {
+    order: 'coalesce(c.sample_size, -1) DESC, c.id ASC',
+    after: '(coalesce(c.sample_size, -1) < @k0 OR (coalesce(c.sample_size, -1) = @k0 AND c.id > @k1))',
+    key: (r) => [r.sample_size ?? -1, r.id],
+  },
+};
+
+export function listClaims(
+  sqlite: Sqlite,
+  filters: ClaimFilters,
+  sort: ClaimSort,
+  limit: number,
+  cursor: string | undefined,
+) {
+  const where: string[] = ['c.status = @status'];
+  const params: Record<string, unknown> = { status: filters.status, limit: limit + 1 };
+  if (filters.conditionId !== undefined) {
+    params.condition_id = filters.conditionId;
+    where.push(
+      filters.includeDescendants
+        ? `c.condition_id IN (WITH RECURSIVE d(id) AS (SELECT @condition_id UNION SELECT k.id FROM conditions k JOIN d ON k.parent_id = d.id) SELECT id FROM d)`
+        : 'c.condition_id = @condition_id',
+    );
+  }
+  if (filters.interventionId !== undefined) {
+    params.intervention_id = filters.interventionId;
+    where.push(
+      'EXISTS (SELECT 1 FROM claim_interventions ci WHERE ci.claim_id = c.id AND ci.intervention_id = @intervention_id)',
+    );
+  }
+  if (filters.minCertainty !== undefined) {
+    params.min_certainty = filters.minCertainty;
+    where.push('c.certainty >= @min_certainty');
+  }
+  if (filters.gradeLevel !== undefined) {
+    params.grade_level = filters.gradeLevel;
+    where.push('c.grade_level = @grade_level');
+  }
+  if (filters.gradeScheme !== undefined) {
+    params.grade_scheme = filters.gradeScheme;
+    where.push('c.grade_scheme = @grade_scheme');
+  }
+  if (filters.design !== undefined) {
+    params.design = filters.design;
+    where.push(
+      'EXISTS (SELECT 1 FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id AND s.design = @design)',
+    );
+  }
+  if (filters.minSampleSize !== undefined) {
+    params.min_sample_size = filters.minSampleSize;
+    where.push('c.sample_size >= @min_sample_size');
+  }
+  if (filters.direction !== undefined) {
+    params.direction = filters.direction;
+    where.push('c.direction = @direction');
+  }
+  if (filters.pmid !== undefined) {
+    params.pmid = filters.pmid;
+    where.push(
+      'EXISTS (SELECT 1 FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id AND s.pmid = @pmid)',
+    );
+  }
+  const spec = SORTS[sort];
+  const scope = `claims:${sort}`;
+  if (cursor !== undefined) {
+    const [k0, k1] = decodeCursor(cursor, scope, 2);
+    params.k0 = k0;
+    params.k1 = k1;
+    where.push(spec.after);
+  }
+  const sqlText = `SELECT ${CLAIM_COLUMNS} FROM claims c LEFT JOIN conditions co ON co.id = c.condition_id
+    WHERE ${where.join(' AND ')} ORDER BY ${spec.order} LIMIT @limit`;
+  const rows = prepared(sqlite, sqlText).all(params) as ClaimRow[];
+  const pageRows = paginate(rows, limit, scope, spec.key);
+  return { items: hydrateClaims(sqlite, pageRows.items), next_cursor: pageRows.next_cursor };
+}
+
+export function getClaim(sqlite: Sqlite, id: string) {
+  const row = prepared(
+    sqlite,
+    `SELECT ${CLAIM_COLUMNS} FROM claims c LEFT JOIN conditions co ON co.id = c.condition_id WHERE c.id = ?`,
+  ).get(id) as ClaimRow | undefined;
+  return row ? hydrateClaims(sqlite, [row])[0] : undefined;
+}
+
+/** Claims by id in the order given (missing ids skipped): two statements whatever the number of claims. */
+export function getClaimsByIds(sqlite: Sqlite, ids: readonly string[]) {
+  const rows = prepared(
+    sqlite,
+    `SELECT ${CLAIM_COLUMNS} FROM claims c LEFT JOIN conditions co ON co.id = c.condition_id
+     WHERE c.id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(ids)) as ClaimRow[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return hydrateClaims(
+    sqlite,
+    ids.flatMap((id) => byId.get(id) ?? []),
+  );
+}
+
+export type Claim = ReturnType<typeof hydrateClaims>[number];
+
+/** Attaches interventions and studies with one statement each, whatever the page size (no N+1). */
+export function hydrateClaims(sqlite: Sqlite, rows: readonly ClaimRow[]) {
+  if (rows.length === 0) return [];
+  const ids = JSON.stringify(rows.map((r) => r.id));
+  const studyRows = prepared(
+    sqlite,
+    `SELECT cs.claim_id, s.pmid, s.title, coalesce(s.journal_iso, s.journal) AS journal, s.year, s.design,
+       s.sample_size, s.sample_size_note, s.species, s.retracted, json_array_length(s.authors) AS author_total,
+       s.authors_complete, cs.relation, cs.finding, cs.subgroup_sample_size
+     FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
+     WHERE cs.claim_id IN (SELECT value FROM json_each(?))
+     ORDER BY cs.claim_id, cs.position`,
+  ).all(ids) as ClaimStudyRow[];
+  const interventionRows = prepared(
+    sqlite,
+    `SELECT ci.claim_id, i.slug, i.name, i.kind
+     FROM claim_interventions ci JOIN interventions i ON i.id = ci.intervention_id
+     WHERE ci.claim_id IN (SELECT value FROM json_each(?))
+     ORDER BY ci.claim_id, ci.position`,
+  ).all(ids) as ClaimInterventionRow[];
+
+  const studiesByClaim = groupBy(studyRows, (r) => r.claim_id);
+  const interventionsByClaim = groupBy(interventionRows, (r) => r.claim_id);
+  return rows.map((r) => {
+    const studies: ClaimStudy[] = (studiesByClaim.get(r.id) ?? []).map((s) => ({
+      pmid: s.pmid,
+      title: s.title,
+      journal: s.journal,
+      year: s.year,
+      design: s.design,
+      sample_size: s.sample_size,
+      sample_size_note: s.sample_size_note,
+      species: s.species,
+      retracted: s.retracted === 1,
+      metadata_status: metadataStatus(s),
+      relation: s.relation,
+      finding: s.finding,
+      subgroup_sample_size: s.subgroup_sample_size,
+    }));
+    return {
+      id: r.id,
+      statement: r.statement,
+      plain_summary: r.plain_summary,
+      condition: r.condition_slug === null ? null : { slug: r.condition_slug, name: r.condition_name as string },
+      interventions: (interventionsByClaim.get(r.id) ?? []).map((i) => ({ slug: i.slug, name: i.name, kind: i.kind })),
+      outcome: r.outcome,
+      direction: r.direction,
+      grade: { scheme: r.grade_scheme, level: r.grade_level, certainty: r.certainty, rationale: r.grade_rationale },
+      caveats: { codes: JSON.parse(r.caveat_codes) as CaveatCode[], notes: r.caveat_notes },
+      status: r.status,
+      sample_size: r.sample_size,
+      studies,
+      evidence_summary: summariseEvidence(studies),
+      created_at: r.created_at,
+      updated_at: r.updated_at,
+    };
+  });
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+}
+
+/** Inserts or updates a claim with its interventions and study links; touches updated_at only on a real change. */
+export function upsertClaim(sqlite: Sqlite, input: ClaimInput): WriteOutcome {
+  const conditionId =
+    input.condition === null
+      ? null
+      : ((
+          prepared(sqlite, 'SELECT id FROM conditions WHERE slug = ?').get(input.condition) as
+            | { id: number }
+            | undefined
+        )?.id ?? fail(`claim ${input.id}: condition '${input.condition}' does not exist`));
+  const interventionIds = input.interventions.map(
+    (slug) =>
+      (prepared(sqlite, 'SELECT id FROM interventions WHERE slug = ?').get(slug) as { id: number } | undefined)?.id ??
+      fail(`claim ${input.id}: intervention '${slug}' does not exist`),
+  );
+  const studyIds = input.studies.map(
+    (link) =>
+      (prepared(sqlite, 'SELECT id FROM studies WHERE pmid = ?').get(link.pmid) as { id: number } | undefined)?.id ??
+      fail(`claim ${input.id}: study PMID ${link.pmid} does not exist`),
+  );
+  const certainty =
+    certaintyOf(input.grade.scheme, input.grade.level) ?? fail(`claim ${input.id}: unknown grade level`);
+  const existed = prepared(sqlite, 'SELECT 1 FROM claims WHERE id = ?').get(input.id) !== undefined;
+  const row = prepared(
+    sqlite,
+    `INSERT INTO claims (id, statement, plain_summary, condition_id, outcome, direction, grade_scheme, grade_level,
+       certainty, grade_rationale, caveat_codes, caveat_notes, status)
+     VALUES (@id, @statement, @plain_summary, @condition_id, @outcome, @direction, @grade_scheme, @grade_level,
+       @certainty, @grade_rationale, @caveat_codes, @caveat_notes, @status)
+     ON CONFLICT (id) DO UPDATE SET statement = excluded.statement, plain_summary = excluded.plain_summary,
+       condition_id = excluded.condition_id, outcome = excluded.outcome, direction = excluded.direction,
+       grade_scheme = excluded.grade_scheme, grade_level = excluded.grade_level, certainty = excluded.certainty,
+       grade_rationale = excluded.grade_rationale, caveat_codes = excluded.caveat_codes,
+       caveat_notes = excluded.caveat_notes, status = excluded.status,
+       updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+     WHERE statement IS NOT excluded.statement OR plain_summary IS NOT excluded.plain_summary
+       OR condition_id IS NOT excluded.condition_id OR outcome IS NOT excluded.outcome
+       OR direction IS NOT excluded.direction OR grade_scheme IS NOT excluded.grade_scheme
+       OR grade_level IS NOT excluded.grade_level OR grade_rationale IS NOT excluded.grade_rationale
+       OR caveat_codes IS NOT excluded.caveat_codes OR caveat_notes IS NOT excluded.caveat_notes
+       OR status IS NOT excluded.status`,
+  ).run({
+    id: input.id,
+    statement: input.statement,
+    plain_summary: input.plain_summary,
+    condition_id: conditionId,
+    outcome: input.outcome,
+    direction: input.direction,
+    grade_scheme: input.grade.scheme,
+    grade_level: input.grade.level,
+    certainty,
+    grade_rationale: input.grade.rationale,
+    caveat_codes: JSON.stringify(input.caveats.codes),
+    caveat_notes: input.caveats.notes,
+    status: input.status,
+  });
+
+  const wantedLinks = JSON.stringify({
+    interventions: interventionIds,
+    studies: input.studies.map((l, i) => [studyIds[i], l.relation, l.finding, l.subgroup_sample_size]),
+  });
+  const currentLinks = prepared(
+    sqlite,
+    `SELECT json_object(
+       'interventions', (SELECT json_group_array(intervention_id) FROM (SELECT intervention_id FROM claim_interventions WHERE claim_id = @id ORDER BY position)),
+       'studies', (SELECT json_group_array(json_array(study_id, relation, finding, subgroup_sample_size))
+                   FROM (SELECT * FROM claim_studies WHERE claim_id = @id ORDER BY position))) AS links`,
+  ).get({ id: input.id }) as { links: string };
+  const linksChanged = currentLinks.links !== wantedLinks;
+  if (linksChanged) {
+    prepared(sqlite, 'DELETE FROM claim_interventions WHERE claim_id = ?').run(input.id);
+    prepared(sqlite, 'DELETE FROM claim_studies WHERE claim_id = ?').run(input.id);
+    const insertIntervention = prepared(
+      sqlite,
+      'INSERT INTO claim_interventions (claim_id, intervention_id, position) VALUES (?, ?, ?)',
+    );
+    for (const [position, iid] of interventionIds.entries()) insertIntervention.run(input.id, iid, position);
+    const insertStudy = prepared(
+      sqlite,
+      `INSERT INTO claim_studies (claim_id, study_id, relation, finding, subgroup_sample_size, position)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    for (const [position, link] of input.studies.entries())
+      insertStudy.run(input.id, studyIds[position], link.relation, link.finding, link.subgroup_sample_size, position);
+    refreshClaimSampleSizes(sqlite);
+  }
+  if (!existed) return 'inserted';
+  if (row.changes === 0 && !linksChanged) return 'unchanged';
+  if (row.changes === 0) touch(sqlite, 'claims', input.id);
+  return 'updated';
+}
+
+/** Keeps claims.sample_size (largest known linked study) in step after studies or links change. */
+export function refreshClaimSampleSizes(sqlite: Sqlite): number {
+  return prepared(
+    sqlite,
+    `UPDATE claims SET sample_size = m.size
+     FROM (SELECT c.id AS claim_id,
+             (SELECT max(s.sample_size) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id) AS size
+           FROM claims c) AS m
+     WHERE m.claim_id = claims.id AND claims.sample_size IS NOT m.size`,
+  ).run().changes;
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}

@@ -1,0 +1,190 @@
+// API shapes for claims: the claim with its grade, caveats and studies, its evidence summary, and the list filters.
+import { z } from 'zod';
+import {
+  CaveatsSchema,
+  ClaimId,
+  ConditionRefSchema,
+  DesignSchema,
+  DirectionSchema,
+  GradeSchema,
+  InterventionRefSchema,
+  MetadataStatus,
+  Pmid,
+  page,
+  RelationSchema,
+  Slug,
+  SpeciesSchema,
+} from '../../shared/api-schemas.js';
+import { certaintyOf, GRADE_SCHEMES } from '../../shared/grades.js';
+import { cursorParam, limitParam } from '../../shared/pagination.js';
+import { CAVEAT_CODES, CLAIM_STATUSES, DIRECTIONS, STUDY_DESIGNS } from '../../shared/vocabulary.js';
+
+export const ClaimStudySchema = z
+  .object({
+    pmid: z.string(),
+    title: z.string().nullable(),
+    journal: z
+      .string()
+      .nullable()
+      .describe('Journal abbreviation (ISO), or the full title when no abbreviation is known.'),
+    year: z.number().int().nullable(),
+    design: DesignSchema.nullable().describe('Study design; null when not yet known.'),
+    sample_size: z.number().int().nullable().describe('Participants in the study; null when not known.'),
+    sample_size_note: z.string().nullable(),
+    species: SpeciesSchema.nullable(),
+    retracted: z.boolean(),
+    metadata_status: MetadataStatus,
+    relation: RelationSchema.describe('How this study bears on the claim.'),
+    finding: z.string().nullable().describe('What this study found, as it bears on the claim.'),
+    subgroup_sample_size: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Participants in the subgroup behind this finding, when smaller than the study.'),
+  })
+  .meta({ id: 'ClaimStudy' });
+
+export const EvidenceSummarySchema = z
+  .object({
+    study_count: z.number().int(),
+    studies_by_design: z
+      .array(z.object({ design: DesignSchema.nullable(), count: z.number().int() }))
+      .describe('Linked studies per design, strongest first; `design: null` counts studies of unknown design.'),
+    total_participants: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Sum of the known sample sizes of the linked studies; null when none is known.'),
+    studies_with_unknown_sample_size: z.number().int(),
+    strongest_design: DesignSchema.nullable(),
+    has_rct: z.boolean().describe('Whether any linked study is a randomised controlled trial.'),
+    has_systematic_review: z.boolean().describe('Whether any linked study is a systematic review or meta-analysis.'),
+  })
+  .meta({ id: 'EvidenceSummary' });
+
+export const ClaimSchema = z
+  .object({
+    id: z.string().describe('Stable claim id.'),
+    statement: z.string().describe('Precise statement, for clinicians.'),
+    plain_summary: z.string().describe('Plain-language summary, for patients.'),
+    condition: ConditionRefSchema.nullable().describe('The condition; null for claims about health in general.'),
+    interventions: z.array(InterventionRefSchema).describe('Treatments or exposures the claim is about, in order.'),
+    outcome: z.string().nullable(),
+    direction: DirectionSchema,
+    grade: GradeSchema,
+    caveats: CaveatsSchema,
+    status: z.enum(CLAIM_STATUSES),
+    sample_size: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        'Largest known sample size among the linked studies (what `min_sample_size` and `sort=-sample_size` use).',
+      ),
+    studies: z.array(ClaimStudySchema),
+    evidence_summary: EvidenceSummarySchema,
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'Claim' });
+
+export const ClaimListSchema = page(ClaimSchema, 'ClaimList');
+
+export const CLAIM_SORTS = ['-certainty', '-updated', '-sample_size'] as const;
+export type ClaimSort = (typeof CLAIM_SORTS)[number];
+
+const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const ClaimListQuery = z
+  .object({
+    condition: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        'Condition slug, name, synonym or ontology code (`DOID:1909`, `MeSH:D008545`), case- and accent-insensitive.',
+      )
+      .meta({ example: 'melanoma' }),
+    include_descendants: booleanParam
+      .default(true)
+      .describe('Include claims about sub-conditions (e.g. melanoma under skin cancer). Default true.'),
+    intervention: z.string().min(1).max(200).optional().describe('Intervention slug, name or synonym.'),
+    min_grade: z
+      .string()
+      .max(20)
+      .optional()
+      .describe('Minimum certainty: 0-4, a GRADE level (`low`) or a CIViC level (`B`).')
+      .meta({ example: 'low' }),
+    grade: z.string().max(20).optional().describe('Exact grade level, e.g. `low` or `B`.'),
+    grade_scheme: z.enum(GRADE_SCHEMES).optional().describe('Only claims graded with this scheme.'),
+    design: z.enum(STUDY_DESIGNS).optional().describe('Claims with at least one linked study of this design.'),
+    min_sample_size: z.coerce.number().int().min(0).max(1_000_000_000).optional().describe('Minimum `sample_size`.'),
+    direction: z.enum(DIRECTIONS).optional().describe('Direction of the effect or association.'),
+    pmid: z
+      .string()
+      .regex(/^[1-9][0-9]{0,8}$/, 'must be a PubMed id: 1 to 9 digits')
+      .optional()
+      .describe('Claims that cite this PubMed id.'),
+    status: z
+      .enum(CLAIM_STATUSES)
+      .default('published')
+      .describe('Claim status; default `published`. Retracted claims are listed only when asked for.'),
+    sort: z
+      .enum(CLAIM_SORTS)
+      .default('-certainty')
+      .describe(
+        '`-certainty` (default; strongest first), `-updated` (newest first), `-sample_size` (largest first). Ties break on id.',
+      ),
+    limit: limitParam,
+    cursor: cursorParam,
+  })
+  .strict();
+export type ClaimListQuery = z.infer<typeof ClaimListQuery>;
+
+/** What a curator (or a seed file) supplies for a claim; grades are checked against their scheme on write. */
+export const ClaimInput = z
+  .object({
+    id: ClaimId,
+    statement: z.string().min(1).max(5000),
+    plain_summary: z.string().min(1).max(5000),
+    condition: Slug.nullable().describe('Slug of the condition; null for claims about health in general.'),
+    interventions: z.array(Slug).max(50).default([]),
+    outcome: z.string().max(500).nullable().default(null),
+    direction: z.enum(DIRECTIONS),
+    grade: z
+      .object({
+        scheme: z.enum(GRADE_SCHEMES).default('GRADE'),
+        level: z.string().min(1).max(20),
+        rationale: z.string().max(5000).nullable().default(null),
+      })
+      .strict()
+      .refine((g) => certaintyOf(g.scheme, g.level) !== undefined, {
+        message: 'level must belong to the scheme (GRADE: high, moderate, low, very_low; civic: A-E)',
+        path: ['level'],
+      }),
+    caveats: z
+      .object({
+        codes: z.array(z.enum(CAVEAT_CODES)).max(20).default([]),
+        notes: z.string().max(5000).nullable().default(null),
+      })
+      .strict()
+      .default({ codes: [], notes: null }),
+    status: z.enum(CLAIM_STATUSES).default('published'),
+    studies: z
+      .array(
+        z
+          .object({
+            pmid: Pmid,
+            relation: RelationSchema,
+            finding: z.string().max(5000).nullable().default(null),
+            subgroup_sample_size: z.number().int().min(0).max(1_000_000_000).nullable().default(null),
+          })
+          .strict(),
+      )
+      .min(1, 'a claim needs at least one linked study')
+      .max(500),
+  })
+  .strict()
+  .meta({ id: 'ClaimWrite' });
+export type ClaimInput = z.infer<typeof ClaimInput>;

@@ -1,0 +1,43 @@
+// GET /v1/conditions and /v1/conditions/{slug}: the condition vocabulary, findable by anything people type.
+import { z } from 'zod';
+import { problemResponses } from '../../shared/api-schemas.js';
+import { resolveLookup } from '../../shared/lookup.queries.js';
+import { notFound, PROBLEM_CODES } from '../../shared/problem.js';
+import type { RoutePlugin } from '../../shared/route-types.js';
+import { getCondition, listConditions } from './conditions.queries.js';
+import { ConditionDetailSchema, ConditionListQuery, ConditionListSchema } from './conditions.schemas.js';
+
+export const conditionsRoutes: RoutePlugin = async (app, { db }) => {
+  app.get('/v1/conditions', {
+    schema: {
+      operationId: 'listConditions',
+      tags: ['conditions'],
+      summary: 'List conditions',
+      description: 'Conditions in slug order; `q` matches the start of any word of a name or synonym, or a code.',
+      querystring: ConditionListQuery,
+      response: { 200: ConditionListSchema, ...problemResponses },
+    },
+    handler: async (request) => listConditions(db.sqlite, request.query.q, request.query.limit, request.query.cursor),
+  });
+
+  app.get('/v1/conditions/:slug', {
+    schema: {
+      operationId: 'getCondition',
+      tags: ['conditions'],
+      summary: 'Get a condition',
+      description:
+        'A condition with its synonyms, ontology codes, parent, children and published claim counts by grade. The path accepts the slug, or any name, synonym or code (`DOID:1909`), case- and accent-insensitive.',
+      params: z.object({
+        slug: z.string().min(1).max(200).describe('Slug, name, synonym or code.').meta({ example: 'eczema' }),
+      }),
+      response: { 200: ConditionDetailSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const id = resolveLookup(db.sqlite, 'condition', request.params.slug);
+      const condition = id === undefined ? undefined : getCondition(db.sqlite, id);
+      if (!condition)
+        throw notFound(PROBLEM_CODES.conditionNotFound, `No condition is known by '${request.params.slug}'.`);
+      return condition;
+    },
+  });
+};

@@ -1,0 +1,47 @@
+// GET /v1/interventions and /v1/interventions/{slug}: treatments and exposures that claims are about.
+import { z } from 'zod';
+import { problemResponses } from '../../shared/api-schemas.js';
+import { resolveLookup } from '../../shared/lookup.queries.js';
+import { notFound, PROBLEM_CODES } from '../../shared/problem.js';
+import type { RoutePlugin } from '../../shared/route-types.js';
+import { getIntervention, listInterventions } from './interventions.queries.js';
+import { InterventionDetailSchema, InterventionListQuery, InterventionListSchema } from './interventions.schemas.js';
+
+export const interventionsRoutes: RoutePlugin = async (app, { db }) => {
+  app.get('/v1/interventions', {
+    schema: {
+      operationId: 'listInterventions',
+      tags: ['interventions'],
+      summary: 'List interventions',
+      description:
+        'Interventions (treatments and exposures) in slug order; `q` matches the start of any word of a name or synonym.',
+      querystring: InterventionListQuery,
+      response: { 200: InterventionListSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const { q, kind, limit, cursor } = request.query;
+      return listInterventions(db.sqlite, { q, kind }, limit, cursor);
+    },
+  });
+
+  app.get('/v1/interventions/:slug', {
+    schema: {
+      operationId: 'getIntervention',
+      tags: ['interventions'],
+      summary: 'Get an intervention',
+      description:
+        'An intervention with its synonyms and published claim counts by grade. The path accepts the slug, name or a synonym.',
+      params: z.object({
+        slug: z.string().min(1).max(200).describe('Slug, name or synonym.').meta({ example: 'oral-probiotics' }),
+      }),
+      response: { 200: InterventionDetailSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const id = resolveLookup(db.sqlite, 'intervention', request.params.slug);
+      const intervention = id === undefined ? undefined : getIntervention(db.sqlite, id);
+      if (!intervention)
+        throw notFound(PROBLEM_CODES.interventionNotFound, `No intervention is known by '${request.params.slug}'.`);
+      return intervention;
+    },
+  });
+};

@@ -1,0 +1,211 @@
+// SQL for studies: filtered keyset pages in PMID order, a study by PMID, and the claims it bears on.
+import type { Sqlite } from '../../db/client.js';
+import { prepared } from '../../db/statements.js';
+import { metadataStatus } from '../../shared/evidence.js';
+import type { GradeScheme } from '../../shared/grades.js';
+import { decodeCursor, paginate } from '../../shared/pagination.js';
+import type { StudyAuthor } from '../../shared/study-record.js';
+import type { Species, StudyDesign, StudyRelation } from '../../shared/vocabulary.js';
+import type { WriteOutcome } from '../conditions/conditions.queries.js';
+import type { StudyInput } from './studies.schemas.js';
+
+export interface StudyRow {
+  id: number;
+  pmid: string;
+  pmid_order: number;
+  doi: string | null;
+  pmcid: string | null;
+  title: string | null;
+  authors: string;
+  authors_complete: number;
+  last_author: string | null;
+  author_count: number | null;
+  journal: string | null;
+  journal_iso: string | null;
+  year: number | null;
+  month: number | null;
+  day: number | null;
+  date_text: string | null;
+  volume: string | null;
+  issue: string | null;
+  pages: string | null;
+  publication_types: string;
+  design: StudyDesign | null;
+  sample_size: number | null;
+  sample_size_note: string | null;
+  population: string | null;
+  species: Species | null;
+  retracted: number;
+  created_at: string;
+  updated_at: string;
+}
+
+// PMIDs are digits: ordering by their numeric value keeps 9-digit ids after 8-digit ones.
+const STUDY_SELECT = 'SELECT s.*, CAST(s.pmid AS INTEGER) AS pmid_order FROM studies s';
+
+export function toStudy(r: StudyRow) {
+  const authors = JSON.parse(r.authors) as StudyAuthor[];
+  return {
+    pmid: r.pmid,
+    doi: r.doi,
+    pmcid: r.pmcid,
+    title: r.title,
+    authors,
+    authors_complete: r.authors_complete === 1,
+    last_author: r.last_author === null ? null : (JSON.parse(r.last_author) as StudyAuthor | null),
+    author_count: r.author_count,
+    journal: r.journal,
+    journal_iso: r.journal_iso,
+    year: r.year,
+    month: r.month,
+    day: r.day,
+    date_text: r.date_text,
+    volume: r.volume,
+    issue: r.issue,
+    pages: r.pages,
+    publication_types: JSON.parse(r.publication_types) as string[],
+    design: r.design,
+    sample_size: r.sample_size,
+    sample_size_note: r.sample_size_note,
+    population: r.population,
+    species: r.species,
+    retracted: r.retracted === 1,
+    metadata_status: metadataStatus({
+      title: r.title,
+      author_total: authors.length,
+      authors_complete: r.authors_complete,
+      journal: r.journal_iso ?? r.journal,
+      year: r.year,
+    }),
+    pubmed_url: `https://pubmed.ncbi.nlm.nih.gov/${r.pmid}/`,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  };
+}
+
+export interface StudyFilters {
+  design?: string;
+  minSampleSize?: number;
+  yearFrom?: number;
+  yearTo?: number;
+}
+
+export function listStudies(sqlite: Sqlite, filters: StudyFilters, limit: number, cursor: string | undefined) {
+  const where: string[] = [];
+  const params: Record<string, unknown> = { limit: limit + 1 };
+  if (filters.design !== undefined) {
+    params.design = filters.design;
+    where.push('s.design = @design');
+  }
+  if (filters.minSampleSize !== undefined) {
+    params.min_sample_size = filters.minSampleSize;
+    where.push('s.sample_size >= @min_sample_size');
+  }
+  if (filters.yearFrom !== undefined) {
+    params.year_from = filters.yearFrom;
+    where.push('s.year >= @year_from');
+  }
+  if (filters.yearTo !== undefined) {
+    params.year_to = filters.yearTo;
+    where.push('s.year <= @year_to');
+  }
+  if (cursor !== undefined) {
+    const [after] = decodeCursor(cursor, 'studies', 1);
+    params.after = after;
+    where.push('CAST(s.pmid AS INTEGER) > @after');
+  }
+  const sqlText = `${STUDY_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY CAST(s.pmid AS INTEGER) LIMIT @limit`;
+  const rows = prepared(sqlite, sqlText).all(params) as StudyRow[];
+  const result = paginate(rows, limit, 'studies', (r) => [r.pmid_order]);
+  return { items: result.items.map(toStudy), next_cursor: result.next_cursor };
+}
+
+export function getStudyRow(sqlite: Sqlite, pmid: string): StudyRow | undefined {
+  return prepared(sqlite, `${STUDY_SELECT} WHERE s.pmid = ?`).get(pmid) as StudyRow | undefined;
+}
+
+export function getStudy(sqlite: Sqlite, pmid: string) {
+  const row = getStudyRow(sqlite, pmid);
+  if (!row) return undefined;
+  const claims = prepared(
+    sqlite,
+    `SELECT c.id, c.statement, cs.relation, cs.finding, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.status
+     FROM claim_studies cs JOIN claims c ON c.id = cs.claim_id
+     WHERE cs.study_id = ? ORDER BY c.certainty DESC, c.id`,
+  ).all(row.id) as {
+    id: string;
+    statement: string;
+    relation: StudyRelation;
+    finding: string | null;
+    grade_scheme: GradeScheme;
+    grade_level: string;
+    certainty: number;
+    grade_rationale: string | null;
+    status: string;
+  }[];
+  return {
+    ...toStudy(row),
+    claims: claims.map((c) => ({
+      id: c.id,
+      statement: c.statement,
+      relation: c.relation,
+      finding: c.finding,
+      grade: { scheme: c.grade_scheme, level: c.grade_level, certainty: c.certainty, rationale: c.grade_rationale },
+      status: c.status,
+    })),
+  };
+}
+
+/** Columns a curated study write sets, in one place for the insert, the update and the change check. */
+export const STUDY_WRITE_COLUMNS = [
+  'doi',
+  'pmcid',
+  'title',
+  'authors',
+  'authors_complete',
+  'last_author',
+  'author_count',
+  'journal',
+  'journal_iso',
+  'year',
+  'month',
+  'day',
+  'date_text',
+  'volume',
+  'issue',
+  'pages',
+  'publication_types',
+  'design',
+  'design_source',
+  'sample_size',
+  'sample_size_note',
+  'population',
+  'species',
+  'retracted',
+] as const;
+
+export function studyParams(input: StudyInput) {
+  return {
+    ...input,
+    authors: JSON.stringify(input.authors),
+    authors_complete: input.authors_complete ? 1 : 0,
+    last_author: input.last_author === null ? null : JSON.stringify(input.last_author),
+    publication_types: JSON.stringify(input.publication_types),
+    design_source: input.design === null ? null : 'curated',
+    retracted: input.retracted ? 1 : 0,
+  };
+}
+
+const UPSERT_STUDY_SQL = `INSERT INTO studies (pmid, ${STUDY_WRITE_COLUMNS.join(', ')})
+  VALUES (@pmid, ${STUDY_WRITE_COLUMNS.map((c) => `@${c}`).join(', ')})
+  ON CONFLICT (pmid) DO UPDATE SET ${STUDY_WRITE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')},
+    updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+  WHERE ${STUDY_WRITE_COLUMNS.map((c) => `${c} IS NOT excluded.${c}`).join(' OR ')}`;
+
+/** Inserts or replaces a curated study by PMID; touches updated_at only when something changed. */
+export function upsertStudy(sqlite: Sqlite, input: StudyInput): WriteOutcome {
+  const existed = prepared(sqlite, 'SELECT 1 FROM studies WHERE pmid = ?').get(input.pmid) !== undefined;
+  const result = prepared(sqlite, UPSERT_STUDY_SQL).run(studyParams(input));
+  if (!existed) return 'inserted';
+  return result.changes === 0 ? 'unchanged' : 'updated';
+}

@@ -1,0 +1,49 @@
+// GET /v1/studies and /v1/studies/{pmid}: the studies behind the claims, with design and sample size.
+import { z } from 'zod';
+import { Pmid, problemResponses } from '../../shared/api-schemas.js';
+import { badRequest, notFound, PROBLEM_CODES } from '../../shared/problem.js';
+import type { RoutePlugin } from '../../shared/route-types.js';
+import { getStudy, listStudies } from './studies.queries.js';
+import { StudyDetailSchema, StudyListQuery, StudyListSchema } from './studies.schemas.js';
+
+export const studiesRoutes: RoutePlugin = async (app, { db }) => {
+  app.get('/v1/studies', {
+    schema: {
+      operationId: 'listStudies',
+      tags: ['studies'],
+      summary: 'List studies',
+      description:
+        'Studies in PMID order. Filters compose (AND). A study whose sample size or year is unknown never matches a filter on it.',
+      querystring: StudyListQuery,
+      response: { 200: StudyListSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const { design, min_sample_size, year_from, year_to, limit, cursor } = request.query;
+      if (year_from !== undefined && year_to !== undefined && year_from > year_to)
+        throw badRequest('query.year_to', `must not be before year_from (${year_from})`);
+      return listStudies(
+        db.sqlite,
+        { design, minSampleSize: min_sample_size, yearFrom: year_from, yearTo: year_to },
+        limit,
+        cursor,
+      );
+    },
+  });
+
+  app.get('/v1/studies/:pmid', {
+    schema: {
+      operationId: 'getStudy',
+      tags: ['studies'],
+      summary: 'Get a study by PMID',
+      description:
+        'The study with its bibliographic record (null where unknown), design, sample size and the claims it bears on.',
+      params: z.object({ pmid: Pmid }),
+      response: { 200: StudyDetailSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const study = getStudy(db.sqlite, request.params.pmid);
+      if (!study) throw notFound(PROBLEM_CODES.studyNotFound, `No study has PMID ${request.params.pmid}.`);
+      return study;
+    },
+  });
+};

@@ -1,0 +1,98 @@
+// SQL for topics: keyset pages by slug, and a topic with its ordered claims.
+import type { Sqlite } from '../../db/client.js';
+import { prepared } from '../../db/statements.js';
+import { summariseEvidence } from '../../shared/evidence.js';
+import { touch } from '../../shared/lookup.queries.js';
+import { decodeCursor, paginate } from '../../shared/pagination.js';
+import { getClaimsByIds } from '../claims/claims.queries.js';
+import type { WriteOutcome } from '../conditions/conditions.queries.js';
+import type { TopicInput } from './topics.schemas.js';
+
+interface TopicRow {
+  id: number;
+  slug: string;
+  question: string;
+  bottom_line: string;
+  evidence_summary: string;
+  claim_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+const TOPIC_SELECT = `SELECT t.id, t.slug, t.question, t.bottom_line, t.evidence_summary,
+  (SELECT count(*) FROM topic_claims tc WHERE tc.topic_id = t.id) AS claim_count, t.created_at, t.updated_at
+  FROM topics t`;
+
+function toTopic(r: TopicRow) {
+  const { id: _id, ...topic } = r;
+  return topic;
+}
+
+export function listTopics(sqlite: Sqlite, limit: number, cursor: string | undefined) {
+  const params: Record<string, unknown> = { limit: limit + 1 };
+  let where = '';
+  if (cursor !== undefined) {
+    params.after = decodeCursor(cursor, 'topics', 1)[0];
+    where = 'WHERE t.slug > @after';
+  }
+  const rows = prepared(sqlite, `${TOPIC_SELECT} ${where} ORDER BY t.slug LIMIT @limit`).all(params) as TopicRow[];
+  const result = paginate(rows, limit, 'topics', (r) => [r.slug]);
+  return { items: result.items.map(toTopic), next_cursor: result.next_cursor };
+}
+
+/** Published claims only: a retracted or draft claim never shows on an answer card. */
+export function getTopic(sqlite: Sqlite, slug: string) {
+  const row = prepared(sqlite, `${TOPIC_SELECT} WHERE t.slug = ?`).get(slug) as TopicRow | undefined;
+  if (!row) return undefined;
+  const ids = (
+    prepared(
+      sqlite,
+      `SELECT tc.claim_id FROM topic_claims tc JOIN claims c ON c.id = tc.claim_id
+       WHERE tc.topic_id = ? AND c.status = 'published' ORDER BY tc.position`,
+    ).all(row.id) as { claim_id: string }[]
+  ).map((r) => r.claim_id);
+  const claims = getClaimsByIds(sqlite, ids);
+  const distinct = new Map(claims.flatMap((c) => c.studies).map((s) => [s.pmid, s]));
+  return {
+    ...toTopic(row),
+    claim_count: claims.length,
+    claims,
+    evidence_overview: summariseEvidence([...distinct.values()]),
+  };
+}
+
+/** Inserts or updates a topic by slug with its ordered claims; touches updated_at only on a real change. */
+export function upsertTopic(sqlite: Sqlite, input: TopicInput): WriteOutcome {
+  const existing = prepared(sqlite, 'SELECT id FROM topics WHERE slug = ?').get(input.slug) as
+    | { id: number }
+    | undefined;
+  const result = prepared(
+    sqlite,
+    `INSERT INTO topics (slug, question, bottom_line, evidence_summary) VALUES (@slug, @question, @bottom_line, @evidence_summary)
+     ON CONFLICT (slug) DO UPDATE SET question = excluded.question, bottom_line = excluded.bottom_line,
+       evidence_summary = excluded.evidence_summary, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+     WHERE question IS NOT excluded.question OR bottom_line IS NOT excluded.bottom_line
+       OR evidence_summary IS NOT excluded.evidence_summary`,
+  ).run({
+    slug: input.slug,
+    question: input.question,
+    bottom_line: input.bottom_line,
+    evidence_summary: input.evidence_summary,
+  });
+  const id = existing?.id ?? Number(result.lastInsertRowid);
+  const current = (
+    prepared(sqlite, 'SELECT claim_id FROM topic_claims WHERE topic_id = ? ORDER BY position').all(id) as {
+      claim_id: string;
+    }[]
+  ).map((r) => r.claim_id);
+  const claimsChanged = current.join('\n') !== input.claims.join('\n');
+  if (claimsChanged) {
+    prepared(sqlite, 'DELETE FROM topic_claims WHERE topic_id = ?').run(id);
+    const insert = prepared(sqlite, 'INSERT INTO topic_claims (topic_id, claim_id, position) VALUES (?, ?, ?)');
+    for (const [position, claimId] of input.claims.entries()) insert.run(id, claimId, position);
+  }
+  if (!existing) return 'inserted';
+  if (result.changes === 0 && !claimsChanged) return 'unchanged';
+  if (result.changes === 0) touch(sqlite, 'topics', id);
+  return 'updated';
+}

@@ -1,0 +1,38 @@
+// GET /v1/topics and /v1/topics/{slug}: consumer questions answered from graded claims.
+import { z } from 'zod';
+import { problemResponses, Slug } from '../../shared/api-schemas.js';
+import { notFound, PROBLEM_CODES } from '../../shared/problem.js';
+import type { RoutePlugin } from '../../shared/route-types.js';
+import { getTopic, listTopics } from './topics.queries.js';
+import { TopicDetailSchema, TopicListQuery, TopicListSchema } from './topics.schemas.js';
+
+export const topicsRoutes: RoutePlugin = async (app, { db }) => {
+  app.get('/v1/topics', {
+    schema: {
+      operationId: 'listTopics',
+      tags: ['topics'],
+      summary: 'List topics',
+      description: 'Consumer questions with their bottom lines, in slug order.',
+      querystring: TopicListQuery,
+      response: { 200: TopicListSchema, ...problemResponses },
+    },
+    handler: async (request) => listTopics(db.sqlite, request.query.limit, request.query.cursor),
+  });
+
+  app.get('/v1/topics/:slug', {
+    schema: {
+      operationId: 'getTopic',
+      tags: ['topics'],
+      summary: 'Get a topic answer card',
+      description:
+        'The question, the bottom line, the evidence summary and the published claims with their grades, caveats and studies, in the curated order: what a health app needs for an answer card.',
+      params: z.object({ slug: Slug.describe('Topic slug.').meta({ example: 'gut-microbiome-and-skin' }) }),
+      response: { 200: TopicDetailSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const topic = getTopic(db.sqlite, request.params.slug);
+      if (!topic) throw notFound(PROBLEM_CODES.topicNotFound, `No topic has slug '${request.params.slug}'.`);
+      return topic;
+    },
+  });
+};

@@ -1,0 +1,59 @@
+// Process entry: config → open DB → migrate → seed if empty → buildApp → listen → graceful close on signals.
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/client.js';
+import { migrateDatabase } from './db/migrate.js';
+import { seedIfEmpty } from './db/seed.js';
+
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+
+  const db = openDatabase(config.DATABASE_PATH);
+  migrateDatabase(db);
+  const seeded = seedIfEmpty(db);
+  const app = await buildApp({
+    db,
+    logger: { level: config.LOG_LEVEL, redact: ['req.headers.authorization'] },
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    connectionTimeoutMs: config.CONNECTION_TIMEOUT_MS,
+  });
+  app.log.info({ database: config.DATABASE_PATH, seeded }, 'database ready');
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    // A request that never finishes must not keep the process alive forever.
+    const timer = setTimeout(() => {
+      app.log.error('shutdown grace period over; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE_MS);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'error while closing');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  await app.listen({ port: config.PORT, host: config.HOST });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

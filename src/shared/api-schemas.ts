@@ -1,0 +1,125 @@
+// Zod schemas shared by several resources: problems, grades, caveats, authors, references between resources.
+import { z } from 'zod';
+import { GRADE_SCHEMES } from './grades.js';
+import { CAVEAT_CODES, DIRECTIONS, INTERVENTION_KINDS, SPECIES, STUDY_DESIGNS, STUDY_RELATIONS } from './vocabulary.js';
+
+export const Slug = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single hyphens')
+  .describe('Stable slug: lower-case letters, digits and single hyphens.');
+
+export const Pmid = z
+  .string()
+  .regex(/^[1-9][0-9]{0,8}$/, 'must be a PubMed id: 1 to 9 digits, no leading zero')
+  .describe('PubMed identifier (digits only).')
+  .meta({ example: '29097493' });
+
+export const ClaimId = z
+  .string()
+  .max(120)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a claim id: lower-case letters, digits and hyphens')
+  .describe('Stable claim id.')
+  .meta({ example: 'melanoma-microbiome-immunotherapy-response' });
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().describe('URI identifying the problem type: `urn:evidence-api:problem:<code>`.'),
+    title: z.string().describe('Short summary of the problem type.'),
+    status: z.number().int().describe('HTTP status code.'),
+    detail: z.string().describe('What went wrong with this request, naming the parameter and why.'),
+    instance: z.string().describe('The request path that produced the problem.'),
+    code: z.string().describe('Stable machine-readable code, e.g. `claims.not_found`.'),
+    request_id: z.string().describe('The request id, also in the `x-request-id` response header and the logs.'),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe('One entry per invalid parameter, for validation errors.'),
+  })
+  .meta({
+    id: 'Problem',
+    description: 'RFC 9457 problem details, served as `application/problem+json`.',
+    example: {
+      type: 'urn:evidence-api:problem:request.unknown_parameter',
+      title: 'Invalid request',
+      status: 400,
+      detail: "query: unknown parameter 'conditon'",
+      instance: '/v1/claims?conditon=eczema',
+      code: 'request.unknown_parameter',
+      request_id: 'b7c0d7e4-5f1c-4c4f-9f5e-0d7d2b0f3a11',
+      errors: [{ path: 'query.conditon', message: 'unknown parameter' }],
+    },
+  });
+
+export const GradeSchema = z
+  .object({
+    scheme: z
+      .enum(GRADE_SCHEMES)
+      .describe('Grading scheme. `GRADE` for curated claims; `civic` for CIViC evidence levels.'),
+    level: z.string().describe('Level within the scheme: GRADE `high`, `moderate`, `low`, `very_low`; CIViC `A`-`E`.'),
+    certainty: z
+      .number()
+      .int()
+      .min(0)
+      .max(4)
+      .describe(
+        'Normalised certainty for filtering and sorting across schemes: GRADE high 4, moderate 3, low 2, very_low 1; CIViC A 4, B 3, C 2, D 1, E 0.',
+      ),
+    rationale: z.string().nullable().describe('Why this level: starting level, reasons for rating down or up.'),
+  })
+  .meta({ id: 'Grade' });
+
+export const CaveatsSchema = z
+  .object({
+    codes: z.array(z.enum(CAVEAT_CODES)).describe('Structured caveats.'),
+    notes: z.string().nullable().describe('Free-text caveats.'),
+  })
+  .meta({ id: 'Caveats' });
+
+export const AuthorSchema = z
+  .object({
+    family: z.string().nullable(),
+    given: z.string().nullable(),
+    initials: z.string().nullable(),
+    collective: z.string().nullable().describe('Group author name; the other fields are null for a group author.'),
+  })
+  .meta({ id: 'Author' });
+
+export const ConditionRefSchema = z.object({ slug: z.string(), name: z.string() }).meta({ id: 'ConditionRef' });
+
+export const InterventionRefSchema = z
+  .object({ slug: z.string(), name: z.string(), kind: z.enum(INTERVENTION_KINDS) })
+  .meta({ id: 'InterventionRef' });
+
+export const MetadataStatus = z
+  .enum(['complete', 'partial', 'unknown'])
+  .describe(
+    '`unknown`: only the PMID is known (title, authors and journal are null until a PubMed record is imported); `partial`: some bibliographic fields or authors are missing; `complete`: title, authors, journal and year are all known.',
+  );
+
+export const DesignSchema = z.enum(STUDY_DESIGNS).describe('Study design, strongest first in the enum order.');
+export const SpeciesSchema = z.enum(SPECIES);
+export const DirectionSchema = z.enum(DIRECTIONS);
+export const RelationSchema = z.enum(STUDY_RELATIONS);
+
+/** A response documented as `application/problem+json`, the media type every error is served with. */
+export const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
+
+/** Response map entries for the problems every route can return. */
+export const problemResponses = {
+  400: problem('Invalid parameter: the detail and `errors` name it and say why.'),
+  404: problem('No such resource.'),
+  500: problem('Unexpected server error; the body never contains internals.'),
+} as const;
+
+export const page = <T extends z.ZodType>(item: T, id: string) =>
+  z
+    .object({
+      items: z.array(item),
+      next_cursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page.'),
+    })
+    .meta({ id });

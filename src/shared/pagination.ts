@@ -1,0 +1,68 @@
+// Opaque keyset cursors: base64url JSON of the sort in force and the last row's sort key, checked on the way back in.
+import { z } from 'zod';
+import { badRequest, PROBLEM_CODES } from './problem.js';
+
+export const limitParam = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(100)
+  .default(20)
+  .describe('Page size, 1-100.')
+  .meta({ example: 20 });
+
+export const cursorParam = z
+  .string()
+  .max(512)
+  .optional()
+  .describe("Opaque cursor from the previous page's `next_cursor`. Use it with the same filters and sort.");
+
+type KeyValue = string | number | null;
+
+interface CursorPayload {
+  /** What the cursor belongs to, e.g. "claims:-certainty". */
+  s: string;
+  k: KeyValue[];
+}
+
+export function encodeCursor(scope: string, key: KeyValue[]): string {
+  return Buffer.from(JSON.stringify({ s: scope, k: key } satisfies CursorPayload)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, scope: string, arity: number): KeyValue[] {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badRequest('query.cursor', 'is not a cursor this API issued', PROBLEM_CODES.badCursor);
+  }
+  const p = payload as Partial<CursorPayload> | null;
+  if (
+    !p ||
+    typeof p !== 'object' ||
+    p.s !== scope ||
+    !Array.isArray(p.k) ||
+    p.k.length !== arity ||
+    !p.k.every((v) => v === null || typeof v === 'string' || typeof v === 'number')
+  ) {
+    throw badRequest(
+      'query.cursor',
+      'does not belong to this list and sort order; start again without a cursor',
+      PROBLEM_CODES.badCursor,
+    );
+  }
+  return p.k;
+}
+
+/** Takes `limit + 1` rows, returns the page and the cursor for the next one (null on the last page). */
+export function paginate<Row>(
+  rows: Row[],
+  limit: number,
+  scope: string,
+  keyOf: (row: Row) => KeyValue[],
+): { items: Row[]; next_cursor: string | null } {
+  if (rows.length <= limit) return { items: rows, next_cursor: null };
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1] as Row;
+  return { items, next_cursor: encodeCursor(scope, keyOf(last)) };
+}
