@@ -1,0 +1,49 @@
+// Test helpers: the real app on a fresh, migrated (and by default seeded) in-memory database.
+import { buildApp } from '../src/app.js';
+import { type AppDatabase, openDatabase } from '../src/db/client.js';
+import { migrateDatabase } from '../src/db/migrate.js';
+import { applySeed, readSeedFiles } from '../src/db/seed.js';
+
+export function freshDatabase({ seed = true }: { seed?: boolean } = {}): AppDatabase {
+  const db = openDatabase(':memory:');
+  migrateDatabase(db);
+  if (seed) for (const file of readSeedFiles()) applySeed(db, file.seed);
+  return db;
+}
+
+export async function testApp(options: { seed?: boolean; db?: AppDatabase } = {}) {
+  const db = options.db ?? freshDatabase(options);
+  const app = await buildApp({ db });
+  await app.ready();
+  return { app, db };
+}
+
+/** GET a JSON resource through inject and return status, headers and the parsed body. */
+export async function getJson<T = any>(app: Awaited<ReturnType<typeof testApp>>['app'], url: string, headers = {}) {
+  const res = await app.inject({ method: 'GET', url, headers });
+  return {
+    status: res.statusCode,
+    headers: res.headers,
+    body: res.body ? (JSON.parse(res.body) as T) : (undefined as T),
+  };
+}
+
+/** Walks a list endpoint to its end with the given page size; returns every item in order and the page count. */
+export async function walkPages<T = any>(app: Awaited<ReturnType<typeof testApp>>['app'], url: string) {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const sep = url.includes('?') ? '&' : '?';
+    const res: { status: number; body: { items: T[]; next_cursor: string | null } } = await getJson(
+      app,
+      cursor === null ? url : `${url}${sep}cursor=${encodeURIComponent(cursor)}`,
+    );
+    if (res.status !== 200) throw new Error(`page ${pages + 1} of ${url}: ${res.status} ${JSON.stringify(res.body)}`);
+    items.push(...res.body.items);
+    cursor = res.body.next_cursor;
+    pages++;
+    if (pages > 10_000) throw new Error('pagination does not end');
+  } while (cursor !== null);
+  return { items, pages };
+}

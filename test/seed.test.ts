@@ -1,0 +1,148 @@
+// The curated seed: it encodes the source document faithfully, takes bibliography only from pmids.json, loads idempotently.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { applySeed, parseSeed, readSeedFiles, SeedError } from '../src/db/seed.js';
+import { readDataVersion } from '../src/shared/data-version.queries.js';
+import { freshDatabase } from './helpers.js';
+
+const SHARED = new URL('../../shared/', import.meta.url);
+const document = readFileSync(new URL('seed/gut-skin-axis.txt', SHARED), 'utf8');
+const reference = JSON.parse(readFileSync(new URL('reference/pmids.json', SHARED), 'utf8')) as {
+  records: Record<string, unknown>[];
+};
+const seed = readSeedFiles().find((f) => f.name === 'gut-skin-axis.json')?.seed as ReturnType<typeof parseSeed>;
+
+describe('seeds/gut-skin-axis.json', () => {
+  it('cites exactly the eight PMIDs of the source document as studies', () => {
+    const cited = [...document.matchAll(/\b\d{8}\b/g)].map((m) => m[0]).sort();
+    expect(cited).toHaveLength(8);
+    expect(seed.studies.map((s) => s.pmid).sort()).toEqual(cited);
+  });
+
+  it('takes every bibliographic field from pmids.json and leaves the rest null', () => {
+    for (const study of seed.studies) {
+      const ref = reference.records.find((r) => r.pmid === study.pmid) as Record<string, any>;
+      expect(ref, study.pmid).toBeDefined();
+      expect(study.title).toBe(ref.title ?? null);
+      expect(study.doi).toBe(ref.doi ?? null);
+      expect(study.pmcid).toBe(ref.pmcid ?? null);
+      expect(study.journal_iso).toBe(ref.journal ?? null);
+      expect(study.journal).toBeNull();
+      expect(study.year).toBe(ref.year ?? null);
+      expect(study.volume).toBe(ref.volume ?? null);
+      expect(study.issue).toBe(ref.issue ?? null);
+      expect(study.pages).toBe(ref.pages ?? null);
+      expect(study.sample_size).toBe(ref.sample_size ?? null);
+      expect(study.sample_size_note).toBe(ref.sample_size_note ?? null);
+      expect(study.author_count).toBe(ref.author_count ?? null);
+      expect(study.publication_types).toEqual(ref.publication_types ?? []);
+      const names = study.authors.map((a) => a.collective ?? `${a.family} ${a.initials}`);
+      expect(names).toEqual(ref.authors_listed ?? []);
+      const last = study.last_author ? `${study.last_author.family} ${study.last_author.initials}` : null;
+      expect(last).toBe(ref.last_author ?? null);
+      // A list is complete only when pmids.json gives no sign of truncation.
+      const truncated =
+        ref.last_author !== undefined || ref.author_count !== undefined || ref.authors_note !== undefined;
+      if (ref.authors_listed) expect(study.authors_complete).toBe(!truncated);
+    }
+  });
+
+  it('keeps the three PMIDs without verified metadata as bare PMIDs', () => {
+    for (const pmid of ['35866234', '35393656', '37513540']) {
+      const study = seed.studies.find((s) => s.pmid === pmid);
+      expect(study).toMatchObject({
+        title: null,
+        authors: [],
+        journal: null,
+        journal_iso: null,
+        year: null,
+        design: null,
+      });
+    }
+  });
+
+  it('records the melanoma study as an observational cohort of 112', () => {
+    const melanoma = seed.studies.find((s) => s.pmid === '29097493');
+    expect(melanoma).toMatchObject({ design: 'cohort', sample_size: 112, species: 'mixed' });
+    const claim = seed.claims.find((c) => c.id === 'melanoma-microbiome-immunotherapy-response');
+    expect(claim?.studies.map((s) => s.pmid)).toEqual(['29097493']);
+    expect(claim?.caveats.codes).toContain('animal_data');
+  });
+
+  it('grades nothing high, and every observational-only claim low or below', () => {
+    expect(seed.claims.some((c) => c.grade.level === 'high' || c.grade.level === 'moderate')).toBe(false);
+    for (const c of seed.claims) expect(c.grade.rationale, c.id).toBeTruthy();
+  });
+
+  it('covers the association for eczema, psoriasis, acne and rosacea without claiming causality', () => {
+    for (const condition of ['eczema', 'psoriasis', 'acne', 'rosacea']) {
+      const claim = seed.claims.find((c) => c.condition === condition && c.direction === 'association');
+      expect(claim, condition).toBeDefined();
+      expect(claim?.caveats.codes).toContain('causality_not_established');
+    }
+  });
+
+  it('keeps the topic question, bottom line and evidence summary verbatim from the document', () => {
+    const [topic] = seed.topics;
+    const lines = document.split('\n');
+    expect(topic?.question).toBe(lines[0]);
+    expect(topic?.bottom_line).toBe(lines[1]);
+    expect(document).toContain(topic?.evidence_summary);
+    expect(topic?.claims.sort()).toEqual(seed.claims.map((c) => c.id).sort());
+  });
+});
+
+describe('applySeed', () => {
+  it('is idempotent: a second run changes nothing, not even the data version', () => {
+    const db = freshDatabase({ seed: false });
+    const first = applySeed(db, seed);
+    expect(first.claims.inserted).toBe(seed.claims.length);
+    const version = readDataVersion(db.sqlite);
+    const snapshot = db.sqlite.prepare('SELECT id, updated_at FROM claims ORDER BY id').all();
+    const second = applySeed(db, seed);
+    expect(second.claims).toEqual({ inserted: 0, updated: 0, unchanged: seed.claims.length });
+    expect(second.studies).toEqual({ inserted: 0, updated: 0, unchanged: seed.studies.length });
+    expect(second.conditions.unchanged).toBe(seed.conditions.length);
+    expect(readDataVersion(db.sqlite)).toBe(version);
+    expect(db.sqlite.prepare('SELECT id, updated_at FROM claims ORDER BY id').all()).toEqual(snapshot);
+    db.close();
+  });
+
+  it('updates what changed and bumps the data version', () => {
+    const db = freshDatabase({ seed: false });
+    applySeed(db, seed);
+    const version = readDataVersion(db.sqlite);
+    const edited = structuredClone(seed);
+    const claim = edited.claims.find((c) => c.id === 'gut-dysbiosis-acne-association');
+    if (!claim) throw new Error('seed changed');
+    claim.plain_summary = 'Edited summary.';
+    const summary = applySeed(db, edited);
+    expect(summary.claims).toEqual({ inserted: 0, updated: 1, unchanged: seed.claims.length - 1 });
+    expect(readDataVersion(db.sqlite)).not.toBe(version);
+    db.close();
+  });
+
+  it('rolls back the whole seed when one reference is broken', () => {
+    const db = freshDatabase({ seed: false });
+    const broken = structuredClone(seed);
+    broken.claims[broken.claims.length - 1]!.interventions = ['no-such-intervention'];
+    expect(() => applySeed(db, broken)).toThrow(/no-such-intervention/);
+    expect(db.sqlite.prepare('SELECT count(*) AS n FROM claims').get()).toEqual({ n: 0 });
+    db.close();
+  });
+});
+
+describe('parseSeed', () => {
+  it('rejects invalid content with the path and the reason', () => {
+    const bad = { source: 'x', studies: [{ pmid: '12ab' }] };
+    expect(() => parseSeed(JSON.stringify(bad), 'bad.json')).toThrow(SeedError);
+    expect(() => parseSeed(JSON.stringify(bad), 'bad.json')).toThrow(
+      /bad\.json: studies\.0\.pmid: must be a PubMed id/,
+    );
+    expect(() => parseSeed('{', 'broken.json')).toThrow(/broken\.json: not valid JSON/);
+    const claim = { ...seed.claims[0], grade: { scheme: 'GRADE', level: 'A' } };
+    expect(() => parseSeed(JSON.stringify({ source: 'x', claims: [claim] }), 'g.json')).toThrow(
+      /claims\.0\.grade\.level/,
+    );
+  });
+});

@@ -1,0 +1,173 @@
+// The service as a client meets it: a real socket, the real process (config, boot, seed, shutdown), error masking.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { freshDatabase } from './helpers.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const tmp = mkdtempSync(join(tmpdir(), 'evidence-api-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function startServer(env: Record<string, string>) {
+  const child = spawn(TSX, ['src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const listening = new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, listening, exited, output: () => output };
+}
+
+async function stop(child: ChildProcess, exited: Promise<number | null>) {
+  child.kill('SIGTERM');
+  return exited;
+}
+
+describe('npm start (src/server.ts)', () => {
+  it('creates, migrates and seeds a new database, serves it, and exits 0 on SIGTERM', async () => {
+    const dbPath = join(tmp, 'nested', 'dir', 'evidence.db');
+    const server = startServer({ DATABASE_PATH: dbPath });
+    const base = await server.listening;
+    const res = await fetch(`${base}/v1/claims?condition=melanoma`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as any;
+    expect(body.items[0].studies[0]).toMatchObject({ pmid: '29097493', design: 'cohort', sample_size: 112 });
+    const ready = await fetch(`${base}/ready`);
+    expect(await ready.json()).toEqual({ status: 'ready', migrations: { applied: 1, expected: 1 } });
+    expect(await stop(server.child, server.exited)).toBe(0);
+    // JSON logs with request ids.
+    const line = server
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"reqId"') && l.includes('/v1/claims'));
+    expect(line && JSON.parse(line).reqId).toBeTruthy();
+
+    // A restart on the same file neither re-seeds nor loses anything.
+    const again = startServer({ DATABASE_PATH: dbPath });
+    const base2 = await again.listening;
+    const claims = (await (await fetch(`${base2}/v1/claims?limit=100`)).json()) as any;
+    expect(claims.items).toHaveLength(body.items.length === 1 ? 12 : -1);
+    expect(again.output()).toContain('"seeded":false');
+    expect(await stop(again.child, again.exited)).toBe(0);
+  });
+
+  it('refuses to start on a bad setting and names it', async () => {
+    const server = startServer({ PORT: 'eighty', DATABASE_PATH: join(tmp, 'never.db') });
+    await expect(server.listening).rejects.toThrow(/PORT="eighty"/);
+    expect(await server.exited).toBe(78);
+  });
+});
+
+describe('loadConfig', () => {
+  it('applies defaults and treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '' })).toMatchObject({
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      DATABASE_PATH: './data/evidence.db',
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it.each([
+    [{ PORT: '70000' }, /PORT="70000"/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL="loud"/],
+    [{ REQUEST_TIMEOUT_MS: '5' }, /REQUEST_TIMEOUT_MS="5"/],
+  ])('rejects %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe('over a real socket', () => {
+  it('serves JSON with request ids, keeps a sane caller id, and answers 304 on revalidation', async () => {
+    const app = await buildApp({ db: freshDatabase() });
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const res = await fetch(`${base}/v1/topics/gut-microbiome-and-skin`, {
+        headers: { 'x-request-id': 'trace-123' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-request-id')).toBe('trace-123');
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      const etag = res.headers.get('etag');
+      expect(etag).toMatch(/^W\/".+"$/);
+      const topic = (await res.json()) as any;
+      expect(topic.question).toBe('Does a healthy gut microbiome lead to better skin?');
+      const again = await fetch(`${base}/v1/topics/gut-microbiome-and-skin`, {
+        headers: { 'if-none-match': etag ?? '' },
+      });
+      expect(again.status).toBe(304);
+      expect(await again.text()).toBe('');
+      const evil = await fetch(`${base}/health`, { headers: { 'x-request-id': 'bad id\twith spaces' } });
+      expect(evil.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('errors', () => {
+  it('masks unexpected errors: 500 problem without stack or message', async () => {
+    const app = await buildApp({ db: freshDatabase({ seed: false }) });
+    app.get('/boom', async () => {
+      throw new Error('SQLITE_CORRUPT at /secret/path.db');
+    });
+    const res = await app.inject('/boom');
+    expect(res.statusCode).toBe(500);
+    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(res.body).not.toContain('secret');
+    expect(res.body).not.toContain('at ');
+    expect(res.json()).toMatchObject({ status: 500, code: 'server.internal_error', title: 'Internal Server Error' });
+    await app.close();
+  });
+
+  it('answers 405 with Allow for a wrong method on a real path, 404 for an unknown path', async () => {
+    const app = await buildApp({ db: freshDatabase({ seed: false }) });
+    const del = await app.inject({ method: 'DELETE', url: '/v1/claims/some-id' });
+    expect(del.statusCode).toBe(405);
+    expect(del.headers.allow).toBe('GET, HEAD');
+    expect(del.json()).toMatchObject({ code: 'route.method_not_allowed', status: 405 });
+    const missing = await app.inject('/v2/claims');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ code: 'route.not_found', detail: 'No route matches GET /v2/claims.' });
+    await app.close();
+  });
+
+  it('survives hostile input: huge, binary and injection-shaped parameters', async () => {
+    const app = await buildApp({ db: freshDatabase() });
+    for (const url of [
+      `/v1/claims?condition=${'a'.repeat(5000)}`,
+      '/v1/claims?condition=%27%20OR%201%3D1--',
+      '/v1/claims?condition=%00%FF',
+      '/v1/claims?limit=1e309',
+      '/v1/claims?limit=1&limit=2',
+      `/v1/conditions/${'x'.repeat(300)}`,
+      '/v1/studies/99999999999999999999',
+      '/v1/conditions?q=%E2%80%AE&x=1',
+      '/v1/claims/%E0%A4%A',
+    ]) {
+      const res = await app.inject(url);
+      expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, url).toBeLessThan(500);
+      expect(res.headers['content-type'], url).toBe('application/problem+json; charset=utf-8');
+    }
+    const ok = await app.inject('/v1/claims?condition=melanoma');
+    expect(ok.json().items).toHaveLength(1);
+    await app.close();
+  });
+});
