@@ -4,11 +4,12 @@ import { prepared } from '../db/statements.js';
 
 /** `<database id>.<version>`: unique across databases, monotonic within one, stable across restarts. */
 export function readDataVersion(sqlite: Sqlite): string {
-  const rows = prepared(
+  const row = prepared(
     sqlite,
-    "SELECT key, value FROM meta WHERE key IN ('database_id', 'data_version') ORDER BY key",
-  ).all() as { key: string; value: string }[];
-  return `${rows[0]?.value ?? 'none'}.${rows[1]?.value ?? '0'}`;
+    `SELECT (SELECT value FROM meta WHERE key = 'database_id') AS id,
+            (SELECT value FROM meta WHERE key = 'data_version') AS version`,
+  ).get() as { id: string | null; version: string | null };
+  return `${row.id ?? 'none'}.${row.version ?? '0'}`;
 }
 
 /** Call inside the write's transaction. */

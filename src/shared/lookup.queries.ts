@@ -2,6 +2,7 @@
 import type { Sqlite } from '../db/client.js';
 import { prepared } from '../db/statements.js';
 import { lookupKey } from './normalize.js';
+import { badRequest } from './problem.js';
 
 export type LookupEntity = 'condition' | 'intervention';
 
@@ -36,6 +37,7 @@ export const PREFIX_MATCH_SQL = (entity: LookupEntity, alias: string) =>
 
 export function prefixParams(q: string): { q: string; q_end: string } {
   const key = lookupKey(q);
+  if (!/[\p{L}\p{N}]/u.test(key)) throw badRequest('query.q', 'must contain at least one letter or digit');
   return { q: key, q_end: `${key}\u{10FFFF}` };
 }
 

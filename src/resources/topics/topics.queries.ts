@@ -20,7 +20,8 @@ interface TopicRow {
 }
 
 const TOPIC_SELECT = `SELECT t.id, t.slug, t.question, t.bottom_line, t.evidence_summary,
-  (SELECT count(*) FROM topic_claims tc WHERE tc.topic_id = t.id) AS claim_count, t.created_at, t.updated_at
+  (SELECT count(*) FROM topic_claims tc JOIN claims c ON c.id = tc.claim_id
+    WHERE tc.topic_id = t.id AND c.status = 'published') AS claim_count, t.created_at, t.updated_at
   FROM topics t`;
 
 function toTopic(r: TopicRow) {
