@@ -7,6 +7,7 @@ import { cachingPlugin } from './plugins/caching.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { problemDetailsPlugin, sendProblem } from './plugins/problem-details.js';
 import { serializerCompiler } from './plugins/serializer.js';
+import { citationsRoutes } from './resources/citations/citations.routes.js';
 import { claimsRoutes } from './resources/claims/claims.routes.js';
 import { conditionsRoutes } from './resources/conditions/conditions.routes.js';
 import { healthRoutes } from './resources/health/health.routes.js';
@@ -79,6 +80,7 @@ export async function buildApp({
   await app.register(interventionsRoutes, routeOptions);
   await app.register(studiesRoutes, routeOptions);
   await app.register(topicsRoutes, routeOptions);
+  await app.register(citationsRoutes, routeOptions);
 
   app.addHook('onClose', async () => db.close());
   return app;

@@ -70,6 +70,23 @@ describe('openapi/openapi.json', () => {
     for (const name of Object.keys(doc.components.schemas)) expect(text).toContain(`#/components/schemas/${name}"`);
   });
 
+  it('documents every media type a citation can be returned in', () => {
+    for (const path of [
+      '/v1/studies/{pmid}/citation',
+      '/v1/claims/{id}/citations',
+      '/v1/topics/{slug}/citations',
+      '/v1/citations',
+    ]) {
+      expect(Object.keys(doc.paths[path].get.responses['200'].content).sort(), path).toEqual([
+        'application/vnd.citationstyles.csl+json',
+        'application/x-bibtex',
+        'application/x-research-info-systems',
+        'text/plain',
+      ]);
+      expect(doc.paths[path].get.responses['406'].content['application/problem+json']).toBeDefined();
+    }
+  });
+
   it('has examples on the parameters people start with', () => {
     const params = doc.paths['/v1/claims'].get.parameters;
     expect(params.find((p: any) => p.name === 'condition').schema.example).toBe('melanoma');

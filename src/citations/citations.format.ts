@@ -414,6 +414,8 @@ function givenOrInitials(p: Person): string | null {
 function incompleteNote(s: Study, lastAuthorLabel: string | null): string | null {
   if (s.complete) return null;
   const known = s.authors.length;
+  // A record known only by its PMID already says so; an author note on top would only repeat it.
+  if (known === 0 && !s.hasDetails) return null;
   const listed = known === 0 ? 'no authors listed' : `first ${known} author${known === 1 ? '' : 's'} listed`;
   return `${INCOMPLETE_AUTHORS_TEXT}: ${listed}${lastAuthorLabel ? `; last author: ${lastAuthorLabel}` : ''}`;
 }
@@ -584,7 +586,7 @@ function toCsl(s: Study): CslItem {
   if (s.pmcid) item.PMCID = s.pmcid;
   item.URL = `https://pubmed.ncbi.nlm.nih.gov/${s.pmid}/`;
   const notes: string[] = [];
-  if (!s.complete) {
+  if (!s.complete && (s.authors.length > 0 || s.hasDetails)) {
     const known = s.authors.length;
     notes.push(
       `${INCOMPLETE_AUTHORS_TEXT}: first ${known} author${known === 1 ? '' : 's'}${s.last ? ' and the last author' : ''} listed`,

@@ -36,6 +36,10 @@ export const ProblemSchema = z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
       .describe('One entry per invalid parameter, for validation errors.'),
+    missing: z
+      .array(z.string())
+      .optional()
+      .describe('For `citations.unknown_pmids`: the requested PMIDs that are not in the database.'),
   })
   .meta({
     id: 'Problem',

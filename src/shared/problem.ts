@@ -32,8 +32,17 @@ export class ApiProblem extends Error {
   readonly title: string;
   readonly detail: string;
   readonly errors: ProblemFieldError[] | undefined;
+  /** Extension members specific to a problem type, e.g. `missing` PMIDs. */
+  readonly extensions: Record<string, unknown> | undefined;
 
-  constructor(status: number, code: string, title: string, detail: string, errors?: ProblemFieldError[]) {
+  constructor(
+    status: number,
+    code: string,
+    title: string,
+    detail: string,
+    errors?: ProblemFieldError[],
+    extensions?: Record<string, unknown>,
+  ) {
     super(detail);
     this.name = 'ApiProblem';
     this.status = status;
@@ -41,6 +50,7 @@ export class ApiProblem extends Error {
     this.title = title;
     this.detail = detail;
     this.errors = errors;
+    this.extensions = extensions;
   }
 }
 

@@ -1,0 +1,76 @@
+// SQL for citations: the studies behind a claim, a topic or a PMID list, in a stable order, as citable records.
+import type { Sqlite } from '../../db/client.js';
+import { prepared } from '../../db/statements.js';
+import type { StudyBibliography } from '../../shared/study-record.js';
+import { type StudyRow, toStudy } from '../studies/studies.queries.js';
+
+const STUDY_COLUMNS = 's.*, CAST(s.pmid AS INTEGER) AS pmid_order';
+
+function toBibliography(row: StudyRow): StudyBibliography {
+  const s = toStudy(row);
+  return {
+    pmid: s.pmid,
+    doi: s.doi,
+    pmcid: s.pmcid,
+    title: s.title,
+    authors: s.authors,
+    authors_complete: s.authors_complete,
+    last_author: s.last_author,
+    journal: s.journal,
+    journal_iso: s.journal_iso,
+    year: s.year,
+    month: s.month,
+    day: s.day,
+    date_text: s.date_text,
+    volume: s.volume,
+    issue: s.issue,
+    pages: s.pages,
+    publication_types: s.publication_types,
+  };
+}
+
+/** The studies with these PMIDs, in the order asked; `missing` lists the PMIDs not in the database. */
+export function studiesByPmids(sqlite: Sqlite, pmids: readonly string[]) {
+  const rows = prepared(
+    sqlite,
+    `SELECT ${STUDY_COLUMNS} FROM studies s WHERE s.pmid IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(pmids)) as StudyRow[];
+  const byPmid = new Map(rows.map((r) => [r.pmid, r]));
+  return {
+    studies: pmids.flatMap((p) => {
+      const row = byPmid.get(p);
+      return row ? [toBibliography(row)] : [];
+    }),
+    missing: pmids.filter((p) => !byPmid.has(p)),
+  };
+}
+
+/** A claim's studies in the claim's own order; undefined when the claim does not exist. */
+export function claimStudies(sqlite: Sqlite, claimId: string): StudyBibliography[] | undefined {
+  if (!prepared(sqlite, 'SELECT 1 FROM claims WHERE id = ?').get(claimId)) return undefined;
+  const rows = prepared(
+    sqlite,
+    `SELECT ${STUDY_COLUMNS} FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
+     WHERE cs.claim_id = ? ORDER BY cs.position`,
+  ).all(claimId) as StudyRow[];
+  return rows.map(toBibliography);
+}
+
+/**
+ * The distinct studies behind a topic's published claims, in order of first citation (claims in curated order,
+ * studies in each claim's order); undefined when the topic does not exist.
+ */
+export function topicStudies(sqlite: Sqlite, slug: string): StudyBibliography[] | undefined {
+  const topic = prepared(sqlite, 'SELECT id FROM topics WHERE slug = ?').get(slug) as { id: number } | undefined;
+  if (!topic) return undefined;
+  const rows = prepared(
+    sqlite,
+    `SELECT ${STUDY_COLUMNS} FROM studies s JOIN (
+       SELECT cs.study_id, min(tc.position * 100000 + cs.position) AS first_seen
+       FROM topic_claims tc JOIN claims c ON c.id = tc.claim_id AND c.status = 'published'
+       JOIN claim_studies cs ON cs.claim_id = tc.claim_id
+       WHERE tc.topic_id = ? GROUP BY cs.study_id) f ON f.study_id = s.id
+     ORDER BY f.first_seen`,
+  ).all(topic.id) as StudyRow[];
+  return rows.map(toBibliography);
+}

@@ -1,0 +1,144 @@
+// Citations for clinicians' tools: one study, a claim's or a topic's bibliography, or a PMID list, in six formats.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import {
+  CITATION_FILE_EXTENSIONS,
+  CITATION_MEDIA_TYPES,
+  type CitationFormat,
+  formatBibliography,
+  formatCitation,
+} from '../../citations/citations.format.js';
+import { ClaimId, Pmid, Slug } from '../../shared/api-schemas.js';
+import { ApiProblem, badRequest, notFound, PROBLEM_CODES } from '../../shared/problem.js';
+import type { RoutePlugin } from '../../shared/route-types.js';
+import type { StudyBibliography } from '../../shared/study-record.js';
+import { claimStudies, studiesByPmids, topicStudies } from './citations.queries.js';
+import { CitationQuery, citationErrors, citationResponse, FormatParam, negotiateFormat } from './citations.schemas.js';
+
+export const MAX_CITATION_PMIDS = 200;
+
+function chooseFormat(request: FastifyRequest, format: CitationFormat | undefined): CitationFormat {
+  if (format !== undefined) return format;
+  const negotiated = negotiateFormat(request.headers.accept);
+  if (negotiated === undefined)
+    throw new ApiProblem(
+      406,
+      PROBLEM_CODES.notAcceptable,
+      'Not acceptable',
+      'Accept allows none of text/plain, application/x-research-info-systems, application/x-bibtex, application/vnd.citationstyles.csl+json; or pass ?format=.',
+    );
+  return negotiated;
+}
+
+/** Sends a bibliography with its media type, and as a download (Content-Disposition) for the file formats. */
+function send(reply: FastifyReply, format: CitationFormat, fileBase: string, body: string) {
+  const media = CITATION_MEDIA_TYPES[format];
+  reply.type(media.includes('charset') ? media : `${media}; charset=utf-8`);
+  const extension = CITATION_FILE_EXTENSIONS[format];
+  if (extension) reply.header('content-disposition', `attachment; filename="${fileBase}${extension}"`);
+  return reply.send(body);
+}
+
+const bibliography = (studies: StudyBibliography[], format: CitationFormat) =>
+  format === 'csl-json' || studies.length !== 1 || format === 'ris' || format === 'bibtex'
+    ? formatBibliography(studies, format)
+    : formatCitation(studies[0] as StudyBibliography, format);
+
+export const citationsRoutes: RoutePlugin = async (app, { db }) => {
+  app.get('/v1/studies/:pmid/citation', {
+    schema: {
+      operationId: 'getStudyCitation',
+      tags: ['citations'],
+      summary: 'Cite a study',
+      description:
+        'The citation of one study in Vancouver, AMA, APA, RIS, BibTeX or CSL-JSON (an array of one item). Fields PubMed has not given us are left out, never invented; a study known only by its PMID still yields a valid entry.',
+      params: z.object({ pmid: Pmid }),
+      querystring: CitationQuery,
+      response: { 200: citationResponse('The citation'), ...citationErrors },
+    },
+    handler: async (request, reply) => {
+      const format = chooseFormat(request, request.query.format);
+      const { studies } = studiesByPmids(db.sqlite, [request.params.pmid]);
+      if (studies.length === 0)
+        throw notFound(PROBLEM_CODES.studyNotFound, `No study has PMID ${request.params.pmid}.`);
+      return send(reply, format, `pmid-${request.params.pmid}`, bibliography(studies, format));
+    },
+  });
+
+  app.get('/v1/claims/:id/citations', {
+    schema: {
+      operationId: 'getClaimCitations',
+      tags: ['citations'],
+      summary: "Cite a claim's studies",
+      description: "Every study behind a claim, in the claim's own order (the order of `studies` in the claim).",
+      params: z.object({ id: ClaimId }),
+      querystring: CitationQuery,
+      response: { 200: citationResponse('The bibliography'), ...citationErrors },
+    },
+    handler: async (request, reply) => {
+      const format = chooseFormat(request, request.query.format);
+      const studies = claimStudies(db.sqlite, request.params.id);
+      if (!studies) throw notFound(PROBLEM_CODES.claimNotFound, `No claim has id '${request.params.id}'.`);
+      return send(reply, format, `claim-${request.params.id}`, formatBibliography(studies, format));
+    },
+  });
+
+  app.get('/v1/topics/:slug/citations', {
+    schema: {
+      operationId: 'getTopicCitations',
+      tags: ['citations'],
+      summary: "Cite a topic's studies",
+      description:
+        "The distinct studies behind a topic's published claims, in order of first citation (claims in the topic's order, studies in each claim's order).",
+      params: z.object({ slug: Slug.describe('Topic slug.').meta({ example: 'gut-microbiome-and-skin' }) }),
+      querystring: CitationQuery,
+      response: { 200: citationResponse('The bibliography'), ...citationErrors },
+    },
+    handler: async (request, reply) => {
+      const format = chooseFormat(request, request.query.format);
+      const studies = topicStudies(db.sqlite, request.params.slug);
+      if (!studies) throw notFound(PROBLEM_CODES.topicNotFound, `No topic has slug '${request.params.slug}'.`);
+      return send(reply, format, `topic-${request.params.slug}`, formatBibliography(studies, format));
+    },
+  });
+
+  app.get('/v1/citations', {
+    schema: {
+      operationId: 'getCitations',
+      tags: ['citations'],
+      summary: 'Cite a list of PMIDs',
+      description: `A bibliography of up to ${MAX_CITATION_PMIDS} PMIDs, in the order given (duplicates dropped). All or nothing: if any PMID is not in the database the answer is a 404 problem whose \`missing\` member lists them, so a reference list is never silently short.`,
+      querystring: z
+        .object({
+          pmids: z
+            .string()
+            .min(1)
+            .max(MAX_CITATION_PMIDS * 11)
+            .describe(`Comma-separated PubMed ids, at most ${MAX_CITATION_PMIDS}.`)
+            .meta({ example: '29097493,22699609' }),
+          format: FormatParam,
+        })
+        .strict(),
+      response: { 200: citationResponse('The bibliography'), ...citationErrors },
+    },
+    handler: async (request, reply) => {
+      const format = chooseFormat(request, request.query.format);
+      const pmids = [...new Set(request.query.pmids.split(',').map((p) => p.trim()))];
+      const bad = pmids.filter((p) => !Pmid.safeParse(p).success);
+      if (bad.length > 0) throw badRequest('query.pmids', `not PubMed ids: ${bad.slice(0, 10).join(', ')}`);
+      if (pmids.length > MAX_CITATION_PMIDS)
+        throw badRequest('query.pmids', `at most ${MAX_CITATION_PMIDS} PMIDs per request (got ${pmids.length})`);
+      const { studies, missing } = studiesByPmids(db.sqlite, pmids);
+      if (missing.length > 0)
+        throw new ApiProblem(
+          404,
+          'citations.unknown_pmids',
+          'Not found',
+          `${missing.length} of ${pmids.length} PMIDs are not in the database: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', ...' : ''}.`,
+          undefined,
+          { missing },
+        );
+      return send(reply, format, 'citations', formatBibliography(studies, format));
+    },
+  });
+};

@@ -1,0 +1,190 @@
+// Citation endpoints: formats by parameter and by Accept, media types, downloads, bibliography order, errors.
+import core from '@citation-js/core';
+import '@citation-js/plugin-ris';
+import '@citation-js/plugin-bibtex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJson, testApp } from './helpers.js';
+
+type App = Awaited<ReturnType<typeof testApp>>['app'];
+let app: App;
+beforeAll(async () => {
+  ({ app } = await testApp());
+});
+afterAll(async () => {
+  await app.close();
+});
+
+const MELANOMA_AMA =
+  'Gopalakrishnan V, Spencer CN, Nezi L, et al. Gut microbiome modulates response to anti–PD-1 immunotherapy in melanoma patients. Science. 2018;359(6371):97-103. doi:10.1126/science.aan4236';
+const MELANOMA_VANCOUVER =
+  'Gopalakrishnan V, Spencer CN, Nezi L, Reuben A, Andrews MC, Karpinets TV, et al. Gut microbiome modulates response to anti–PD-1 immunotherapy in melanoma patients. Science. 2018;359(6371):97-103. doi: 10.1126/science.aan4236. PMID: 29097493; PMCID: PMC5827966.';
+
+describe('GET /v1/studies/{pmid}/citation', () => {
+  it('gives the AMA citation of the melanoma study exactly', async () => {
+    const res = await app.inject('/v1/studies/29097493/citation?format=ama');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(res.headers['content-disposition']).toBeUndefined();
+    expect(res.body).toBe(MELANOMA_AMA);
+  });
+
+  it.each([
+    [undefined, 'vancouver'],
+    ['text/plain', 'vancouver'],
+    ['application/x-research-info-systems', 'ris'],
+    ['application/x-bibtex', 'bibtex'],
+    ['application/vnd.citationstyles.csl+json', 'csl-json'],
+    ['application/json', 'csl-json'],
+    ['text/html, application/x-bibtex;q=0.9, text/plain;q=0.1', 'bibtex'],
+    ['*/*', 'vancouver'],
+  ])('negotiates Accept %s to %s', async (accept, format) => {
+    const byAccept = await app.inject({ url: '/v1/studies/29097493/citation', headers: accept ? { accept } : {} });
+    const byParam = await app.inject(`/v1/studies/29097493/citation?format=${format}`);
+    expect(byAccept.statusCode).toBe(200);
+    expect(byAccept.body).toBe(byParam.body);
+    expect(byAccept.headers['content-type']).toBe(byParam.headers['content-type']);
+    expect(byAccept.headers.vary).toContain('Accept');
+  });
+
+  it('serves the Vancouver citation by default', async () => {
+    const res = await app.inject('/v1/studies/29097493/citation');
+    expect(res.body).toBe(MELANOMA_VANCOUVER);
+  });
+
+  it.each([
+    ['ris', 'application/x-research-info-systems; charset=utf-8', 'pmid-29097493.ris'],
+    ['bibtex', 'application/x-bibtex; charset=utf-8', 'pmid-29097493.bib'],
+    ['csl-json', 'application/vnd.citationstyles.csl+json; charset=utf-8', 'pmid-29097493.json'],
+  ])('serves %s as a download with its media type', async (format, type, file) => {
+    const res = await app.inject(`/v1/studies/29097493/citation?format=${format}`);
+    expect(res.headers['content-type']).toBe(type);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="${file}"`);
+  });
+
+  it('lets the format parameter win over Accept', async () => {
+    const res = await app.inject({
+      url: '/v1/studies/29097493/citation?format=ama',
+      headers: { accept: 'application/x-bibtex' },
+    });
+    expect(res.body).toBe(MELANOMA_AMA);
+  });
+
+  it('gives a valid, honest entry for a study known only by its PMID', async () => {
+    const text = await app.inject('/v1/studies/35866234/citation?format=vancouver');
+    expect(text.body).toBe('PMID: 35866234. Bibliographic details not yet available.');
+    const csl = await getJson(app, '/v1/studies/35866234/citation?format=csl-json');
+    expect(csl.body).toEqual([
+      {
+        type: 'article-journal',
+        id: 'pmid:35866234',
+        PMID: '35866234',
+        URL: 'https://pubmed.ncbi.nlm.nih.gov/35866234/',
+        note: 'Bibliographic details not yet available',
+      },
+    ]);
+    for (const format of ['vancouver', 'ama', 'apa', 'ris', 'bibtex', 'csl-json']) {
+      const res = await app.inject(`/v1/studies/35866234/citation?format=${format}`);
+      expect(res.statusCode).toBe(200);
+      expect(res.body).not.toMatch(/undefined|null|NaN/);
+    }
+  });
+
+  it('answers 406 when Accept rules out every citation type, 404 for an unknown PMID, 400 for a bad format', async () => {
+    const notAcceptable = await getJson(app, '/v1/studies/29097493/citation', { accept: 'image/png' });
+    expect(notAcceptable.status).toBe(406);
+    expect(notAcceptable.body.code).toBe('request.not_acceptable');
+    const missing = await getJson(app, '/v1/studies/11111111/citation');
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('studies.not_found');
+    const badFormat = await getJson(app, '/v1/studies/29097493/citation?format=mla');
+    expect(badFormat.status).toBe(400);
+    expect(badFormat.body.errors[0].path).toBe('query.format');
+  });
+});
+
+describe('GET /v1/claims/{id}/citations', () => {
+  it("lists the claim's studies in the claim's order, and RIS reads back cleanly in an independent parser", async () => {
+    const claim = await getJson(app, '/v1/claims/gut-flora-skin-health-overall');
+    const res = await app.inject('/v1/claims/gut-flora-skin-health-overall/citations?format=ris');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="claim-gut-flora-skin-health-overall.ris"');
+    expect(
+      res.body
+        .split('\r\n')
+        .filter((l) => l.length > 0)
+        .every((l) => /^[A-Z][A-Z0-9] {2}- ?/.test(l)),
+    ).toBe(true);
+    const items = new core.Cite(res.body).data as any[];
+    expect(items.map((i) => String(i.PMID ?? i.number ?? i['call-number'] ?? ''))).toHaveLength(
+      claim.body.studies.length,
+    );
+    const parsedTitles = items.map((i) => i.title ?? null);
+    expect(parsedTitles).toEqual(claim.body.studies.map((s: any) => s.title));
+    const melanoma = items[claim.body.studies.findIndex((s: any) => s.pmid === '29097493')];
+    expect(melanoma.DOI).toBe('10.1126/science.aan4236');
+    expect(melanoma.author.slice(0, 2)).toEqual([
+      { family: 'Gopalakrishnan', given: 'V.' },
+      { family: 'Spencer', given: 'C. N.' },
+    ]);
+    expect(melanoma.issued['date-parts'][0][0]).toBe(2018);
+  });
+
+  it('numbers a Vancouver bibliography and parses BibTeX back with the same keys', async () => {
+    const text = await app.inject('/v1/claims/no-universal-ideal-gut-microbiome/citations?format=vancouver');
+    expect(text.body).toBe(
+      '1. Human Microbiome Project Consortium. Structure, function and diversity of the healthy human microbiome. Nature. 2012;486(7402):207-14. doi: 10.1038/nature11234. PMID: 22699609; PMCID: PMC3564958.',
+    );
+    const bib = await app.inject('/v1/claims/gut-dysbiosis-acne-association/citations?format=bibtex');
+    const items = new core.Cite(bib.body).data as any[];
+    expect(items.map((i) => i['citation-key'] ?? i.id)).toEqual(['pmid34785010', 'pmid27554239']);
+    expect(items[1].author.map((a: any) => a.family)).toEqual(["O'Neill", 'Monteleone', 'McLaughlin', 'Paus']);
+  });
+
+  it('is a 404 for an unknown claim', async () => {
+    const res = await getJson(app, '/v1/claims/nope/citations');
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('claims.not_found');
+  });
+});
+
+describe('GET /v1/topics/{slug}/citations', () => {
+  it('lists each distinct study once, in order of first citation', async () => {
+    const topic = await getJson(app, '/v1/topics/gut-microbiome-and-skin');
+    const expected: string[] = [];
+    for (const claim of topic.body.claims)
+      for (const s of claim.studies) if (!expected.includes(s.pmid)) expected.push(s.pmid);
+    const csl = await getJson(app, '/v1/topics/gut-microbiome-and-skin/citations?format=csl-json');
+    expect(csl.body.map((i: any) => i.PMID)).toEqual(expected);
+    expect(expected).toHaveLength(8);
+    for (const item of csl.body) expect(item).toMatchObject({ type: 'article-journal', id: `pmid:${item.PMID}` });
+  });
+});
+
+describe('GET /v1/citations', () => {
+  it('keeps the requested order and drops duplicates', async () => {
+    const res = await getJson(app, '/v1/citations?pmids=22699609,29097493,22699609&format=csl-json');
+    expect(res.status).toBe(200);
+    expect(res.body.map((i: any) => i.PMID)).toEqual(['22699609', '29097493']);
+    expect(res.body[0].author).toEqual([{ literal: 'Human Microbiome Project Consortium' }]);
+    expect(res.body[1].DOI).toBe('10.1126/science.aan4236');
+  });
+
+  it('lists unknown PMIDs in a 404 problem instead of returning a short list', async () => {
+    const res = await getJson(app, '/v1/citations?pmids=29097493,123,456');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(res.body).toMatchObject({ code: 'citations.unknown_pmids', missing: ['123', '456'] });
+  });
+
+  it('rejects malformed lists and more than 200 PMIDs', async () => {
+    const bad = await getJson(app, '/v1/citations?pmids=29097493,abc');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ path: 'query.pmids', message: 'not PubMed ids: abc' }]);
+    const many = Array.from({ length: 201 }, (_, i) => String(10_000_000 + i)).join(',');
+    const tooMany = await getJson(app, `/v1/citations?pmids=${many}`);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.detail).toContain('at most 200');
+    const missingParam = await getJson(app, '/v1/citations');
+    expect(missingParam.status).toBe(400);
+    expect(missingParam.body.errors[0].path).toBe('query.pmids');
+  });
+});
