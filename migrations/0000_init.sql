@@ -1,3 +1,15 @@
+CREATE TABLE `api_keys` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`name` text NOT NULL,
+	`scope` text NOT NULL,
+	`prefix` text NOT NULL,
+	`key_hash` text NOT NULL,
+	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
+	`last_used_at` text,
+	`revoked_at` text
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `api_keys_hash_uq` ON `api_keys` (`key_hash`);--> statement-breakpoint
 CREATE TABLE `claim_interventions` (
 	`claim_id` text NOT NULL,
 	`intervention_id` integer NOT NULL,
@@ -23,32 +35,44 @@ CREATE TABLE `claim_studies` (
 --> statement-breakpoint
 CREATE INDEX `claim_studies_study_idx` ON `claim_studies` (`study_id`,`claim_id`);--> statement-breakpoint
 CREATE TABLE `claims` (
-	`id` text PRIMARY KEY NOT NULL,
+	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` text NOT NULL,
 	`statement` text NOT NULL,
-	`plain_summary` text NOT NULL,
+	`plain_summary` text,
 	`condition_id` integer,
 	`outcome` text,
 	`direction` text NOT NULL,
+	`biomarker` text,
 	`grade_scheme` text DEFAULT 'GRADE' NOT NULL,
 	`grade_level` text NOT NULL,
 	`certainty` integer NOT NULL,
 	`grade_rationale` text,
+	`grade_rating` integer,
 	`caveat_codes` text DEFAULT '[]' NOT NULL,
 	`caveat_notes` text,
 	`status` text DEFAULT 'published' NOT NULL,
 	`sample_size` integer,
+	`source` text DEFAULT 'curated' NOT NULL,
+	`source_id` text,
+	`source_url` text,
+	`source_release` text,
+	`imported_at` text,
 	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
 	`updated_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
 	FOREIGN KEY (`condition_id`) REFERENCES `conditions`(`id`) ON UPDATE no action ON DELETE restrict,
 	CONSTRAINT "claims_certainty_range" CHECK("claims"."certainty" BETWEEN 0 AND 4)
 );
 --> statement-breakpoint
+CREATE UNIQUE INDEX `claims_id_uq` ON `claims` (`id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `claims_source_uq` ON `claims` (`source`,`source_id`);--> statement-breakpoint
 CREATE INDEX `claims_status_certainty_idx` ON `claims` (`status`,`certainty`,`id`);--> statement-breakpoint
 CREATE INDEX `claims_status_updated_idx` ON `claims` (`status`,`updated_at`,`id`);--> statement-breakpoint
 CREATE INDEX `claims_status_sample_idx` ON `claims` (`status`,`sample_size`,`id`);--> statement-breakpoint
 CREATE INDEX `claims_condition_idx` ON `claims` (`condition_id`,`status`,`certainty`);--> statement-breakpoint
+CREATE INDEX `claims_biomarker_idx` ON `claims` ("biomarker" COLLATE NOCASE);--> statement-breakpoint
 CREATE INDEX `claims_direction_idx` ON `claims` (`direction`);--> statement-breakpoint
 CREATE INDEX `claims_grade_idx` ON `claims` (`grade_level`);--> statement-breakpoint
+CREATE INDEX `claims_scheme_idx` ON `claims` (`grade_scheme`,`certainty`);--> statement-breakpoint
 CREATE TABLE `condition_synonyms` (
 	`condition_id` integer NOT NULL,
 	`synonym` text NOT NULL,
@@ -108,6 +132,20 @@ CREATE TABLE `meta` (
 	`value` text NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `revisions` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`entity` text NOT NULL,
+	`entity_key` text NOT NULL,
+	`action` text NOT NULL,
+	`actor` text NOT NULL,
+	`reason` text,
+	`changes` text NOT NULL,
+	`snapshot` text,
+	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `revisions_entity_idx` ON `revisions` (`entity`,`entity_key`,`id`);--> statement-breakpoint
+CREATE INDEX `revisions_created_idx` ON `revisions` (`created_at`);--> statement-breakpoint
 CREATE TABLE `studies` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`pmid` text NOT NULL,
@@ -137,6 +175,7 @@ CREATE TABLE `studies` (
 	`population` text,
 	`species` text,
 	`retracted` integer DEFAULT false NOT NULL,
+	`citation_text` text,
 	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
 	`updated_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
 	CONSTRAINT "studies_pmid_digits" CHECK("studies"."pmid" NOT GLOB '*[^0-9]*' AND length("studies"."pmid") BETWEEN 1 AND 9),
@@ -144,6 +183,7 @@ CREATE TABLE `studies` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `studies_pmid_uq` ON `studies` (`pmid`);--> statement-breakpoint
+CREATE INDEX `studies_pmid_num_idx` ON `studies` (CAST("pmid" AS INTEGER));--> statement-breakpoint
 CREATE INDEX `studies_design_idx` ON `studies` (`design`);--> statement-breakpoint
 CREATE INDEX `studies_sample_size_idx` ON `studies` (`sample_size`);--> statement-breakpoint
 CREATE INDEX `studies_year_idx` ON `studies` (`year`);--> statement-breakpoint

@@ -12,6 +12,7 @@ import { claimsRoutes } from './resources/claims/claims.routes.js';
 import { conditionsRoutes } from './resources/conditions/conditions.routes.js';
 import { healthRoutes } from './resources/health/health.routes.js';
 import { interventionsRoutes } from './resources/interventions/interventions.routes.js';
+import { searchRoutes } from './resources/search/search.routes.js';
 import { studiesRoutes } from './resources/studies/studies.routes.js';
 import { topicsRoutes } from './resources/topics/topics.routes.js';
 import { ApiProblem } from './shared/problem.js';
@@ -81,6 +82,7 @@ export async function buildApp({
   await app.register(studiesRoutes, routeOptions);
   await app.register(topicsRoutes, routeOptions);
   await app.register(citationsRoutes, routeOptions);
+  await app.register(searchRoutes, routeOptions);
 
   app.addHook('onClose', async () => db.close());
   return app;

@@ -262,7 +262,7 @@ describe('studies', () => {
               statement: c.statement,
               relation: link.relation,
               finding: link.finding,
-              grade: { scheme: c.grade.scheme, level: c.grade.level, certainty, rationale: c.grade.rationale },
+              grade: { scheme: c.grade.scheme, level: c.grade.level, certainty, rationale: c.grade.rationale, rating: null },
               status: c.status,
             },
           ];

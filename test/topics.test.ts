@@ -135,6 +135,7 @@ describe('topics', () => {
           level: expected.grade.level,
           certainty: certaintyOf(expected.grade.scheme, expected.grade.level),
           rationale: expected.grade.rationale,
+          rating: null,
         });
         expect(claim.caveats).toEqual(expected.caveats);
         expect(claim.condition?.slug ?? null).toBe(expected.condition);

@@ -137,6 +137,8 @@ export const studies = sqliteTable(
     population: text('population'),
     species: text('species'),
     retracted: integer('retracted', { mode: 'boolean' }).notNull().default(false),
+    /** A source's own citation string (CIViC "Levine et al., 2005, Blood"), kept until a PubMed import completes the record. */
+    citation_text: text('citation_text'),
     ...timestamps,
   },
   (t) => [
@@ -153,30 +155,47 @@ export const studies = sqliteTable(
 export const claims = sqliteTable(
   'claims',
   {
-    id: text('id').primaryKey(),
+    /** Internal integer key: a stable rowid for the search index. The public id is `id`. */
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull(),
     statement: text('statement').notNull(),
-    plain_summary: text('plain_summary').notNull(),
+    /** Plain-language summary; null when none has been written (imported evidence items have none). */
+    plain_summary: text('plain_summary'),
     condition_id: integer('condition_id').references(() => conditions.id, { onDelete: 'restrict' }),
     outcome: text('outcome'),
     direction: text('direction').notNull(),
+    /** The biomarker or population the claim is about, e.g. "BRAF V600E" (CIViC gene + variant). */
+    biomarker: text('biomarker'),
     grade_scheme: text('grade_scheme').notNull().default('GRADE'),
     grade_level: text('grade_level').notNull(),
     certainty: integer('certainty').notNull(),
     grade_rationale: text('grade_rationale'),
+    /** A scheme's own rating where it has one (CIViC: 1-5 stars). */
+    grade_rating: integer('grade_rating'),
     caveat_codes: text('caveat_codes', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     caveat_notes: text('caveat_notes'),
     status: text('status').notNull().default('published'),
     /** Largest known sample size among the linked studies, kept in step by the writers; null when none is known. */
     sample_size: integer('sample_size'),
+    /** Provenance: `curated` for claims written here; `civic` (with its evidence id, URL and release) for imports. */
+    source: text('source').notNull().default('curated'),
+    source_id: text('source_id'),
+    source_url: text('source_url'),
+    source_release: text('source_release'),
+    imported_at: text('imported_at'),
     ...timestamps,
   },
   (t) => [
+    uniqueIndex('claims_id_uq').on(t.id),
+    uniqueIndex('claims_source_uq').on(t.source, t.source_id),
     index('claims_status_certainty_idx').on(t.status, t.certainty, t.id),
     index('claims_status_updated_idx').on(t.status, t.updated_at, t.id),
     index('claims_status_sample_idx').on(t.status, t.sample_size, t.id),
     index('claims_condition_idx').on(t.condition_id, t.status, t.certainty),
+    index('claims_biomarker_idx').on(sql`${t.biomarker} COLLATE NOCASE`),
     index('claims_direction_idx').on(t.direction),
     index('claims_grade_idx').on(t.grade_level),
+    index('claims_scheme_idx').on(t.grade_scheme, t.certainty),
     check('claims_certainty_range', sql`${t.certainty} BETWEEN 0 AND 4`),
   ],
 );
@@ -244,4 +263,44 @@ export const topic_claims = sqliteTable(
     position: integer('position').notNull(),
   },
   (t) => [primaryKey({ columns: [t.topic_id, t.claim_id] }), index('topic_claims_claim_idx').on(t.claim_id)],
+);
+
+/** API keys for writes: only an HMAC of the key is stored; the key itself is shown once at creation. */
+export const api_keys = sqliteTable(
+  'api_keys',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    scope: text('scope').notNull(),
+    /** First characters of the key, to tell keys apart in listings without revealing them. */
+    prefix: text('prefix').notNull(),
+    key_hash: text('key_hash').notNull(),
+    created_at: text('created_at').notNull().default(now),
+    last_used_at: text('last_used_at'),
+    revoked_at: text('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash_uq').on(t.key_hash)],
+);
+
+/**
+ * One row per change to a curated resource, written in the same transaction as the change. The id orders the
+ * change feed; `snapshot` is the resource as it was after the change, for reads pinned to the past.
+ */
+export const revisions = sqliteTable(
+  'revisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    entity: text('entity').notNull(),
+    entity_key: text('entity_key').notNull(),
+    action: text('action').notNull(),
+    actor: text('actor').notNull(),
+    reason: text('reason'),
+    changes: text('changes').notNull(),
+    snapshot: text('snapshot'),
+    created_at: text('created_at').notNull().default(now),
+  },
+  (t) => [
+    index('revisions_entity_idx').on(t.entity, t.entity_key, t.id),
+    index('revisions_created_idx').on(t.created_at),
+  ],
 );

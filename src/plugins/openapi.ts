@@ -34,6 +34,7 @@ export const openapiPlugin = fp<{ version: string }>(
           { name: 'interventions', description: 'Treatments and exposures.' },
           { name: 'studies', description: 'Studies (PubMed records) behind the claims.' },
           { name: 'topics', description: 'Consumer questions answered from claims.' },
+          { name: 'search', description: 'Full-text search across every kind of resource.' },
           { name: 'citations', description: 'Citations in Vancouver, AMA, APA, RIS, BibTeX and CSL-JSON.' },
           { name: 'operations', description: 'Health, readiness and this document.' },
         ],

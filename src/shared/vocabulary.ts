@@ -18,7 +18,8 @@ export const CAVEAT_CODES = [
 ] as const;
 export type CaveatCode = (typeof CAVEAT_CODES)[number];
 
-export const CLAIM_STATUSES = ['published', 'draft', 'retracted'] as const;
+/** `withdrawn`: an imported claim that its source no longer publishes (kept, not deleted). */
+export const CLAIM_STATUSES = ['published', 'draft', 'retracted', 'withdrawn'] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
 export const STUDY_RELATIONS = ['supports', 'contradicts', 'context'] as const;

@@ -29,13 +29,17 @@ export interface ClaimFilters {
   minSampleSize?: number;
   direction?: string;
   pmid?: string;
+  biomarker?: string;
+  source?: string;
+  /** An FTS5 MATCH expression built by toMatchQuery, never raw user text. */
+  match?: string;
   status: string;
 }
 
 interface ClaimRow {
   id: string;
   statement: string;
-  plain_summary: string;
+  plain_summary: string | null;
   condition_slug: string | null;
   condition_name: string | null;
   outcome: string | null;
@@ -44,6 +48,13 @@ interface ClaimRow {
   grade_level: string;
   certainty: number;
   grade_rationale: string | null;
+  grade_rating: number | null;
+  biomarker: string | null;
+  source: string;
+  source_id: string | null;
+  source_url: string | null;
+  source_release: string | null;
+  imported_at: string | null;
   caveat_codes: string;
   caveat_notes: string | null;
   status: ClaimStatus;
@@ -94,8 +105,9 @@ export interface ClaimStudy {
 }
 
 const CLAIM_COLUMNS = `c.id, c.statement, c.plain_summary, co.slug AS condition_slug, co.name AS condition_name,
-  c.outcome, c.direction, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.caveat_codes,
-  c.caveat_notes, c.status, c.sample_size, c.created_at, c.updated_at`;
+  c.outcome, c.direction, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.grade_rating, c.biomarker,
+  c.caveat_codes, c.caveat_notes, c.status, c.sample_size, c.source, c.source_id, c.source_url, c.source_release,
+  c.imported_at, c.created_at, c.updated_at`;
 
 /** Sort expression and the keyset predicate after a cursor, per sort. Every order ends in the unique id. */
 const SORTS: Record<ClaimSort, { order: string; after: string; key: (r: ClaimRow) => (string | number)[] }> = {
@@ -170,6 +182,18 @@ export function listClaims(
     where.push(
       'EXISTS (SELECT 1 FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id AND s.pmid = @pmid)',
     );
+  }
+  if (filters.biomarker !== undefined) {
+    params.biomarker = filters.biomarker;
+    where.push('c.biomarker = @biomarker COLLATE NOCASE');
+  }
+  if (filters.source !== undefined) {
+    params.source = filters.source;
+    where.push('c.source = @source');
+  }
+  if (filters.match !== undefined) {
+    params.match = filters.match;
+    where.push("c.seq IN (SELECT rowid >> 3 FROM search_index WHERE search_index MATCH @match AND kind = 'claim')");
   }
   const spec = SORTS[sort];
   const scope = `claims:${sort}`;
@@ -257,12 +281,26 @@ export function hydrateClaims(sqlite: Sqlite, rows: readonly ClaimRow[]) {
       interventions: (interventionsByClaim.get(r.id) ?? []).map((i) => ({ slug: i.slug, name: i.name, kind: i.kind })),
       outcome: r.outcome,
       direction: r.direction,
-      grade: { scheme: r.grade_scheme, level: r.grade_level, certainty: r.certainty, rationale: r.grade_rationale },
+      biomarker: r.biomarker,
+      grade: {
+        scheme: r.grade_scheme,
+        level: r.grade_level,
+        certainty: r.certainty,
+        rationale: r.grade_rationale,
+        rating: r.grade_rating,
+      },
       caveats: { codes: JSON.parse(r.caveat_codes) as CaveatCode[], notes: r.caveat_notes },
       status: r.status,
       sample_size: r.sample_size,
       studies,
       evidence_summary: summariseEvidence(studies),
+      source: {
+        name: r.source,
+        id: r.source_id,
+        url: r.source_url,
+        release: r.source_release,
+        imported_at: r.imported_at,
+      },
       created_at: r.created_at,
       updated_at: r.updated_at,
     };

@@ -5,6 +5,7 @@ import { parseMinGrade } from '../../shared/grades.js';
 import { resolveLookup } from '../../shared/lookup.queries.js';
 import { badRequest, notFound, PROBLEM_CODES } from '../../shared/problem.js';
 import type { RoutePlugin } from '../../shared/route-types.js';
+import { requireMatchQuery } from '../../shared/search.js';
 import { getClaim, listClaims } from './claims.queries.js';
 import { ClaimListQuery, ClaimListSchema, ClaimSchema } from './claims.schemas.js';
 
@@ -53,6 +54,9 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
           minSampleSize: q.min_sample_size,
           direction: q.direction,
           pmid: q.pmid,
+          biomarker: q.biomarker,
+          source: q.source,
+          match: q.q === undefined ? undefined : requireMatchQuery('query.q', q.q),
           status: q.status,
         },
         q.sort,

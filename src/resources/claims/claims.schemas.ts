@@ -62,15 +62,29 @@ export const EvidenceSummarySchema = z
   })
   .meta({ id: 'EvidenceSummary' });
 
+export const ClaimSourceSchema = z
+  .object({
+    name: z.string().describe('`curated` for claims written here; `civic` for CIViC evidence items.'),
+    id: z.string().nullable().describe("The source's own id (CIViC evidence id)."),
+    url: z.string().nullable(),
+    release: z.string().nullable().describe('The release file the claim was imported from.'),
+    imported_at: z.string().nullable(),
+  })
+  .meta({ id: 'ClaimSource' });
+
 export const ClaimSchema = z
   .object({
     id: z.string().describe('Stable claim id.'),
     statement: z.string().describe('Precise statement, for clinicians.'),
-    plain_summary: z.string().describe('Plain-language summary, for patients.'),
+    plain_summary: z
+      .string()
+      .nullable()
+      .describe('Plain-language summary, for patients; null when none has been written (imported evidence).'),
     condition: ConditionRefSchema.nullable().describe('The condition; null for claims about health in general.'),
     interventions: z.array(InterventionRefSchema).describe('Treatments or exposures the claim is about, in order.'),
     outcome: z.string().nullable(),
     direction: DirectionSchema,
+    biomarker: z.string().nullable().describe('The biomarker or population the claim is about, e.g. `BRAF V600E`.'),
     grade: GradeSchema,
     caveats: CaveatsSchema,
     status: z.enum(CLAIM_STATUSES),
@@ -83,6 +97,7 @@ export const ClaimSchema = z
       ),
     studies: z.array(ClaimStudySchema),
     evidence_summary: EvidenceSummarySchema,
+    source: ClaimSourceSchema,
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -126,6 +141,21 @@ export const ClaimListQuery = z
       .regex(/^[1-9][0-9]{0,8}$/, 'must be a PubMed id: 1 to 9 digits')
       .optional()
       .describe('Claims that cite this PubMed id.'),
+    biomarker: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Exact biomarker, case-insensitive, e.g. `BRAF V600E`.')
+      .meta({ example: 'BRAF V600E' }),
+    source: z.enum(['curated', 'civic']).optional().describe('Only claims from this source.'),
+    q: z
+      .string()
+      .max(1000)
+      .optional()
+      .describe(
+        'Full-text search over statement, plain summary, biomarker, outcome and interventions; composes with the other filters. Words match as prefixes.',
+      ),
     status: z
       .enum(CLAIM_STATUSES)
       .default('published')

@@ -1,0 +1,24 @@
+// GET /v1/search: typed, ranked full-text search for type-ahead and discovery.
+import { problemResponses } from '../../shared/api-schemas.js';
+import type { RoutePlugin } from '../../shared/route-types.js';
+import { requireMatchQuery } from '../../shared/search.js';
+import { search } from './search.queries.js';
+import { SearchListSchema, SearchQuery } from './search.schemas.js';
+
+export const searchRoutes: RoutePlugin = async (app, { db }) => {
+  app.get('/v1/search', {
+    schema: {
+      operationId: 'search',
+      tags: ['search'],
+      summary: 'Search everything',
+      description:
+        'Full-text search (SQLite FTS5, bm25 ranking with titles weighted 5x) across published claims (statement, plain summary, biomarker, outcome, interventions), conditions (name, synonyms, codes), interventions (name, synonyms) and studies (title, journal). Every word must match; each matches as a prefix. Accents and case are ignored. Punctuation and FTS syntax in `q` are treated as plain text; a `q` without any letter or digit is a 400.',
+      querystring: SearchQuery,
+      response: { 200: SearchListSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const { q, type, limit, cursor } = request.query;
+      return search(db.sqlite, requireMatchQuery('query.q', q), type, limit, cursor);
+    },
+  });
+};

@@ -1,0 +1,130 @@
+// Full-text search: typed ranked hits, prefix type-ahead, hostile input, index kept in step with writes, q on claims.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJson, testApp, walkPages } from './helpers.js';
+
+type App = Awaited<ReturnType<typeof testApp>>['app'];
+let app: App;
+let db: Awaited<ReturnType<typeof testApp>>['db'];
+beforeAll(async () => {
+  ({ app, db } = await testApp());
+});
+afterAll(async () => {
+  await app.close();
+});
+
+describe('GET /v1/search', () => {
+  it('finds conditions by a synonym prefix, with a highlighted, HTML-safe snippet', async () => {
+    const res = await getJson(app, '/v1/search?q=atopic%20derm&type=condition');
+    expect(res.status).toBe(200);
+    expect(res.body.items).toHaveLength(1);
+    expect(res.body.items[0]).toMatchObject({
+      type: 'condition',
+      id: 'eczema',
+      title: 'Eczema',
+      url: '/v1/conditions/eczema',
+    });
+    expect(res.body.items[0].snippet).toContain('<mark>atopic</mark> <mark>dermatitis</mark>');
+  });
+
+  it('returns typed hits across kinds, best bm25 score first', async () => {
+    const res = await getJson(app, '/v1/search?q=ruminococcaceae');
+    const types = res.body.items.map((i: any) => `${i.type}:${i.id}`);
+    expect(types.sort()).toEqual(['claim:melanoma-microbiome-immunotherapy-response', 'intervention:ruminococcaceae']);
+    const scores = res.body.items.map((i: any) => i.score);
+    expect(scores).toEqual([...scores].sort((a, b) => a - b));
+  });
+
+  it('ignores case and accents', async () => {
+    const plain = await getJson(app, '/v1/search?q=eczema&type=condition');
+    const accented = await getJson(app, '/v1/search?q=%C3%89CZ%C3%89MA&type=condition');
+    expect(accented.body.items.map((i: any) => i.id)).toEqual(plain.body.items.map((i: any) => i.id));
+    expect(plain.body.items.map((i: any) => i.id)).toEqual(['eczema']);
+  });
+
+  it('finds studies by title words and names unknown titles by PMID', async () => {
+    const res = await getJson(app, '/v1/search?q=healthy%20human%20microbiome&type=study');
+    expect(res.body.items.map((i: any) => i.id)).toEqual(['22699609']);
+  });
+
+  it('pages through results without repeating any', async () => {
+    const whole = await getJson(app, '/v1/search?q=gut&limit=50');
+    expect(whole.body.items.length).toBeGreaterThan(3);
+    const walked = await walkPages(app, '/v1/search?q=gut&limit=2');
+    expect(walked.items.map((i: any) => `${i.type}:${i.id}`)).toEqual(
+      whole.body.items.map((i: any) => `${i.type}:${i.id}`),
+    );
+  });
+
+  it.each([
+    ['"', 400],
+    ['***', 400],
+    ['   ', 400],
+    ['NEAR(gut skin)', 200],
+    ['gut" OR "skin', 200],
+    ['title:gut', 200],
+    ['gut AND NOT skin', 200],
+    ['(gut', 200],
+    ['🙂 gut', 200],
+    ['x'.repeat(1000), 200],
+    ['a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g h i j k l', 200],
+  ])('treats %j as text: %d, never a 500', async (q, status) => {
+    const res = await getJson(app, `/v1/search?q=${encodeURIComponent(q)}`);
+    expect(res.status).toBe(status);
+    if (status === 400) expect(res.body.errors[0].path).toBe('query.q');
+  });
+
+  it('rejects a query over 1,000 characters and an unknown type', async () => {
+    const long = await getJson(app, `/v1/search?q=${'a'.repeat(1001)}`);
+    expect(long.status).toBe(400);
+    expect(long.body.errors[0].path).toBe('query.q');
+    const type = await getJson(app, '/v1/search?q=gut&type=gene');
+    expect(type.status).toBe(400);
+    expect(type.body.errors[0].path).toBe('query.type');
+  });
+
+  it('sees writes at once and hides unpublished claims', async () => {
+    db.sqlite
+      .prepare(
+        "UPDATE claims SET statement = 'Quokkas respond to zebrafish probiotics' WHERE id = 'gut-dysbiosis-acne-association'",
+      )
+      .run();
+    const found = await getJson(app, '/v1/search?q=quokka');
+    expect(found.body.items.map((i: any) => i.id)).toEqual(['gut-dysbiosis-acne-association']);
+    db.sqlite.prepare("UPDATE claims SET status = 'draft' WHERE id = 'gut-dysbiosis-acne-association'").run();
+    const hidden = await getJson(app, '/v1/search?q=quokka');
+    expect(hidden.body.items).toEqual([]);
+    const before = await getJson(app, '/v1/search?q=dermatological&type=condition');
+    expect(before.body.items.map((i: any) => i.id)).toEqual(['skin-conditions']);
+    db.sqlite.prepare("DELETE FROM condition_synonyms WHERE synonym = 'dermatological conditions'").run();
+    const after = await getJson(app, '/v1/search?q=dermatological&type=condition');
+    expect(after.body.items).toEqual([]);
+  });
+});
+
+describe('GET /v1/claims?q=', () => {
+  it('composes full-text search with the other filters', async () => {
+    const all = await getJson(app, '/v1/claims?q=probiotics&limit=100');
+    const ids = all.body.items.map((c: any) => c.id).sort();
+    expect(ids).toEqual([
+      'gut-flora-skin-health-overall',
+      'probiotic-strain-dose-unknown',
+      'probiotics-prebiotics-acne',
+      'probiotics-prebiotics-eczema',
+    ]);
+    const eczema = await getJson(app, '/v1/claims?q=probiotics&condition=eczema');
+    expect(eczema.body.items.map((c: any) => c.id)).toEqual(['probiotics-prebiotics-eczema']);
+    const none = await getJson(app, '/v1/claims?q=probiotics&condition=melanoma');
+    expect(none.body.items).toEqual([]);
+  });
+
+  it('matches interventions and words by prefix', async () => {
+    const res = await getJson(app, '/v1/claims?q=anti%20pd');
+    expect(res.body.items.map((c: any) => c.id)).toEqual(['melanoma-microbiome-immunotherapy-response']);
+  });
+
+  it('is a 400 naming query.q when q has no word', async () => {
+    const res = await getJson(app, '/v1/claims?q=%22%22');
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ path: 'query.q', message: 'must contain at least one letter or digit' }]);
+  });
+});
