@@ -262,7 +262,13 @@ describe('studies', () => {
               statement: c.statement,
               relation: link.relation,
               finding: link.finding,
-              grade: { scheme: c.grade.scheme, level: c.grade.level, certainty, rationale: c.grade.rationale, rating: null },
+              grade: {
+                scheme: c.grade.scheme,
+                level: c.grade.level,
+                certainty,
+                rationale: c.grade.rationale,
+                rating: null,
+              },
               status: c.status,
             },
           ];
