@@ -1,0 +1,254 @@
+// `npm run import -- <source> ...`: thin command-line entry over the importers, one entry per source in SUBCOMMANDS.
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/client.js';
+import { migrateDatabase } from '../db/migrate.js';
+import {
+  DEFAULT_EUTILS_BASE_URL,
+  type EfetchBatch,
+  fetchPubmedXml,
+  invalidPmids,
+  PubmedFetchError,
+} from '../pubmed/pubmed.fetch.js';
+import {
+  type ImportSummary,
+  type ParsedSource,
+  PubmedImportError,
+  parsePubmedSources,
+  readPubmedFiles,
+  writePubmedImport,
+} from '../pubmed/pubmed.import.js';
+
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** Tests swap in a fake E-utilities client. */
+  fetchImpl?: typeof fetch;
+}
+
+interface Subcommand {
+  usage: string;
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** Bad arguments: exit code 2 with the usage text. */
+class UsageError extends Error {}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Output helpers
+
+/** A one-line progress bar redrawn in place; only ever given a terminal. */
+function progressBar(stream: CliIo['stderr'], label: string) {
+  let drawn = '';
+  return {
+    update(done: number, total: number): void {
+      const width = 30;
+      const filled = total === 0 ? width : Math.round((done / total) * width);
+      const line = `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`;
+      if (line === drawn) return;
+      stream.write(`\r${line}`);
+      drawn = line;
+    },
+    end(): void {
+      if (drawn) stream.write('\n');
+      drawn = '';
+    },
+  };
+}
+
+type PubmedReport = ImportSummary & { not_found?: string[] };
+
+function humanSummary(source: string, report: PubmedReport): string {
+  const lines = [
+    `${source} import: ${report.records} record${report.records === 1 ? '' : 's'} from ${report.files} ${report.files === 1 ? 'file' : 'files'}`,
+    `  inserted   ${report.inserted}`,
+    `  updated    ${report.updated}`,
+    `  unchanged  ${report.unchanged}`,
+    `  skipped    ${report.skipped.length}`,
+    ...report.skipped.map((s) => `    ${s.file} record ${s.position} (PMID ${s.pmid ?? 'unknown'}): ${s.reason}`),
+  ];
+  if (report.not_found?.length) lines.push(`  not found in PubMed: ${report.not_found.join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const nonEmpty = (value: string | undefined): string | undefined => (value ? value : undefined);
+
+// ---------------------------------------------------------------------------------------------------------------
+// pubmed
+
+const PUBMED_USAGE = `Usage:
+  npm run import -- pubmed [--json] [--overwrite] FILE...
+  npm run import -- pubmed --fetch [--json] [--overwrite] [--base-url URL] PMID...
+
+Imports PubMed records (efetch XML or MEDLINE .nbib) into the studies of DATABASE_PATH (default ./data/evidence.db).
+Curated designs win unless --overwrite; sample sizes are never changed. A malformed file changes nothing.
+
+  --fetch         fetch the PMIDs from NCBI E-utilities (NCBI_API_KEY raises the rate limit from 3/s to 10/s)
+  --base-url URL  E-utilities base URL (default NCBI_EUTILS_BASE_URL or ${DEFAULT_EUTILS_BASE_URL})
+  --overwrite     let PubMed's design replace a curated one
+  --json          print the summary as JSON
+`;
+
+const PUBMED_OPTIONS = {
+  json: { type: 'boolean', default: false },
+  overwrite: { type: 'boolean', default: false },
+  fetch: { type: 'boolean', default: false },
+  'base-url': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function parsePubmedArgs(args: string[]) {
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof PUBMED_OPTIONS }>>;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: PUBMED_OPTIONS });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { help: true as const };
+  if (positionals.length === 0) throw new UsageError(values.fetch ? 'no PMIDs given' : 'no files given');
+  if (values['base-url'] !== undefined && !values.fetch) throw new UsageError('--base-url is only used with --fetch');
+  if (values.fetch) {
+    const bad = invalidPmids(positionals);
+    if (bad.length > 0) throw new UsageError(`not a PMID (digits only): ${bad.join(', ')}`);
+  }
+  return {
+    help: false as const,
+    json: values.json,
+    overwrite: values.overwrite,
+    fetch: values.fetch,
+    baseUrl: values['base-url'],
+    operands: positionals,
+  };
+}
+
+function checkBaseUrl(value: string, from: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${from}: not a URL: ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${from}: not an http(s) URL`);
+  return value;
+}
+
+/** Fetched batches as named sources, so a malformed response is reported like a malformed file. */
+function parseFetched(batches: EfetchBatch[]): ParsedSource[] {
+  return parsePubmedSources(
+    batches.map((b, i) => ({
+      name: `efetch response ${i + 1}/${batches.length} (PMIDs ${b.pmids[0]}…${b.pmids[b.pmids.length - 1]})`,
+      text: b.xml,
+    })),
+  );
+}
+
+async function runPubmed(args: string[], io: CliIo): Promise<number> {
+  const options = parsePubmedArgs(args);
+  if (options.help) {
+    io.stdout.write(PUBMED_USAGE);
+    return EXIT.ok;
+  }
+  const tty = io.stderr.isTTY === true;
+
+  // Everything is read, fetched and parsed before the database is opened: a bad input changes nothing at all.
+  let parsed: ParsedSource[];
+  if (options.fetch) {
+    const baseUrl = options.baseUrl
+      ? checkBaseUrl(options.baseUrl, '--base-url')
+      : checkBaseUrl(nonEmpty(io.env.NCBI_EUTILS_BASE_URL) ?? DEFAULT_EUTILS_BASE_URL, 'NCBI_EUTILS_BASE_URL');
+    const bar = tty ? progressBar(io.stderr, 'fetching') : undefined;
+    try {
+      const batches = await fetchPubmedXml(options.operands, {
+        baseUrl,
+        apiKey: nonEmpty(io.env.NCBI_API_KEY),
+        ...(io.fetchImpl ? { fetchImpl: io.fetchImpl } : {}),
+        onBatch: ({ done, total }) => bar?.update(done, total),
+      });
+      parsed = parseFetched(batches);
+    } finally {
+      bar?.end();
+    }
+  } else {
+    parsed = readPubmedFiles(options.operands);
+  }
+
+  const { DATABASE_PATH } = loadConfig({ DATABASE_PATH: io.env.DATABASE_PATH });
+  const db = openDatabase(DATABASE_PATH);
+  let report: PubmedReport;
+  const bar = tty ? progressBar(io.stderr, 'importing') : undefined;
+  try {
+    migrateDatabase(db);
+    report = writePubmedImport(db, parsed, {
+      overwrite: options.overwrite,
+      onProgress: ({ done, total }) => bar?.update(done, total),
+    });
+  } finally {
+    bar?.end();
+    db.close();
+  }
+  if (options.fetch) {
+    const seen = new Set(parsed.flatMap((s) => [...s.records.map((r) => r.pmid), ...s.skipped.map((k) => k.pmid)]));
+    report.not_found = [...new Set(options.operands)].filter((pmid) => !seen.has(pmid));
+  }
+  io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : humanSummary('PubMed', report));
+  return EXIT.ok;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Entry
+
+/** Sources that can be imported; a new one (e.g. `civic`) is one more entry. */
+const SUBCOMMANDS: Record<string, Subcommand> = {
+  pubmed: { usage: PUBMED_USAGE, run: runPubmed },
+};
+
+const MAIN_USAGE = `Usage: npm run import -- <source> [options] ...
+
+Sources:
+${Object.keys(SUBCOMMANDS)
+  .map((name) => `  ${name}`)
+  .join('\n')}
+
+Run \`npm run import -- <source> --help\` for a source's options.
+`;
+
+/** Runs the command and returns its exit code: 0 done (even with skipped records), 1 failed, 2 bad usage. */
+export async function runImportCli(args: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === '--help' || name === '-h') {
+    io.stdout.write(MAIN_USAGE);
+    return EXIT.ok;
+  }
+  const subcommand = name === undefined ? undefined : SUBCOMMANDS[name];
+  if (!subcommand) {
+    io.stderr.write(`${name === undefined ? 'no source given' : `unknown source: ${name}`}\n\n${MAIN_USAGE}`);
+    return EXIT.usage;
+  }
+  try {
+    return await subcommand.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`${error.message}\n\n${subcommand.usage}`);
+      return EXIT.usage;
+    }
+    // These are raised before the database is opened; anything else may come after some batches committed.
+    const early = error instanceof PubmedImportError || error instanceof PubmedFetchError;
+    io.stderr.write(
+      early ? `import failed, nothing was changed: ${error.message}\n` : `import failed: ${String(error)}\n`,
+    );
+    return EXIT.failed;
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.exitCode = await runImportCli(process.argv.slice(2), {
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+}

@@ -1,0 +1,124 @@
+// SQL for the PubMed import: one upsert per record that merges PubMed's bibliography into a study by PMID.
+import type { Sqlite } from '../db/client.js';
+import { prepared } from '../db/statements.js';
+import { bumpDataVersion } from '../shared/data-version.queries.js';
+import type { PubmedRecord } from './pubmed.parse.js';
+
+export type ImportOutcome = 'inserted' | 'updated' | 'unchanged';
+
+export interface RecordOutcome {
+  pmid: string;
+  outcome: ImportOutcome;
+}
+
+export interface ImportRecordsOptions {
+  /** Let PubMed's design replace a curated one. Sample size, population and species are never PubMed's. */
+  overwrite: boolean;
+}
+
+/** What the studies table accepts as a PMID (its CHECK constraint), without leading zeros that would fork a row. */
+export const STORABLE_PMID = /^[1-9]\d{0,8}$/;
+
+// Per column, the value an existing row ends up with: `excluded.*` is PubMed's, `studies.*` the stored one.
+// Nothing PubMed lacks (null, empty list) ever erases a stored value.
+const HAS_AUTHORS = 'json_array_length(excluded.authors) > 0';
+const HAS_COMPLETE_AUTHORS = `(${HAS_AUTHORS} AND excluded.authors_complete = 1)`;
+const HAS_DATE =
+  '(excluded.year IS NOT NULL OR excluded.month IS NOT NULL OR excluded.day IS NOT NULL OR excluded.date_text IS NOT NULL)';
+const MAY_SET_DESIGN =
+  "(excluded.design IS NOT NULL AND (@overwrite = 1 OR studies.design IS NULL OR studies.design_source IS 'pubmed'))";
+
+const keepUnless = (condition: string, column: string): string =>
+  `CASE WHEN ${condition} THEN excluded.${column} ELSE studies.${column} END`;
+const coalesce = (column: string): string => `coalesce(excluded.${column}, studies.${column})`;
+const nonEmptyList = (column: string): string => keepUnless(`excluded.${column} <> '[]'`, column);
+
+const MERGED: Record<string, string> = {
+  doi: coalesce('doi'),
+  pmcid: coalesce('pmcid'),
+  title: coalesce('title'),
+  // A complete list from PubMed replaces whatever is stored; a truncated one replaces only a truncated one, and
+  // then the separately known last author and author count stay (PubMed's truncated list does not give them).
+  authors: keepUnless(`${HAS_COMPLETE_AUTHORS} OR (${HAS_AUTHORS} AND studies.authors_complete = 0)`, 'authors'),
+  authors_complete: `CASE WHEN ${HAS_COMPLETE_AUTHORS} THEN 1 ELSE studies.authors_complete END`,
+  last_author: `CASE WHEN ${HAS_COMPLETE_AUTHORS} THEN NULL ELSE studies.last_author END`,
+  author_count: keepUnless(HAS_COMPLETE_AUTHORS, 'author_count'),
+  journal: coalesce('journal'),
+  journal_iso: coalesce('journal_iso'),
+  // The date is one fact in four columns: mixing PubMed's month with a stored season would describe no real date.
+  year: keepUnless(HAS_DATE, 'year'),
+  month: keepUnless(HAS_DATE, 'month'),
+  day: keepUnless(HAS_DATE, 'day'),
+  date_text: keepUnless(HAS_DATE, 'date_text'),
+  volume: coalesce('volume'),
+  issue: coalesce('issue'),
+  pages: coalesce('pages'),
+  publication_types: nonEmptyList('publication_types'),
+  mesh_terms: nonEmptyList('mesh_terms'),
+  abstract: coalesce('abstract'),
+  design: keepUnless(MAY_SET_DESIGN, 'design'),
+  design_source: `CASE WHEN ${MAY_SET_DESIGN} THEN 'pubmed' ELSE studies.design_source END`,
+};
+
+const MERGES = Object.entries(MERGED);
+
+const UPSERT_SQL = `INSERT INTO studies (pmid, ${MERGES.map(([c]) => c).join(', ')})
+  VALUES (@pmid, ${MERGES.map(([c]) => `@${c}`).join(', ')})
+  ON CONFLICT (pmid) DO UPDATE SET ${MERGES.map(([c, merged]) => `${c} = ${merged}`).join(', ')},
+    updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+  WHERE ${MERGES.map(([c, merged]) => `(${merged}) IS NOT studies.${c}`).join(' OR ')}`;
+
+/** The values a new study gets; on an existing one they are PubMed's side of the merge. */
+function recordParams(record: PubmedRecord, overwrite: boolean) {
+  // An empty author list is unknown, not "no authors": it is never marked complete.
+  const complete = record.authors_complete && record.authors.length > 0;
+  return {
+    pmid: record.pmid,
+    doi: record.doi,
+    pmcid: record.pmcid,
+    title: record.title,
+    authors: JSON.stringify(record.authors),
+    authors_complete: complete ? 1 : 0,
+    // Only a truncated list needs a separate last author, and PubMed never gives one.
+    last_author: null,
+    author_count: complete ? record.authors.length : null,
+    journal: record.journal,
+    journal_iso: record.journal_iso,
+    year: record.year,
+    month: record.month,
+    day: record.day,
+    date_text: record.date_text,
+    volume: record.volume,
+    issue: record.issue,
+    pages: record.pages,
+    publication_types: JSON.stringify(record.publication_types),
+    mesh_terms: JSON.stringify(record.mesh_terms),
+    abstract: record.abstract,
+    design: record.design,
+    design_source: record.design === null ? null : 'pubmed',
+    overwrite: overwrite ? 1 : 0,
+  };
+}
+
+/**
+ * Upserts PubMed records by PMID in one transaction ("curated values win"), bumping the data version once when
+ * anything changed. Records must have storable PMIDs (see STORABLE_PMID) and distinct ones: the caller dedupes.
+ */
+export function importPubmedRecords(
+  sqlite: Sqlite,
+  records: readonly PubmedRecord[],
+  { overwrite }: ImportRecordsOptions,
+): RecordOutcome[] {
+  const exists = prepared(sqlite, 'SELECT 1 FROM studies WHERE pmid = ?');
+  const upsert = prepared(sqlite, UPSERT_SQL);
+  return sqlite.transaction(() => {
+    const outcomes = records.map((record): RecordOutcome => {
+      const existed = exists.get(record.pmid) !== undefined;
+      const { changes } = upsert.run(recordParams(record, overwrite));
+      const outcome: ImportOutcome = !existed ? 'inserted' : changes === 0 ? 'unchanged' : 'updated';
+      return { pmid: record.pmid, outcome };
+    });
+    if (outcomes.some((o) => o.outcome !== 'unchanged')) bumpDataVersion(sqlite);
+    return outcomes;
+  })();
+}
