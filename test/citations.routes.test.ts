@@ -3,6 +3,7 @@ import core from '@citation-js/core';
 import '@citation-js/plugin-ris';
 import '@citation-js/plugin-bibtex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importPubmedFiles } from '../src/pubmed/pubmed.import.js';
 import { getJson, testApp } from './helpers.js';
 
 type App = Awaited<ReturnType<typeof testApp>>['app'];
@@ -186,5 +187,63 @@ describe('GET /v1/citations', () => {
     const missingParam = await getJson(app, '/v1/citations');
     expect(missingParam.status).toBe(400);
     expect(missingParam.body.errors[0].path).toBe('query.pmids');
+  });
+});
+
+describe('citations of imported PubMed records', () => {
+  const FIXTURES = new URL('../../shared/fixtures/pubmed/', import.meta.url).pathname;
+  let imported: Awaited<ReturnType<typeof testApp>>;
+  beforeAll(async () => {
+    imported = await testApp({ seed: false });
+    importPubmedFiles(imported.db, [`${FIXTURES}rct-29768149.xml`, `${FIXTURES}observational-inline-markup.xml`]);
+  });
+  afterAll(async () => {
+    await imported.app.close();
+  });
+
+  it.each([
+    [
+      '29768149',
+      'vancouver',
+      "O'Byrne PM, FitzGerald JM, Bateman ED, Barnes PJ, Zhong N, Keen C, et al. Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma. N Engl J Med. 2018;378(20):1865-1876. doi: 10.1056/NEJMoa1715274. PMID: 29768149.",
+    ],
+    [
+      '29768149',
+      'ama',
+      "O'Byrne PM, FitzGerald JM, Bateman ED, et al. Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma. N Engl J Med. 2018;378(20):1865-1876. doi:10.1056/NEJMoa1715274",
+    ],
+    [
+      '29768149',
+      'apa',
+      "O'Byrne, P. M., FitzGerald, J. M., Bateman, E. D., Barnes, P. J., Zhong, N., Keen, C., Jorup, C., Lamarca, R., Ivanov, S., & Reddel, H. K. (2018). Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma. The New England journal of medicine, 378(20), 1865–1876. https://doi.org/10.1056/NEJMoa1715274",
+    ],
+    [
+      '27797938',
+      'ama',
+      'Bao Y, Prescott J, Yuan C, et al. Leucocyte telomere length, genetic variants at the TERT gene region and risk of pancreatic cancer. Gut. 2017;66(6):1116-1122. doi:10.1136/gutjnl-2016-312510',
+    ],
+    [
+      '27797938',
+      'apa',
+      'Bao, Y., Prescott, J., Yuan, C., Zhang, M., Kraft, P., Babic, A., Morales-Oyarvide, V., Qian, Z. R., Buring, J. E., Cochrane, B. B., Gaziano, J. M., Giovannucci, E. L., Manson, J. E., Ng, K., Ogino, S., Rohan, T. E., Sesso, H. D., Stampfer, M. J., Fuchs, C. S., . . . Wolpin, B. M. (2017). Leucocyte telomere length, genetic variants at the TERT gene region and risk of pancreatic cancer. Gut, 66(6), 1116–1122. https://doi.org/10.1136/gutjnl-2016-312510',
+    ],
+  ])('cites PMID %s in %s exactly', async (pmid, format, expected) => {
+    const res = await imported.app.inject(`/v1/studies/${pmid}/citation?format=${format}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe(expected);
+  });
+
+  it('round-trips the RCT through RIS and BibTeX with an independent parser', async () => {
+    for (const format of ['ris', 'bibtex']) {
+      const res = await imported.app.inject(`/v1/studies/29768149/citation?format=${format}`);
+      const [item] = new core.Cite(res.body).data as any[];
+      expect(item.title).toBe('Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma.');
+      expect(item.DOI).toBe('10.1056/NEJMoa1715274');
+      expect(item.issued['date-parts'][0][0]).toBe(2018);
+      expect(item.author).toHaveLength(10);
+      expect(item.author[0]).toMatchObject({ family: "O'Byrne" });
+      expect(item.author[9]).toMatchObject({ family: 'Reddel' });
+      expect(res.body).toContain('29768149');
+    }
   });
 });
