@@ -1,9 +1,13 @@
 // `npm run import -- <source> ...`: thin command-line entry over the importers, one entry per source in SUBCOMMANDS.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CivicFileError, type CivicImportSummary, importCivicText } from '../civic/civic.import.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
+import { seedIfEmpty } from '../db/seed.js';
 import {
   DEFAULT_EUTILS_BASE_URL,
   type EfetchBatch,
@@ -183,6 +187,8 @@ async function runPubmed(args: string[], io: CliIo): Promise<number> {
   const bar = tty ? progressBar(io.stderr, 'importing') : undefined;
   try {
     migrateDatabase(db);
+    // The same lifecycle as `npm start`: a new database gets the curated seed before anything is imported into it.
+    seedIfEmpty(db);
     report = writePubmedImport(db, parsed, {
       overwrite: options.overwrite,
       onProgress: ({ done, total }) => bar?.update(done, total),
@@ -200,11 +206,86 @@ async function runPubmed(args: string[], io: CliIo): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// civic
+
+const CIVIC_USAGE = `Usage:
+  npm run import -- civic [--json] [--no-withdraw] FILE
+
+Imports a CIViC ClinicalEvidenceSummaries TSV release into DATABASE_PATH (default ./data/evidence.db): evidence
+items become claims graded on the civic scale, keyed by evidence id (re-importing changes nothing; a newer release
+updates what changed). Claims from earlier releases that this file lacks are marked withdrawn, unless --no-withdraw
+(use it for partial files). Curated claims are never touched.
+
+  --no-withdraw   do not withdraw CIViC claims missing from this file
+  --json          print the summary as JSON
+`;
+
+const CIVIC_OPTIONS = {
+  json: { type: 'boolean', default: false },
+  'no-withdraw': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+async function runCivic(args: string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof CIVIC_OPTIONS }>>;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: CIVIC_OPTIONS });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(CIVIC_USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new UsageError('give exactly one release file');
+  const file = positionals[0] as string;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CivicFileError(`${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const { DATABASE_PATH } = loadConfig({ DATABASE_PATH: io.env.DATABASE_PATH });
+  const db = openDatabase(DATABASE_PATH);
+  const bar = io.stderr.isTTY === true ? progressBar(io.stderr, 'importing') : undefined;
+  let report: CivicImportSummary;
+  try {
+    migrateDatabase(db);
+    // The same lifecycle as `npm start`: a new database gets the curated seed before anything is imported into it.
+    seedIfEmpty(db);
+    report = importCivicText(db, text, basename(file), {
+      withdrawMissing: !values['no-withdraw'],
+      onProgress: (done, total) => bar?.update(done, total),
+    });
+  } finally {
+    bar?.end();
+    db.close();
+  }
+  if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    const lines = [
+      `CIViC import of ${report.release}: ${report.rows} rows`,
+      `  inserted   ${report.inserted}`,
+      `  updated    ${report.updated}`,
+      `  unchanged  ${report.unchanged}`,
+      `  withdrawn  ${report.withdrawn}`,
+      `  skipped    ${report.skipped.length}`,
+      ...report.skipped.map((s) => `    line ${s.line} (evidence ${s.evidence_id ?? 'unknown'}): ${s.reason}`),
+      `  created    ${report.created.conditions} conditions, ${report.created.interventions} interventions, ${report.created.studies} studies`,
+    ];
+    io.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return EXIT.ok;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Entry
 
 /** Sources that can be imported; a new one (e.g. `civic`) is one more entry. */
 const SUBCOMMANDS: Record<string, Subcommand> = {
   pubmed: { usage: PUBMED_USAGE, run: runPubmed },
+  civic: { usage: CIVIC_USAGE, run: runCivic },
 };
 
 const MAIN_USAGE = `Usage: npm run import -- <source> [options] ...
@@ -237,7 +318,8 @@ export async function runImportCli(args: string[], io: CliIo): Promise<number> {
       return EXIT.usage;
     }
     // These are raised before the database is opened; anything else may come after some batches committed.
-    const early = error instanceof PubmedImportError || error instanceof PubmedFetchError;
+    const early =
+      error instanceof PubmedImportError || error instanceof PubmedFetchError || error instanceof CivicFileError;
     io.stderr.write(
       early ? `import failed, nothing was changed: ${error.message}\n` : `import failed: ${String(error)}\n`,
     );

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { refreshClaimSampleSizes, upsertClaim } from '../resources/claims/claims.queries.js';
+import { claimRecordFromInput, refreshClaimSampleSizes, upsertClaim } from '../resources/claims/claims.queries.js';
 import { ClaimInput } from '../resources/claims/claims.schemas.js';
 import { upsertCondition, type WriteOutcome } from '../resources/conditions/conditions.queries.js';
 import { ConditionInput } from '../resources/conditions/conditions.schemas.js';
@@ -71,7 +71,7 @@ export function applySeed(db: AppDatabase, seed: Seed): SeedSummary {
     for (const c of seed.conditions) summary.conditions[upsertCondition(sqlite, c)]++;
     for (const i of seed.interventions) summary.interventions[upsertIntervention(sqlite, i)]++;
     for (const s of seed.studies) summary.studies[upsertStudy(sqlite, s)]++;
-    for (const c of seed.claims) summary.claims[upsertClaim(sqlite, c)]++;
+    for (const c of seed.claims) summary.claims[upsertClaim(sqlite, claimRecordFromInput(c))]++;
     for (const t of seed.topics) summary.topics[upsertTopic(sqlite, t)]++;
     refreshClaimSampleSizes(sqlite);
     const changed = Object.values(summary).some((t) => t.inserted + t.updated > 0);

@@ -318,66 +318,113 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
   return map;
 }
 
+/**
+ * Everything a claim row holds, curated or imported. Curated writes come from ClaimInput (see claimRecordFromInput);
+ * importers add provenance, a biomarker and a scheme rating.
+ */
+export interface ClaimRecord {
+  id: string;
+  statement: string;
+  plain_summary: string | null;
+  condition: string | null;
+  interventions: string[];
+  outcome: string | null;
+  direction: string;
+  biomarker: string | null;
+  grade: { scheme: GradeScheme; level: string; rationale: string | null; rating: number | null };
+  caveats: { codes: string[]; notes: string | null };
+  status: string;
+  studies: { pmid: string; relation: string; finding: string | null; subgroup_sample_size: number | null }[];
+  source: { name: string; id: string | null; url: string | null; release: string | null };
+}
+
+export function claimRecordFromInput(input: ClaimInput): ClaimRecord {
+  return {
+    ...input,
+    biomarker: null,
+    grade: { ...input.grade, rating: null },
+    source: { name: 'curated', id: null, url: null, release: null },
+  };
+}
+
+const idOf = (row: unknown) => (row as { id: number } | undefined)?.id;
+
+/** Compared on upsert: a re-import or re-seed that changes none of these changes nothing at all. */
+const CLAIM_COLUMNS_COMPARED = [
+  'statement',
+  'plain_summary',
+  'condition_id',
+  'outcome',
+  'direction',
+  'biomarker',
+  'grade_scheme',
+  'grade_level',
+  'certainty',
+  'grade_rationale',
+  'grade_rating',
+  'caveat_codes',
+  'caveat_notes',
+  'status',
+  'source',
+  'source_id',
+  'source_url',
+] as const;
+
+// The release and import time name when a claim last changed, so a newer release that repeats an item unchanged
+// leaves it untouched.
+const UPSERT_CLAIM_SQL = `INSERT INTO claims (id, ${CLAIM_COLUMNS_COMPARED.join(', ')}, source_release, imported_at)
+  VALUES (@id, ${CLAIM_COLUMNS_COMPARED.map((c) => `@${c}`).join(', ')}, @source_release, @imported_at)
+  ON CONFLICT (id) DO UPDATE SET ${CLAIM_COLUMNS_COMPARED.map((c) => `${c} = excluded.${c}`).join(', ')},
+    source_release = excluded.source_release, imported_at = excluded.imported_at,
+    updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+  WHERE ${CLAIM_COLUMNS_COMPARED.map((c) => `${c} IS NOT excluded.${c}`).join(' OR ')}`;
+
 /** Inserts or updates a claim with its interventions and study links; touches updated_at only on a real change. */
-export function upsertClaim(sqlite: Sqlite, input: ClaimInput): WriteOutcome {
+export function upsertClaim(sqlite: Sqlite, record: ClaimRecord, importedAt: string | null = null): WriteOutcome {
   const conditionId =
-    input.condition === null
+    record.condition === null
       ? null
-      : ((
-          prepared(sqlite, 'SELECT id FROM conditions WHERE slug = ?').get(input.condition) as
-            | { id: number }
-            | undefined
-        )?.id ?? fail(`claim ${input.id}: condition '${input.condition}' does not exist`));
-  const interventionIds = input.interventions.map(
+      : (idOf(prepared(sqlite, 'SELECT id FROM conditions WHERE slug = ?').get(record.condition)) ??
+        fail(`claim ${record.id}: condition '${record.condition}' does not exist`));
+  const interventionIds = record.interventions.map(
     (slug) =>
-      (prepared(sqlite, 'SELECT id FROM interventions WHERE slug = ?').get(slug) as { id: number } | undefined)?.id ??
-      fail(`claim ${input.id}: intervention '${slug}' does not exist`),
+      idOf(prepared(sqlite, 'SELECT id FROM interventions WHERE slug = ?').get(slug)) ??
+      fail(`claim ${record.id}: intervention '${slug}' does not exist`),
   );
-  const studyIds = input.studies.map(
+  const studyIds = record.studies.map(
     (link) =>
-      (prepared(sqlite, 'SELECT id FROM studies WHERE pmid = ?').get(link.pmid) as { id: number } | undefined)?.id ??
-      fail(`claim ${input.id}: study PMID ${link.pmid} does not exist`),
+      idOf(prepared(sqlite, 'SELECT id FROM studies WHERE pmid = ?').get(link.pmid)) ??
+      fail(`claim ${record.id}: study PMID ${link.pmid} does not exist`),
   );
   const certainty =
-    certaintyOf(input.grade.scheme, input.grade.level) ?? fail(`claim ${input.id}: unknown grade level`);
-  const existed = prepared(sqlite, 'SELECT 1 FROM claims WHERE id = ?').get(input.id) !== undefined;
-  const row = prepared(
-    sqlite,
-    `INSERT INTO claims (id, statement, plain_summary, condition_id, outcome, direction, grade_scheme, grade_level,
-       certainty, grade_rationale, caveat_codes, caveat_notes, status)
-     VALUES (@id, @statement, @plain_summary, @condition_id, @outcome, @direction, @grade_scheme, @grade_level,
-       @certainty, @grade_rationale, @caveat_codes, @caveat_notes, @status)
-     ON CONFLICT (id) DO UPDATE SET statement = excluded.statement, plain_summary = excluded.plain_summary,
-       condition_id = excluded.condition_id, outcome = excluded.outcome, direction = excluded.direction,
-       grade_scheme = excluded.grade_scheme, grade_level = excluded.grade_level, certainty = excluded.certainty,
-       grade_rationale = excluded.grade_rationale, caveat_codes = excluded.caveat_codes,
-       caveat_notes = excluded.caveat_notes, status = excluded.status,
-       updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-     WHERE statement IS NOT excluded.statement OR plain_summary IS NOT excluded.plain_summary
-       OR condition_id IS NOT excluded.condition_id OR outcome IS NOT excluded.outcome
-       OR direction IS NOT excluded.direction OR grade_scheme IS NOT excluded.grade_scheme
-       OR grade_level IS NOT excluded.grade_level OR grade_rationale IS NOT excluded.grade_rationale
-       OR caveat_codes IS NOT excluded.caveat_codes OR caveat_notes IS NOT excluded.caveat_notes
-       OR status IS NOT excluded.status`,
-  ).run({
-    id: input.id,
-    statement: input.statement,
-    plain_summary: input.plain_summary,
+    certaintyOf(record.grade.scheme, record.grade.level) ?? fail(`claim ${record.id}: unknown grade level`);
+  const existed = prepared(sqlite, 'SELECT 1 FROM claims WHERE id = ?').get(record.id) !== undefined;
+  const row = prepared(sqlite, UPSERT_CLAIM_SQL).run({
+    id: record.id,
+    statement: record.statement,
+    plain_summary: record.plain_summary,
     condition_id: conditionId,
-    outcome: input.outcome,
-    direction: input.direction,
-    grade_scheme: input.grade.scheme,
-    grade_level: input.grade.level,
+    outcome: record.outcome,
+    direction: record.direction,
+    biomarker: record.biomarker,
+    grade_scheme: record.grade.scheme,
+    grade_level: record.grade.level,
     certainty,
-    grade_rationale: input.grade.rationale,
-    caveat_codes: JSON.stringify(input.caveats.codes),
-    caveat_notes: input.caveats.notes,
-    status: input.status,
+    grade_rationale: record.grade.rationale,
+    grade_rating: record.grade.rating,
+    caveat_codes: JSON.stringify(record.caveats.codes),
+    caveat_notes: record.caveats.notes,
+    status: record.status,
+    source: record.source.name,
+    source_id: record.source.id,
+    source_url: record.source.url,
+    source_release: record.source.release,
+    imported_at: importedAt,
   });
 
   const wantedLinks = JSON.stringify({
     interventions: interventionIds,
-    studies: input.studies.map((l, i) => [studyIds[i], l.relation, l.finding, l.subgroup_sample_size]),
+    studies: record.studies.map((l, i) => [studyIds[i], l.relation, l.finding, l.subgroup_sample_size]),
   });
   const currentLinks = prepared(
     sqlite,
@@ -385,29 +432,38 @@ export function upsertClaim(sqlite: Sqlite, input: ClaimInput): WriteOutcome {
        'interventions', (SELECT json_group_array(intervention_id) FROM (SELECT intervention_id FROM claim_interventions WHERE claim_id = @id ORDER BY position)),
        'studies', (SELECT json_group_array(json_array(study_id, relation, finding, subgroup_sample_size))
                    FROM (SELECT * FROM claim_studies WHERE claim_id = @id ORDER BY position))) AS links`,
-  ).get({ id: input.id }) as { links: string };
+  ).get({ id: record.id }) as { links: string };
   const linksChanged = currentLinks.links !== wantedLinks;
   if (linksChanged) {
-    prepared(sqlite, 'DELETE FROM claim_interventions WHERE claim_id = ?').run(input.id);
-    prepared(sqlite, 'DELETE FROM claim_studies WHERE claim_id = ?').run(input.id);
+    prepared(sqlite, 'DELETE FROM claim_interventions WHERE claim_id = ?').run(record.id);
+    prepared(sqlite, 'DELETE FROM claim_studies WHERE claim_id = ?').run(record.id);
     const insertIntervention = prepared(
       sqlite,
       'INSERT INTO claim_interventions (claim_id, intervention_id, position) VALUES (?, ?, ?)',
     );
-    for (const [position, iid] of interventionIds.entries()) insertIntervention.run(input.id, iid, position);
+    for (const [position, iid] of interventionIds.entries()) insertIntervention.run(record.id, iid, position);
     const insertStudy = prepared(
       sqlite,
       `INSERT INTO claim_studies (claim_id, study_id, relation, finding, subgroup_sample_size, position)
        VALUES (?, ?, ?, ?, ?, ?)`,
     );
-    for (const [position, link] of input.studies.entries())
-      insertStudy.run(input.id, studyIds[position], link.relation, link.finding, link.subgroup_sample_size, position);
-    refreshClaimSampleSizes(sqlite);
+    for (const [position, link] of record.studies.entries())
+      insertStudy.run(record.id, studyIds[position], link.relation, link.finding, link.subgroup_sample_size, position);
+    refreshClaimSampleSize(sqlite, record.id);
   }
   if (!existed) return 'inserted';
   if (row.changes === 0 && !linksChanged) return 'unchanged';
-  if (row.changes === 0) touch(sqlite, 'claims', input.id);
+  if (row.changes === 0) touch(sqlite, 'claims', record.id);
   return 'updated';
+}
+
+/** One claim's sample_size after its links changed. */
+export function refreshClaimSampleSize(sqlite: Sqlite, claimId: string): void {
+  prepared(
+    sqlite,
+    `UPDATE claims SET sample_size = (SELECT max(s.sample_size) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
+       WHERE cs.claim_id = claims.id) WHERE id = ?`,
+  ).run(claimId);
 }
 
 /** Keeps claims.sample_size (largest known linked study) in step after studies or links change. */
