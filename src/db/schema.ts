@@ -17,6 +17,8 @@ const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 const timestamps = {
   created_at: text('created_at').notNull().default(now),
   updated_at: text('updated_at').notNull().default(now),
+  /** Bumped by every write to the row: the part of the ETag that If-Match checks, so edits never cross. */
+  version: integer('version').notNull().default(1),
 };
 
 /** Key/value facts about the database itself: its identity and the data version that ETags derive from. */
