@@ -267,6 +267,7 @@ describe('studies', () => {
                 level: c.grade.level,
                 certainty,
                 rationale: c.grade.rationale,
+                upgrade_rationale: null,
                 rating: null,
               },
               status: c.status,

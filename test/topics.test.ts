@@ -135,6 +135,7 @@ describe('topics', () => {
           level: expected.grade.level,
           certainty: certaintyOf(expected.grade.scheme, expected.grade.level),
           rationale: expected.grade.rationale,
+          upgrade_rationale: null,
           rating: null,
         });
         expect(claim.caveats).toEqual(expected.caveats);

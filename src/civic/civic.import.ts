@@ -179,6 +179,7 @@ export function importCivicText(
         scheme: 'civic',
         level: row.evidence_level,
         rationale: `CIViC evidence level ${row.evidence_level} (${CIVIC_LEVELS[row.evidence_level]})${row.rating === null ? '' : `, rated ${row.rating} of 5 by CIViC curators`}.`,
+        upgrade_rationale: null,
         rating: row.rating,
       },
       caveats: { codes: LEVEL_CAVEATS[row.evidence_level] ?? [], notes: null },

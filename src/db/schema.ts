@@ -172,6 +172,8 @@ export const claims = sqliteTable(
     grade_level: text('grade_level').notNull(),
     certainty: integer('certainty').notNull(),
     grade_rationale: text('grade_rationale'),
+    /** Why a GRADE `high` claim without a randomised trial or systematic review was rated up (required then). */
+    grade_upgrade_rationale: text('grade_upgrade_rationale'),
     /** A scheme's own rating where it has one (CIViC: 1-5 stars). */
     grade_rating: integer('grade_rating'),
     caveat_codes: text('caveat_codes', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),

@@ -71,6 +71,10 @@ export const GradeSchema = z
         'Normalised certainty for filtering and sorting across schemes: GRADE high 4, moderate 3, low 2, very_low 1; CIViC A 4, B 3, C 2, D 1, E 0.',
       ),
     rationale: z.string().nullable().describe('Why this level: starting level, reasons for rating down or up.'),
+    upgrade_rationale: z
+      .string()
+      .nullable()
+      .describe('Why a GRADE `high` claim without a randomised trial or systematic review was rated up.'),
     rating: z
       .number()
       .int()

@@ -48,6 +48,7 @@ interface ClaimRow {
   grade_level: string;
   certainty: number;
   grade_rationale: string | null;
+  grade_upgrade_rationale: string | null;
   grade_rating: number | null;
   biomarker: string | null;
   source: string;
@@ -105,7 +106,8 @@ export interface ClaimStudy {
 }
 
 const CLAIM_COLUMNS = `c.id, c.statement, c.plain_summary, co.slug AS condition_slug, co.name AS condition_name,
-  c.outcome, c.direction, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.grade_rating, c.biomarker,
+  c.outcome, c.direction, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.grade_upgrade_rationale,
+  c.grade_rating, c.biomarker,
   c.caveat_codes, c.caveat_notes, c.status, c.sample_size, c.source, c.source_id, c.source_url, c.source_release,
   c.imported_at, c.created_at, c.updated_at`;
 
@@ -287,6 +289,7 @@ export function hydrateClaims(sqlite: Sqlite, rows: readonly ClaimRow[]) {
         level: r.grade_level,
         certainty: r.certainty,
         rationale: r.grade_rationale,
+        upgrade_rationale: r.grade_upgrade_rationale,
         rating: r.grade_rating,
       },
       caveats: { codes: JSON.parse(r.caveat_codes) as CaveatCode[], notes: r.caveat_notes },
@@ -331,7 +334,13 @@ export interface ClaimRecord {
   outcome: string | null;
   direction: string;
   biomarker: string | null;
-  grade: { scheme: GradeScheme; level: string; rationale: string | null; rating: number | null };
+  grade: {
+    scheme: GradeScheme;
+    level: string;
+    rationale: string | null;
+    upgrade_rationale: string | null;
+    rating: number | null;
+  };
   caveats: { codes: string[]; notes: string | null };
   status: string;
   studies: { pmid: string; relation: string; finding: string | null; subgroup_sample_size: number | null }[];
@@ -361,6 +370,7 @@ const CLAIM_COLUMNS_COMPARED = [
   'grade_level',
   'certainty',
   'grade_rationale',
+  'grade_upgrade_rationale',
   'grade_rating',
   'caveat_codes',
   'caveat_notes',
@@ -411,6 +421,7 @@ export function upsertClaim(sqlite: Sqlite, record: ClaimRecord, importedAt: str
     grade_level: record.grade.level,
     certainty,
     grade_rationale: record.grade.rationale,
+    grade_upgrade_rationale: record.grade.upgrade_rationale,
     grade_rating: record.grade.rating,
     caveat_codes: JSON.stringify(record.caveats.codes),
     caveat_notes: record.caveats.notes,

@@ -187,6 +187,12 @@ export const ClaimInput = z
         scheme: z.enum(GRADE_SCHEMES).default('GRADE'),
         level: z.string().min(1).max(20),
         rationale: z.string().max(5000).nullable().default(null),
+        upgrade_rationale: z
+          .string()
+          .max(5000)
+          .nullable()
+          .default(null)
+          .describe('Required for GRADE `high` when no linked study is an RCT, systematic review or meta-analysis.'),
       })
       .strict()
       .refine((g) => certaintyOf(g.scheme, g.level) !== undefined, {

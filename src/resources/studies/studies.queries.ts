@@ -129,7 +129,7 @@ export function getStudy(sqlite: Sqlite, pmid: string) {
   if (!row) return undefined;
   const claims = prepared(
     sqlite,
-    `SELECT c.id, c.statement, cs.relation, cs.finding, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.grade_rating, c.status
+    `SELECT c.id, c.statement, cs.relation, cs.finding, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.grade_upgrade_rationale, c.grade_rating, c.status
      FROM claim_studies cs JOIN claims c ON c.id = cs.claim_id
      WHERE cs.study_id = ? ORDER BY c.certainty DESC, c.id`,
   ).all(row.id) as {
@@ -141,6 +141,7 @@ export function getStudy(sqlite: Sqlite, pmid: string) {
     grade_level: string;
     certainty: number;
     grade_rationale: string | null;
+    grade_upgrade_rationale: string | null;
     grade_rating: number | null;
     status: string;
   }[];
@@ -156,6 +157,7 @@ export function getStudy(sqlite: Sqlite, pmid: string) {
         level: c.grade_level,
         certainty: c.certainty,
         rationale: c.grade_rationale,
+        upgrade_rationale: c.grade_upgrade_rationale,
         rating: c.grade_rating,
       },
       status: c.status,

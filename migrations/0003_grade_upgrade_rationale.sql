@@ -1,0 +1,1 @@
+ALTER TABLE `claims` ADD `grade_upgrade_rationale` text;
