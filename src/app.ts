@@ -2,19 +2,29 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { type Config, DEFAULT_CONFIG } from './config.js';
 import type { AppDatabase } from './db/client.js';
+import { authPlugin } from './plugins/auth.js';
 import { cachingPlugin } from './plugins/caching.js';
+import { corsPlugin, hardeningPlugin } from './plugins/hardening.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { problemDetailsPlugin, sendProblem } from './plugins/problem-details.js';
 import { serializerCompiler } from './plugins/serializer.js';
 import { citationsRoutes } from './resources/citations/citations.routes.js';
 import { claimsRoutes } from './resources/claims/claims.routes.js';
+import { claimsWrites } from './resources/claims/claims.writes.js';
 import { conditionsRoutes } from './resources/conditions/conditions.routes.js';
+import { conditionsWrites } from './resources/conditions/conditions.writes.js';
 import { healthRoutes } from './resources/health/health.routes.js';
+import { historyRoutes } from './resources/history/history.routes.js';
+import { importsRoutes } from './resources/imports/imports.routes.js';
 import { interventionsRoutes } from './resources/interventions/interventions.routes.js';
+import { interventionsWrites } from './resources/interventions/interventions.writes.js';
 import { searchRoutes } from './resources/search/search.routes.js';
 import { studiesRoutes } from './resources/studies/studies.routes.js';
+import { studiesWrites } from './resources/studies/studies.writes.js';
 import { topicsRoutes } from './resources/topics/topics.routes.js';
+import { topicsWrites } from './resources/topics/topics.writes.js';
 import { ApiProblem } from './shared/problem.js';
 import { APP_VERSION } from './version.js';
 
@@ -23,6 +33,8 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
+  /** Settings (see src/config.ts); each one not given takes its default. */
+  config?: Partial<Config>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -33,7 +45,9 @@ export async function buildApp({
   logger = false,
   requestTimeoutMs = 30_000,
   connectionTimeoutMs = 10_000,
+  config: overrides = {},
 }: BuildAppOptions) {
+  const settings: Config = { ...DEFAULT_CONFIG, ...overrides };
   const app = Fastify({
     logger,
     requestTimeout: requestTimeoutMs,
@@ -60,15 +74,19 @@ export async function buildApp({
         ),
       );
     },
-    bodyLimit: 1024 * 1024,
+    bodyLimit: settings.BODY_LIMIT_BYTES,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  // CORS goes first: its catch-all OPTIONS route must stay out of the 405 route mirror (see plugins/hardening.ts).
+  await app.register(corsPlugin, settings);
   await app.register(problemDetailsPlugin);
+  await app.register(hardeningPlugin, settings);
+  await app.register(authPlugin, { db, config: settings });
   await app.register(openapiPlugin, { version: APP_VERSION });
-  await app.register(cachingPlugin, { db, buildId: APP_VERSION });
+  await app.register(cachingPlugin, { db });
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
     return payload;
@@ -83,6 +101,13 @@ export async function buildApp({
   await app.register(topicsRoutes, routeOptions);
   await app.register(citationsRoutes, routeOptions);
   await app.register(searchRoutes, routeOptions);
+  await app.register(historyRoutes, routeOptions);
+  await app.register(claimsWrites, routeOptions);
+  await app.register(conditionsWrites, routeOptions);
+  await app.register(interventionsWrites, routeOptions);
+  await app.register(studiesWrites, routeOptions);
+  await app.register(topicsWrites, routeOptions);
+  await app.register(importsRoutes, routeOptions);
 
   app.addHook('onClose', async () => db.close());
   return app;

@@ -11,11 +11,65 @@ export const ConfigSchema = z.object({
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** HMAC secret for API key hashes; unset → a random one kept in the database's meta table (see auth/keys.ts). */
+  API_KEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  READS_REQUIRE_KEY: z
+    .enum(['true', 'false'], 'must be true or false')
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** `*` (any origin, the default) or a comma-separated list of exact origins such as `https://app.example.org`. */
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((value, ctx) => {
+      const origins = value
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean);
+      if (origins.length === 1 && origins[0] === '*') return '*' as const;
+      for (const origin of origins)
+        if (!isOrigin(origin))
+          ctx.addIssue({ code: 'custom', message: `not an origin (scheme://host[:port]): ${origin}` });
+      if (origins.length === 0) ctx.addIssue({ code: 'custom', message: 'give * or at least one origin' });
+      return origins;
+    }),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  AUTH_FAILURE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  /** 0 turns load shedding off. */
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024),
 });
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
 
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** Every setting at its default: what `buildApp` uses for anything its caller does not pass. */
+export const DEFAULT_CONFIG: Config = ConfigSchema.parse({});
+
 export class ConfigError extends Error {}
+
+/** Settings whose values never appear in messages or logs. */
+const SECRET_SETTINGS = new Set(['API_KEY_SECRET']);
+
+function shown(name: string, value: string | undefined): string {
+  if (SECRET_SETTINGS.has(name)) return `(hidden, ${value?.length ?? 0} characters)`;
+  return JSON.stringify(value);
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty variables count as unset, as they do in most shells' `VAR= cmd`.
@@ -23,7 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = ConfigSchema.safeParse(present);
   if (!result.success) {
     const lines = result.error.issues.map(
-      (i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`,
+      (i) => `  ${i.path.join('.')}=${shown(String(i.path[0]), env[String(i.path[0])])}: ${i.message}`,
     );
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }

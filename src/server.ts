@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
 import { seedIfEmpty } from './db/seed.js';
+import { loggerOptions } from './plugins/hardening.js';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -22,9 +23,10 @@ async function main() {
   const seeded = seedIfEmpty(db);
   const app = await buildApp({
     db,
-    logger: { level: config.LOG_LEVEL, redact: ['req.headers.authorization'] },
+    logger: loggerOptions(config.LOG_LEVEL),
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     connectionTimeoutMs: config.CONNECTION_TIMEOUT_MS,
+    config,
   });
   app.log.info({ database: config.DATABASE_PATH, seeded }, 'database ready');
 

@@ -358,10 +358,12 @@ describe('conditional GET on /v1/conditions/{slug}', () => {
     await app.close();
   });
 
-  it('returns a weak ETag and no-cache', async () => {
+  it('returns a strong ETag naming the row version, and no-cache; lists get a weak one', async () => {
     const res = await getJson(app, '/v1/conditions/eczema');
     expect(res.status).toBe(200);
-    expect(res.headers.etag).toMatch(/^W\/"[^"]+"$/);
+    expect(res.headers.etag).toMatch(/^"[^"]+\.v1"$/);
+    const list = await getJson(app, '/v1/conditions');
+    expect(list.headers.etag).toMatch(/^W\/"[^"]+"$/);
     expect(res.headers['cache-control']).toBe('no-cache');
   });
 
@@ -392,7 +394,7 @@ describe('conditional GET on /v1/conditions/{slug}', () => {
     const res = await getJson(app, '/v1/conditions/eczema', { 'if-none-match': oldEtag });
     expect(res.status).toBe(200);
     expect(res.body).toEqual(first.body);
-    expect(res.headers.etag).toMatch(/^W\/"[^"]+"$/);
+    expect(res.headers.etag).toMatch(/^"[^"]+\.v1"$/);
     expect(res.headers.etag).not.toBe(oldEtag);
     const again = await app.inject({
       method: 'GET',

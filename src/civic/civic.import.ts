@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { AppDatabase } from '../db/client.js';
 import { type ClaimRecord, upsertClaim } from '../resources/claims/claims.queries.js';
 import { upsertCondition, type WriteOutcome } from '../resources/conditions/conditions.queries.js';
+import { recordChange } from '../resources/history/history.snapshots.js';
 import { upsertIntervention } from '../resources/interventions/interventions.queries.js';
 import { bumpDataVersion } from '../shared/data-version.queries.js';
 import { resolveLookup } from '../shared/lookup.queries.js';
@@ -206,9 +207,19 @@ export function importCivicText(
         summary.created.studies++;
         changed = true;
       }
-      const outcome: WriteOutcome = upsertClaim(sqlite, toRecord(row), importedAt);
+      const record = toRecord(row);
+      const outcome: WriteOutcome = upsertClaim(sqlite, record, importedAt);
       summary[outcome]++;
-      if (outcome !== 'unchanged') changed = true;
+      if (outcome !== 'unchanged') {
+        changed = true;
+        recordChange(sqlite, {
+          entity: 'claim',
+          key: record.id,
+          action: outcome === 'inserted' ? 'create' : 'update',
+          actor: 'import:civic',
+          reason: `CIViC release ${release}`,
+        });
+      }
     }
     if (changed) bumpDataVersion(sqlite);
   });
@@ -221,10 +232,19 @@ export function importCivicText(
   }
   if (withdrawMissing && unique.length > 0) {
     sqlite.transaction(() => {
-      summary.withdrawn = withdrawMissingCivicClaims(
+      const withdrawn = withdrawMissingCivicClaims(
         sqlite,
         unique.map((r) => r.evidence_id),
       );
+      for (const id of withdrawn)
+        recordChange(sqlite, {
+          entity: 'claim',
+          key: id,
+          action: 'update',
+          actor: 'import:civic',
+          reason: `absent from CIViC release ${release}`,
+        });
+      summary.withdrawn = withdrawn.length;
       if (summary.withdrawn > 0) bumpDataVersion(sqlite);
     })();
   }

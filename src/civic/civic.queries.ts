@@ -18,13 +18,16 @@ export function ensureCitedStudy(sqlite: Sqlite, pmid: string, citation: string 
 }
 
 /** CIViC claims whose evidence id is not in this release become `withdrawn` (kept, with their history). */
-export function withdrawMissingCivicClaims(sqlite: Sqlite, presentIds: readonly string[]): number {
-  return prepared(
-    sqlite,
-    `UPDATE claims SET status = 'withdrawn', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-     WHERE source = 'civic' AND status <> 'withdrawn'
-       AND source_id NOT IN (SELECT value FROM json_each(?))`,
-  ).run(JSON.stringify(presentIds)).changes;
+export function withdrawMissingCivicClaims(sqlite: Sqlite, presentIds: readonly string[]): string[] {
+  return (
+    prepared(
+      sqlite,
+      `UPDATE claims SET status = 'withdrawn', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+       WHERE source = 'civic' AND status <> 'withdrawn'
+         AND source_id NOT IN (SELECT value FROM json_each(?))
+       RETURNING id`,
+    ).all(JSON.stringify(presentIds)) as { id: string }[]
+  ).map((r) => r.id);
 }
 
 export function slugTaken(sqlite: Sqlite, table: 'conditions' | 'interventions', slug: string): boolean {

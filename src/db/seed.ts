@@ -6,6 +6,8 @@ import { claimRecordFromInput, refreshClaimSampleSizes, upsertClaim } from '../r
 import { ClaimInput } from '../resources/claims/claims.schemas.js';
 import { upsertCondition, type WriteOutcome } from '../resources/conditions/conditions.queries.js';
 import { ConditionInput } from '../resources/conditions/conditions.schemas.js';
+import type { Entity } from '../resources/history/history.queries.js';
+import { recordChange } from '../resources/history/history.snapshots.js';
 import { upsertIntervention } from '../resources/interventions/interventions.queries.js';
 import { InterventionInput } from '../resources/interventions/interventions.schemas.js';
 import { upsertStudy } from '../resources/studies/studies.queries.js';
@@ -67,13 +69,20 @@ export function applySeed(db: AppDatabase, seed: Seed): SeedSummary {
     claims: tally(),
     topics: tally(),
   };
+  // Every seeded change is in the revision history too (actor `seed`), so reads as of a time work from the start.
+  const track = (entity: Entity, key: string, outcome: WriteOutcome, tally: Record<WriteOutcome, number>) => {
+    tally[outcome]++;
+    if (outcome !== 'unchanged')
+      recordChange(sqlite, { entity, key, action: outcome === 'inserted' ? 'create' : 'update', actor: 'seed' });
+  };
   sqlite.transaction(() => {
-    for (const c of seed.conditions) summary.conditions[upsertCondition(sqlite, c)]++;
-    for (const i of seed.interventions) summary.interventions[upsertIntervention(sqlite, i)]++;
-    for (const s of seed.studies) summary.studies[upsertStudy(sqlite, s)]++;
-    for (const c of seed.claims) summary.claims[upsertClaim(sqlite, claimRecordFromInput(c))]++;
-    for (const t of seed.topics) summary.topics[upsertTopic(sqlite, t)]++;
+    for (const c of seed.conditions) track('condition', c.slug, upsertCondition(sqlite, c), summary.conditions);
+    for (const i of seed.interventions)
+      track('intervention', i.slug, upsertIntervention(sqlite, i), summary.interventions);
+    for (const s of seed.studies) track('study', s.pmid, upsertStudy(sqlite, s), summary.studies);
     refreshClaimSampleSizes(sqlite);
+    for (const c of seed.claims) track('claim', c.id, upsertClaim(sqlite, claimRecordFromInput(c)), summary.claims);
+    for (const t of seed.topics) track('topic', t.slug, upsertTopic(sqlite, t), summary.topics);
     const changed = Object.values(summary).some((t) => t.inserted + t.updated > 0);
     if (changed) bumpDataVersion(sqlite);
   })();

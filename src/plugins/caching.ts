@@ -1,24 +1,44 @@
 // Conditional GETs: ETag from the database's data version (no body hashing), 304 before any handler work.
 import fp from 'fastify-plugin';
 import type { AppDatabase } from '../db/client.js';
-import { readDataVersion } from '../shared/data-version.queries.js';
+import { dataTagOf } from '../shared/data-version.queries.js';
 
 const CACHEABLE = /^\/v1\//;
 
-export const cachingPlugin = fp<{ db: AppDatabase; buildId: string }>(
-  async (app, { db, buildId }) => {
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** `<build>.<database id>.<data version>` as of this request: the base of every ETag it gets. */
+    dataTag: string;
+  }
+}
+
+/** Whether an If-None-Match tag still describes the data: list tags equal it, resource tags extend it. */
+function stillFresh(tag: string, dataTag: string): boolean {
+  const opaque = tag.replace(/^W\//, '').replace(/^"|"$/g, '');
+  return tag === '*' || opaque === dataTag || opaque.startsWith(`${dataTag}.v`);
+}
+
+export const cachingPlugin = fp<{ db: AppDatabase }>(
+  async (app, { db }) => {
+    app.decorateRequest('dataTag', '');
     app.addHook('onRequest', async (request, reply) => {
+      request.dataTag = dataTagOf(db.sqlite);
       if ((request.method !== 'GET' && request.method !== 'HEAD') || !CACHEABLE.test(request.url)) return;
-      // The build id covers representation changes between releases of this code on the same data.
-      const etag = `W/"${buildId}.${readDataVersion(db.sqlite)}"`;
-      reply.header('etag', etag).header('cache-control', 'no-cache').header('vary', 'Accept');
-      const ifNoneMatch = request.headers['if-none-match'];
-      if (ifNoneMatch?.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*'))
-        return reply.code(304).send();
+      reply.header('etag', `W/"${request.dataTag}"`).header('cache-control', 'no-cache').header('vary', 'Accept');
+      const fresh = request.headers['if-none-match']
+        ?.split(',')
+        .map((tag) => tag.trim())
+        .find((tag) => stillFresh(tag, request.dataTag));
+      // A 304 repeats the validator the client holds (a resource's strong tag, or the list's weak one).
+      if (fresh !== undefined)
+        return reply
+          .code(304)
+          .header('etag', fresh === '*' ? `W/"${request.dataTag}"` : fresh)
+          .send();
     });
-    // Errors are not representations of the resource: no validator on them.
+    // Errors are not representations of the resource: no validator on them (a 412 sets the current one itself).
     app.addHook('onSend', async (_request, reply, payload) => {
-      if (reply.statusCode >= 400) reply.removeHeader('etag');
+      if (reply.statusCode >= 400 && reply.statusCode !== 412) reply.removeHeader('etag');
       return payload;
     });
   },

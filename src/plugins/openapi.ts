@@ -28,6 +28,16 @@ export const openapiPlugin = fp<{ version: string }>(
           license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
         },
         servers: [{ url: 'http://localhost:3000', description: 'Local development' }],
+        components: {
+          securitySchemes: {
+            bearerAuth: {
+              type: 'http',
+              scheme: 'bearer',
+              description:
+                'An API key (`ek_...`, from `npm run keys -- create`) as `Authorization: Bearer <key>`. Writes need scope `write` or `admin`; reads need any key only when the server sets READS_REQUIRE_KEY. Never put a key in a URL.',
+            },
+          },
+        },
         tags: [
           { name: 'claims', description: 'Graded evidence claims.' },
           { name: 'conditions', description: 'Conditions claims are about, with synonyms, codes and hierarchy.' },

@@ -1,6 +1,7 @@
 // PubMed import of whole files: read and parse everything first, then write in batches, one transaction each.
 import { readFileSync } from 'node:fs';
 import type { AppDatabase } from '../db/client.js';
+import { recordChange } from '../resources/history/history.snapshots.js';
 import { MalformedFileError, type PubmedRecord, parsePubmedFile } from './pubmed.parse.js';
 import { type ImportOutcome, importPubmedRecords, STORABLE_PMID } from './pubmed.queries.js';
 
@@ -33,6 +34,8 @@ export interface ImportOptions {
   overwrite?: boolean;
   batchSize?: number;
   onProgress?: (progress: ImportProgress) => void;
+  /** Who the revision history names for these changes. */
+  actor?: string;
 }
 
 /** Text of one PubMed file (efetch XML or MEDLINE), named for messages. */
@@ -109,7 +112,7 @@ export function readPubmedFiles(paths: readonly string[]): ParsedSource[] {
 export function writePubmedImport(
   db: AppDatabase,
   parsed: readonly ParsedSource[],
-  { overwrite = false, batchSize = 500, onProgress }: ImportOptions = {},
+  { overwrite = false, batchSize = 500, onProgress, actor = 'import:pubmed' }: ImportOptions = {},
 ): ImportSummary {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer`);
   // A later occurrence replaces an earlier one: re-exported files append corrected records.
@@ -121,7 +124,14 @@ export function writePubmedImport(
   onProgress?.({ done: 0, total: records.length });
   for (let start = 0; start < records.length; start += batchSize) {
     const batch = records.slice(start, start + batchSize);
-    for (const { outcome } of importPubmedRecords(db.sqlite, batch, { overwrite })) counts[outcome]++;
+    const afterWrite = (pmid: string, outcome: 'inserted' | 'updated') =>
+      recordChange(db.sqlite, {
+        entity: 'study',
+        key: pmid,
+        action: outcome === 'inserted' ? 'create' : 'update',
+        actor,
+      });
+    for (const { outcome } of importPubmedRecords(db.sqlite, batch, { overwrite, afterWrite })) counts[outcome]++;
     onProgress?.({ done: start + batch.length, total: records.length });
   }
   return {

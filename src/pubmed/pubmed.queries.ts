@@ -14,6 +14,8 @@ export interface RecordOutcome {
 export interface ImportRecordsOptions {
   /** Let PubMed's design replace a curated one. Sample size, population and species are never PubMed's. */
   overwrite: boolean;
+  /** Called inside the batch's transaction for every inserted or updated record (the history hook). */
+  afterWrite?: (pmid: string, outcome: 'inserted' | 'updated') => void;
 }
 
 /** What the studies table accepts as a PMID (its CHECK constraint), without leading zeros that would fork a row. */
@@ -107,7 +109,7 @@ function recordParams(record: PubmedRecord, overwrite: boolean) {
 export function importPubmedRecords(
   sqlite: Sqlite,
   records: readonly PubmedRecord[],
-  { overwrite }: ImportRecordsOptions,
+  { overwrite, afterWrite }: ImportRecordsOptions,
 ): RecordOutcome[] {
   const exists = prepared(sqlite, 'SELECT 1 FROM studies WHERE pmid = ?');
   const upsert = prepared(sqlite, UPSERT_SQL);
@@ -116,6 +118,7 @@ export function importPubmedRecords(
       const existed = exists.get(record.pmid) !== undefined;
       const { changes } = upsert.run(recordParams(record, overwrite));
       const outcome: ImportOutcome = !existed ? 'inserted' : changes === 0 ? 'unchanged' : 'updated';
+      if (outcome !== 'unchanged') afterWrite?.(record.pmid, outcome);
       return { pmid: record.pmid, outcome };
     });
     if (outcomes.some((o) => o.outcome !== 'unchanged')) bumpDataVersion(sqlite);

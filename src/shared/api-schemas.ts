@@ -36,6 +36,10 @@ export const ProblemSchema = z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
       .describe('One entry per invalid parameter, for validation errors.'),
+    rule: z
+      .string()
+      .optional()
+      .describe('For `evidence.rule_violated` (422): the evidence rule the write broke, e.g. `claim.needs_study`.'),
     missing: z
       .array(z.string())
       .optional()

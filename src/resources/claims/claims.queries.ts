@@ -492,3 +492,52 @@ export function refreshClaimSampleSizes(sqlite: Sqlite): number {
 function fail(message: string): never {
   throw new Error(message);
 }
+
+/** The claim as a curator would write it, for PATCH merges. */
+export function claimRecordOf(sqlite: Sqlite, id: string): (ClaimRecord & { version: number }) | undefined {
+  const row = prepared(
+    sqlite,
+    `SELECT c.*, co.slug AS condition_slug,
+       (SELECT json_group_array(slug) FROM (SELECT i.slug FROM claim_interventions ci JOIN interventions i ON i.id = ci.intervention_id
+          WHERE ci.claim_id = c.id ORDER BY ci.position)) AS intervention_slugs,
+       (SELECT json_group_array(json_object('pmid', s.pmid, 'relation', cs.relation, 'finding', cs.finding,
+          'subgroup_sample_size', cs.subgroup_sample_size)) FROM (SELECT * FROM claim_studies WHERE claim_id = c.id ORDER BY position) cs
+          JOIN studies s ON s.id = cs.study_id) AS study_links
+     FROM claims c LEFT JOIN conditions co ON co.id = c.condition_id WHERE c.id = ?`,
+  ).get(id) as Record<string, unknown> | undefined;
+  if (!row) return undefined;
+  const text = (k: string) => row[k] as string | null;
+  return {
+    id,
+    statement: row.statement as string,
+    plain_summary: text('plain_summary'),
+    condition: text('condition_slug'),
+    interventions: JSON.parse(row.intervention_slugs as string) as string[],
+    outcome: text('outcome'),
+    direction: row.direction as string,
+    biomarker: text('biomarker'),
+    grade: {
+      scheme: row.grade_scheme as GradeScheme,
+      level: row.grade_level as string,
+      rationale: text('grade_rationale'),
+      upgrade_rationale: text('grade_upgrade_rationale'),
+      rating: row.grade_rating as number | null,
+    },
+    caveats: { codes: JSON.parse(row.caveat_codes as string) as string[], notes: text('caveat_notes') },
+    status: row.status as string,
+    studies: JSON.parse(row.study_links as string) as ClaimRecord['studies'],
+    source: {
+      name: row.source as string,
+      id: text('source_id'),
+      url: text('source_url'),
+      release: text('source_release'),
+    },
+    version: row.version as number,
+  };
+}
+
+/** Removes a claim for good (admin purge): its links and topic places go with it. */
+export function purgeClaim(sqlite: Sqlite, id: string): boolean {
+  prepared(sqlite, 'DELETE FROM topic_claims WHERE claim_id = ?').run(id);
+  return prepared(sqlite, 'DELETE FROM claims WHERE id = ?').run(id).changes > 0;
+}

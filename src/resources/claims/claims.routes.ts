@@ -1,11 +1,14 @@
 // GET /v1/claims and /v1/claims/{id}: graded claims with their studies, filters that compose, keyset pages.
 import { z } from 'zod';
 import { ClaimId, problemResponses } from '../../shared/api-schemas.js';
+import { resourceEtag } from '../../shared/concurrency.js';
+import { rowVersion } from '../../shared/data-version.queries.js';
 import { parseMinGrade } from '../../shared/grades.js';
 import { resolveLookup } from '../../shared/lookup.queries.js';
 import { badRequest, notFound, PROBLEM_CODES } from '../../shared/problem.js';
 import type { RoutePlugin } from '../../shared/route-types.js';
 import { requireMatchQuery } from '../../shared/search.js';
+import { snapshotAt } from '../history/history.queries.js';
 import { getClaim, listClaims } from './claims.queries.js';
 import { ClaimListQuery, ClaimListSchema, ClaimSchema } from './claims.schemas.js';
 
@@ -74,11 +77,35 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
       description:
         'One claim with its grade, caveats, condition, interventions, every linked study (PMID, design, sample size, year, journal, title, relation) and an evidence summary.',
       params: z.object({ id: ClaimId }),
+      querystring: z
+        .object({
+          as_of: z.iso
+            .datetime({ offset: true })
+            .optional()
+            .describe('Read the claim as it was at this moment (ISO 8601), from its revision history.')
+            .meta({ example: '2026-11-26T12:00:00Z' }),
+        })
+        .strict(),
       response: { 200: ClaimSchema, ...problemResponses },
     },
-    handler: async (request) => {
-      const claim = getClaim(db.sqlite, request.params.id);
-      if (!claim) throw notFound(PROBLEM_CODES.claimNotFound, `No claim has id '${request.params.id}'.`);
+    handler: async (request, reply) => {
+      const { id } = request.params;
+      if (request.query.as_of !== undefined) {
+        const asOf = new Date(request.query.as_of).toISOString();
+        const past = snapshotAt(db.sqlite, 'claim', id, asOf);
+        if (!past.found)
+          throw notFound(
+            PROBLEM_CODES.claimNotFound,
+            past.deletedAt
+              ? `Claim '${id}' had been purged by ${asOf} (at ${past.deletedAt}).`
+              : `Claim '${id}' has no recorded state at or before ${asOf}.`,
+          );
+        reply.header('cache-control', 'public, max-age=86400');
+        return past.snapshot as z.infer<typeof ClaimSchema>;
+      }
+      const claim = getClaim(db.sqlite, id);
+      if (!claim) throw notFound(PROBLEM_CODES.claimNotFound, `No claim has id '${id}'.`);
+      reply.header('etag', resourceEtag(request.dataTag, rowVersion(db.sqlite, 'claims', id) ?? 0));
       return claim;
     },
   });

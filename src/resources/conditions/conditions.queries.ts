@@ -118,3 +118,28 @@ export function upsertCondition(sqlite: Sqlite, input: ConditionInput): WriteOut
   if (result.changes === 0) touch(sqlite, 'conditions', id);
   return 'updated';
 }
+
+/** The condition as a curator would write it (the body of a PUT/POST), for PATCH merges and history. */
+export function conditionInputOf(sqlite: Sqlite, slug: string): (ConditionInput & { version: number }) | undefined {
+  const row = prepared(
+    sqlite,
+    `SELECT k.slug, k.name, k.description, k.mesh_id, k.doid, p.slug AS parent, k.version,
+       (SELECT json_group_array(synonym) FROM (SELECT synonym FROM condition_synonyms WHERE condition_id = k.id ORDER BY position)) AS synonyms
+     FROM conditions k LEFT JOIN conditions p ON p.id = k.parent_id WHERE k.slug = ?`,
+  ).get(slug) as (Omit<ConditionInput, 'synonyms'> & { synonyms: string; version: number }) | undefined;
+  return row ? { ...row, synonyms: JSON.parse(row.synonyms) as string[] } : undefined;
+}
+
+/** Deletes a condition nothing refers to; returns what still refers to it otherwise. */
+export function deleteCondition(sqlite: Sqlite, slug: string): { deleted: boolean; claims: number; children: number } {
+  const usage = prepared(
+    sqlite,
+    `SELECT k.id, (SELECT count(*) FROM claims c WHERE c.condition_id = k.id) AS claims,
+       (SELECT count(*) FROM conditions x WHERE x.parent_id = k.id) AS children FROM conditions k WHERE k.slug = ?`,
+  ).get(slug) as { id: number; claims: number; children: number } | undefined;
+  if (!usage) return { deleted: false, claims: 0, children: 0 };
+  if (usage.claims > 0 || usage.children > 0) return { deleted: false, claims: usage.claims, children: usage.children };
+  prepared(sqlite, "DELETE FROM lookup_keys WHERE entity = 'condition' AND entity_id = ?").run(usage.id);
+  prepared(sqlite, 'DELETE FROM conditions WHERE id = ?').run(usage.id);
+  return { deleted: true, claims: 0, children: 0 };
+}

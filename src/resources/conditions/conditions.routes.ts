@@ -1,6 +1,8 @@
 // GET /v1/conditions and /v1/conditions/{slug}: the condition vocabulary, findable by anything people type.
 import { z } from 'zod';
 import { problemResponses } from '../../shared/api-schemas.js';
+import { resourceEtag } from '../../shared/concurrency.js';
+import { rowVersion } from '../../shared/data-version.queries.js';
 import { resolveLookup } from '../../shared/lookup.queries.js';
 import { notFound, PROBLEM_CODES } from '../../shared/problem.js';
 import type { RoutePlugin } from '../../shared/route-types.js';
@@ -32,11 +34,12 @@ export const conditionsRoutes: RoutePlugin = async (app, { db }) => {
       }),
       response: { 200: ConditionDetailSchema, ...problemResponses },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const id = resolveLookup(db.sqlite, 'condition', request.params.slug);
       const condition = id === undefined ? undefined : getCondition(db.sqlite, id);
       if (!condition)
         throw notFound(PROBLEM_CODES.conditionNotFound, `No condition is known by '${request.params.slug}'.`);
+      reply.header('etag', resourceEtag(request.dataTag, rowVersion(db.sqlite, 'conditions', condition.slug) ?? 0));
       return condition;
     },
   });

@@ -106,3 +106,30 @@ export function upsertIntervention(sqlite: Sqlite, input: InterventionInput): Wr
   if (result.changes === 0) touch(sqlite, 'interventions', id);
   return 'updated';
 }
+
+/** The intervention as a curator would write it, for PATCH merges and history. */
+export function interventionInputOf(
+  sqlite: Sqlite,
+  slug: string,
+): (InterventionInput & { version: number }) | undefined {
+  const row = prepared(
+    sqlite,
+    `SELECT i.slug, i.name, i.kind, i.description, i.version,
+       (SELECT json_group_array(synonym) FROM (SELECT synonym FROM intervention_synonyms WHERE intervention_id = i.id ORDER BY position)) AS synonyms
+     FROM interventions i WHERE i.slug = ?`,
+  ).get(slug) as (Omit<InterventionInput, 'synonyms'> & { synonyms: string; version: number }) | undefined;
+  return row ? { ...row, synonyms: JSON.parse(row.synonyms) as string[] } : undefined;
+}
+
+/** Deletes an intervention no claim uses; returns the number of claims using it otherwise. */
+export function deleteIntervention(sqlite: Sqlite, slug: string): { deleted: boolean; claims: number } {
+  const usage = prepared(
+    sqlite,
+    'SELECT i.id, (SELECT count(*) FROM claim_interventions ci WHERE ci.intervention_id = i.id) AS claims FROM interventions i WHERE i.slug = ?',
+  ).get(slug) as { id: number; claims: number } | undefined;
+  if (!usage) return { deleted: false, claims: 0 };
+  if (usage.claims > 0) return { deleted: false, claims: usage.claims };
+  prepared(sqlite, "DELETE FROM lookup_keys WHERE entity = 'intervention' AND entity_id = ?").run(usage.id);
+  prepared(sqlite, 'DELETE FROM interventions WHERE id = ?').run(usage.id);
+  return { deleted: true, claims: 0 };
+}

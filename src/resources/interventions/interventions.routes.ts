@@ -1,6 +1,8 @@
 // GET /v1/interventions and /v1/interventions/{slug}: treatments and exposures that claims are about.
 import { z } from 'zod';
 import { problemResponses } from '../../shared/api-schemas.js';
+import { resourceEtag } from '../../shared/concurrency.js';
+import { rowVersion } from '../../shared/data-version.queries.js';
 import { resolveLookup } from '../../shared/lookup.queries.js';
 import { notFound, PROBLEM_CODES } from '../../shared/problem.js';
 import type { RoutePlugin } from '../../shared/route-types.js';
@@ -36,11 +38,15 @@ export const interventionsRoutes: RoutePlugin = async (app, { db }) => {
       }),
       response: { 200: InterventionDetailSchema, ...problemResponses },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const id = resolveLookup(db.sqlite, 'intervention', request.params.slug);
       const intervention = id === undefined ? undefined : getIntervention(db.sqlite, id);
       if (!intervention)
         throw notFound(PROBLEM_CODES.interventionNotFound, `No intervention is known by '${request.params.slug}'.`);
+      reply.header(
+        'etag',
+        resourceEtag(request.dataTag, rowVersion(db.sqlite, 'interventions', intervention.slug) ?? 0),
+      );
       return intervention;
     },
   });

@@ -218,3 +218,59 @@ export function upsertStudy(sqlite: Sqlite, input: StudyInput): WriteOutcome {
   if (!existed) return 'inserted';
   return result.changes === 0 ? 'unchanged' : 'updated';
 }
+
+/** The study as a curator would write it, for PATCH merges and history. */
+export function studyInputOf(sqlite: Sqlite, pmid: string): (StudyInput & { version: number }) | undefined {
+  const row = getStudyRow(sqlite, pmid);
+  if (!row) return undefined;
+  const s = toStudy(row);
+  return {
+    pmid: s.pmid,
+    doi: s.doi,
+    pmcid: s.pmcid,
+    title: s.title,
+    authors: s.authors,
+    authors_complete: s.authors_complete,
+    last_author: s.last_author,
+    author_count: s.author_count,
+    journal: s.journal,
+    journal_iso: s.journal_iso,
+    year: s.year,
+    month: s.month,
+    day: s.day,
+    date_text: s.date_text,
+    volume: s.volume,
+    issue: s.issue,
+    pages: s.pages,
+    publication_types: s.publication_types,
+    design: s.design,
+    sample_size: s.sample_size,
+    sample_size_note: s.sample_size_note,
+    population: s.population,
+    species: s.species,
+    retracted: s.retracted,
+    version: (row as StudyRow & { version: number }).version,
+  };
+}
+
+/** Deletes a study no claim cites; returns the number of claims citing it otherwise. */
+export function deleteStudy(sqlite: Sqlite, pmid: string): { deleted: boolean; claims: number } {
+  const usage = prepared(
+    sqlite,
+    'SELECT s.id, (SELECT count(*) FROM claim_studies cs WHERE cs.study_id = s.id) AS claims FROM studies s WHERE s.pmid = ?',
+  ).get(pmid) as { id: number; claims: number } | undefined;
+  if (!usage) return { deleted: false, claims: 0 };
+  if (usage.claims > 0) return { deleted: false, claims: usage.claims };
+  prepared(sqlite, 'DELETE FROM studies WHERE id = ?').run(usage.id);
+  return { deleted: true, claims: 0 };
+}
+
+/** After a study's sample size changed: the claims citing it recompute their largest sample size. */
+export function refreshStudyClaims(sqlite: Sqlite, pmid: string): void {
+  prepared(
+    sqlite,
+    `UPDATE claims SET sample_size = (SELECT max(s.sample_size) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
+       WHERE cs.claim_id = claims.id)
+     WHERE id IN (SELECT cs.claim_id FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE s.pmid = ?)`,
+  ).run(pmid);
+}

@@ -1,6 +1,8 @@
 // GET /v1/studies and /v1/studies/{pmid}: the studies behind the claims, with design and sample size.
 import { z } from 'zod';
 import { Pmid, problemResponses } from '../../shared/api-schemas.js';
+import { resourceEtag } from '../../shared/concurrency.js';
+import { rowVersion } from '../../shared/data-version.queries.js';
 import { badRequest, notFound, PROBLEM_CODES } from '../../shared/problem.js';
 import type { RoutePlugin } from '../../shared/route-types.js';
 import { getStudy, listStudies } from './studies.queries.js';
@@ -40,9 +42,10 @@ export const studiesRoutes: RoutePlugin = async (app, { db }) => {
       params: z.object({ pmid: Pmid }),
       response: { 200: StudyDetailSchema, ...problemResponses },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const study = getStudy(db.sqlite, request.params.pmid);
       if (!study) throw notFound(PROBLEM_CODES.studyNotFound, `No study has PMID ${request.params.pmid}.`);
+      reply.header('etag', resourceEtag(request.dataTag, rowVersion(db.sqlite, 'studies', study.pmid) ?? 0));
       return study;
     },
   });

@@ -97,3 +97,18 @@ export function upsertTopic(sqlite: Sqlite, input: TopicInput): WriteOutcome {
   if (result.changes === 0) touch(sqlite, 'topics', id);
   return 'updated';
 }
+
+/** The topic as a curator would write it, for PATCH merges and history. */
+export function topicInputOf(sqlite: Sqlite, slug: string): (TopicInput & { version: number }) | undefined {
+  const row = prepared(
+    sqlite,
+    `SELECT t.slug, t.question, t.bottom_line, t.evidence_summary, t.version,
+       (SELECT json_group_array(claim_id) FROM (SELECT claim_id FROM topic_claims WHERE topic_id = t.id ORDER BY position)) AS claims
+     FROM topics t WHERE t.slug = ?`,
+  ).get(slug) as (Omit<TopicInput, 'claims'> & { claims: string; version: number }) | undefined;
+  return row ? { ...row, claims: JSON.parse(row.claims) as string[] } : undefined;
+}
+
+export function deleteTopic(sqlite: Sqlite, slug: string): boolean {
+  return prepared(sqlite, 'DELETE FROM topics WHERE slug = ?').run(slug).changes > 0;
+}

@@ -1,6 +1,8 @@
 // GET /v1/topics and /v1/topics/{slug}: consumer questions answered from graded claims.
 import { z } from 'zod';
 import { problemResponses, Slug } from '../../shared/api-schemas.js';
+import { resourceEtag } from '../../shared/concurrency.js';
+import { rowVersion } from '../../shared/data-version.queries.js';
 import { notFound, PROBLEM_CODES } from '../../shared/problem.js';
 import type { RoutePlugin } from '../../shared/route-types.js';
 import { getTopic, listTopics } from './topics.queries.js';
@@ -29,9 +31,10 @@ export const topicsRoutes: RoutePlugin = async (app, { db }) => {
       params: z.object({ slug: Slug.describe('Topic slug.').meta({ example: 'gut-microbiome-and-skin' }) }),
       response: { 200: TopicDetailSchema, ...problemResponses },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const topic = getTopic(db.sqlite, request.params.slug);
       if (!topic) throw notFound(PROBLEM_CODES.topicNotFound, `No topic has slug '${request.params.slug}'.`);
+      reply.header('etag', resourceEtag(request.dataTag, rowVersion(db.sqlite, 'topics', topic.slug) ?? 0));
       return topic;
     },
   });

@@ -1,0 +1,206 @@
+// Authentication by API key: `request.apiKey`, `app.requireScope(scope)`, keys never in URLs, a brute-force limiter.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { type ApiKeyIdentity, type KeyScope, resolveKeySecret, scopeAllows, verifyApiKey } from '../auth/keys.js';
+import type { Config } from '../config.js';
+import type { AppDatabase } from '../db/client.js';
+import { ApiProblem } from '../shared/problem.js';
+
+export const AUTH_CODES = {
+  unauthenticated: 'auth.unauthenticated',
+  forbidden: 'auth.forbidden',
+  keyInUrl: 'auth.key_in_url',
+  tooManyFailures: 'auth.too_many_failures',
+} as const;
+
+export const WWW_AUTHENTICATE = 'Bearer realm="evidence-api"';
+
+/** Query parameters that look like a credential; case-insensitive. */
+const KEY_PARAMETERS = new Set(['key', 'api_key', 'apikey', 'access_token']);
+/** Routes that answer without a key even when READS_REQUIRE_KEY is set: everything outside /v1. */
+const READ_PATHS = /^\/v1(\/|$|\?)/;
+const MAX_TRACKED_ADDRESSES = 10_000;
+
+export interface AuthPluginOptions {
+  db: AppDatabase;
+  config: Pick<Config, 'API_KEY_SECRET' | 'READS_REQUIRE_KEY' | 'AUTH_FAILURE_LIMIT' | 'AUTH_FAILURE_WINDOW_MS'>;
+}
+
+/**
+ * Failed authentications per client address in fixed windows. In memory: a restart forgets, which costs an attacker
+ * a restart per window. Bounded: when full, expired entries go first, then the oldest.
+ */
+export class FailureLimiter {
+  private readonly entries = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly maxEntries = MAX_TRACKED_ADDRESSES,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Milliseconds until `address` may try again; 0 when it is not blocked. */
+  blockedFor(address: string): number {
+    const entry = this.entries.get(address);
+    if (!entry) return 0;
+    const left = entry.resetAt - this.now();
+    if (left <= 0) {
+      this.entries.delete(address);
+      return 0;
+    }
+    return entry.count >= this.limit ? left : 0;
+  }
+
+  recordFailure(address: string): void {
+    const now = this.now();
+    const entry = this.entries.get(address);
+    if (entry && entry.resetAt > now) {
+      entry.count++;
+      return;
+    }
+    this.entries.delete(address);
+    if (this.entries.size >= this.maxEntries) this.evict(now);
+    this.entries.set(address, { count: 1, resetAt: now + this.windowMs });
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private evict(now: number): void {
+    for (const [address, entry] of this.entries) if (entry.resetAt <= now) this.entries.delete(address);
+    // Map iteration is insertion order: the first entries are the oldest windows.
+    for (const address of this.entries.keys()) {
+      if (this.entries.size < this.maxEntries) break;
+      this.entries.delete(address);
+    }
+  }
+}
+
+/** The URL with the values of key-like query parameters masked, for log lines. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q === -1) return url;
+  const query = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq === -1 ? pair : pair.slice(0, eq);
+      return isKeyParameter(name) ? `${name}=[redacted]` : pair;
+    })
+    .join('&');
+  return `${url.slice(0, q)}?${query}`;
+}
+
+function isKeyParameter(name: string): boolean {
+  let decoded = name;
+  try {
+    decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    // A malformed name is logged as it came.
+  }
+  return KEY_PARAMETERS.has(decoded.trim().toLowerCase());
+}
+
+function unauthenticated(detail: string, reply: FastifyReply, invalidToken: boolean): ApiProblem {
+  reply.header('www-authenticate', invalidToken ? `${WWW_AUTHENTICATE}, error="invalid_token"` : WWW_AUTHENTICATE);
+  return new ApiProblem(401, AUTH_CODES.unauthenticated, 'Unauthenticated', detail);
+}
+
+/** The token of `Authorization: Bearer <token>`, or null when the header has another shape. */
+function bearerToken(header: string): string | null {
+  const match = /^Bearer +([^\s]+) *$/i.exec(header);
+  return match?.[1] ?? null;
+}
+
+export const authPlugin = fp<AuthPluginOptions>(
+  async (app, { db, config }) => {
+    // Resolved once: with no API_KEY_SECRET this creates the database's own secret on first start.
+    const secret = resolveKeySecret(db.sqlite, config.API_KEY_SECRET);
+    const failures = new FailureLimiter(config.AUTH_FAILURE_LIMIT, config.AUTH_FAILURE_WINDOW_MS);
+
+    app.decorateRequest('apiKey', null);
+
+    app.addHook('onRequest', async (request, reply) => {
+      // Before validation, so the answer is the same on every route, and before any key in the URL could be used.
+      const query = request.query as Record<string, unknown> | undefined;
+      if (query && Object.keys(query).some(isKeyParameter))
+        throw new ApiProblem(
+          400,
+          AUTH_CODES.keyInUrl,
+          'Invalid request',
+          'API keys never travel in URLs (they end up in logs and browser history): send `Authorization: Bearer <key>` instead. Treat a key that was sent in a URL as exposed and revoke it.',
+        );
+
+      const header = request.headers.authorization;
+      if (header !== undefined) {
+        const address = request.ip;
+        const waitMs = failures.blockedFor(address);
+        if (waitMs > 0) {
+          reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
+          throw new ApiProblem(
+            429,
+            AUTH_CODES.tooManyFailures,
+            'Too many failed authentications',
+            `More than ${config.AUTH_FAILURE_LIMIT} failed authentications from this address; retry in ${Math.ceil(waitMs / 1000)} seconds.`,
+          );
+        }
+        const token = bearerToken(header);
+        const identity = token === null ? null : verifyApiKey(db.sqlite, token, secret);
+        if (identity === null) {
+          failures.recordFailure(address);
+          request.log.warn({ ip: address }, 'authentication failed');
+          throw unauthenticated(
+            token === null
+              ? 'The Authorization header must be `Bearer <key>`.'
+              : 'The API key is not valid: it is unknown, malformed or revoked.',
+            reply,
+            token !== null,
+          );
+        }
+        request.apiKey = identity;
+      }
+
+      if (
+        config.READS_REQUIRE_KEY &&
+        request.apiKey === null &&
+        (request.method === 'GET' || request.method === 'HEAD') &&
+        READ_PATHS.test(request.url)
+      )
+        throw unauthenticated('Reads require an API key: send `Authorization: Bearer <key>`.', reply, false);
+    });
+
+    app.decorate('requireScope', (scope: KeyScope) => {
+      return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+        const key = request.apiKey;
+        if (key === null)
+          throw unauthenticated(
+            `This operation needs an API key with scope "${scope}": send \`Authorization: Bearer <key>\`.`,
+            reply,
+            false,
+          );
+        if (!scopeAllows(key.scope, scope))
+          throw new ApiProblem(
+            403,
+            AUTH_CODES.forbidden,
+            'Forbidden',
+            `This operation needs a key with scope "${scope}"; this key has scope "${key.scope}".`,
+          );
+      };
+    });
+  },
+  { name: 'auth', dependencies: ['problem-details'] },
+);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified API key of this request, or null when it carries none. */
+    apiKey: ApiKeyIdentity | null;
+  }
+  interface FastifyInstance {
+    /** A preHandler: 401 without a valid key, 403 when the key's scope does not include `scope` (admin ⊇ write). */
+    requireScope(scope: KeyScope): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  }
+}

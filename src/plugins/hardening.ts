@@ -1,0 +1,173 @@
+// Hardening with Fastify's own plugins: security headers, CORS, a global rate limit, load shedding, safe log lines.
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
+import type { FastifyRequest, FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
+import { ApiProblem, PROBLEM_CODES } from '../shared/problem.js';
+import { redactUrl } from './auth.js';
+import { sendProblem } from './problem-details.js';
+
+type HardeningConfig = Pick<
+  Config,
+  'CORS_ORIGINS' | 'RATE_LIMIT_MAX' | 'RATE_LIMIT_WINDOW_MS' | 'MAX_EVENT_LOOP_DELAY_MS'
+>;
+
+/** Probes must answer while the service is busy: they are never rate-limited, and liveness is never shed. */
+const UNLIMITED_ROUTES = new Set(['/health', '/ready']);
+const NEVER_SHED_ROUTES = new Set(['/health']);
+/** Seconds a client is asked to wait when the event loop is saturated. */
+const OVERLOAD_RETRY_AFTER_SECONDS = 5;
+/** How often under-pressure samples the event-loop delay (its mean over the last interval). */
+const PRESSURE_SAMPLE_MS = 500;
+/**
+ * Booting (migrations, seed, compiling every route schema) blocks the loop for longer than any sane limit, and the
+ * sample covering it lasts up to two intervals after ready: no shedding until then, or a fresh server would answer
+ * its first requests with 503.
+ */
+export const SHED_GRACE_MS = 2 * PRESSURE_SAMPLE_MS;
+
+const READ_METHODS = ['GET', 'HEAD'];
+const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * CORS. It must be registered before the problem-details plugin: @fastify/cors adds a catch-all `OPTIONS *` route
+ * (preflights are answered in its onRequest hook), and the problem-details route mirror would otherwise take that
+ * route for a method of every path, turning every 404 into a 405. Preflights are answered before any other hook.
+ *
+ * `*` (the default) lets any origin read; browsers never send credentials (no `Access-Control-Allow-Credentials`),
+ * and keys travel in the Authorization header, which a page cannot add for another origin without a preflight. Writes
+ * from a browser are allowed only for the origins listed in CORS_ORIGINS.
+ */
+export const corsPlugin = fp<Pick<Config, 'CORS_ORIGINS'>>(
+  async (app, { CORS_ORIGINS }) => {
+    const anyOrigin = CORS_ORIGINS === '*';
+    await app.register(cors, {
+      origin: CORS_ORIGINS,
+      credentials: false,
+      methods: anyOrigin ? READ_METHODS : [...READ_METHODS, ...WRITE_METHODS],
+      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'X-Request-Id'],
+      exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining'],
+      maxAge: 600,
+      // A bare OPTIONS gets the same 204 as a preflight rather than a text/plain 400.
+      strictPreflight: false,
+    });
+    if (!anyOrigin)
+      // Responses differ by Origin; later hooks (caching) set Vary themselves, so make sure Origin stays in it.
+      app.addHook('onSend', async (_request, reply, payload) => {
+        const vary = String(reply.getHeader('vary') ?? '');
+        if (!/(^|,)\s*origin\s*(,|$)/i.test(vary)) reply.header('vary', vary ? `${vary}, Origin` : 'Origin');
+        return payload;
+      });
+  },
+  { name: 'cors-settings' },
+);
+
+/** The Content-Security-Policy for the JSON API: it loads nothing and may not be framed. */
+const API_CSP = {
+  useDefaults: false,
+  directives: {
+    'default-src': ["'none'"],
+    'base-uri': ["'none'"],
+    'form-action': ["'none'"],
+    'frame-ancestors': ["'none'"],
+  },
+};
+
+/**
+ * Swagger UI at /docs loads its own scripts, styles and images from 'self'; helmet's defaults allow that. Only
+ * `upgrade-insecure-requests` is dropped: it would break the page when the service is reached over plain HTTP on
+ * another host than localhost.
+ */
+const DOCS_CSP = { useDefaults: true, directives: { 'upgrade-insecure-requests': null } };
+
+export const hardeningPlugin = fp<HardeningConfig>(
+  async (app, config) => {
+    // Routes registered after this under /docs (Swagger UI's) get the relaxed policy, through helmet's route option;
+    // this hook runs before helmet's own onRoute hook, which reads that option.
+    app.addHook('onRoute', (route) => {
+      if (route.url === '/docs' || route.url.startsWith('/docs/')) route.helmet ??= { contentSecurityPolicy: DOCS_CSP };
+    });
+    await app.register(helmet, {
+      contentSecurityPolicy: API_CSP,
+      // A public read API: CORS decides who may read, so resources may be embedded cross-origin.
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    });
+
+    if (config.MAX_EVENT_LOOP_DELAY_MS > 0) {
+      let shedFrom = Number.POSITIVE_INFINITY;
+      app.addHook('onReady', async () => {
+        shedFrom = Date.now() + SHED_GRACE_MS;
+      });
+      await app.register(underPressure, {
+        maxEventLoopDelay: config.MAX_EVENT_LOOP_DELAY_MS,
+        sampleInterval: PRESSURE_SAMPLE_MS,
+        retryAfter: OVERLOAD_RETRY_AFTER_SECONDS,
+        pressureHandler: async (request, reply) => {
+          if (Date.now() >= shedFrom) await overloadedHandler(request, reply);
+        },
+      });
+    }
+
+    await app.register(rateLimit, {
+      global: true,
+      max: config.RATE_LIMIT_MAX,
+      timeWindow: config.RATE_LIMIT_WINDOW_MS,
+      allowList: (request) => UNLIMITED_ROUTES.has(request.routeOptions.url ?? ''),
+      // The thrown problem reaches the problem-details error handler; the plugin has set Retry-After already.
+      errorResponseBuilder: (_request, context) =>
+        new ApiProblem(
+          429,
+          'request.rate_limited',
+          'Too many requests',
+          `More than ${context.max} requests in ${formatWindow(config.RATE_LIMIT_WINDOW_MS)} from this address; retry in ${context.after}.`,
+        ),
+    });
+  },
+  { name: 'hardening', dependencies: ['problem-details'] },
+);
+
+/** Sheds load with a 503 problem when the event loop is saturated; liveness still answers. */
+export async function overloadedHandler(request: FastifyRequest, reply: Parameters<typeof sendProblem>[1]) {
+  if (NEVER_SHED_ROUTES.has(request.routeOptions.url ?? '')) return;
+  reply.header('retry-after', String(OVERLOAD_RETRY_AFTER_SECONDS));
+  // Awaiting the reply waits until it is written, so under-pressure does not run the route after it.
+  await sendProblem(
+    request,
+    reply,
+    new ApiProblem(
+      503,
+      PROBLEM_CODES.unavailable,
+      'Service unavailable',
+      `The server is overloaded; retry in ${OVERLOAD_RETRY_AFTER_SECONDS} seconds.`,
+    ),
+  );
+}
+
+function formatWindow(ms: number): string {
+  if (ms % 60_000 === 0) return ms === 60_000 ? '1 minute' : `${ms / 60_000} minutes`;
+  return ms % 1000 === 0 ? `${ms / 1000} seconds` : `${ms} ms`;
+}
+
+/**
+ * Logger options for the server: the request serializer logs no headers at all and masks key-like query parameters
+ * (a key sent in a URL is refused, but the request line is logged before that); the Authorization header is
+ * redacted as well, should a future log line include headers.
+ */
+export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+  return {
+    level,
+    redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' },
+    serializers: {
+      req: (request: FastifyRequest) => ({
+        method: request.method,
+        url: redactUrl(request.url),
+        host: request.host,
+        remoteAddress: request.ip,
+        remotePort: request.socket?.remotePort,
+      }),
+    },
+  };
+}

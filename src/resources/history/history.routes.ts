@@ -1,0 +1,62 @@
+// GET /v1/{resource}/{key}/revisions for every curated resource, and GET /v1/changes, the feed apps sync from.
+import { z } from 'zod';
+import { ClaimId, Pmid, problemResponses, Slug } from '../../shared/api-schemas.js';
+import type { RoutePlugin } from '../../shared/route-types.js';
+import { type Entity, listChanges, listRevisions } from './history.queries.js';
+import { ChangeFeedSchema, ChangesQuery, RevisionListSchema, RevisionQuery } from './history.schemas.js';
+
+const RESOURCES: { entity: Entity; path: string; param: string; key: z.ZodType<string>; tag: string; name: string }[] =
+  [
+    { entity: 'claim', path: '/v1/claims/:id/revisions', param: 'id', key: ClaimId, tag: 'claims', name: 'Claim' },
+    { entity: 'study', path: '/v1/studies/:pmid/revisions', param: 'pmid', key: Pmid, tag: 'studies', name: 'Study' },
+    {
+      entity: 'condition',
+      path: '/v1/conditions/:slug/revisions',
+      param: 'slug',
+      key: Slug,
+      tag: 'conditions',
+      name: 'Condition',
+    },
+    {
+      entity: 'intervention',
+      path: '/v1/interventions/:slug/revisions',
+      param: 'slug',
+      key: Slug,
+      tag: 'interventions',
+      name: 'Intervention',
+    },
+    { entity: 'topic', path: '/v1/topics/:slug/revisions', param: 'slug', key: Slug, tag: 'topics', name: 'Topic' },
+  ];
+
+export const historyRoutes: RoutePlugin = async (app, { db }) => {
+  for (const r of RESOURCES) {
+    app.get(r.path, {
+      schema: {
+        operationId: `list${r.name}Revisions`,
+        tags: [r.tag],
+        summary: `${r.name} revisions`,
+        description: `Every recorded change to the ${r.entity}, newest first: who, when, why, and the fields before and after. A resource that no longer exists still has its history.`,
+        params: z.object({ [r.param]: r.key }),
+        querystring: RevisionQuery,
+        response: { 200: RevisionListSchema, ...problemResponses },
+      },
+      handler: async (request) => {
+        const key = (request.params as Record<string, string>)[r.param] as string;
+        return listRevisions(db.sqlite, r.entity, key, request.query.limit, request.query.cursor);
+      },
+    });
+  }
+
+  app.get('/v1/changes', {
+    schema: {
+      operationId: 'listChanges',
+      tags: ['history'],
+      summary: 'Change feed',
+      description:
+        'Every change to claims, studies, conditions, interventions and topics in commit order. Start without `since`, then pass back `next_cursor`; cursors are stable across restarts. An empty page with `has_more: false` means you are up to date; poll again later with the same cursor.',
+      querystring: ChangesQuery,
+      response: { 200: ChangeFeedSchema, ...problemResponses },
+    },
+    handler: async (request) => listChanges(db.sqlite, request.query.since, request.query.limit),
+  });
+};

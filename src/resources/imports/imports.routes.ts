@@ -1,0 +1,58 @@
+// POST /v1/import/pubmed: curators push efetch XML; the same importer as the command line, curated values win.
+import { z } from 'zod';
+import { PubmedImportError, parsePubmedSources, writePubmedImport } from '../../pubmed/pubmed.import.js';
+import { ApiProblem } from '../../shared/problem.js';
+import type { RoutePlugin } from '../../shared/route-types.js';
+import { actorOf, writeProblems } from '../../shared/writes.js';
+
+const ImportSummarySchema = z
+  .object({
+    files: z.number().int(),
+    records: z.number().int().describe('Distinct PMIDs in the body.'),
+    inserted: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    skipped: z
+      .array(
+        z.object({ file: z.string(), position: z.number().int(), pmid: z.string().nullable(), reason: z.string() }),
+      )
+      .describe('Records that could not be read, with their position in the body.'),
+  })
+  .meta({ id: 'PubmedImportSummary' });
+
+export const importsRoutes: RoutePlugin = async (app, { db }) => {
+  // XML bodies arrive as text; the importer parses (and refuses malformed XML) itself.
+  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  app.post('/v1/import/pubmed', {
+    onRequest: app.requireScope('write'),
+    schema: {
+      operationId: 'importPubmed',
+      tags: ['studies'],
+      summary: 'Import PubMed records',
+      description:
+        'Upserts the studies in an efetch XML body (`PubmedArticleSet`, Content-Type `application/xml`): bibliographic fields refresh from PubMed, a curated design is never overwritten unless `overwrite=true`, sample sizes never are. Malformed XML is a 400 and changes nothing; a malformed record is skipped and listed. Each changed study gets a revision.',
+      security: [{ bearerAuth: [] }],
+      querystring: z
+        .object({
+          overwrite: z.enum(['true', 'false']).default('false').describe("Let PubMed's design replace a curated one."),
+        })
+        .strict(),
+      body: z.string().min(1).describe('PubMed efetch XML.'),
+      response: { 200: ImportSummarySchema, ...writeProblems },
+    },
+    handler: async (request) => {
+      let parsed: ReturnType<typeof parsePubmedSources>;
+      try {
+        parsed = parsePubmedSources([{ name: 'request body', text: request.body }]);
+      } catch (error) {
+        if (error instanceof PubmedImportError)
+          throw new ApiProblem(400, 'import.malformed_file', 'Malformed PubMed XML', error.message);
+        throw error;
+      }
+      return writePubmedImport(db, parsed, { overwrite: request.query.overwrite === 'true', actor: actorOf(request) });
+    },
+  });
+};

@@ -1,0 +1,50 @@
+// POST/PATCH/DELETE /v1/studies: curated study records with history; PMID and sample-size rules answer 422.
+import { z } from 'zod';
+import { checkStudyRules } from '../../shared/evidence-rules.js';
+import { PROBLEM_CODES } from '../../shared/problem.js';
+import type { RoutePlugin } from '../../shared/route-types.js';
+import { patchOf } from '../../shared/writes.js';
+import { registerResourceWrites } from '../history/resource-writes.js';
+import { deleteStudy, getStudy, refreshStudyClaims, studyInputOf, upsertStudy } from './studies.queries.js';
+import { StudyDetailSchema, StudyInput } from './studies.schemas.js';
+
+/** The API body: PMID and sample size are checked as evidence rules (422 with the rule), not as shapes (400). */
+export const StudyCreateBody = StudyInput.extend({
+  pmid: z.string().min(1).max(20).describe('PubMed id: 1 to 9 digits (otherwise 422 `study.pmid_digits`).'),
+  sample_size: z
+    .number()
+    .int()
+    .nullable()
+    .default(null)
+    .describe('Participants; null when unknown (negative: 422 `study.sample_size_non_negative`).'),
+}).meta({ id: 'StudyCreate' });
+
+// Built once at load: schema ids registered per app build would reorder the OpenAPI components.
+const StudyPatchBody = patchOf(StudyCreateBody, ['pmid'], 'StudyPatch');
+
+export const studiesWrites: RoutePlugin = async (app, { db }) => {
+  registerResourceWrites<StudyInput>(app, db, {
+    entity: 'study',
+    path: '/v1/studies',
+    param: 'pmid',
+    keyField: 'pmid',
+    noun: 'study',
+    tag: 'studies',
+    notFoundCode: PROBLEM_CODES.studyNotFound,
+    createBody: StudyCreateBody,
+    patchBody: StudyPatchBody,
+    response: StudyDetailSchema,
+    load: studyInputOf,
+    rules: (_sqlite, input) => checkStudyRules(input),
+    upsert: (sqlite, input) => {
+      const outcome = upsertStudy(sqlite, input);
+      if (outcome !== 'unchanged') refreshStudyClaims(sqlite, input.pmid);
+      return outcome;
+    },
+    remove: (sqlite, pmid) => {
+      const result = deleteStudy(sqlite, pmid);
+      return result.deleted ? null : `${result.claims} claim(s) cite it`;
+    },
+    detail: getStudy,
+  });
+};

@@ -1,0 +1,31 @@
+// POST/PATCH/DELETE /v1/topics: curated answer cards with history.
+import { checkTopicRules } from '../../shared/evidence-rules.js';
+import { PROBLEM_CODES } from '../../shared/problem.js';
+import type { RoutePlugin } from '../../shared/route-types.js';
+import { patchOf } from '../../shared/writes.js';
+import { registerResourceWrites } from '../history/resource-writes.js';
+import { deleteTopic, getTopic, topicInputOf, upsertTopic } from './topics.queries.js';
+import { TopicDetailSchema, TopicInput } from './topics.schemas.js';
+
+// Built once at load: schema ids registered per app build would reorder the OpenAPI components.
+const TopicPatchBody = patchOf(TopicInput, ['slug'], 'TopicPatch');
+
+export const topicsWrites: RoutePlugin = async (app, { db }) => {
+  registerResourceWrites<TopicInput>(app, db, {
+    entity: 'topic',
+    path: '/v1/topics',
+    param: 'slug',
+    keyField: 'slug',
+    noun: 'topic',
+    tag: 'topics',
+    notFoundCode: PROBLEM_CODES.topicNotFound,
+    createBody: TopicInput,
+    patchBody: TopicPatchBody,
+    response: TopicDetailSchema,
+    load: topicInputOf,
+    rules: checkTopicRules,
+    upsert: upsertTopic,
+    remove: (sqlite, slug) => (deleteTopic(sqlite, slug) ? null : 'it could not be deleted'),
+    detail: getTopic,
+  });
+};

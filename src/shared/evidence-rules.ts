@@ -1,0 +1,70 @@
+// Evidence consistency rules checked on every curated write; a violation is a 422 naming the rule.
+import type { Sqlite } from '../db/client.js';
+import type { ClaimRecord } from '../resources/claims/claims.queries.js';
+import { ancestorSlugs, designsOf, missingKeys } from './evidence.queries.js';
+import { unprocessable } from './writes.js';
+
+const PMID = /^[1-9][0-9]{0,8}$/;
+/** Designs that let GRADE start a body of evidence at high certainty. */
+const STRONG_DESIGNS = new Set(['rct', 'systematic_review', 'meta_analysis']);
+
+export function checkStudyRules(study: { pmid: string; sample_size?: number | null }): void {
+  if (!PMID.test(study.pmid))
+    throw unprocessable('study.pmid_digits', `PMID '${study.pmid}' must be 1 to 9 digits with no leading zero.`);
+  if (study.sample_size != null && study.sample_size < 0)
+    throw unprocessable(
+      'study.sample_size_non_negative',
+      `A sample size cannot be negative (got ${study.sample_size}).`,
+    );
+}
+
+export function checkClaimRules(sqlite: Sqlite, claim: ClaimRecord): void {
+  if (claim.studies.length === 0) throw unprocessable('claim.needs_study', 'A claim needs at least one linked study.');
+  for (const link of claim.studies) {
+    checkStudyRules({ pmid: link.pmid });
+    if (link.subgroup_sample_size != null && link.subgroup_sample_size < 0)
+      throw unprocessable('study.sample_size_non_negative', 'A subgroup sample size cannot be negative.');
+  }
+  const unknownStudies = missingKeys(
+    sqlite,
+    'studies',
+    claim.studies.map((s) => s.pmid),
+  );
+  if (unknownStudies.length > 0)
+    throw unprocessable('claim.studies_exist', `Create these studies first: PMID ${unknownStudies.join(', ')}.`);
+  if (claim.condition !== null && missingKeys(sqlite, 'conditions', [claim.condition]).length > 0)
+    throw unprocessable('claim.condition_exists', `No condition has slug '${claim.condition}'.`);
+  const unknownInterventions = missingKeys(sqlite, 'interventions', claim.interventions);
+  if (unknownInterventions.length > 0)
+    throw unprocessable('claim.interventions_exist', `No intervention has slug ${unknownInterventions.join(', ')}.`);
+  if (claim.grade.scheme === 'GRADE' && claim.grade.level === 'high') {
+    const designs = designsOf(
+      sqlite,
+      claim.studies.map((s) => s.pmid),
+    );
+    const strong = designs.some((d) => d !== null && STRONG_DESIGNS.has(d));
+    if (!strong && !claim.grade.upgrade_rationale?.trim())
+      throw unprocessable(
+        'grade.high_needs_rct_or_upgrade_rationale',
+        'GRADE high needs a linked randomised trial, systematic review or meta-analysis, or an explicit grade.upgrade_rationale saying why observational evidence was rated up.',
+      );
+  }
+}
+
+export function checkTopicRules(sqlite: Sqlite, topic: { claims: string[] }): void {
+  const unknown = missingKeys(sqlite, 'claims', topic.claims);
+  if (unknown.length > 0) throw unprocessable('topic.claims_exist', `No claim has id ${unknown.join(', ')}.`);
+  if (new Set(topic.claims).size !== topic.claims.length)
+    throw unprocessable('topic.claims_unique', 'A claim can appear only once in a topic.');
+}
+
+export function checkConditionRules(sqlite: Sqlite, condition: { slug: string; parent: string | null }): void {
+  if (condition.parent === null) return;
+  if (missingKeys(sqlite, 'conditions', [condition.parent]).length > 0)
+    throw unprocessable('condition.parent_exists', `No condition has slug '${condition.parent}'.`);
+  if (condition.parent === condition.slug || ancestorSlugs(sqlite, condition.parent).includes(condition.slug))
+    throw unprocessable(
+      'condition.parent_acyclic',
+      `'${condition.parent}' is '${condition.slug}' or one of its descendants.`,
+    );
+}
