@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { validate } from '@readme/openapi-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateOpenApi, OPENAPI_PATH } from '../src/cli/openapi.js';
+import { captureExamples, EXAMPLE_SOURCES, EXAMPLES_PATH } from '../src/cli/openapi-examples.js';
 import { testApp } from './helpers.js';
 
 let generated: string;
@@ -88,6 +89,14 @@ describe('openapi/openapi.json', () => {
       ]);
       expect(doc.paths[path].get.responses['406'].content['application/problem+json']).toBeDefined();
     }
+  });
+
+  it('illustrates the main response schemas with real responses of the seeded app, kept current', async () => {
+    const committed = JSON.parse(readFileSync(EXAMPLES_PATH, 'utf8'));
+    expect(committed).toEqual(await captureExamples());
+    for (const name of Object.keys(EXAMPLE_SOURCES))
+      expect(doc.components.schemas[name].examples, name).toEqual([committed[name]]);
+    expect(doc.components.schemas.Claim.examples[0].studies[0]).toMatchObject({ pmid: '29097493', sample_size: 112 });
   });
 
   it('has examples on the parameters people start with', () => {

@@ -1,4 +1,5 @@
 // The OpenAPI 3.1 document, generated from the zod route schemas, served at /openapi.json and rendered at /docs.
+import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
@@ -50,7 +51,7 @@ export const openapiPlugin = fp<{ version: string }>(
         ],
       },
       transform: jsonSchemaTransform,
-      transformObject: (document) => pruneComponents(jsonSchemaTransformObject(document)),
+      transformObject: (document) => withExamples(pruneComponents(jsonSchemaTransformObject(document))),
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
 
@@ -96,4 +97,21 @@ function pruneComponents(document: OpenApiDocument): OpenApiDocument {
   visit(doc.paths);
   const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
   return { ...document, components: { ...doc.components, schemas: kept } } as OpenApiDocument;
+}
+
+// Real responses of the seeded app, captured by `npm run openapi:examples`; a test keeps them equal to what the
+// code returns, so an example can never drift from the schema it illustrates.
+const EXAMPLES = JSON.parse(readFileSync(new URL('../../openapi/examples.json', import.meta.url), 'utf8')) as Record<
+  string,
+  unknown
+>;
+
+function withExamples(document: OpenApiDocument): OpenApiDocument {
+  const schemas = (document as { components?: { schemas?: Record<string, Record<string, unknown>> } }).components
+    ?.schemas;
+  for (const [name, example] of Object.entries(EXAMPLES)) {
+    const schema = schemas?.[name];
+    if (schema) schema.examples = [example];
+  }
+  return document;
 }
