@@ -2,32 +2,11 @@
 import type { Sqlite } from '../../db/client.js';
 import { prepared } from '../../db/statements.js';
 import type { StudyBibliography } from '../../shared/study-record.js';
-import { type StudyRow, toStudy } from '../studies/studies.queries.js';
+import { bibliographyOf, type StudyRow, toStudy } from '../studies/studies.queries.js';
 
 const STUDY_COLUMNS = 's.*, CAST(s.pmid AS INTEGER) AS pmid_order';
 
-function toBibliography(row: StudyRow): StudyBibliography {
-  const s = toStudy(row);
-  return {
-    pmid: s.pmid,
-    doi: s.doi,
-    pmcid: s.pmcid,
-    title: s.title,
-    authors: s.authors,
-    authors_complete: s.authors_complete,
-    last_author: s.last_author,
-    journal: s.journal,
-    journal_iso: s.journal_iso,
-    year: s.year,
-    month: s.month,
-    day: s.day,
-    date_text: s.date_text,
-    volume: s.volume,
-    issue: s.issue,
-    pages: s.pages,
-    publication_types: s.publication_types,
-  };
-}
+const toBibliography = (row: StudyRow): StudyBibliography => bibliographyOf(toStudy(row));
 
 /** The studies with these PMIDs, in the order asked; `missing` lists the PMIDs not in the database. */
 export function studiesByPmids(sqlite: Sqlite, pmids: readonly string[]) {

@@ -2,6 +2,7 @@
 import type { Sqlite } from '../../db/client.js';
 import { prepared } from '../../db/statements.js';
 import { type MetadataStatus, metadataStatus, summariseEvidence } from '../../shared/evidence.js';
+import { type FilterSql, whereClauses } from '../../shared/filters.js';
 import type { GradeScheme } from '../../shared/grades.js';
 import { certaintyOf } from '../../shared/grades.js';
 import { touch } from '../../shared/lookup.queries.js';
@@ -19,14 +20,16 @@ import type { WriteOutcome } from '../conditions/conditions.queries.js';
 import type { ClaimInput, ClaimSort } from './claims.schemas.js';
 
 export interface ClaimFilters {
-  conditionId?: number;
-  includeDescendants: boolean;
-  interventionId?: number;
-  minCertainty?: number;
-  gradeLevel?: string;
-  gradeScheme?: string;
+  /** A condition and its descendants. */
+  condition_tree?: number;
+  /** Exactly this condition (include_descendants=false). */
+  condition_id?: number;
+  intervention_id?: number;
+  min_certainty?: number;
+  grade_level?: string;
+  grade_scheme?: string;
   design?: string;
-  minSampleSize?: number;
+  min_sample_size?: number;
   direction?: string;
   pmid?: string;
   biomarker?: string;
@@ -35,6 +38,25 @@ export interface ClaimFilters {
   match?: string;
   status: string;
 }
+
+const CLAIM_FILTER_SQL: FilterSql<ClaimFilters> = {
+  status: 'c.status = @status',
+  condition_tree: `c.condition_id IN (WITH RECURSIVE d(id) AS (SELECT @condition_tree UNION SELECT k.id FROM conditions k JOIN d ON k.parent_id = d.id) SELECT id FROM d)`,
+  condition_id: 'c.condition_id = @condition_id',
+  intervention_id:
+    'EXISTS (SELECT 1 FROM claim_interventions ci WHERE ci.claim_id = c.id AND ci.intervention_id = @intervention_id)',
+  min_certainty: 'c.certainty >= @min_certainty',
+  grade_level: 'c.grade_level = @grade_level',
+  grade_scheme: 'c.grade_scheme = @grade_scheme',
+  design:
+    'EXISTS (SELECT 1 FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id AND s.design = @design)',
+  min_sample_size: 'c.sample_size >= @min_sample_size',
+  direction: 'c.direction = @direction',
+  pmid: 'EXISTS (SELECT 1 FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id AND s.pmid = @pmid)',
+  biomarker: 'c.biomarker = @biomarker COLLATE NOCASE',
+  source: 'c.source = @source',
+  match: "c.seq IN (SELECT rowid >> 3 FROM search_index WHERE search_index MATCH @match AND kind = 'claim')",
+};
 
 interface ClaimRow {
   id: string;
@@ -137,66 +159,8 @@ export function listClaims(
   limit: number,
   cursor: string | undefined,
 ) {
-  const where: string[] = ['c.status = @status'];
-  const params: Record<string, unknown> = { status: filters.status, limit: limit + 1 };
-  if (filters.conditionId !== undefined) {
-    params.condition_id = filters.conditionId;
-    where.push(
-      filters.includeDescendants
-        ? `c.condition_id IN (WITH RECURSIVE d(id) AS (SELECT @condition_id UNION SELECT k.id FROM conditions k JOIN d ON k.parent_id = d.id) SELECT id FROM d)`
-        : 'c.condition_id = @condition_id',
-    );
-  }
-  if (filters.interventionId !== undefined) {
-    params.intervention_id = filters.interventionId;
-    where.push(
-      'EXISTS (SELECT 1 FROM claim_interventions ci WHERE ci.claim_id = c.id AND ci.intervention_id = @intervention_id)',
-    );
-  }
-  if (filters.minCertainty !== undefined) {
-    params.min_certainty = filters.minCertainty;
-    where.push('c.certainty >= @min_certainty');
-  }
-  if (filters.gradeLevel !== undefined) {
-    params.grade_level = filters.gradeLevel;
-    where.push('c.grade_level = @grade_level');
-  }
-  if (filters.gradeScheme !== undefined) {
-    params.grade_scheme = filters.gradeScheme;
-    where.push('c.grade_scheme = @grade_scheme');
-  }
-  if (filters.design !== undefined) {
-    params.design = filters.design;
-    where.push(
-      'EXISTS (SELECT 1 FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id AND s.design = @design)',
-    );
-  }
-  if (filters.minSampleSize !== undefined) {
-    params.min_sample_size = filters.minSampleSize;
-    where.push('c.sample_size >= @min_sample_size');
-  }
-  if (filters.direction !== undefined) {
-    params.direction = filters.direction;
-    where.push('c.direction = @direction');
-  }
-  if (filters.pmid !== undefined) {
-    params.pmid = filters.pmid;
-    where.push(
-      'EXISTS (SELECT 1 FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id AND s.pmid = @pmid)',
-    );
-  }
-  if (filters.biomarker !== undefined) {
-    params.biomarker = filters.biomarker;
-    where.push('c.biomarker = @biomarker COLLATE NOCASE');
-  }
-  if (filters.source !== undefined) {
-    params.source = filters.source;
-    where.push('c.source = @source');
-  }
-  if (filters.match !== undefined) {
-    params.match = filters.match;
-    where.push("c.seq IN (SELECT rowid >> 3 FROM search_index WHERE search_index MATCH @match AND kind = 'claim')");
-  }
+  const { where, params } = whereClauses(filters, CLAIM_FILTER_SQL);
+  params.limit = limit + 1;
   const spec = SORTS[sort];
   const scope = `claims:${sort}`;
   if (cursor !== undefined) {

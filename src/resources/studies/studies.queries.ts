@@ -2,9 +2,10 @@
 import type { Sqlite } from '../../db/client.js';
 import { prepared } from '../../db/statements.js';
 import { metadataStatus } from '../../shared/evidence.js';
+import { type FilterSql, whereClauses } from '../../shared/filters.js';
 import type { GradeScheme } from '../../shared/grades.js';
 import { decodeCursor, paginate } from '../../shared/pagination.js';
-import type { StudyAuthor } from '../../shared/study-record.js';
+import type { StudyAuthor, StudyBibliography } from '../../shared/study-record.js';
 import type { Species, StudyDesign, StudyRelation } from '../../shared/vocabulary.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
 import type { StudyInput } from './studies.schemas.js';
@@ -85,30 +86,21 @@ export function toStudy(r: StudyRow) {
 
 export interface StudyFilters {
   design?: string;
-  minSampleSize?: number;
-  yearFrom?: number;
-  yearTo?: number;
+  min_sample_size?: number;
+  year_from?: number;
+  year_to?: number;
 }
 
+const STUDY_FILTER_SQL: FilterSql<StudyFilters> = {
+  design: 's.design = @design',
+  min_sample_size: 's.sample_size >= @min_sample_size',
+  year_from: 's.year >= @year_from',
+  year_to: 's.year <= @year_to',
+};
+
 export function listStudies(sqlite: Sqlite, filters: StudyFilters, limit: number, cursor: string | undefined) {
-  const where: string[] = [];
-  const params: Record<string, unknown> = { limit: limit + 1 };
-  if (filters.design !== undefined) {
-    params.design = filters.design;
-    where.push('s.design = @design');
-  }
-  if (filters.minSampleSize !== undefined) {
-    params.min_sample_size = filters.minSampleSize;
-    where.push('s.sample_size >= @min_sample_size');
-  }
-  if (filters.yearFrom !== undefined) {
-    params.year_from = filters.yearFrom;
-    where.push('s.year >= @year_from');
-  }
-  if (filters.yearTo !== undefined) {
-    params.year_to = filters.yearTo;
-    where.push('s.year <= @year_to');
-  }
+  const { where, params } = whereClauses(filters, STUDY_FILTER_SQL);
+  params.limit = limit + 1;
   if (cursor !== undefined) {
     const [after] = decodeCursor(cursor, 'studies', 1);
     params.after = after;
@@ -219,11 +211,8 @@ export function upsertStudy(sqlite: Sqlite, input: StudyInput): WriteOutcome {
   return result.changes === 0 ? 'unchanged' : 'updated';
 }
 
-/** The study as a curator would write it, for PATCH merges and history. */
-export function studyInputOf(sqlite: Sqlite, pmid: string): (StudyInput & { version: number }) | undefined {
-  const row = getStudyRow(sqlite, pmid);
-  if (!row) return undefined;
-  const s = toStudy(row);
+/** The citable part of a study: what the citation formatters read. */
+export function bibliographyOf(s: ReturnType<typeof toStudy>): StudyBibliography {
   return {
     pmid: s.pmid,
     doi: s.doi,
@@ -232,7 +221,6 @@ export function studyInputOf(sqlite: Sqlite, pmid: string): (StudyInput & { vers
     authors: s.authors,
     authors_complete: s.authors_complete,
     last_author: s.last_author,
-    author_count: s.author_count,
     journal: s.journal,
     journal_iso: s.journal_iso,
     year: s.year,
@@ -243,6 +231,17 @@ export function studyInputOf(sqlite: Sqlite, pmid: string): (StudyInput & { vers
     issue: s.issue,
     pages: s.pages,
     publication_types: s.publication_types,
+  };
+}
+
+/** The study as a curator would write it, for PATCH merges and history. */
+export function studyInputOf(sqlite: Sqlite, pmid: string): (StudyInput & { version: number }) | undefined {
+  const row = getStudyRow(sqlite, pmid);
+  if (!row) return undefined;
+  const s = toStudy(row);
+  return {
+    ...bibliographyOf(s),
+    author_count: s.author_count,
     design: s.design,
     sample_size: s.sample_size,
     sample_size_note: s.sample_size_note,

@@ -23,12 +23,7 @@ export const studiesRoutes: RoutePlugin = async (app, { db }) => {
       const { design, min_sample_size, year_from, year_to, limit, cursor } = request.query;
       if (year_from !== undefined && year_to !== undefined && year_from > year_to)
         throw badRequest('query.year_to', `must not be before year_from (${year_from})`);
-      return listStudies(
-        db.sqlite,
-        { design, minSampleSize: min_sample_size, yearFrom: year_from, yearTo: year_to },
-        limit,
-        cursor,
-      );
+      return listStudies(db.sqlite, { design, min_sample_size, year_from, year_to }, limit, cursor);
     },
   });
 
