@@ -192,10 +192,12 @@ export const claims = sqliteTable(
   (t) => [
     uniqueIndex('claims_id_uq').on(t.id),
     uniqueIndex('claims_source_uq').on(t.source, t.source_id),
-    index('claims_status_certainty_idx').on(t.status, t.certainty, t.id),
-    index('claims_status_updated_idx').on(t.status, t.updated_at, t.id),
-    index('claims_status_sample_idx').on(t.status, t.sample_size, t.id),
-    index('claims_condition_idx').on(t.condition_id, t.status, t.certainty),
+    // In exactly the ORDER BY of each sort (descending key, then id), so a page is read off the index in order
+    // instead of sorting every claim that ties on the first key.
+    index('claims_status_certainty_idx').on(t.status, sql`${t.certainty} DESC`, t.id),
+    index('claims_status_updated_idx').on(t.status, sql`${t.updated_at} DESC`, t.id),
+    index('claims_status_sample_idx').on(t.status, sql`coalesce(${t.sample_size}, -1) DESC`, t.id),
+    index('claims_condition_idx').on(t.condition_id, t.status, sql`${t.certainty} DESC`, t.id),
     index('claims_biomarker_idx').on(sql`${t.biomarker} COLLATE NOCASE`),
     index('claims_direction_idx').on(t.direction),
     index('claims_grade_idx').on(t.grade_level),

@@ -1,4 +1,5 @@
 // Turns any user text into a safe FTS5 MATCH expression: words only, each quoted, the last one a prefix.
+import { lookupKey } from './normalize.js';
 import { badRequest } from './problem.js';
 
 const MAX_TERMS = 32;
@@ -20,4 +21,9 @@ export function requireMatchQuery(path: string, text: string): string {
   const match = toMatchQuery(text);
   if (match === undefined) throw badRequest(path, 'must contain at least one letter or digit');
   return match;
+}
+
+/** The words of a query as the index sees them (lower case, accents removed), for highlighting. */
+export function queryWords(text: string): string[] {
+  return (text.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_TERMS).map(lookupKey);
 }

@@ -46,7 +46,7 @@ export function topicStudies(sqlite: Sqlite, slug: string): StudyBibliography[] 
     sqlite,
     `SELECT ${STUDY_COLUMNS} FROM studies s JOIN (
        SELECT cs.study_id, min(tc.position * 100000 + cs.position) AS first_seen
-       FROM topic_claims tc JOIN claims c ON c.id = tc.claim_id AND c.status = 'published'
+       FROM topic_claims tc CROSS JOIN claims c ON c.id = tc.claim_id AND c.status = 'published'
        JOIN claim_studies cs ON cs.claim_id = tc.claim_id
        WHERE tc.topic_id = ? GROUP BY cs.study_id) f ON f.study_id = s.id
      ORDER BY f.first_seen`,

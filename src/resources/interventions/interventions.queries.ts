@@ -28,7 +28,7 @@ interface InterventionRow {
 
 const INTERVENTION_SELECT = `SELECT i.id, i.slug, i.name, i.kind, i.description,
     (SELECT json_group_array(synonym) FROM (SELECT synonym FROM intervention_synonyms WHERE intervention_id = i.id ORDER BY position)) AS synonyms,
-    (SELECT count(*) FROM claim_interventions ci JOIN claims c ON c.id = ci.claim_id
+    (SELECT count(*) FROM claim_interventions ci CROSS JOIN claims c ON c.id = ci.claim_id
       WHERE ci.intervention_id = i.id AND c.status = 'published') AS claim_count,
     i.created_at, i.updated_at
   FROM interventions i`;
@@ -79,7 +79,7 @@ export function getIntervention(sqlite: Sqlite, id: number) {
   const counts = prepared(
     sqlite,
     `SELECT c.grade_scheme AS scheme, c.grade_level AS level, c.certainty, count(*) AS count
-     FROM claim_interventions ci JOIN claims c ON c.id = ci.claim_id
+     FROM claim_interventions ci CROSS JOIN claims c ON c.id = ci.claim_id
      WHERE ci.intervention_id = ? AND c.status = 'published'
      GROUP BY c.grade_scheme, c.grade_level, c.certainty ORDER BY c.certainty DESC, c.grade_scheme, c.grade_level`,
   ).all(id) as { scheme: GradeScheme; level: string; certainty: number; count: number }[];

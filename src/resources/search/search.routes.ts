@@ -1,7 +1,7 @@
 // GET /v1/search: typed, ranked full-text search for type-ahead and discovery.
 import { problemResponses } from '../../shared/api-schemas.js';
 import type { RoutePlugin } from '../../shared/route-types.js';
-import { requireMatchQuery } from '../../shared/search.js';
+import { queryWords, requireMatchQuery } from '../../shared/search.js';
 import { search } from './search.queries.js';
 import { SearchListSchema, SearchQuery } from './search.schemas.js';
 
@@ -18,7 +18,7 @@ export const searchRoutes: RoutePlugin = async (app, { db }) => {
     },
     handler: async (request) => {
       const { q, type, limit, cursor } = request.query;
-      return search(db.sqlite, requireMatchQuery('query.q', q), type, limit, cursor);
+      return search(db.sqlite, requireMatchQuery('query.q', q), queryWords(q), type, limit, cursor);
     },
   });
 };

@@ -122,7 +122,7 @@ export function getStudy(sqlite: Sqlite, pmid: string) {
   const claims = prepared(
     sqlite,
     `SELECT c.id, c.statement, cs.relation, cs.finding, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.grade_upgrade_rationale, c.grade_rating, c.status
-     FROM claim_studies cs JOIN claims c ON c.id = cs.claim_id
+     FROM claim_studies cs CROSS JOIN claims c ON c.id = cs.claim_id
      WHERE cs.study_id = ? ORDER BY c.certainty DESC, c.id`,
   ).all(row.id) as {
     id: string;

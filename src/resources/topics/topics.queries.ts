@@ -20,7 +20,7 @@ interface TopicRow {
 }
 
 const TOPIC_SELECT = `SELECT t.id, t.slug, t.question, t.bottom_line, t.evidence_summary,
-  (SELECT count(*) FROM topic_claims tc JOIN claims c ON c.id = tc.claim_id
+  (SELECT count(*) FROM topic_claims tc CROSS JOIN claims c ON c.id = tc.claim_id
     WHERE tc.topic_id = t.id AND c.status = 'published') AS claim_count, t.created_at, t.updated_at
   FROM topics t`;
 
@@ -48,7 +48,7 @@ export function getTopic(sqlite: Sqlite, slug: string) {
   const ids = (
     prepared(
       sqlite,
-      `SELECT tc.claim_id FROM topic_claims tc JOIN claims c ON c.id = tc.claim_id
+      `SELECT tc.claim_id FROM topic_claims tc CROSS JOIN claims c ON c.id = tc.claim_id
        WHERE tc.topic_id = ? AND c.status = 'published' ORDER BY tc.position`,
     ).all(row.id) as { claim_id: string }[]
   ).map((r) => r.claim_id);
