@@ -73,7 +73,7 @@ export const interventions = sqliteTable(
   (t) => [
     uniqueIndex('interventions_slug_uq').on(t.slug),
     index('interventions_name_idx').on(t.name),
-    index('interventions_kind_idx').on(t.kind),
+    index('interventions_kind_idx').on(t.kind, t.slug),
   ],
 );
 
@@ -146,7 +146,7 @@ export const studies = sqliteTable(
   (t) => [
     uniqueIndex('studies_pmid_uq').on(t.pmid),
     index('studies_pmid_num_idx').on(sql`CAST(${t.pmid} AS INTEGER)`),
-    index('studies_design_idx').on(t.design),
+    index('studies_design_idx').on(t.design, sql`CAST(${t.pmid} AS INTEGER)`),
     index('studies_sample_size_idx').on(t.sample_size),
     index('studies_year_idx').on(t.year),
     check('studies_pmid_digits', sql`${t.pmid} NOT GLOB '*[^0-9]*' AND length(${t.pmid}) BETWEEN 1 AND 9`),
