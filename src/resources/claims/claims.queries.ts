@@ -55,7 +55,7 @@ const CLAIM_FILTER_SQL: FilterSql<ClaimFilters> = {
   pmid: 'EXISTS (SELECT 1 FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id AND s.pmid = @pmid)',
   biomarker: 'c.biomarker = @biomarker COLLATE NOCASE',
   source: 'c.source = @source',
-  match: "c.seq IN (SELECT rowid >> 3 FROM search_index WHERE search_index MATCH @match AND rowid % 8 = 1)",
+  match: 'c.seq IN (SELECT rowid >> 3 FROM search_index WHERE search_index MATCH @match AND rowid % 8 = 1)',
 };
 
 interface ClaimRow {
