@@ -243,6 +243,14 @@ const PAGED = [
   '/v1/claims?limit=5&sort=-updated',
   '/v1/claims?limit=5&sort=-sample_size',
   `/v1/claims?limit=5&condition=${values.rootCondition}`,
+  // A driving filter with every sort: the keyset range of the sort must not pull in its own status-led index
+  // for the inner loop (once per condition of the tree: minutes at 1M claims).
+  `/v1/claims?limit=5&condition=${values.rootCondition}&sort=-updated`,
+  `/v1/claims?limit=5&condition=${values.rootCondition}&sort=-sample_size`,
+  `/v1/claims?limit=5&intervention=${values.intervention}&sort=-updated`,
+  `/v1/claims?limit=5&intervention=${values.intervention}&sort=-sample_size`,
+  `/v1/claims?limit=5&q=${values.word}&sort=-updated`,
+  `/v1/claims?limit=5&q=${values.word}&sort=-sample_size`,
   '/v1/conditions?limit=5',
   '/v1/interventions?limit=5',
   '/v1/studies?limit=5',

@@ -162,7 +162,8 @@ const DRIVERS: { filter: keyof ClaimFilters; with?: string; from: string; where?
   {
     filter: 'condition_tree',
     with: 'WITH RECURSIVE tree(id) AS (SELECT @condition_tree UNION SELECT k.id FROM conditions k JOIN tree ON k.parent_id = tree.id)',
-    from: 'tree CROSS JOIN claims c ON c.condition_id = tree.id',
+    // INDEXED BY: with a keyset range on another sort, SQLite would probe each condition through that sort's index.
+    from: 'tree CROSS JOIN claims c INDEXED BY claims_condition_idx ON c.condition_id = tree.id',
   },
 ];
 
