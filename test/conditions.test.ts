@@ -1,36 +1,9 @@
 // GET /v1/conditions and /v1/conditions/{slug}: search, pagination, lookup by any spelling, counts, errors, ETags.
-import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseSeed } from '../src/db/seed.js';
 import { bumpDataVersion } from '../src/shared/data-version.queries.js';
 import { certaintyOf } from '../src/shared/grades.js';
-import { getJson, testApp, walkPages } from './helpers.js';
+import { type App, getJson, PROBLEM_TYPE, type Problem, type Response, seed, testApp, walkPages } from './helpers.js';
 
-type App = Awaited<ReturnType<typeof testApp>>['app'];
-/** What getJson gives back, with the body shape a helper relies on. */
-interface Response<Body> {
-  status: number;
-  headers: Record<string, unknown>;
-  body: Body;
-}
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance: string;
-  code: string;
-  request_id: string;
-  errors?: { path: string; message: string }[];
-}
-
-const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
-
-// What the fresh test database holds: expectations are derived from it so they follow the curated data.
-const seed = parseSeed(
-  readFileSync(new URL('../seeds/gut-skin-axis.json', import.meta.url), 'utf8'),
-  'gut-skin-axis.json',
-);
 const publishedClaims = seed.claims.filter((c) => c.status === 'published');
 
 function seedCondition(slug: string) {

@@ -1,8 +1,10 @@
 // Test helpers: the real app on a fresh, migrated (and by default seeded) in-memory database.
+
+import { readFileSync } from 'node:fs';
 import { buildApp } from '../src/app.js';
 import { type AppDatabase, openDatabase } from '../src/db/client.js';
 import { migrateDatabase } from '../src/db/migrate.js';
-import { applySeed, readSeedFiles } from '../src/db/seed.js';
+import { applySeed, parseSeed, readSeedFiles } from '../src/db/seed.js';
 
 export function freshDatabase({ seed = true }: { seed?: boolean } = {}): AppDatabase {
   const db = openDatabase(':memory:');
@@ -47,3 +49,31 @@ export async function walkPages<T = any>(app: Awaited<ReturnType<typeof testApp>
   } while (cursor !== null);
   return { items, pages };
 }
+
+export type App = Awaited<ReturnType<typeof testApp>>['app'];
+
+/** What getJson gives back, with the body shape a test relies on. */
+export interface Response<Body> {
+  status: number;
+  headers: Record<string, unknown>;
+  body: Body;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  code: string;
+  request_id: string;
+  errors?: { path: string; message: string }[];
+}
+
+export const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
+
+/** What a fresh test database holds: tests derive expectations from it, so they follow the curated data. */
+export const seed = parseSeed(
+  readFileSync(new URL('../seeds/gut-skin-axis.json', import.meta.url), 'utf8'),
+  'gut-skin-axis.json',
+);
