@@ -94,7 +94,7 @@ export function isEmpty(sqlite: Sqlite): boolean {
     (
       sqlite
         .prepare(
-          'SELECT (SELECT count(*) FROM claims) + (SELECT count(*) FROM conditions) + (SELECT count(*) FROM studies) AS n',
+          'SELECT EXISTS (SELECT 1 FROM claims) + EXISTS (SELECT 1 FROM conditions) + EXISTS (SELECT 1 FROM studies) AS n',
         )
         .get() as {
         n: number;

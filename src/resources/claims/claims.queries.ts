@@ -171,20 +171,23 @@ const DRIVERS: { filter: keyof ClaimFilters; with?: string; from: string; where?
 const SORTS: Record<ClaimSort, { order: string; after: string; key: (r: ClaimRow) => (string | number)[] }> = {
   '-certainty': {
     order: 'c.certainty DESC, c.id ASC',
-    after: '(c.certainty < @k0 OR (c.certainty = @k0 AND c.id > @k1))',
+    after: 'c.certainty <= @k0 AND (c.certainty < @k0 OR c.id > @k1)',
     key: (r) => [r.certainty, r.id],
   },
   '-updated': {
     order: 'c.updated_at DESC, c.id ASC',
-    after: '(c.updated_at < @k0 OR (c.updated_at = @k0 AND c.id > @k1))',
+    after: 'c.updated_at <= @k0 AND (c.updated_at < @k0 OR c.id > @k1)',
     key: (r) => [r.updated_at, r.id],
   },
   '-sample_size': {
     order: 'coalesce(c.sample_size, -1) DESC, c.id ASC',
-    after: '(coalesce(c.sample_size, -1) < @k0 OR (coalesce(c.sample_size, -1) = @k0 AND c.id > @k1))',
+    after: 'coalesce(c.sample_size, -1) <= @k0 AND (coalesce(c.sample_size, -1) < @k0 OR c.id > @k1)',
     key: (r) => [r.sample_size ?? -1, r.id],
   },
 };
+
+/** Descendants above which a condition tree is found by walking the sort index rather than by driving the query. */
+const LARGE_TREE = 50;
 
 export function listClaims(
   sqlite: Sqlite,
@@ -193,7 +196,18 @@ export function listClaims(
   limit: number,
   cursor: string | undefined,
 ) {
-  const driver = DRIVERS.find((d) => filters[d.filter] !== undefined);
+  // A big condition tree (a top-level condition: ~800 descendants and ~40k claims at 1M) does not drive: sorting
+  // its whole subtree costs 50-1300 ms, while walking the sort index and testing membership in the tree finds a
+  // page after about limit / (the tree's share of claims) rows.
+  const bigTree =
+    filters.condition_tree !== undefined &&
+    (
+      prepared(
+        sqlite,
+        'WITH RECURSIVE d(id) AS (SELECT ? UNION SELECT k.id FROM conditions k JOIN d ON k.parent_id = d.id) SELECT count(*) AS n FROM d',
+      ).get(filters.condition_tree) as { n: number }
+    ).n > LARGE_TREE;
+  const driver = DRIVERS.find((d) => filters[d.filter] !== undefined && !(bigTree && d.filter === 'condition_tree'));
   const { where, params } = whereClauses(filters, CLAIM_FILTER_SQL);
   if (driver) {
     // The driving filter is the join; its WHERE fragment would only repeat it.
