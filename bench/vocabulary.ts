@@ -115,16 +115,8 @@ export const CONDITION_SITES = words(`
   cerebral spinal pelvic abdominal cutaneous mucosal colonic gastric duodenal ileal
 `);
 
-export const INTERVENTION_KINDS = [
-  'probiotic',
-  'prebiotic',
-  'diet',
-  'drug',
-  'immunotherapy',
-  'microbiome_feature',
-  'lifestyle',
-  'other',
-] as const;
+// The API's own vocabulary, so generated data can never drift from what the schemas accept.
+export { INTERVENTION_KINDS } from '../src/shared/vocabulary.js';
 
 export const BACTERIA_GENERA = words(
   'Lactobacillus Bifidobacterium Streptococcus Lactococcus Saccharomyces Bacillus Akkermansia Faecalibacterium Clostridium Enterococcus',
