@@ -17,7 +17,7 @@ import type { StudyAuthor, StudyBibliography } from '../src/shared/study-record.
 const { Cite, plugins } = core;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Fixtures: the records of /work/shared/reference/pmids.json, as the importer would store them (nothing guessed:
+// Fixtures: the records of test/fixtures/reference/pmids.json, as the importer would store them (nothing guessed:
 // pmids.json gives the NLM abbreviation as "journal", so it goes into journal_iso and the full title stays null).
 
 /** "Petaccia de Macedo M" → family "Petaccia de Macedo", initials "M" (the NLM display form used in pmids.json). */

@@ -191,7 +191,7 @@ describe('GET /v1/citations', () => {
 });
 
 describe('citations of imported PubMed records', () => {
-  const FIXTURES = new URL('../../shared/fixtures/pubmed/', import.meta.url).pathname;
+  const FIXTURES = new URL('./fixtures/pubmed/', import.meta.url).pathname;
   let imported: Awaited<ReturnType<typeof testApp>>;
   beforeAll(async () => {
     imported = await testApp({ seed: false });

@@ -9,7 +9,7 @@ import { parseCivicTsv, splitTherapies } from '../src/civic/civic.parse.js';
 import { readDataVersion } from '../src/shared/data-version.queries.js';
 import { getJson, testApp } from './helpers.js';
 
-const SAMPLE_PATH = new URL('../../shared/fixtures/civic/sample-ClinicalEvidenceSummaries.tsv', import.meta.url)
+const SAMPLE_PATH = new URL('./fixtures/civic/sample-ClinicalEvidenceSummaries.tsv', import.meta.url)
   .pathname;
 const SAMPLE = readFileSync(SAMPLE_PATH, 'utf8');
 const [HEADER = '', ...ROWS] = SAMPLE.trimEnd().split('\n');

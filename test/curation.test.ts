@@ -445,7 +445,7 @@ describe('conditions, interventions, studies and topics', () => {
 });
 
 describe('POST /v1/import/pubmed', () => {
-  const xml = readFileSync(new URL('../../shared/fixtures/pubmed/rct-29768149.xml', import.meta.url), 'utf8');
+  const xml = readFileSync(new URL('./fixtures/pubmed/rct-29768149.xml', import.meta.url), 'utf8');
 
   it('imports efetch XML with a write key and records the study revision', async () => {
     const res = await ctx.app.inject({

@@ -20,7 +20,7 @@ import { readDataVersion } from '../src/shared/data-version.queries.js';
 import { freshDatabase, getJson, testApp } from './helpers.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const FIXTURES = fileURLToPath(new URL('../../shared/fixtures/pubmed/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures/pubmed/', import.meta.url));
 const fixturePath = (name: string): string => join(FIXTURES, name);
 const fixtureText = (name: string): string => readFileSync(fixturePath(name), 'utf8');
 const FIXTURE_FILES = [
@@ -310,7 +310,7 @@ describe('importPubmedFiles: idempotency and batches', () => {
   });
 });
 
-// The facts below come from /work/shared/reference/pmids.json; what pmids.json does not give is marked synthetic.
+// The facts below come from test/fixtures/reference/pmids.json; what pmids.json does not give is marked synthetic.
 const MELANOMA_FACTS = {
   pmid: '29097493',
   title: 'Gut microbiome modulates response to anti–PD-1 immunotherapy in melanoma patients',

@@ -12,7 +12,7 @@ import {
 } from '../src/pubmed/pubmed.parse.js';
 
 const fixture = (name: string): string =>
-  readFileSync(new URL(`../../shared/fixtures/pubmed/${name}`, import.meta.url), 'utf8');
+  readFileSync(new URL(`./fixtures/pubmed/${name}`, import.meta.url), 'utf8');
 
 function only(records: PubmedRecord[]): PubmedRecord {
   expect(records).toHaveLength(1);

@@ -5,7 +5,7 @@ import { applySeed, parseSeed, readSeedFiles, SeedError } from '../src/db/seed.j
 import { readDataVersion } from '../src/shared/data-version.queries.js';
 import { freshDatabase } from './helpers.js';
 
-const SHARED = new URL('../../shared/', import.meta.url);
+const SHARED = new URL('./fixtures/', import.meta.url);
 const document = readFileSync(new URL('seed/gut-skin-axis.txt', SHARED), 'utf8');
 const reference = JSON.parse(readFileSync(new URL('reference/pmids.json', SHARED), 'utf8')) as {
   records: Record<string, unknown>[];

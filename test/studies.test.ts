@@ -186,7 +186,7 @@ describe('studies', () => {
       const res = await getJson(app, '/v1/studies/29097493');
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
-      // Facts as /work/shared/reference/pmids.json gives them.
+      // Facts as test/fixtures/reference/pmids.json gives them.
       expect(res.body).toMatchObject({
         pmid: '29097493',
         doi: '10.1126/science.aan4236',

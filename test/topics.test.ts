@@ -13,7 +13,7 @@ const topicClaims = topic.claims.flatMap((id) => {
   return claim && claim.status === 'published' ? [claim] : [];
 });
 
-// Lines 1 and 2 of /work/shared/seed/gut-skin-axis.txt, word for word.
+// Lines 1 and 2 of test/fixtures/seed/gut-skin-axis.txt, word for word.
 const QUESTION = 'Does a healthy gut microbiome lead to better skin?';
 const BOTTOM_LINE =
   'There is clear evidence suggesting that a balanced gut flora contributes to healthier skin, but the evidence is still preliminary and concrete advice about probiotics is not yet available. A varied, fibre-rich diet is the most well-supported step you can take right now.';

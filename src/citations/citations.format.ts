@@ -1,6 +1,6 @@
 // Citation formatting for study records: Vancouver/NLM, AMA 11, APA 7, RIS, BibTeX/BibLaTeX and CSL-JSON.
 // Pure and synchronous: no database, no HTTP, no citation-js at run time. Rules follow
-// /work/shared/reference/evidence-standards.md §3 (author truncation, shapes, RIS recommendation, CSL schema).
+// ../shared/reference/evidence-standards.md §3 (author truncation, shapes, RIS recommendation, CSL schema).
 //
 // Why every format is hand-written (citation-js 0.8.2 was tried on the worked example, PMID 29097493):
 // - vancouver: the bundled CSL template re-initialises initials-only names ("Andrews M" for "Andrews MC"), prints
