@@ -1,8 +1,8 @@
-// drizzle-kit settings: `npm run db:generate` writes SQL migrations from src/db/schema.ts into migrations/.
+// drizzle-kit settings: `npm run db:generate` writes SQL migrations from src/store/schema.ts into migrations/.
 import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: './src/db/schema.ts',
+  schema: './src/store/schema.ts',
   out: './migrations',
 });

@@ -11,12 +11,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { type AppDatabase, openDatabase, type Sqlite } from '../src/db/client.js';
-import { migrateDatabase } from '../src/db/migrate.js';
-import { bumpDataVersion } from '../src/shared/data-version.queries.js';
-import { certaintyOf, type GradeScheme } from '../src/shared/grades.js';
-import { writeLookupKeys } from '../src/shared/lookup.queries.js';
-import { CAVEAT_CODES, type DIRECTIONS } from '../src/shared/vocabulary.js';
+import { certaintyOf, type GradeScheme } from '../src/evidence/grades.js';
+import { CAVEAT_CODES, type DIRECTIONS } from '../src/evidence/vocabulary.js';
+import { type AppDatabase, openDatabase, type Sqlite } from '../src/store/client.js';
+import { bumpDataVersion } from '../src/store/data-version.queries.js';
+import { writeLookupKeys } from '../src/store/lookup.queries.js';
+import { migrateDatabase } from '../src/store/migrate.js';
 import * as V from './vocabulary.js';
 
 export interface GenerateOptions {

@@ -2,16 +2,16 @@
 // `npx tsx bench/imports.ts [--rows 3000] [--records 5000]` prints rows/s and records/s.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { importCivicText } from '../src/civic/civic.import.js';
-import { openDatabase } from '../src/db/client.js';
-import { migrateDatabase } from '../src/db/migrate.js';
-import { seedIfEmpty } from '../src/db/seed.js';
-import { parsePubmedSources, writePubmedImport } from '../src/pubmed/pubmed.import.js';
+import { seedIfEmpty } from '../src/curation/seed.js';
+import { importCivicText } from '../src/importers/civic/civic.import.js';
+import { parsePubmedSources, writePubmedImport } from '../src/importers/pubmed/pubmed.import.js';
+import { openDatabase } from '../src/store/client.js';
+import { migrateDatabase } from '../src/store/migrate.js';
 
 const { values } = parseArgs({
   options: { rows: { type: 'string', default: '3000' }, records: { type: 'string', default: '5000' } },
 });
-const FIXTURES = new URL('../../shared/fixtures/', import.meta.url).pathname;
+const FIXTURES = new URL('../test/fixtures/', import.meta.url).pathname;
 
 function freshDb() {
   const db = openDatabase(':memory:');

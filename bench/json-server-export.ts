@@ -7,8 +7,8 @@
 import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { metadataStatus, summariseEvidence } from '../src/shared/evidence.js';
-import type { StudyDesign } from '../src/shared/vocabulary.js';
+import { metadataStatus, summariseEvidence } from '../src/evidence/summary.js';
+import type { StudyDesign } from '../src/evidence/vocabulary.js';
 
 interface ClaimRow {
   id: string;

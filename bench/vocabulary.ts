@@ -116,7 +116,7 @@ export const CONDITION_SITES = words(`
 `);
 
 // The API's own vocabulary, so generated data can never drift from what the schemas accept.
-export { INTERVENTION_KINDS } from '../src/shared/vocabulary.js';
+export { INTERVENTION_KINDS } from '../src/evidence/vocabulary.js';
 
 export const BACTERIA_GENERA = words(
   'Lactobacillus Bifidobacterium Streptococcus Lactococcus Saccharomyces Bacillus Akkermansia Faecalibacterium Clostridium Enterococcus',

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type Config, DEFAULT_CONFIG } from './config.js';
-import type { AppDatabase } from './db/client.js';
+import { ApiProblem } from './http/problem.js';
 import { authPlugin } from './plugins/auth.js';
 import { cachingPlugin } from './plugins/caching.js';
 import { corsPlugin, hardeningPlugin } from './plugins/hardening.js';
@@ -25,7 +25,7 @@ import { studiesRoutes } from './resources/studies/studies.routes.js';
 import { studiesWrites } from './resources/studies/studies.writes.js';
 import { topicsRoutes } from './resources/topics/topics.routes.js';
 import { topicsWrites } from './resources/topics/topics.writes.js';
-import { ApiProblem } from './shared/problem.js';
+import type { AppDatabase } from './store/client.js';
 import { APP_VERSION } from './version.js';
 
 export interface BuildAppOptions {

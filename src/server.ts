@@ -1,10 +1,10 @@
 // Process entry: config → open DB → migrate → seed if empty → buildApp → listen → graceful close on signals.
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/client.js';
-import { migrateDatabase } from './db/migrate.js';
-import { seedIfEmpty } from './db/seed.js';
+import { seedIfEmpty } from './curation/seed.js';
 import { loggerOptions } from './plugins/hardening.js';
+import { openDatabase } from './store/client.js';
+import { migrateDatabase } from './store/migrate.js';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;

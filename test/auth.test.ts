@@ -16,10 +16,10 @@ import {
 } from '../src/auth/keys.js';
 import { runKeysCli } from '../src/cli/keys.js';
 import type { Config } from '../src/config.js';
-import { type AppDatabase, openDatabase } from '../src/db/client.js';
-import { migrateDatabase } from '../src/db/migrate.js';
 import { FailureLimiter, redactUrl } from '../src/plugins/auth.js';
 import { loggerOptions } from '../src/plugins/hardening.js';
+import { type AppDatabase, openDatabase } from '../src/store/client.js';
+import { migrateDatabase } from '../src/store/migrate.js';
 import { freshDatabase } from './helpers.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
 import { runBackupCli } from '../src/cli/backup.js';
-import { openDatabase } from '../src/db/client.js';
+import { openDatabase } from '../src/store/client.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const TSX = join(ROOT, 'node_modules/.bin/tsx');

@@ -12,7 +12,7 @@ import {
   formatCitation,
   toCslItem,
 } from '../src/citations/citations.format.js';
-import type { StudyAuthor, StudyBibliography } from '../src/shared/study-record.js';
+import type { StudyAuthor, StudyBibliography } from '../src/evidence/study-record.js';
 
 const { Cite, plugins } = core;
 

@@ -3,7 +3,7 @@ import core from '@citation-js/core';
 import '@citation-js/plugin-ris';
 import '@citation-js/plugin-bibtex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importPubmedFiles } from '../src/pubmed/pubmed.import.js';
+import { importPubmedFiles } from '../src/importers/pubmed/pubmed.import.js';
 import { getJson, testApp } from './helpers.js';
 
 type App = Awaited<ReturnType<typeof testApp>>['app'];

@@ -4,13 +4,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { civicDirection, importCivicText } from '../src/civic/civic.import.js';
-import { parseCivicTsv, splitTherapies } from '../src/civic/civic.parse.js';
-import { readDataVersion } from '../src/shared/data-version.queries.js';
+import { civicDirection, importCivicText } from '../src/importers/civic/civic.import.js';
+import { parseCivicTsv, splitTherapies } from '../src/importers/civic/civic.parse.js';
+import { readDataVersion } from '../src/store/data-version.queries.js';
 import { getJson, testApp } from './helpers.js';
 
-const SAMPLE_PATH = new URL('./fixtures/civic/sample-ClinicalEvidenceSummaries.tsv', import.meta.url)
-  .pathname;
+const SAMPLE_PATH = new URL('./fixtures/civic/sample-ClinicalEvidenceSummaries.tsv', import.meta.url).pathname;
 const SAMPLE = readFileSync(SAMPLE_PATH, 'utf8');
 const [HEADER = '', ...ROWS] = SAMPLE.trimEnd().split('\n');
 const COLUMNS = HEADER.split('\t');

@@ -1,7 +1,7 @@
 // GET /v1/conditions and /v1/conditions/{slug}: search, pagination, lookup by any spelling, counts, errors, ETags.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bumpDataVersion } from '../src/shared/data-version.queries.js';
-import { certaintyOf } from '../src/shared/grades.js';
+import { certaintyOf } from '../src/evidence/grades.js';
+import { bumpDataVersion } from '../src/store/data-version.queries.js';
 import { type App, getJson, PROBLEM_TYPE, type Problem, type Response, seed, testApp, walkPages } from './helpers.js';
 
 const publishedClaims = seed.claims.filter((c) => c.status === 'published');

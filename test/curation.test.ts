@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
-import { openDatabase } from '../src/db/client.js';
-import { migrateDatabase } from '../src/db/migrate.js';
-import { seedIfEmpty } from '../src/db/seed.js';
+import { seedIfEmpty } from '../src/curation/seed.js';
+import { openDatabase } from '../src/store/client.js';
+import { migrateDatabase } from '../src/store/migrate.js';
 import { testApp } from './helpers.js';
 
 type Ctx = Awaited<ReturnType<typeof testApp>>;

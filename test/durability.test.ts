@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
-import { openDatabase } from '../src/db/client.js';
-import { migrateDatabase } from '../src/db/migrate.js';
-import { seedIfEmpty } from '../src/db/seed.js';
+import { seedIfEmpty } from '../src/curation/seed.js';
+import { openDatabase } from '../src/store/client.js';
+import { migrateDatabase } from '../src/store/migrate.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'durability-'));

@@ -2,9 +2,9 @@
 
 import { readFileSync } from 'node:fs';
 import { buildApp } from '../src/app.js';
-import { type AppDatabase, openDatabase } from '../src/db/client.js';
-import { migrateDatabase } from '../src/db/migrate.js';
-import { applySeed, parseSeed, readSeedFiles } from '../src/db/seed.js';
+import { applySeed, parseSeed, readSeedFiles } from '../src/curation/seed.js';
+import { type AppDatabase, openDatabase } from '../src/store/client.js';
+import { migrateDatabase } from '../src/store/migrate.js';
 
 export function freshDatabase({ seed = true }: { seed?: boolean } = {}): AppDatabase {
   const db = openDatabase(':memory:');

@@ -1,6 +1,6 @@
 // GET /v1/interventions and /v1/interventions/{slug}: kind filter, type-ahead search, lookup by synonym, counts, errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { certaintyOf } from '../src/shared/grades.js';
+import { certaintyOf } from '../src/evidence/grades.js';
 import { type App, getJson, PROBLEM_TYPE, type Problem, type Response, seed, testApp, walkPages } from './helpers.js';
 
 const publishedClaims = seed.claims.filter((c) => c.status === 'published');

@@ -7,16 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AppDatabase } from '../src/db/client.js';
-import { fetchPubmedXml, InvalidPmidError, PubmedFetchError } from '../src/pubmed/pubmed.fetch.js';
+import { fetchPubmedXml, InvalidPmidError, PubmedFetchError } from '../src/importers/pubmed/pubmed.fetch.js';
 import {
   type ImportOptions,
   importPubmedFiles,
   PubmedImportError,
   parsePubmedSources,
   writePubmedImport,
-} from '../src/pubmed/pubmed.import.js';
-import { readDataVersion } from '../src/shared/data-version.queries.js';
+} from '../src/importers/pubmed/pubmed.import.js';
+import type { AppDatabase } from '../src/store/client.js';
+import { readDataVersion } from '../src/store/data-version.queries.js';
 import { freshDatabase, getJson, testApp } from './helpers.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));

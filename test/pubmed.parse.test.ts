@@ -2,17 +2,16 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { deriveDesign } from '../src/pubmed/pubmed.design.js';
+import { deriveDesign } from '../src/importers/pubmed/pubmed.design.js';
 import {
   MalformedFileError,
   type PubmedRecord,
   parseMedline,
   parsePubmedFile,
   parsePubmedXml,
-} from '../src/pubmed/pubmed.parse.js';
+} from '../src/importers/pubmed/pubmed.parse.js';
 
-const fixture = (name: string): string =>
-  readFileSync(new URL(`./fixtures/pubmed/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string => readFileSync(new URL(`./fixtures/pubmed/${name}`, import.meta.url), 'utf8');
 
 function only(records: PubmedRecord[]): PubmedRecord {
   expect(records).toHaveLength(1);

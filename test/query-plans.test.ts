@@ -9,7 +9,7 @@ import type { Statement } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDatabase } from '../bench/generate.js';
 import { buildApp } from '../src/app.js';
-import type { AppDatabase } from '../src/db/client.js';
+import type { AppDatabase } from '../src/store/client.js';
 
 interface Execution {
   sql: string;

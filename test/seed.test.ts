@@ -1,8 +1,8 @@
 // The curated seed: it encodes the source document faithfully, takes bibliography only from pmids.json, loads idempotently.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applySeed, parseSeed, readSeedFiles, SeedError } from '../src/db/seed.js';
-import { readDataVersion } from '../src/shared/data-version.queries.js';
+import { applySeed, parseSeed, readSeedFiles, SeedError } from '../src/curation/seed.js';
+import { readDataVersion } from '../src/store/data-version.queries.js';
 import { freshDatabase } from './helpers.js';
 
 const SHARED = new URL('./fixtures/', import.meta.url);

@@ -1,6 +1,6 @@
 // GET /v1/studies and /v1/studies/{pmid}: PMID order, filters, unknown metadata, the claims a study bears on, errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { certaintyOf } from '../src/shared/grades.js';
+import { certaintyOf } from '../src/evidence/grades.js';
 import { type App, getJson, PROBLEM_TYPE, type Problem, type Response, seed, testApp, walkPages } from './helpers.js';
 
 const byPmid = (a: string, b: string) => Number(a) - Number(b);

@@ -1,6 +1,6 @@
 // GET /v1/topics and /v1/topics/{slug}: the answer card with its curated claims, their grades and studies, and errors.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { certaintyOf } from '../src/shared/grades.js';
+import { certaintyOf } from '../src/evidence/grades.js';
 import { type App, getJson, PROBLEM_TYPE, type Problem, type Response, seed, testApp, walkPages } from './helpers.js';
 
 const SLUG = 'gut-microbiome-and-skin';

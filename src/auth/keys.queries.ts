@@ -1,6 +1,6 @@
 // SQL for API keys and the key-hashing secret; every statement is prepared once per connection.
-import type { Sqlite } from '../db/client.js';
-import { prepared } from '../db/statements.js';
+import type { Sqlite } from '../store/client.js';
+import { prepared } from '../store/statements.js';
 
 export interface ApiKeyRow {
   id: number;

@@ -13,7 +13,7 @@
 //   but anyone with the database or a backup also has the secret; the keys stay safe only because they are 256-bit
 //   random. Keys made under one mode stop verifying when the mode changes: re-issue them.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Sqlite } from '../db/client.js';
+import type { Sqlite } from '../store/client.js';
 import {
   type ApiKeyListing,
   insertApiKey,

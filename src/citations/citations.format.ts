@@ -18,7 +18,7 @@
 // JSON.stringify) ≈ 7 µs per entry.
 // citation-js is still used by the tests as an independent reader of the RIS and BibTeX output.
 
-import type { StudyAuthor, StudyBibliography } from '../shared/study-record.js';
+import type { StudyAuthor, StudyBibliography } from '../evidence/study-record.js';
 
 export const CITATION_FORMATS = ['vancouver', 'ama', 'apa', 'ris', 'bibtex', 'csl-json'] as const;
 export type CitationFormat = (typeof CITATION_FORMATS)[number];

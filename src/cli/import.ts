@@ -3,18 +3,16 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CivicFileError, type CivicImportSummary, importCivicText } from '../civic/civic.import.js';
 import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/client.js';
-import { migrateDatabase } from '../db/migrate.js';
-import { seedIfEmpty } from '../db/seed.js';
+import { seedIfEmpty } from '../curation/seed.js';
+import { CivicFileError, type CivicImportSummary, importCivicText } from '../importers/civic/civic.import.js';
 import {
   DEFAULT_EUTILS_BASE_URL,
   type EfetchBatch,
   fetchPubmedXml,
   invalidPmids,
   PubmedFetchError,
-} from '../pubmed/pubmed.fetch.js';
+} from '../importers/pubmed/pubmed.fetch.js';
 import {
   type ImportSummary,
   type ParsedSource,
@@ -22,7 +20,9 @@ import {
   parsePubmedSources,
   readPubmedFiles,
   writePubmedImport,
-} from '../pubmed/pubmed.import.js';
+} from '../importers/pubmed/pubmed.import.js';
+import { openDatabase } from '../store/client.js';
+import { migrateDatabase } from '../store/migrate.js';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;

@@ -12,8 +12,8 @@ import {
   revokeApiKey,
 } from '../auth/keys.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../db/client.js';
-import { migrateDatabase } from '../db/migrate.js';
+import { openDatabase } from '../store/client.js';
+import { migrateDatabase } from '../store/migrate.js';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;

@@ -2,9 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../app.js';
-import { openDatabase } from '../db/client.js';
-import { migrateDatabase } from '../db/migrate.js';
-import { seedIfEmpty } from '../db/seed.js';
+import { seedIfEmpty } from '../curation/seed.js';
+import { openDatabase } from '../store/client.js';
+import { migrateDatabase } from '../store/migrate.js';
 
 export const EXAMPLES_PATH = fileURLToPath(new URL('../../openapi/examples.json', import.meta.url));
 

@@ -2,8 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../app.js';
-import { openDatabase } from '../db/client.js';
-import { migrateDatabase } from '../db/migrate.js';
+import { openDatabase } from '../store/client.js';
+import { migrateDatabase } from '../store/migrate.js';
 
 export const OPENAPI_PATH = fileURLToPath(new URL('../../openapi/openapi.json', import.meta.url));
 

@@ -3,8 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type ApiKeyIdentity, type KeyScope, resolveKeySecret, scopeAllows, verifyApiKey } from '../auth/keys.js';
 import type { Config } from '../config.js';
-import type { AppDatabase } from '../db/client.js';
-import { ApiProblem } from '../shared/problem.js';
+import { ApiProblem } from '../http/problem.js';
+import type { AppDatabase } from '../store/client.js';
 
 export const AUTH_CODES = {
   unauthenticated: 'auth.unauthenticated',

@@ -1,7 +1,7 @@
 // Conditional GETs: ETag from the database's data version (no body hashing), 304 before any handler work.
 import fp from 'fastify-plugin';
-import type { AppDatabase } from '../db/client.js';
-import { dataTagOf } from '../shared/data-version.queries.js';
+import type { AppDatabase } from '../store/client.js';
+import { dataTagOf } from '../store/data-version.queries.js';
 
 const CACHEABLE = /^\/v1\//;
 

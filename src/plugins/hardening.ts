@@ -6,7 +6,7 @@ import underPressure from '@fastify/under-pressure';
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
-import { ApiProblem, PROBLEM_CODES } from '../shared/problem.js';
+import { ApiProblem, PROBLEM_CODES } from '../http/problem.js';
 import { redactUrl } from './auth.js';
 import { sendProblem } from './problem-details.js';
 

@@ -1,7 +1,8 @@
 // SQL for citations: the studies behind a claim, a topic or a PMID list, in a stable order, as citable records.
-import type { Sqlite } from '../../db/client.js';
-import { prepared } from '../../db/statements.js';
-import type { StudyBibliography } from '../../shared/study-record.js';
+
+import type { StudyBibliography } from '../../evidence/study-record.js';
+import type { Sqlite } from '../../store/client.js';
+import { prepared } from '../../store/statements.js';
 import { bibliographyOf, type StudyRow, toStudy } from '../studies/studies.queries.js';
 
 const STUDY_COLUMNS = 's.*, CAST(s.pmid AS INTEGER) AS pmid_order';

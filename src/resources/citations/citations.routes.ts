@@ -8,10 +8,10 @@ import {
   formatBibliography,
   formatCitation,
 } from '../../citations/citations.format.js';
-import { ClaimId, Pmid, Slug } from '../../shared/api-schemas.js';
-import { ApiProblem, badRequest, notFound, PROBLEM_CODES } from '../../shared/problem.js';
-import type { RoutePlugin } from '../../shared/route-types.js';
-import type { StudyBibliography } from '../../shared/study-record.js';
+import type { StudyBibliography } from '../../evidence/study-record.js';
+import { ClaimId, Pmid, Slug } from '../../http/api-schemas.js';
+import { ApiProblem, badRequest, notFound, PROBLEM_CODES } from '../../http/problem.js';
+import type { RoutePlugin } from '../../http/route-types.js';
 import { claimStudies, studiesByPmids, topicStudies } from './citations.queries.js';
 import { CitationQuery, citationErrors, citationResponse, FormatParam, negotiateFormat } from './citations.schemas.js';
 

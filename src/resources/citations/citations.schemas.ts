@@ -1,7 +1,7 @@
 // API shapes for citations: the format parameter, content negotiation, and every media type a citation can take.
 import { z } from 'zod';
 import { CITATION_FORMATS, type CitationFormat } from '../../citations/citations.format.js';
-import { problem } from '../../shared/api-schemas.js';
+import { problem } from '../../http/api-schemas.js';
 
 export const FormatParam = z
   .enum(CITATION_FORMATS)

@@ -1,12 +1,8 @@
 // SQL for claims: the composable filtered list with keyset pagination, and hydration of claims with their studies.
-import type { Sqlite } from '../../db/client.js';
-import { prepared } from '../../db/statements.js';
-import { type MetadataStatus, metadataStatus, summariseEvidence } from '../../shared/evidence.js';
-import { type FilterSql, whereClauses } from '../../shared/filters.js';
-import type { GradeScheme } from '../../shared/grades.js';
-import { certaintyOf } from '../../shared/grades.js';
-import { touch } from '../../shared/lookup.queries.js';
-import { decodeCursor, paginate } from '../../shared/pagination.js';
+
+import type { GradeScheme } from '../../evidence/grades.js';
+import { certaintyOf } from '../../evidence/grades.js';
+import { type MetadataStatus, metadataStatus, summariseEvidence } from '../../evidence/summary.js';
 import type {
   CaveatCode,
   ClaimStatus,
@@ -15,7 +11,12 @@ import type {
   Species,
   StudyDesign,
   StudyRelation,
-} from '../../shared/vocabulary.js';
+} from '../../evidence/vocabulary.js';
+import { decodeCursor, paginate } from '../../http/pagination.js';
+import type { Sqlite } from '../../store/client.js';
+import { type FilterSql, whereClauses } from '../../store/filters.js';
+import { touch } from '../../store/lookup.queries.js';
+import { prepared } from '../../store/statements.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
 import type { ClaimInput, ClaimSort } from './claims.schemas.js';
 

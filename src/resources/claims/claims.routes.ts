@@ -1,13 +1,13 @@
 // GET /v1/claims and /v1/claims/{id}: graded claims with their studies, filters that compose, keyset pages.
 import { z } from 'zod';
-import { ClaimId, problemResponses } from '../../shared/api-schemas.js';
-import { resourceEtag } from '../../shared/concurrency.js';
-import { rowVersion } from '../../shared/data-version.queries.js';
-import { parseMinGrade } from '../../shared/grades.js';
-import { resolveLookup } from '../../shared/lookup.queries.js';
-import { badRequest, notFound, PROBLEM_CODES } from '../../shared/problem.js';
-import type { RoutePlugin } from '../../shared/route-types.js';
-import { requireMatchQuery } from '../../shared/search.js';
+import { parseMinGrade } from '../../evidence/grades.js';
+import { ClaimId, problemResponses } from '../../http/api-schemas.js';
+import { resourceEtag } from '../../http/concurrency.js';
+import { badRequest, notFound, PROBLEM_CODES } from '../../http/problem.js';
+import type { RoutePlugin } from '../../http/route-types.js';
+import { rowVersion } from '../../store/data-version.queries.js';
+import { requireMatchQuery } from '../../store/fts.js';
+import { resolveLookup } from '../../store/lookup.queries.js';
 import { snapshotAt } from '../history/history.queries.js';
 import { getClaim, listClaims } from './claims.queries.js';
 import { ClaimListQuery, ClaimListSchema, ClaimSchema } from './claims.schemas.js';

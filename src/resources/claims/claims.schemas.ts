@@ -1,5 +1,7 @@
 // API shapes for claims: the claim with its grade, caveats and studies, its evidence summary, and the list filters.
 import { z } from 'zod';
+import { certaintyOf, GRADE_SCHEMES } from '../../evidence/grades.js';
+import { CAVEAT_CODES, CLAIM_STATUSES, DIRECTIONS, STUDY_DESIGNS } from '../../evidence/vocabulary.js';
 import {
   CaveatsSchema,
   ClaimId,
@@ -14,10 +16,8 @@ import {
   RelationSchema,
   Slug,
   SpeciesSchema,
-} from '../../shared/api-schemas.js';
-import { certaintyOf, GRADE_SCHEMES } from '../../shared/grades.js';
-import { cursorParam, limitParam } from '../../shared/pagination.js';
-import { CAVEAT_CODES, CLAIM_STATUSES, DIRECTIONS, STUDY_DESIGNS } from '../../shared/vocabulary.js';
+} from '../../http/api-schemas.js';
+import { cursorParam, limitParam } from '../../http/pagination.js';
 
 export const ClaimStudySchema = z
   .object({

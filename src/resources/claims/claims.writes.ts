@@ -1,12 +1,12 @@
 // POST/PATCH/DELETE /v1/claims: curated claims with their study links, evidence rules, retraction and admin purge.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ClaimId } from '../../shared/api-schemas.js';
-import { requireIfMatch, resourceEtag } from '../../shared/concurrency.js';
-import { dataTagOf } from '../../shared/data-version.queries.js';
-import { checkClaimRules } from '../../shared/evidence-rules.js';
-import { ApiProblem, notFound, PROBLEM_CODES } from '../../shared/problem.js';
-import type { RoutePlugin } from '../../shared/route-types.js';
+import { recordChange, snapshotOf } from '../../curation/snapshots.js';
+import { checkClaimRules } from '../../evidence/rules.js';
+import { ClaimId } from '../../http/api-schemas.js';
+import { requireIfMatch, resourceEtag } from '../../http/concurrency.js';
+import { ApiProblem, notFound, PROBLEM_CODES } from '../../http/problem.js';
+import type { RoutePlugin } from '../../http/route-types.js';
 import {
   actorOf,
   conflict,
@@ -16,8 +16,8 @@ import {
   RequiredReasonQuery,
   writeProblems,
   writeTransaction,
-} from '../../shared/writes.js';
-import { recordChange, snapshotOf } from '../history/history.snapshots.js';
+} from '../../http/writes.js';
+import { dataTagOf } from '../../store/data-version.queries.js';
 import {
   type ClaimRecord,
   claimRecordFromInput,

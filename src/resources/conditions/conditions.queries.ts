@@ -1,15 +1,10 @@
 // SQL for conditions: prefix search over every spelling, keyset pages by slug, detail with hierarchy and counts.
-import type { Sqlite } from '../../db/client.js';
-import { prepared } from '../../db/statements.js';
-import type { GradeScheme } from '../../shared/grades.js';
-import {
-  PREFIX_MATCH_SQL,
-  prefixParams,
-  replaceSynonyms,
-  touch,
-  writeLookupKeys,
-} from '../../shared/lookup.queries.js';
-import { decodeCursor, paginate } from '../../shared/pagination.js';
+
+import type { GradeScheme } from '../../evidence/grades.js';
+import { decodeCursor, paginate } from '../../http/pagination.js';
+import type { Sqlite } from '../../store/client.js';
+import { PREFIX_MATCH_SQL, prefixParams, replaceSynonyms, touch, writeLookupKeys } from '../../store/lookup.queries.js';
+import { prepared } from '../../store/statements.js';
 import type { ConditionInput } from './conditions.schemas.js';
 
 interface ConditionRow {

@@ -1,11 +1,11 @@
 // GET /v1/conditions and /v1/conditions/{slug}: the condition vocabulary, findable by anything people type.
 import { z } from 'zod';
-import { problemResponses } from '../../shared/api-schemas.js';
-import { resourceEtag } from '../../shared/concurrency.js';
-import { rowVersion } from '../../shared/data-version.queries.js';
-import { resolveLookup } from '../../shared/lookup.queries.js';
-import { notFound, PROBLEM_CODES } from '../../shared/problem.js';
-import type { RoutePlugin } from '../../shared/route-types.js';
+import { problemResponses } from '../../http/api-schemas.js';
+import { resourceEtag } from '../../http/concurrency.js';
+import { notFound, PROBLEM_CODES } from '../../http/problem.js';
+import type { RoutePlugin } from '../../http/route-types.js';
+import { rowVersion } from '../../store/data-version.queries.js';
+import { resolveLookup } from '../../store/lookup.queries.js';
 import { getCondition, listConditions } from './conditions.queries.js';
 import { ConditionDetailSchema, ConditionListQuery, ConditionListSchema } from './conditions.schemas.js';
 

@@ -1,8 +1,8 @@
 // API shapes for conditions: list items, the detail with hierarchy and claim counts, and the list query.
 import { z } from 'zod';
-import { ConditionRefSchema, page, Slug } from '../../shared/api-schemas.js';
-import { GRADE_SCHEMES } from '../../shared/grades.js';
-import { cursorParam, limitParam } from '../../shared/pagination.js';
+import { GRADE_SCHEMES } from '../../evidence/grades.js';
+import { ConditionRefSchema, page, Slug } from '../../http/api-schemas.js';
+import { cursorParam, limitParam } from '../../http/pagination.js';
 
 export const OntologyCodesSchema = z
   .object({

@@ -1,9 +1,9 @@
 // GET /health (the process answers) and GET /ready (the database is open and fully migrated).
 import { z } from 'zod';
-import { migrationStatus } from '../../db/migrate.js';
-import { problem } from '../../shared/api-schemas.js';
-import { ApiProblem, PROBLEM_CODES } from '../../shared/problem.js';
-import type { RoutePlugin } from '../../shared/route-types.js';
+import { problem } from '../../http/api-schemas.js';
+import { ApiProblem, PROBLEM_CODES } from '../../http/problem.js';
+import type { RoutePlugin } from '../../http/route-types.js';
+import { migrationStatus } from '../../store/migrate.js';
 
 const HealthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 const ReadySchema = z

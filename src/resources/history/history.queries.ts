@@ -1,7 +1,8 @@
 // SQL for history: revisions written in the same transaction as each change, the change feed, and reads as of a time.
-import type { Sqlite } from '../../db/client.js';
-import { prepared } from '../../db/statements.js';
-import { decodeCursor, encodeCursor, paginate } from '../../shared/pagination.js';
+
+import { decodeCursor, encodeCursor, paginate } from '../../http/pagination.js';
+import type { Sqlite } from '../../store/client.js';
+import { prepared } from '../../store/statements.js';
 
 export const ENTITIES = ['claim', 'study', 'condition', 'intervention', 'topic'] as const;
 export type Entity = (typeof ENTITIES)[number];

@@ -1,7 +1,7 @@
 // GET /v1/{resource}/{key}/revisions for every curated resource, and GET /v1/changes, the feed apps sync from.
 import { z } from 'zod';
-import { ClaimId, Pmid, problemResponses, Slug } from '../../shared/api-schemas.js';
-import type { RoutePlugin } from '../../shared/route-types.js';
+import { ClaimId, Pmid, problemResponses, Slug } from '../../http/api-schemas.js';
+import type { RoutePlugin } from '../../http/route-types.js';
 import { type Entity, listChanges, listRevisions } from './history.queries.js';
 import { ChangeFeedSchema, ChangesQuery, RevisionListSchema, RevisionQuery } from './history.schemas.js';
 

@@ -1,7 +1,7 @@
 // API shapes for revision history and the change feed.
 import { z } from 'zod';
-import { page } from '../../shared/api-schemas.js';
-import { cursorParam, limitParam } from '../../shared/pagination.js';
+import { page } from '../../http/api-schemas.js';
+import { cursorParam, limitParam } from '../../http/pagination.js';
 import { ACTIONS, ENTITIES } from './history.queries.js';
 
 export const RevisionSchema = z

@@ -1,9 +1,9 @@
 // POST /v1/import/pubmed: curators push efetch XML; the same importer as the command line, curated values win.
 import { z } from 'zod';
-import { PubmedImportError, parsePubmedSources, writePubmedImport } from '../../pubmed/pubmed.import.js';
-import { ApiProblem } from '../../shared/problem.js';
-import type { RoutePlugin } from '../../shared/route-types.js';
-import { actorOf, writeProblems } from '../../shared/writes.js';
+import { ApiProblem } from '../../http/problem.js';
+import type { RoutePlugin } from '../../http/route-types.js';
+import { actorOf, writeProblems } from '../../http/writes.js';
+import { PubmedImportError, parsePubmedSources, writePubmedImport } from '../../importers/pubmed/pubmed.import.js';
 
 const ImportSummarySchema = z
   .object({

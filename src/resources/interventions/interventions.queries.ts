@@ -1,16 +1,11 @@
 // SQL for interventions: prefix search, kind filter, keyset pages by slug, detail with claim counts.
-import type { Sqlite } from '../../db/client.js';
-import { prepared } from '../../db/statements.js';
-import type { GradeScheme } from '../../shared/grades.js';
-import {
-  PREFIX_MATCH_SQL,
-  prefixParams,
-  replaceSynonyms,
-  touch,
-  writeLookupKeys,
-} from '../../shared/lookup.queries.js';
-import { decodeCursor, paginate } from '../../shared/pagination.js';
-import type { InterventionKind } from '../../shared/vocabulary.js';
+
+import type { GradeScheme } from '../../evidence/grades.js';
+import type { InterventionKind } from '../../evidence/vocabulary.js';
+import { decodeCursor, paginate } from '../../http/pagination.js';
+import type { Sqlite } from '../../store/client.js';
+import { PREFIX_MATCH_SQL, prefixParams, replaceSynonyms, touch, writeLookupKeys } from '../../store/lookup.queries.js';
+import { prepared } from '../../store/statements.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
 import type { InterventionInput } from './interventions.schemas.js';
 

@@ -1,11 +1,11 @@
 // GET /v1/interventions and /v1/interventions/{slug}: treatments and exposures that claims are about.
 import { z } from 'zod';
-import { problemResponses } from '../../shared/api-schemas.js';
-import { resourceEtag } from '../../shared/concurrency.js';
-import { rowVersion } from '../../shared/data-version.queries.js';
-import { resolveLookup } from '../../shared/lookup.queries.js';
-import { notFound, PROBLEM_CODES } from '../../shared/problem.js';
-import type { RoutePlugin } from '../../shared/route-types.js';
+import { problemResponses } from '../../http/api-schemas.js';
+import { resourceEtag } from '../../http/concurrency.js';
+import { notFound, PROBLEM_CODES } from '../../http/problem.js';
+import type { RoutePlugin } from '../../http/route-types.js';
+import { rowVersion } from '../../store/data-version.queries.js';
+import { resolveLookup } from '../../store/lookup.queries.js';
 import { getIntervention, listInterventions } from './interventions.queries.js';
 import { InterventionDetailSchema, InterventionListQuery, InterventionListSchema } from './interventions.schemas.js';
 

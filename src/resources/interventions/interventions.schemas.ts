@@ -1,8 +1,8 @@
 // API shapes for interventions (treatments and exposures) and their list query.
 import { z } from 'zod';
-import { page, Slug } from '../../shared/api-schemas.js';
-import { cursorParam, limitParam } from '../../shared/pagination.js';
-import { INTERVENTION_KINDS } from '../../shared/vocabulary.js';
+import { INTERVENTION_KINDS } from '../../evidence/vocabulary.js';
+import { page, Slug } from '../../http/api-schemas.js';
+import { cursorParam, limitParam } from '../../http/pagination.js';
 import { GradeCountSchema } from '../conditions/conditions.schemas.js';
 
 export const InterventionSchema = z

@@ -1,9 +1,10 @@
 // POST/PATCH/DELETE /v1/interventions: curated writes with history.
-import { resolveLookup } from '../../shared/lookup.queries.js';
-import { PROBLEM_CODES } from '../../shared/problem.js';
-import type { RoutePlugin } from '../../shared/route-types.js';
-import { patchOf } from '../../shared/writes.js';
-import { registerResourceWrites } from '../history/resource-writes.js';
+
+import { PROBLEM_CODES } from '../../http/problem.js';
+import { registerResourceWrites } from '../../http/resource-writes.js';
+import type { RoutePlugin } from '../../http/route-types.js';
+import { patchOf } from '../../http/writes.js';
+import { resolveLookup } from '../../store/lookup.queries.js';
 import {
   deleteIntervention,
   getIntervention,

@@ -1,8 +1,9 @@
 // SQL for full-text search: one bm25-ranked FTS5 query over every kind, published claims only, then one page's text.
-import type { Sqlite } from '../../db/client.js';
-import { prepared } from '../../db/statements.js';
-import { lookupKey } from '../../shared/normalize.js';
-import { decodeCursor, encodeCursor } from '../../shared/pagination.js';
+
+import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+import type { Sqlite } from '../../store/client.js';
+import { lookupKey } from '../../store/normalize.js';
+import { prepared } from '../../store/statements.js';
 
 interface HitRow {
   doc: number;

@@ -1,7 +1,7 @@
 // GET /v1/search: typed, ranked full-text search for type-ahead and discovery.
-import { problemResponses } from '../../shared/api-schemas.js';
-import type { RoutePlugin } from '../../shared/route-types.js';
-import { queryWords, requireMatchQuery } from '../../shared/search.js';
+import { problemResponses } from '../../http/api-schemas.js';
+import type { RoutePlugin } from '../../http/route-types.js';
+import { queryWords, requireMatchQuery } from '../../store/fts.js';
 import { search } from './search.queries.js';
 import { SearchListSchema, SearchQuery } from './search.schemas.js';
 

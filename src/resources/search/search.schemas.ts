@@ -1,7 +1,7 @@
 // API shapes for full-text search across claims, conditions, interventions and studies.
 import { z } from 'zod';
-import { page } from '../../shared/api-schemas.js';
-import { cursorParam } from '../../shared/pagination.js';
+import { page } from '../../http/api-schemas.js';
+import { cursorParam } from '../../http/pagination.js';
 
 export const SEARCH_TYPES = ['claim', 'condition', 'intervention', 'study'] as const;
 

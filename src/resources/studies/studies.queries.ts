@@ -1,12 +1,13 @@
 // SQL for studies: filtered keyset pages in PMID order, a study by PMID, and the claims it bears on.
-import type { Sqlite } from '../../db/client.js';
-import { prepared } from '../../db/statements.js';
-import { metadataStatus } from '../../shared/evidence.js';
-import { type FilterSql, whereClauses } from '../../shared/filters.js';
-import type { GradeScheme } from '../../shared/grades.js';
-import { decodeCursor, paginate } from '../../shared/pagination.js';
-import type { StudyAuthor, StudyBibliography } from '../../shared/study-record.js';
-import type { Species, StudyDesign, StudyRelation } from '../../shared/vocabulary.js';
+
+import type { GradeScheme } from '../../evidence/grades.js';
+import type { StudyAuthor, StudyBibliography } from '../../evidence/study-record.js';
+import { metadataStatus } from '../../evidence/summary.js';
+import type { Species, StudyDesign, StudyRelation } from '../../evidence/vocabulary.js';
+import { decodeCursor, paginate } from '../../http/pagination.js';
+import type { Sqlite } from '../../store/client.js';
+import { type FilterSql, whereClauses } from '../../store/filters.js';
+import { prepared } from '../../store/statements.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
 import type { StudyInput } from './studies.schemas.js';
 

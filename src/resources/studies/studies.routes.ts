@@ -1,10 +1,10 @@
 // GET /v1/studies and /v1/studies/{pmid}: the studies behind the claims, with design and sample size.
 import { z } from 'zod';
-import { Pmid, problemResponses } from '../../shared/api-schemas.js';
-import { resourceEtag } from '../../shared/concurrency.js';
-import { rowVersion } from '../../shared/data-version.queries.js';
-import { badRequest, notFound, PROBLEM_CODES } from '../../shared/problem.js';
-import type { RoutePlugin } from '../../shared/route-types.js';
+import { Pmid, problemResponses } from '../../http/api-schemas.js';
+import { resourceEtag } from '../../http/concurrency.js';
+import { badRequest, notFound, PROBLEM_CODES } from '../../http/problem.js';
+import type { RoutePlugin } from '../../http/route-types.js';
+import { rowVersion } from '../../store/data-version.queries.js';
 import { getStudy, listStudies } from './studies.queries.js';
 import { StudyDetailSchema, StudyListQuery, StudyListSchema } from './studies.schemas.js';
 

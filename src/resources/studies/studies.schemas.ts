@@ -1,5 +1,6 @@
 // API shapes for studies: full bibliographic record, design and sample size, and the claims a study bears on.
 import { z } from 'zod';
+import { SPECIES, STUDY_DESIGNS } from '../../evidence/vocabulary.js';
 import {
   AuthorSchema,
   DesignSchema,
@@ -9,9 +10,8 @@ import {
   page,
   RelationSchema,
   SpeciesSchema,
-} from '../../shared/api-schemas.js';
-import { cursorParam, limitParam } from '../../shared/pagination.js';
-import { SPECIES, STUDY_DESIGNS } from '../../shared/vocabulary.js';
+} from '../../http/api-schemas.js';
+import { cursorParam, limitParam } from '../../http/pagination.js';
 
 export const StudySchema = z
   .object({

@@ -1,10 +1,10 @@
 // POST/PATCH/DELETE /v1/studies: curated study records with history; PMID and sample-size rules answer 422.
 import { z } from 'zod';
-import { checkStudyRules } from '../../shared/evidence-rules.js';
-import { PROBLEM_CODES } from '../../shared/problem.js';
-import type { RoutePlugin } from '../../shared/route-types.js';
-import { patchOf } from '../../shared/writes.js';
-import { registerResourceWrites } from '../history/resource-writes.js';
+import { checkStudyRules } from '../../evidence/rules.js';
+import { PROBLEM_CODES } from '../../http/problem.js';
+import { registerResourceWrites } from '../../http/resource-writes.js';
+import type { RoutePlugin } from '../../http/route-types.js';
+import { patchOf } from '../../http/writes.js';
 import { deleteStudy, getStudy, refreshStudyClaims, studyInputOf, upsertStudy } from './studies.queries.js';
 import { StudyDetailSchema, StudyInput } from './studies.schemas.js';
 

@@ -1,9 +1,10 @@
 // SQL for topics: keyset pages by slug, and a topic with its ordered claims.
-import type { Sqlite } from '../../db/client.js';
-import { prepared } from '../../db/statements.js';
-import { summariseEvidence } from '../../shared/evidence.js';
-import { touch } from '../../shared/lookup.queries.js';
-import { decodeCursor, paginate } from '../../shared/pagination.js';
+
+import { summariseEvidence } from '../../evidence/summary.js';
+import { decodeCursor, paginate } from '../../http/pagination.js';
+import type { Sqlite } from '../../store/client.js';
+import { touch } from '../../store/lookup.queries.js';
+import { prepared } from '../../store/statements.js';
 import { getClaimsByIds } from '../claims/claims.queries.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
 import type { TopicInput } from './topics.schemas.js';

@@ -1,10 +1,10 @@
 // GET /v1/topics and /v1/topics/{slug}: consumer questions answered from graded claims.
 import { z } from 'zod';
-import { problemResponses, Slug } from '../../shared/api-schemas.js';
-import { resourceEtag } from '../../shared/concurrency.js';
-import { rowVersion } from '../../shared/data-version.queries.js';
-import { notFound, PROBLEM_CODES } from '../../shared/problem.js';
-import type { RoutePlugin } from '../../shared/route-types.js';
+import { problemResponses, Slug } from '../../http/api-schemas.js';
+import { resourceEtag } from '../../http/concurrency.js';
+import { notFound, PROBLEM_CODES } from '../../http/problem.js';
+import type { RoutePlugin } from '../../http/route-types.js';
+import { rowVersion } from '../../store/data-version.queries.js';
 import { getTopic, listTopics } from './topics.queries.js';
 import { TopicDetailSchema, TopicListQuery, TopicListSchema } from './topics.schemas.js';
 

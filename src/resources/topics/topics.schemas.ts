@@ -1,7 +1,7 @@
 // API shapes for topics: a consumer question with its bottom line and the claims behind it, ready for an answer card.
 import { z } from 'zod';
-import { ClaimId, page, Slug } from '../../shared/api-schemas.js';
-import { cursorParam, limitParam } from '../../shared/pagination.js';
+import { ClaimId, page, Slug } from '../../http/api-schemas.js';
+import { cursorParam, limitParam } from '../../http/pagination.js';
 import { ClaimSchema, EvidenceSummarySchema } from '../claims/claims.schemas.js';
 
 export const TopicSchema = z

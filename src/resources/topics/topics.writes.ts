@@ -1,9 +1,9 @@
 // POST/PATCH/DELETE /v1/topics: curated answer cards with history.
-import { checkTopicRules } from '../../shared/evidence-rules.js';
-import { PROBLEM_CODES } from '../../shared/problem.js';
-import type { RoutePlugin } from '../../shared/route-types.js';
-import { patchOf } from '../../shared/writes.js';
-import { registerResourceWrites } from '../history/resource-writes.js';
+import { checkTopicRules } from '../../evidence/rules.js';
+import { PROBLEM_CODES } from '../../http/problem.js';
+import { registerResourceWrites } from '../../http/resource-writes.js';
+import type { RoutePlugin } from '../../http/route-types.js';
+import { patchOf } from '../../http/writes.js';
 import { deleteTopic, getTopic, topicInputOf, upsertTopic } from './topics.queries.js';
 import { TopicDetailSchema, TopicInput } from './topics.schemas.js';
 

@@ -1,13 +1,14 @@
 // What a revision remembers of each kind of resource: claims as the API shows them (for reads as of a time), the
 // others in the shape a curator writes them.
-import type { Sqlite } from '../../db/client.js';
-import { prepared } from '../../db/statements.js';
-import { getClaim } from '../claims/claims.queries.js';
-import { conditionInputOf } from '../conditions/conditions.queries.js';
-import { interventionInputOf } from '../interventions/interventions.queries.js';
-import { studyInputOf } from '../studies/studies.queries.js';
-import { topicInputOf } from '../topics/topics.queries.js';
-import { type Action, type Entity, recordRevision } from './history.queries.js';
+
+import { getClaim } from '../resources/claims/claims.queries.js';
+import { conditionInputOf } from '../resources/conditions/conditions.queries.js';
+import { type Action, type Entity, recordRevision } from '../resources/history/history.queries.js';
+import { interventionInputOf } from '../resources/interventions/interventions.queries.js';
+import { studyInputOf } from '../resources/studies/studies.queries.js';
+import { topicInputOf } from '../resources/topics/topics.queries.js';
+import type { Sqlite } from '../store/client.js';
+import { prepared } from '../store/statements.js';
 
 const withoutVersion = <T extends { version: number }>(value: T | undefined) => {
   if (!value) return null;

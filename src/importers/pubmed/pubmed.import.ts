@@ -1,7 +1,7 @@
 // PubMed import of whole files: read and parse everything first, then write in batches, one transaction each.
 import { readFileSync } from 'node:fs';
-import type { AppDatabase } from '../db/client.js';
-import { recordChange } from '../resources/history/history.snapshots.js';
+import { recordChange } from '../../curation/snapshots.js';
+import type { AppDatabase } from '../../store/client.js';
 import { MalformedFileError, type PubmedRecord, parsePubmedFile } from './pubmed.parse.js';
 import { type ImportOutcome, importPubmedRecords, STORABLE_PMID } from './pubmed.queries.js';
 

@@ -10,7 +10,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
-import type { StudyAuthor } from '../shared/study-record.js';
+import type { StudyAuthor } from '../evidence/study-record.js';
 
 // ISO-8601 UTC with milliseconds, the same text SQLite and JavaScript both sort correctly.
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;

@@ -1,7 +1,7 @@
 // Turns PubMed efetch XML and MEDLINE (.nbib) text into study records; pure functions, no I/O.
 
 import { SaxesParser } from 'saxes';
-import type { StudyAuthor, StudyBibliography, StudyDesign } from '../shared/study-record.js';
+import type { StudyAuthor, StudyBibliography, StudyDesign } from '../../evidence/study-record.js';
 import { deriveDesign } from './pubmed.design.js';
 
 export interface PubmedRecord extends StudyBibliography {

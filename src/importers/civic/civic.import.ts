@@ -1,14 +1,14 @@
 // CIViC evidence → claims: conditions by DOID or name, therapies as drugs, PMIDs as studies, grades on the civic scale.
 import { readFileSync } from 'node:fs';
-import type { AppDatabase } from '../db/client.js';
-import { type ClaimRecord, upsertClaim } from '../resources/claims/claims.queries.js';
-import { upsertCondition, type WriteOutcome } from '../resources/conditions/conditions.queries.js';
-import { recordChange } from '../resources/history/history.snapshots.js';
-import { upsertIntervention } from '../resources/interventions/interventions.queries.js';
-import { bumpDataVersion } from '../shared/data-version.queries.js';
-import { resolveLookup } from '../shared/lookup.queries.js';
-import { lookupKey } from '../shared/normalize.js';
-import type { Direction } from '../shared/vocabulary.js';
+import { recordChange } from '../../curation/snapshots.js';
+import type { Direction } from '../../evidence/vocabulary.js';
+import { type ClaimRecord, upsertClaim } from '../../resources/claims/claims.queries.js';
+import { upsertCondition, type WriteOutcome } from '../../resources/conditions/conditions.queries.js';
+import { upsertIntervention } from '../../resources/interventions/interventions.queries.js';
+import type { AppDatabase } from '../../store/client.js';
+import { bumpDataVersion } from '../../store/data-version.queries.js';
+import { resolveLookup } from '../../store/lookup.queries.js';
+import { lookupKey } from '../../store/normalize.js';
 import { type CivicEvidence, CivicFileError, type CivicProblem, parseCivicTsv, releaseName } from './civic.parse.js';
 import { ensureCitedStudy, slugById, slugTaken, withdrawMissingCivicClaims } from './civic.queries.js';
 

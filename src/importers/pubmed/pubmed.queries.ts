@@ -1,7 +1,7 @@
 // SQL for the PubMed import: one upsert per record that merges PubMed's bibliography into a study by PMID.
-import type { Sqlite } from '../db/client.js';
-import { prepared } from '../db/statements.js';
-import { bumpDataVersion } from '../shared/data-version.queries.js';
+import type { Sqlite } from '../../store/client.js';
+import { bumpDataVersion } from '../../store/data-version.queries.js';
+import { prepared } from '../../store/statements.js';
 import type { PubmedRecord } from './pubmed.parse.js';
 
 export type ImportOutcome = 'inserted' | 'updated' | 'unchanged';

@@ -1,6 +1,6 @@
 // SQL behind the evidence rules: which referenced rows exist, and the designs of a claim's studies.
-import type { Sqlite } from '../db/client.js';
-import { prepared } from '../db/statements.js';
+import type { Sqlite } from './client.js';
+import { prepared } from './statements.js';
 
 type Table = 'conditions' | 'interventions' | 'studies' | 'claims';
 const KEY: Record<Table, string> = { conditions: 'slug', interventions: 'slug', studies: 'pmid', claims: 'id' };

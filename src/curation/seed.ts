@@ -7,15 +7,15 @@ import { ClaimInput } from '../resources/claims/claims.schemas.js';
 import { upsertCondition, type WriteOutcome } from '../resources/conditions/conditions.queries.js';
 import { ConditionInput } from '../resources/conditions/conditions.schemas.js';
 import type { Entity } from '../resources/history/history.queries.js';
-import { recordChange } from '../resources/history/history.snapshots.js';
 import { upsertIntervention } from '../resources/interventions/interventions.queries.js';
 import { InterventionInput } from '../resources/interventions/interventions.schemas.js';
 import { upsertStudy } from '../resources/studies/studies.queries.js';
 import { StudyInput } from '../resources/studies/studies.schemas.js';
 import { upsertTopic } from '../resources/topics/topics.queries.js';
 import { TopicInput } from '../resources/topics/topics.schemas.js';
-import { bumpDataVersion } from '../shared/data-version.queries.js';
-import type { AppDatabase, Sqlite } from './client.js';
+import type { AppDatabase, Sqlite } from '../store/client.js';
+import { bumpDataVersion } from '../store/data-version.queries.js';
+import { recordChange } from './snapshots.js';
 
 export const SEEDS_FOLDER = fileURLToPath(new URL('../../seeds', import.meta.url));
 

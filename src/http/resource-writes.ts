@@ -1,22 +1,15 @@
 // POST / PATCH / DELETE for the resources whose writes share one shape (conditions, interventions, studies, topics):
 // strict bodies, write scope, If-Match on the row version, evidence rules, one transaction with its history row.
 import { z } from 'zod';
-import type { AppDatabase, Sqlite } from '../../db/client.js';
-import { requireIfMatch, resourceEtag } from '../../shared/concurrency.js';
-import { dataTagOf } from '../../shared/data-version.queries.js';
-import { notFound } from '../../shared/problem.js';
-import type { App } from '../../shared/route-types.js';
-import {
-  actorOf,
-  conflict,
-  IfMatchHeaders,
-  ReasonQuery,
-  writeProblems,
-  writeTransaction,
-} from '../../shared/writes.js';
-import type { WriteOutcome } from '../conditions/conditions.queries.js';
-import type { Entity } from './history.queries.js';
-import { recordChange, snapshotOf } from './history.snapshots.js';
+import { recordChange, snapshotOf } from '../curation/snapshots.js';
+import type { WriteOutcome } from '../resources/conditions/conditions.queries.js';
+import type { Entity } from '../resources/history/history.queries.js';
+import type { AppDatabase, Sqlite } from '../store/client.js';
+import { dataTagOf } from '../store/data-version.queries.js';
+import { requireIfMatch, resourceEtag } from './concurrency.js';
+import { notFound } from './problem.js';
+import type { App } from './route-types.js';
+import { actorOf, conflict, IfMatchHeaders, ReasonQuery, writeProblems, writeTransaction } from './writes.js';
 
 export interface ResourceWrites<Input extends Record<string, unknown>> {
   entity: Entity;

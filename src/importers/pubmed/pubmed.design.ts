@@ -1,6 +1,6 @@
 // Study design derived from PubMed publication types and MeSH headings: the one table that says which is which.
 
-import type { StudyDesign } from '../shared/study-record.js';
+import type { StudyDesign } from '../../evidence/study-record.js';
 
 /**
  * One row of the precedence table. A row matches when every condition it states holds:

@@ -1,6 +1,7 @@
 // Turns any user text into a safe FTS5 MATCH expression: words only, each quoted, the last one a prefix.
+
+import { badRequest } from '../http/problem.js';
 import { lookupKey } from './normalize.js';
-import { badRequest } from './problem.js';
 
 const MAX_TERMS = 32;
 

@@ -1,7 +1,14 @@
 // Zod schemas shared by several resources: problems, grades, caveats, authors, references between resources.
 import { z } from 'zod';
-import { GRADE_SCHEMES } from './grades.js';
-import { CAVEAT_CODES, DIRECTIONS, INTERVENTION_KINDS, SPECIES, STUDY_DESIGNS, STUDY_RELATIONS } from './vocabulary.js';
+import { GRADE_SCHEMES } from '../evidence/grades.js';
+import {
+  CAVEAT_CODES,
+  DIRECTIONS,
+  INTERVENTION_KINDS,
+  SPECIES,
+  STUDY_DESIGNS,
+  STUDY_RELATIONS,
+} from '../evidence/vocabulary.js';
 
 export const Slug = z
   .string()

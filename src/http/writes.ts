@@ -1,9 +1,9 @@
 // What every write route shares: the actor, the reason, 409/422 problems, patch schemas, one transaction per write.
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppDatabase } from '../db/client.js';
+import type { AppDatabase } from '../store/client.js';
+import { bumpDataVersion } from '../store/data-version.queries.js';
 import { problem } from './api-schemas.js';
-import { bumpDataVersion } from './data-version.queries.js';
 import { ApiProblem } from './problem.js';
 
 /** The key name that made the change, as recorded in history. */

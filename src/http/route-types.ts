@@ -8,7 +8,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AppDatabase } from '../db/client.js';
+import type { AppDatabase } from '../store/client.js';
 
 export type App = FastifyInstance<
   RawServerDefault,

@@ -1,8 +1,9 @@
 // Evidence consistency rules checked on every curated write; a violation is a 422 naming the rule.
-import type { Sqlite } from '../db/client.js';
+
+import { unprocessable } from '../http/writes.js';
 import type { ClaimRecord } from '../resources/claims/claims.queries.js';
-import { ancestorSlugs, designsOf, missingKeys } from './evidence.queries.js';
-import { unprocessable } from './writes.js';
+import type { Sqlite } from '../store/client.js';
+import { ancestorSlugs, designsOf, missingKeys } from '../store/evidence.queries.js';
 
 const PMID = /^[1-9][0-9]{0,8}$/;
 /** Designs that let GRADE start a body of evidence at high certainty. */

@@ -1,7 +1,8 @@
 // SQL for the data version: a counter that every write bumps in its own transaction, so ETags need no hashing.
-import type { Sqlite } from '../db/client.js';
-import { prepared } from '../db/statements.js';
+
 import { APP_VERSION } from '../version.js';
+import type { Sqlite } from './client.js';
+import { prepared } from './statements.js';
 
 /** `<database id>.<version>`: unique across databases, monotonic within one, stable across restarts. */
 export function readDataVersion(sqlite: Sqlite): string {

@@ -1,8 +1,9 @@
 // SQL for the normalised lookup keys that let users name conditions and interventions by anything they know them by.
-import type { Sqlite } from '../db/client.js';
-import { prepared } from '../db/statements.js';
+
+import { badRequest } from '../http/problem.js';
+import type { Sqlite } from './client.js';
 import { lookupKey } from './normalize.js';
-import { badRequest } from './problem.js';
+import { prepared } from './statements.js';
 
 export type LookupEntity = 'condition' | 'intervention';
 

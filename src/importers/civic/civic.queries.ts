@@ -1,6 +1,6 @@
 // SQL for the CIViC import: studies known only by PMID and citation string, and withdrawing items a release dropped.
-import type { Sqlite } from '../db/client.js';
-import { prepared } from '../db/statements.js';
+import type { Sqlite } from '../../store/client.js';
+import { prepared } from '../../store/statements.js';
 
 /** Adds a bare study for a PMID (with CIViC's citation string) unless it exists; fills a missing citation string. */
 export function ensureCitedStudy(sqlite: Sqlite, pmid: string, citation: string | null): 'inserted' | 'existing' {
