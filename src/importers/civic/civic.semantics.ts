@@ -573,20 +573,15 @@ export const CIVIC_MAPPING: readonly CivicMappingCell[] = [
 const CELLS = new Map(CIVIC_MAPPING.map((c) => [`${c.evidence_type}|${c.significance}|${c.evidence_direction}`, c]));
 const CANONICAL_SIGNIFICANCE = new Map(CIVIC_MAPPING.map((c) => [c.significance.toLowerCase(), c.significance]));
 
-/** The meaning of one item: its table cell, or `unclear` with `known: false` for a combination outside the table. */
-export interface CivicMeaning {
+/**
+ * The meaning of one item: its table cell, or `unclear` with `known: false` for a combination outside the table
+ * (then `evidence_type` is null for a type CIViC does not have, and `significance` is the value as written).
+ */
+export type CivicMeaning = Omit<CivicMappingCell, 'evidence_type'> & {
   evidence_type: CivicEvidenceType | null;
-  /** The current CIViC name of the significance, or the value as written when it is not one CIViC has used. */
-  significance: string;
-  evidence_direction: CivicEvidenceDirection;
-  direction: CivicClaimDirection;
-  relation: StudyRelation;
-  stance: readonly CivicStance[];
-  /** The summary template (civicPlainSummary fills it). */
-  summary: string;
   /** False when type × significance is not a cell of CIVIC_MAPPING (an unknown or new CIViC value). */
   known: boolean;
-}
+};
 
 /** "Predictive" → `predictive`; null for anything else. */
 export function civicEvidenceType(text: string): CivicEvidenceType | null {
