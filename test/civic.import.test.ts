@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { civicDirection, importCivicText } from '../src/importers/civic/civic.import.js';
-import { parseCivicTsv, splitTherapies } from '../src/importers/civic/civic.parse.js';
+import { biomarkerName, parseCivicTsv, splitTherapies } from '../src/importers/civic/civic.parse.js';
 import { readDataVersion } from '../src/store/data-version.queries.js';
 import { getJson, testApp } from './helpers.js';
 
@@ -214,7 +214,7 @@ describe('parseCivicTsv', () => {
     const rows2018 = parseCivicTsv(SAMPLE).rows;
     const later = ROWS.map((r) => {
       const cells = r.split('\t');
-      cells[col('gene')] = `${cell(r, 'gene')} ${cell(r, 'variant')}`;
+      cells[col('gene')] = biomarkerName(cell(r, 'gene'), cell(r, 'variant')) ?? '';
       cells[col('variant')] = 'PubMed';
       return cells.join('\t');
     });
