@@ -18,12 +18,14 @@ function only(records: PubmedRecord[]): PubmedRecord {
   return records[0] as PubmedRecord;
 }
 
-const person = (family: string, given: string | null, initials: string | null) => ({
+const person = (family: string, given: string | null, initials: string | null, suffix: string | null = null) => ({
   family,
   given,
   initials,
   collective: null,
+  suffix,
 });
+const group = (collective: string) => ({ family: null, given: null, initials: null, collective, suffix: null });
 
 const articleSet = (...articles: string[]): string =>
   `<?xml version="1.0"?>\n<PubmedArticleSet>${articles.join('\n')}</PubmedArticleSet>`;
@@ -207,7 +209,9 @@ describe('parseMedline: four .nbib records (medline-4-records.nbib)', () => {
 
   it('reads journal, date, volume, issue and pages', () => {
     const second = records[1] as PubmedRecord;
-    expect([second.journal, second.journal_iso]).toEqual(['Bioinformatics (Oxford, England)', 'Bioinformatics']);
+    // MEDLINE's TA is NLM's title abbreviation (MedlineTA), not the ISO abbreviation: it was stored as journal_iso.
+    expect([second.journal, second.journal_medline_ta]).toEqual(['Bioinformatics (Oxford, England)', 'Bioinformatics']);
+    expect(second.journal_iso).toBeNull();
     expect([second.year, second.month, second.day]).toEqual([2006, 3, 1]);
     expect([second.volume, second.issue, second.pages]).toEqual(['22', '5', '616-7']);
     const first = records[0] as PubmedRecord;
@@ -288,10 +292,7 @@ describe('parsePubmedXml: PubmedBookArticle', () => {
   });
 
   it('reads a group author and a person, and not the book’s editors', () => {
-    expect(record.authors).toEqual([
-      { family: null, given: null, initials: null, collective: 'Skin-Gut Working Group' },
-      person('Smith', 'Jane', 'J'),
-    ]);
+    expect(record.authors).toEqual([group('Skin-Gut Working Group'), person('Smith', 'Jane', 'J')]);
   });
 
   it('reads a MedlineDate range as its first year plus the raw text', () => {
@@ -330,13 +331,21 @@ describe('parsePubmedXml: problems', () => {
     expect(record.title).toBe('Diet & the gut–skin axis: <i>is text</i> &amp; β-glucan');
   });
 
-  it('does not expand entities declared in a DOCTYPE (no billion laughs)', () => {
+  it('does not expand entities declared in a DOCTYPE (no billion laughs) and skips the record that uses one', () => {
     let entities = '<!ENTITY lol0 "lol">';
     for (let i = 1; i <= 9; i++) entities += `<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">`;
-    const body = articleSet(article('1', 'A &lol9; B')).replace(/^<\?xml[^>]*>/, '');
+    const body = articleSet(article('1', 'A &lol9; B'), article('2', 'Plain.')).replace(/^<\?xml[^>]*>/, '');
     const xml = `<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [${entities}]>${body}`;
-    const record = only(parsePubmedXml(xml).records);
-    expect(record.title).toBe('A &lol9; B');
+    const result = parsePubmedXml(xml);
+    // Issue 9: the literal "&lol9;" used to be stored as the title.
+    expect(result.records.map((r) => [r.pmid, r.title])).toEqual([['2', 'Plain.']]);
+    expect(result.skipped).toEqual([
+      {
+        position: 1,
+        pmid: '1',
+        reason: 'undefined entity "&lol9;" (entities declared in a DTD are never expanded)',
+      },
+    ]);
   });
 
   it('throws MalformedFileError for text that is not XML', () => {
@@ -387,10 +396,7 @@ describe('parseMedline: problems and group authors', () => {
       'PT  - Systematic Review',
     ].join('\r\n');
     const record = only(parseMedline(text).records);
-    expect(record.authors).toEqual([
-      person('Smith', 'Jane', 'J'),
-      { family: null, given: null, initials: null, collective: 'Skin-Gut Working Group' },
-    ]);
+    expect(record.authors).toEqual([person('Smith', 'Jane', 'J'), group('Skin-Gut Working Group')]);
     expect([record.year, record.month, record.date_text]).toEqual([2001, null, 'Spring']);
     expect(record.doi).toBe('10.1000/own');
     expect(record.design).toBe('meta_analysis');
