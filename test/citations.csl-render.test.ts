@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { type CslItem, toCslItem } from '../src/citations/citations.format.js';
-import type { StudyAuthor, StudyBibliography } from '../src/evidence/study-record.js';
+import type { StudyBibliography } from '../src/evidence/study-record.js';
 import { parsePubmedFile } from '../src/importers/pubmed/pubmed.parse.js';
+import { nlm, study } from './study-builders.js';
 
 interface CiteprocEngine {
   setOutputFormat(format: 'text'): void;
@@ -38,30 +39,8 @@ function render(style: keyof typeof STYLES, items: CslItem[]): string[] {
   return engine.makeBibliography()[1].map((entry) => entry.trim());
 }
 
-const nlm = (display: string): StudyAuthor => {
-  const cut = display.lastIndexOf(' ');
-  return { family: display.slice(0, cut), given: null, initials: display.slice(cut + 1), collective: null };
-};
-const base = (pmid: string, fields: Partial<StudyBibliography>): StudyBibliography => ({
-  pmid,
-  doi: null,
-  pmcid: null,
-  title: 'T',
-  authors: [],
-  authors_complete: true,
-  last_author: null,
-  journal: null,
-  journal_iso: 'J',
-  year: 2021,
-  month: null,
-  day: null,
-  date_text: null,
-  volume: '1',
-  issue: null,
-  pages: '1-9',
-  publication_types: [],
-  ...fields,
-});
+const base = (pmid: string, fields: Partial<StudyBibliography>): StudyBibliography =>
+  study(pmid, { title: 'T', journal_iso: 'J', year: 2021, volume: '1', pages: '1-9', ...fields });
 
 // 29097493 as pmids.json knows it: six authors and the last, the list incomplete.
 const SIX_AND_LAST = base('29097493', {

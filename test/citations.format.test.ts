@@ -12,47 +12,14 @@ import {
   formatCitation,
   toCslItem,
 } from '../src/citations/citations.format.js';
-import type { StudyAuthor, StudyBibliography } from '../src/evidence/study-record.js';
+import type { StudyBibliography } from '../src/evidence/study-record.js';
+import { group, nlm, person, study } from './study-builders.js';
 
 const { Cite, plugins } = core;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Fixtures: the records of test/fixtures/reference/pmids.json, as the importer would store them (nothing guessed:
 // pmids.json gives the NLM abbreviation as "journal", so it goes into journal_iso and the full title stays null).
-
-/** "Petaccia de Macedo M" → family "Petaccia de Macedo", initials "M" (the NLM display form used in pmids.json). */
-function nlm(display: string): StudyAuthor {
-  const cut = display.lastIndexOf(' ');
-  return { family: display.slice(0, cut), given: null, initials: display.slice(cut + 1), collective: null };
-}
-function person(family: string, given: string, initials: string | null = null): StudyAuthor {
-  return { family, given, initials, collective: null };
-}
-function group(name: string): StudyAuthor {
-  return { family: null, given: null, initials: null, collective: name };
-}
-function study(pmid: string, fields: Partial<StudyBibliography> = {}): StudyBibliography {
-  return {
-    pmid,
-    doi: null,
-    pmcid: null,
-    title: null,
-    authors: [],
-    authors_complete: true,
-    last_author: null,
-    journal: null,
-    journal_iso: null,
-    year: null,
-    month: null,
-    day: null,
-    date_text: null,
-    volume: null,
-    issue: null,
-    pages: null,
-    publication_types: [],
-    ...fields,
-  };
-}
 
 const GOPALAKRISHNAN = study('29097493', {
   title: 'Gut microbiome modulates response to anti–PD-1 immunotherapy in melanoma patients',

@@ -11,35 +11,11 @@ import {
   titleCase,
   toCslItem,
 } from '../src/citations/citations.format.js';
-import type { StudyAuthor, StudyBibliography } from '../src/evidence/study-record.js';
+import type { StudyBibliography } from '../src/evidence/study-record.js';
+import { person, study } from './study-builders.js';
 
-const base = (pmid: string, fields: Partial<StudyBibliography>): StudyBibliography => ({
-  pmid,
-  doi: null,
-  pmcid: null,
-  title: null,
-  authors: [],
-  authors_complete: true,
-  last_author: null,
-  journal: null,
-  journal_iso: null,
-  year: null,
-  month: null,
-  day: null,
-  date_text: null,
-  volume: null,
-  issue: null,
-  pages: null,
-  publication_types: [],
-  ...fields,
-});
-const p = (family: string, given: string, initials: string, suffix: string | null = null): StudyAuthor => ({
-  family,
-  given,
-  initials,
-  collective: null,
-  suffix,
-});
+const base = study;
+const p = person;
 const BOOK = base('900000301', {
   publication_kind: 'book',
   title: 'Handbook of Tests',

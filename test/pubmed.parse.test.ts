@@ -10,6 +10,7 @@ import {
   parsePubmedFile,
   parsePubmedXml,
 } from '../src/importers/pubmed/pubmed.parse.js';
+import { group, person } from './study-builders.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/pubmed/${name}`, import.meta.url), 'utf8');
 
@@ -17,15 +18,6 @@ function only(records: PubmedRecord[]): PubmedRecord {
   expect(records).toHaveLength(1);
   return records[0] as PubmedRecord;
 }
-
-const person = (family: string, given: string | null, initials: string | null, suffix: string | null = null) => ({
-  family,
-  given,
-  initials,
-  collective: null,
-  suffix,
-});
-const group = (collective: string) => ({ family: null, given: null, initials: null, collective, suffix: null });
 
 const articleSet = (...articles: string[]): string =>
   `<?xml version="1.0"?>\n<PubmedArticleSet>${articles.join('\n')}</PubmedArticleSet>`;

@@ -12,6 +12,7 @@ import {
   parsePubmedXml,
 } from '../src/importers/pubmed/pubmed.parse.js';
 import { MAX_XML_DEPTH } from '../src/importers/pubmed/pubmed.xml.js';
+import { person } from './study-builders.js';
 
 const text = (path: string): string => readFileSync(new URL(`./fixtures/${path}`, import.meta.url), 'utf8');
 const fieldReport = (name: string): PubmedRecord => {
@@ -19,13 +20,6 @@ const fieldReport = (name: string): PubmedRecord => {
   expect(skipped).toEqual([]);
   return records[0] as PubmedRecord;
 };
-const person = (family: string, given: string | null, initials: string | null, suffix: string | null = null) => ({
-  family,
-  given,
-  initials,
-  collective: null,
-  suffix,
-});
 
 /** Synthetic: the PubmedArticle of 05-retracted-publication.xml with `inner` inserted before </MedlineCitation>. */
 const articleXml = (pmid: string, articleExtra: string, citationExtra = '', pubmedData = '') => `<?xml version="1.0"?>
