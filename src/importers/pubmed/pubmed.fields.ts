@@ -159,9 +159,12 @@ export function arxivIdOf(elocation: string | null, journal: string | null, othe
 // Names
 
 /**
- * Family-rank suffixes as NLM writes them after the initials (MEDLINE AU "Maurer CR Jr", "Wood AJ 3rd"; XML
- * <Suffix>Jr</Suffix>): Jr and Sr, ordinals 2nd-9th, and the roman II-IX still found in older and publisher-supplied
- * records. A trailing period is dropped ("Jr." is "Jr"). "V" alone is not accepted: it is far more often an initial.
+ * Family-rank suffixes, NLM's rule for author names: the suffix follows the initials without punctuation (MEDLINE AU
+ * "Maurer CR Jr", FAU "Maurer, Calvin R Jr"; XML <Suffix>Jr</Suffix>) — MEDLINE/PubMed Data Element (Field)
+ * Descriptions, Author (AU) and Full Author (FAU); Citing Medicine 2nd ed., ch. 1 "Author(s)": designations of
+ * family rank (Jr, Sr, 2nd, 3rd, ...) after the initials. NLM writes ordinals (2nd, 3rd, 4th); the roman II-IX of older
+ * and publisher-supplied records are accepted too. A trailing period is dropped ("Jr." is "Jr"). "V" alone is not
+ * accepted: after initials it is far more often another initial.
  */
 const SUFFIX = /^(?:Jr|Sr|[2-9](?:nd|rd|th)|II|III|IV|VI|VII|VIII|IX)$/;
 
