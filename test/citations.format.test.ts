@@ -12,47 +12,14 @@ import {
   formatCitation,
   toCslItem,
 } from '../src/citations/citations.format.js';
-import type { StudyAuthor, StudyBibliography } from '../src/evidence/study-record.js';
+import type { StudyBibliography } from '../src/evidence/study-record.js';
+import { group, nlm, person, study } from './study-builders.js';
 
 const { Cite, plugins } = core;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Fixtures: the records of test/fixtures/reference/pmids.json, as the importer would store them (nothing guessed:
 // pmids.json gives the NLM abbreviation as "journal", so it goes into journal_iso and the full title stays null).
-
-/** "Petaccia de Macedo M" → family "Petaccia de Macedo", initials "M" (the NLM display form used in pmids.json). */
-function nlm(display: string): StudyAuthor {
-  const cut = display.lastIndexOf(' ');
-  return { family: display.slice(0, cut), given: null, initials: display.slice(cut + 1), collective: null };
-}
-function person(family: string, given: string, initials: string | null = null): StudyAuthor {
-  return { family, given, initials, collective: null };
-}
-function group(name: string): StudyAuthor {
-  return { family: null, given: null, initials: null, collective: name };
-}
-function study(pmid: string, fields: Partial<StudyBibliography> = {}): StudyBibliography {
-  return {
-    pmid,
-    doi: null,
-    pmcid: null,
-    title: null,
-    authors: [],
-    authors_complete: true,
-    last_author: null,
-    journal: null,
-    journal_iso: null,
-    year: null,
-    month: null,
-    day: null,
-    date_text: null,
-    volume: null,
-    issue: null,
-    pages: null,
-    publication_types: [],
-    ...fields,
-  };
-}
 
 const GOPALAKRISHNAN = study('29097493', {
   title: 'Gut microbiome modulates response to anti–PD-1 immunotherapy in melanoma patients',
@@ -298,7 +265,9 @@ describe('worked example: PMID 29097493 (evidence-standards.md §3.3)', () => {
     );
   });
 
-  it('CSL-JSON: known authors + last author, note says the list is incomplete', () => {
+  // Changed for issue 9: the separately known last author used to follow the six known authors, so citeproc printed a
+  // complete-looking seven-author list. The list now ends with a literal "et al." and the note names the last author.
+  it('CSL-JSON: known authors then "et al.", note names the last author', () => {
     const item = toCslItem(GOPALAKRISHNAN);
     expect(item).toEqual({
       type: 'article-journal',
@@ -313,7 +282,7 @@ describe('worked example: PMID 29097493 (evidence-standards.md §3.3)', () => {
         { family: 'Reuben', given: 'A.' },
         { family: 'Andrews', given: 'M. C.' },
         { family: 'Karpinets', given: 'T. V.' },
-        { family: 'Wargo', given: 'J. A.' },
+        { literal: 'et al.' },
       ],
       issued: { 'date-parts': [[2018]] },
       volume: '359',
@@ -323,7 +292,7 @@ describe('worked example: PMID 29097493 (evidence-standards.md §3.3)', () => {
       PMID: '29097493',
       PMCID: 'PMC5827966',
       URL: 'https://pubmed.ncbi.nlm.nih.gov/29097493/',
-      note: 'Author list incomplete: first 6 authors and the last author listed',
+      note: 'Author list incomplete: first 6 authors listed; last author: Wargo, J. A.',
     });
     expect(item.note?.startsWith('Author list incomplete')).toBe(true);
   });
@@ -527,7 +496,8 @@ describe('author truncation', () => {
   it('incomplete lists always say so', () => {
     expect(formatCitation(SINHA, 'vancouver').startsWith('Sinha S, et al. The skin microbiome')).toBe(true);
     expect(formatCitation(SINHA, 'ama').startsWith('Sinha S, et al. The skin microbiome')).toBe(true);
-    expect(formatCitation(SINHA, 'apa').startsWith('Sinha, S., . . . (2021). The skin microbiome')).toBe(true);
+    // Changed for issue 9: "Sinha, S., . . . (2021)" left a dangling ellipsis; with the last author unknown APA gets "et al.".
+    expect(formatCitation(SINHA, 'apa').startsWith('Sinha, S., et al. (2021). The skin microbiome')).toBe(true);
     expect(formatCitation(SINHA, 'bibtex')).toContain('author = {Sinha, S. and others}');
     expect(toCslItem(SINHA).note).toBe('Author list incomplete: first 1 author listed');
     expect(formatCitation(HOU, 'ama').startsWith('Hou K, Wu ZX, Chen XY, et al. Microbiota')).toBe(true);
@@ -562,7 +532,7 @@ interface ParsedName {
 const nameKey = (n: ParsedName): string => n.literal ?? [n.family, n.given].filter(Boolean).join(', ');
 /** The names a reader should see: the known authors (not the separately known last author). */
 const expectedNames = (s: StudyBibliography): string[] =>
-  (toCslItem({ ...s, last_author: null }).author ?? []).map(nameKey);
+  (toCslItem({ ...s, last_author: null }).author ?? []).filter((n) => n.literal !== 'et al.').map(nameKey);
 const year = (item: Record<string, unknown>): number | undefined =>
   (item.issued as { 'date-parts'?: number[][] } | undefined)?.['date-parts']?.[0]?.[0];
 
@@ -696,15 +666,17 @@ describe('CSL-JSON', () => {
 });
 
 describe('bibliographies and metadata', () => {
-  it('numbers Vancouver and AMA, not APA; joins with \\n', () => {
+  it('numbers Vancouver and AMA in the order asked; APA is alphabetical and unnumbered; joins with \\n', () => {
     const v = formatBibliography([GOPALAKRISHNAN, HMP, PMID_ONLY], 'vancouver').split('\n');
     expect(v).toHaveLength(3);
     expect(v[0]?.startsWith('1. Gopalakrishnan V,')).toBe(true);
     expect(v[1]?.startsWith('2. Human Microbiome Project Consortium.')).toBe(true);
     expect(v[2]).toBe('3. PMID: 35866234. Bibliographic details not yet available.');
     expect(formatBibliography([SINHA, HMP], 'ama').split('\n')[1]?.startsWith('2. Human')).toBe(true);
+    // Changed for issue 9: APA lists are alphabetical (APA 7 §9.44), so HMP ("Human ...") comes before Sinha.
     const apa = formatBibliography([SINHA, HMP], 'apa').split('\n');
-    expect(apa[1]?.startsWith('Human Microbiome Project Consortium. (2012).')).toBe(true);
+    expect(apa[0]?.startsWith('Human Microbiome Project Consortium. (2012).')).toBe(true);
+    expect(apa[1]?.startsWith('Sinha, S., et al. (2021).')).toBe(true);
   });
 
   it('empty input', () => {

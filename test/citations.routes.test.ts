@@ -205,7 +205,7 @@ describe('citations of imported PubMed records', () => {
     [
       '29768149',
       'vancouver',
-      "O'Byrne PM, FitzGerald JM, Bateman ED, Barnes PJ, Zhong N, Keen C, et al. Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma. N Engl J Med. 2018;378(20):1865-1876. doi: 10.1056/NEJMoa1715274. PMID: 29768149.",
+      "O'Byrne PM, FitzGerald JM, Bateman ED, Barnes PJ, Zhong N, Keen C, et al. Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma. N Engl J Med. 2018;378(20):1865-76. doi: 10.1056/NEJMoa1715274. PMID: 29768149.",
     ],
     [
       '29768149',
@@ -215,7 +215,7 @@ describe('citations of imported PubMed records', () => {
     [
       '29768149',
       'apa',
-      "O'Byrne, P. M., FitzGerald, J. M., Bateman, E. D., Barnes, P. J., Zhong, N., Keen, C., Jorup, C., Lamarca, R., Ivanov, S., & Reddel, H. K. (2018). Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma. The New England journal of medicine, 378(20), 1865–1876. https://doi.org/10.1056/NEJMoa1715274",
+      "O'Byrne, P. M., FitzGerald, J. M., Bateman, E. D., Barnes, P. J., Zhong, N., Keen, C., Jorup, C., Lamarca, R., Ivanov, S., & Reddel, H. K. (2018). Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma. The New England Journal of Medicine, 378(20), 1865–1876. https://doi.org/10.1056/NEJMoa1715274",
     ],
     [
       '27797938',

@@ -10,6 +10,7 @@ import {
   parsePubmedFile,
   parsePubmedXml,
 } from '../src/importers/pubmed/pubmed.parse.js';
+import { group, person } from './study-builders.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/pubmed/${name}`, import.meta.url), 'utf8');
 
@@ -17,13 +18,6 @@ function only(records: PubmedRecord[]): PubmedRecord {
   expect(records).toHaveLength(1);
   return records[0] as PubmedRecord;
 }
-
-const person = (family: string, given: string | null, initials: string | null) => ({
-  family,
-  given,
-  initials,
-  collective: null,
-});
 
 const articleSet = (...articles: string[]): string =>
   `<?xml version="1.0"?>\n<PubmedArticleSet>${articles.join('\n')}</PubmedArticleSet>`;
@@ -207,7 +201,9 @@ describe('parseMedline: four .nbib records (medline-4-records.nbib)', () => {
 
   it('reads journal, date, volume, issue and pages', () => {
     const second = records[1] as PubmedRecord;
-    expect([second.journal, second.journal_iso]).toEqual(['Bioinformatics (Oxford, England)', 'Bioinformatics']);
+    // MEDLINE's TA is NLM's title abbreviation (MedlineTA), not the ISO abbreviation: it was stored as journal_iso.
+    expect([second.journal, second.journal_medline_ta]).toEqual(['Bioinformatics (Oxford, England)', 'Bioinformatics']);
+    expect(second.journal_iso).toBeNull();
     expect([second.year, second.month, second.day]).toEqual([2006, 3, 1]);
     expect([second.volume, second.issue, second.pages]).toEqual(['22', '5', '616-7']);
     const first = records[0] as PubmedRecord;
@@ -288,10 +284,7 @@ describe('parsePubmedXml: PubmedBookArticle', () => {
   });
 
   it('reads a group author and a person, and not the book’s editors', () => {
-    expect(record.authors).toEqual([
-      { family: null, given: null, initials: null, collective: 'Skin-Gut Working Group' },
-      person('Smith', 'Jane', 'J'),
-    ]);
+    expect(record.authors).toEqual([group('Skin-Gut Working Group'), person('Smith', 'Jane', 'J')]);
   });
 
   it('reads a MedlineDate range as its first year plus the raw text', () => {
@@ -330,13 +323,21 @@ describe('parsePubmedXml: problems', () => {
     expect(record.title).toBe('Diet & the gut–skin axis: <i>is text</i> &amp; β-glucan');
   });
 
-  it('does not expand entities declared in a DOCTYPE (no billion laughs)', () => {
+  it('does not expand entities declared in a DOCTYPE (no billion laughs) and skips the record that uses one', () => {
     let entities = '<!ENTITY lol0 "lol">';
     for (let i = 1; i <= 9; i++) entities += `<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">`;
-    const body = articleSet(article('1', 'A &lol9; B')).replace(/^<\?xml[^>]*>/, '');
+    const body = articleSet(article('1', 'A &lol9; B'), article('2', 'Plain.')).replace(/^<\?xml[^>]*>/, '');
     const xml = `<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [${entities}]>${body}`;
-    const record = only(parsePubmedXml(xml).records);
-    expect(record.title).toBe('A &lol9; B');
+    const result = parsePubmedXml(xml);
+    // Issue 9: the literal "&lol9;" used to be stored as the title.
+    expect(result.records.map((r) => [r.pmid, r.title])).toEqual([['2', 'Plain.']]);
+    expect(result.skipped).toEqual([
+      {
+        position: 1,
+        pmid: '1',
+        reason: 'undefined entity "&lol9;" (entities declared in a DTD are never expanded)',
+      },
+    ]);
   });
 
   it('throws MalformedFileError for text that is not XML', () => {
@@ -387,10 +388,7 @@ describe('parseMedline: problems and group authors', () => {
       'PT  - Systematic Review',
     ].join('\r\n');
     const record = only(parseMedline(text).records);
-    expect(record.authors).toEqual([
-      person('Smith', 'Jane', 'J'),
-      { family: null, given: null, initials: null, collective: 'Skin-Gut Working Group' },
-    ]);
+    expect(record.authors).toEqual([person('Smith', 'Jane', 'J'), group('Skin-Gut Working Group')]);
     expect([record.year, record.month, record.date_text]).toEqual([2001, null, 'Spring']);
     expect(record.doi).toBe('10.1000/own');
     expect(record.design).toBe('meta_analysis');

@@ -1,0 +1,167 @@
+// CSL-JSON items (citation-style-language schema csl-data.json) for journal articles, preprints, books and chapters.
+
+import {
+  expandPageRange,
+  givenOrInitials,
+  INCOMPLETE_AUTHORS_TEXT,
+  invertedName,
+  journalName,
+  type Name,
+  NO_DETAILS_TEXT,
+  type Study,
+  statusNotes,
+} from './bibliographic.js';
+
+/** A CSL name: a person ({family, given, suffix}) or a group/literal name ({literal}). */
+export interface CslName {
+  family?: string;
+  given?: string;
+  suffix?: string;
+  literal?: string;
+}
+
+/** A CSL date: `date-parts` holds one [year, month?, day?] array; `season`/`raw` carry non-plain dates. */
+export interface CslDate {
+  'date-parts'?: number[][];
+  season?: string;
+  raw?: string;
+}
+
+export type CslType = 'article-journal' | 'article' | 'book' | 'chapter';
+
+/** The subset of the CSL-JSON item schema (csl-data.json, additionalProperties: false) that this module writes. */
+export interface CslItem {
+  type: CslType;
+  /** "pmid:<PMID>": a string id that cannot collide with other id spaces and is a valid pandoc citation key. */
+  id: string;
+  title?: string;
+  'container-title'?: string;
+  'container-title-short'?: string;
+  'collection-title'?: string;
+  author?: CslName[];
+  editor?: CslName[];
+  issued?: CslDate;
+  'available-date'?: CslDate;
+  volume?: string;
+  issue?: string;
+  page?: string;
+  number?: string;
+  genre?: string;
+  edition?: string;
+  publisher?: string;
+  'publisher-place'?: string;
+  ISBN?: string;
+  DOI?: string;
+  PMID?: string;
+  PMCID?: string;
+  URL?: string;
+  status?: string;
+  note?: string;
+}
+
+/**
+ * The last name of an incomplete author list. CSL has no "the list goes on" marker; a trailing literal "et al."
+ * makes citeproc show the gap in every style: NLM and AMA print "Sinha S, et al." (and, at seven names or more,
+ * their own "et al." truncation), APA prints "Sinha, S., & et al.". Without it the known names render as a complete
+ * list; with the separately known last author in its place, citeproc printed a complete-looking seven-author list
+ * (issue 9). The last author is named in `note` instead.
+ */
+export const CSL_ET_AL: CslName = { literal: 'et al.' };
+
+function cslName(n: Name): CslName {
+  if (n.kind === 'group') return { literal: n.name };
+  const given = givenOrInitials(n);
+  if (!n.family) return { literal: given ?? '' };
+  const name: CslName = given ? { family: n.family, given } : { family: n.family };
+  if (n.suffix) name.suffix = n.suffix;
+  return name;
+}
+
+const SEASONS = /^(spring|summer|fall|autumn|winter)$/i;
+
+function cslIssued(s: Study): CslDate | undefined {
+  const parts: number[] = [];
+  if (s.year !== null) {
+    parts.push(s.year);
+    if (s.month !== null) {
+      parts.push(s.month);
+      if (s.day !== null) parts.push(s.day);
+    }
+  }
+  const issued: CslDate = {};
+  if (parts.length > 0) issued['date-parts'] = [parts];
+  if (s.dateText) {
+    if (SEASONS.test(s.dateText) && parts.length > 0) issued.season = s.dateText;
+    else issued.raw = s.dateText; // MedlineDate such as "1998 Dec-1999 Jan": kept verbatim next to the year
+  }
+  return parts.length > 0 || s.dateText ? issued : undefined;
+}
+
+const TYPES: Record<Study['kind'], CslType> = {
+  journal_article: 'article-journal',
+  preprint: 'article',
+  book: 'book',
+  chapter: 'chapter',
+};
+
+/**
+ * The study as one CSL-JSON item (csl-data.json; unknown fields omitted, never null). Types: article-journal,
+ * article (a preprint: publisher = the server, number = its id, genre "Preprint"), book, chapter (container-title =
+ * the book, editor, publisher, publisher-place). container-title = the journal's name, container-title-short = the
+ * NLM abbreviation. page = full page range (styles apply their own page-range-format) or the e-locator.
+ * status = "retracted" for a retracted record, "advance online publication" ahead of print (CSL 1.0.2 `status`).
+ * note: the retraction and other notices, the incomplete author list.
+ */
+export function toCsl(s: Study): CslItem {
+  const item: CslItem = { type: TYPES[s.kind], id: `pmid:${s.pmid}` };
+  if (s.title) item.title = s.title;
+  if (s.kind === 'chapter') {
+    if (s.journal) item['container-title'] = s.journal;
+  } else if (s.kind === 'journal_article') {
+    const journal = journalName(s) ?? s.journalIso ?? s.journalTa;
+    if (journal) item['container-title'] = journal;
+    const short = s.journalTa ?? s.journalIso;
+    if (short) item['container-title-short'] = short;
+  }
+  if (s.collection) item['collection-title'] = s.collection;
+  const names = s.authors.map(cslName);
+  if (!s.complete && names.length > 0) names.push(CSL_ET_AL);
+  if (names.length > 0) item.author = names;
+  if (s.editors.length > 0) item.editor = s.editors.map(cslName);
+  const issued = cslIssued(s);
+  if (issued) item.issued = issued;
+  if (s.onlineDate && (s.aheadOfPrint || s.kind === 'preprint')) {
+    const d = s.onlineDate;
+    item['available-date'] = { 'date-parts': [[d.year, ...(d.month ? [d.month, ...(d.day ? [d.day] : [])] : [])]] };
+  }
+  if (s.volume) item.volume = s.volume;
+  if (s.issue) item.issue = s.issue;
+  if (s.kind === 'preprint') {
+    const server = s.journalTa ?? journalName(s);
+    if (server) item.publisher = server;
+    if (s.locator) item.number = s.locator;
+    item.genre = 'Preprint';
+  } else if (s.locator) {
+    item.page = s.locatorIsElectronic ? s.locator : expandPageRange(s.locator, '-');
+  }
+  if (s.edition) item.edition = s.edition;
+  if (s.publisher && s.kind !== 'preprint') item.publisher = s.publisher;
+  if (s.place) item['publisher-place'] = s.place;
+  if (s.isbn) item.ISBN = s.isbn;
+  if (s.doi) item.DOI = s.doi;
+  item.PMID = s.pmid;
+  if (s.pmcid) item.PMCID = s.pmcid;
+  item.URL = `https://pubmed.ncbi.nlm.nih.gov/${s.pmid}/`;
+  if (s.retracted) item.status = 'retracted';
+  else if (s.aheadOfPrint) item.status = 'advance online publication';
+  const notes = statusNotes(s).filter((n) => n !== 'Retracted publication' || !item.status);
+  if (!s.complete && (s.authors.length > 0 || s.hasDetails)) {
+    const known = s.authors.length;
+    notes.push(
+      `${INCOMPLETE_AUTHORS_TEXT}: first ${known} author${known === 1 ? '' : 's'} listed${s.last ? `; last author: ${invertedName(s.last)}` : ''}`,
+    );
+  }
+  if (!s.hasDetails) notes.push(NO_DETAILS_TEXT);
+  if (notes.length > 0) item.note = notes.join('. ');
+  return item;
+}
