@@ -13,11 +13,11 @@ import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { certaintyOf, type GradeScheme } from '../src/evidence/grades.js';
-import { CAVEAT_CODES, type DIRECTIONS } from '../src/evidence/vocabulary.js';
 import BetterSqlite3 from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { certaintyOf, type GradeScheme } from '../src/evidence/grades.js';
+import { CAVEAT_CODES, type DIRECTIONS } from '../src/evidence/vocabulary.js';
 import { type Database, openDatabase, type Sqlite, type Transaction } from '../src/store/client.js';
 import { writeLookupKeys } from '../src/store/lookup.queries.js';
 import { MIGRATIONS_FOLDER } from '../src/store/migrate.js';
@@ -978,12 +978,7 @@ function parseArgs(argv: string[]) {
 }
 
 /** Generates into `out` (via a temporary name, so an interrupted run never leaves a half database behind). */
-export async function generateFile(
-  claims: number,
-  out: string,
-  seed = 1,
-  log: (line: string) => void = console.log,
-) {
+export async function generateFile(claims: number, out: string, seed = 1, log: (line: string) => void = console.log) {
   const partial = `${out}.partial`;
   log(`generating ${claims.toLocaleString('en')} claims (seed ${seed}) into ${out}`);
   const { db, stats } = generateDatabase({ claims, seed, path: partial, log });

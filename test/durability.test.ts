@@ -55,14 +55,16 @@ function mulberry32(seed: number) {
 describe('crash safety', () => {
   it('keeps every acknowledged write exactly once across SIGKILLs at random moments', async () => {
     const setup = openDatabase(DB_PATH);
-    migrateDatabase(setup);
-    seedIfEmpty(setup);
-    const key = createApiKey(setup.sqlite, {
-      name: 'crash-test',
-      scope: 'write',
-      secret: resolveKeySecret(setup.sqlite),
-    }).key;
-    setup.close();
+    await migrateDatabase(setup);
+    await seedIfEmpty(setup);
+    const key = (
+      await createApiKey(setup, {
+        name: 'crash-test',
+        scope: 'write',
+        secret: await resolveKeySecret(setup),
+      })
+    ).key;
+    await setup.close();
 
     const random = mulberry32(20261126);
     const acknowledged: string[] = [];
@@ -145,7 +147,7 @@ describe('crash safety', () => {
         .get() as { n: number };
       expect(orphanRevisions.n).toBe(0);
     } finally {
-      db.close();
+      await db.close();
     }
   }, 60_000);
 });

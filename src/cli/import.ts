@@ -15,8 +15,8 @@ import {
 } from '../importers/pubmed/pubmed.fetch.js';
 import {
   type ImportSummary,
-  PartialImportError,
   type ParsedSource,
+  PartialImportError,
   PubmedImportError,
   parsePubmedSources,
   readPubmedFiles,
@@ -211,7 +211,9 @@ async function runPubmed(args: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (!(error instanceof PartialImportError)) throw error;
     bar?.end();
-    io.stdout.write(options.json ? `${JSON.stringify(error.committed, null, 2)}\n` : humanSummary('PubMed', error.committed));
+    io.stdout.write(
+      options.json ? `${JSON.stringify(error.committed, null, 2)}\n` : humanSummary('PubMed', error.committed),
+    );
     io.stderr.write(
       `import stopped after committing ${error.committed.records} records (above); ${error.remaining} were not written: ${String(error.cause)}. Run the same import again to finish it.\n`,
     );

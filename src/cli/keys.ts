@@ -76,7 +76,9 @@ async function runCreate(args: string[], io: CliIo): Promise<number> {
   if (name.length > MAX_NAME_LENGTH) throw new UsageError(`--name is longer than ${MAX_NAME_LENGTH} characters`);
   if (!isKeyScope(values.scope)) throw new UsageError(`--scope must be one of: ${KEY_SCOPES.join(', ')}`);
   const scope = values.scope;
-  const created = await withDatabase(io, async (db, secret) => createApiKey(db, { name, scope, secret: await secret() }));
+  const created = await withDatabase(io, async (db, secret) =>
+    createApiKey(db, { name, scope, secret: await secret() }),
+  );
   if (values.json) io.stdout.write(`${JSON.stringify({ ...created, name, scope }, null, 2)}\n`);
   else
     io.stdout.write(

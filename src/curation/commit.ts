@@ -1,8 +1,9 @@
 // The one write path: every change (API, seed, importers) is applied here, in one immediate transaction that
 // records a revision for every entity it creates, changes or deletes and bumps the data version once.
+
+import { ensureCitedStudy } from '../importers/civic/civic.queries.js';
 import type { PubmedRecord } from '../importers/pubmed/pubmed.parse.js';
 import { mergePubmedStudy } from '../importers/pubmed/pubmed.queries.js';
-import { ensureCitedStudy } from '../importers/civic/civic.queries.js';
 import { type ClaimRecord, purgeClaim, setClaimStatus, upsertClaim } from '../resources/claims/claims.queries.js';
 import { deleteCondition, upsertCondition, type WriteOutcome } from '../resources/conditions/conditions.queries.js';
 import type { ConditionInput } from '../resources/conditions/conditions.schemas.js';
@@ -154,10 +155,7 @@ export class Changes {
   }
 
   /** Creates or updates a claim with its links; `importedAt` stamps an imported one. */
-  upsertClaim(
-    record: ClaimRecord,
-    options: OpOptions & { importedAt?: string | null } = {},
-  ): Promise<WriteOutcome> {
+  upsertClaim(record: ClaimRecord, options: OpOptions & { importedAt?: string | null } = {}): Promise<WriteOutcome> {
     return this.#upsert('claim', record.id, () => upsertClaim(this.#tx, record, options.importedAt ?? null), options);
   }
 
@@ -184,8 +182,9 @@ export class Changes {
     const topicsBefore = new Map<string, Snapshot>();
     for (const slug of topics) topicsBefore.set(slug, await snapshotOf(this.#tx, 'topic', slug));
     if (!(await purgeClaim(this.#tx, id))) return false;
-    await this.#record('claim', id, 'purge', before, options);
+    // The purge comes last in the feed: a reader of the feed sees the topics let go of the claim first.
     for (const slug of topics) await this.#record('topic', slug, 'update', topicsBefore.get(slug) ?? null, options);
+    await this.#record('claim', id, 'purge', before, options);
     return true;
   }
 
@@ -194,7 +193,12 @@ export class Changes {
   }
 
   async deleteTopic(slug: string, options: OpOptions = {}): Promise<boolean> {
-    const result = await this.#delete('topic', slug, async () => ({ deleted: await deleteTopic(this.#tx, slug) }), options);
+    const result = await this.#delete(
+      'topic',
+      slug,
+      async () => ({ deleted: await deleteTopic(this.#tx, slug) }),
+      options,
+    );
     return result.deleted;
   }
 }

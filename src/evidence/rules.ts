@@ -26,7 +26,8 @@ export async function checkClaimRules(h: Reader, claim: ClaimRecord): Promise<vo
     if (link.subgroup_sample_size != null && link.subgroup_sample_size < 0)
       throw unprocessable('study.sample_size_non_negative', 'A subgroup sample size cannot be negative.');
   }
-  const unknownStudies = await missingKeys(h,
+  const unknownStudies = await missingKeys(
+    h,
     'studies',
     claim.studies.map((s) => s.pmid),
   );
@@ -38,7 +39,8 @@ export async function checkClaimRules(h: Reader, claim: ClaimRecord): Promise<vo
   if (unknownInterventions.length > 0)
     throw unprocessable('claim.interventions_exist', `No intervention has slug ${unknownInterventions.join(', ')}.`);
   if (claim.grade.scheme === 'GRADE' && claim.grade.level === 'high') {
-    const designs = await designsOf(h,
+    const designs = await designsOf(
+      h,
       claim.studies.map((s) => s.pmid),
     );
     const strong = designs.some((d) => d !== null && STRONG_DESIGNS.has(d));

@@ -74,5 +74,7 @@ export const writeProblems = {
   428: problem('If-Match is required.'),
   429: problem('Too many requests or failed authentications; see Retry-After.'),
   500: problem('Unexpected server error; the body never contains internals.'),
-  503: problem('Another write held the database longer than the server waits; nothing was changed. Retry after `Retry-After` seconds.'),
+  503: problem(
+    'Another write held the database longer than the server waits; nothing was changed. Retry after `Retry-After` seconds.',
+  ),
 } as const;

@@ -1,7 +1,8 @@
 // The database handles every data-access function takes: a reader for reads, and write transactions that are
 // immediate, serialised in-process and bounded in how long they wait for another process's write lock.
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Mutex, withTimeout } from 'async-mutex';
 import BetterSqlite3 from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
@@ -75,6 +76,14 @@ export interface OpenOptions {
   synchronous?: 'FULL' | 'OFF';
   /** Delete the file (and its WAL) on close: test databases. */
   temporary?: boolean;
+  /** A folder made for this database alone, removed on close (see openScratchDatabase). */
+  scratchDir?: string;
+}
+
+/** A throw-away database in a new folder under the system's temporary directory, all removed on close. */
+export function openScratchDatabase(name = 'scratch'): Database {
+  const dir = mkdtempSync(join(tmpdir(), `evidence-${name}-`));
+  return openDatabase(join(dir, `${name}.db`), { temporary: true, synchronous: 'OFF', scratchDir: dir });
 }
 
 export const DEFAULT_BUSY_WAIT_MS = 5000;
@@ -102,7 +111,9 @@ const isBusy = (error: unknown) => {
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Database {
   if (path === ':memory:' || path === '' || path.startsWith('file:'))
-    throw new RangeError(`openDatabase needs a file path (got ${JSON.stringify(path)}): a reader and a writer share it`);
+    throw new RangeError(
+      `openDatabase needs a file path (got ${JSON.stringify(path)}): a reader and a writer share it`,
+    );
   const { busyWaitMs = DEFAULT_BUSY_WAIT_MS, synchronous = 'FULL', temporary = false } = options;
   mkdirSync(dirname(path), { recursive: true });
   // The writer never blocks the event loop on a lock: it fails at once and BEGIN is retried asynchronously.
@@ -186,6 +197,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
       if (reader.open) reader.close();
       if (writer.open) writer.close();
       if (temporary) for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+      if (options.scratchDir) rmSync(options.scratchDir, { recursive: true, force: true });
     },
   };
   return database;

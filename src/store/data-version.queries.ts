@@ -62,7 +62,7 @@ export async function rowTagById(
   table: VersionedTable,
   id: number,
 ): Promise<{ id: number; version: number } | undefined> {
-  return prepared(h.sqlite, `SELECT ${ROW_ID[table]} AS id, version FROM ${table} WHERE ${ROW_ID[table]} = ?`).get(id) as
-    | { id: number; version: number }
-    | undefined;
+  return prepared(h.sqlite, `SELECT ${ROW_ID[table]} AS id, version FROM ${table} WHERE ${ROW_ID[table]} = ?`).get(
+    id,
+  ) as { id: number; version: number } | undefined;
 }

@@ -56,7 +56,9 @@ export function replaceSynonyms(
 ): boolean {
   const { table, fk } = SYNONYM_TABLES[entity];
   const current = (
-    prepared(tx.sqlite, `SELECT synonym FROM ${table} WHERE ${fk} = ? ORDER BY position`).all(id) as { synonym: string }[]
+    prepared(tx.sqlite, `SELECT synonym FROM ${table} WHERE ${fk} = ? ORDER BY position`).all(id) as {
+      synonym: string;
+    }[]
   ).map((r) => r.synonym);
   const wanted = [...new Set(synonyms)];
   if (current.length === wanted.length && current.every((s, i) => s === wanted[i])) return false;

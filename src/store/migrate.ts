@@ -36,7 +36,8 @@ export async function migrateDatabase(db: Database): Promise<void> {
   }
 }
 
-const busyCode = (error: unknown) => String((error as { code?: unknown } | undefined)?.code ?? '').startsWith('SQLITE_BUSY');
+const busyCode = (error: unknown) =>
+  String((error as { code?: unknown } | undefined)?.code ?? '').startsWith('SQLITE_BUSY');
 
 let expectedMigrations: number | undefined;
 

@@ -413,7 +413,11 @@ const UPSERT_CLAIM_SQL = `INSERT INTO claims (id, ${CLAIM_COLUMNS_COMPARED.join(
   WHERE ${CLAIM_COLUMNS_COMPARED.map((c) => `${c} IS NOT excluded.${c}`).join(' OR ')}`;
 
 /** Inserts or updates a claim with its interventions and study links; touches updated_at only on a real change. */
-export async function upsertClaim(tx: Transaction, record: ClaimRecord, importedAt: string | null = null): Promise<WriteOutcome> {
+export async function upsertClaim(
+  tx: Transaction,
+  record: ClaimRecord,
+  importedAt: string | null = null,
+): Promise<WriteOutcome> {
   const sqlite = tx.sqlite;
   const conditionId =
     record.condition === null

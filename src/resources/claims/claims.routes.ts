@@ -5,8 +5,8 @@ import { ClaimId, problemResponses } from '../../http/api-schemas.js';
 import { resourceEtag } from '../../http/concurrency.js';
 import { badRequest, notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
-import { rowTag } from '../../store/data-version.queries.js';
 import { requireMatchQuery } from '../../http/text-queries.js';
+import { rowTag } from '../../store/data-version.queries.js';
 import { resolveLookup } from '../../store/lookup.queries.js';
 import { snapshotAt } from '../history/history.queries.js';
 import { getClaim, listClaims } from './claims.queries.js';
@@ -44,7 +44,8 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
       const gradeLevel = q.grade === undefined ? undefined : normaliseGradeLevel(q.grade);
       if (q.grade !== undefined && gradeLevel === undefined)
         throw badRequest('query.grade', 'must be a GRADE level (high, moderate, low, very_low) or a CIViC level (A-E)');
-      return await listClaims(db,
+      return await listClaims(
+        db,
         {
           ...(q.include_descendants ? { condition_tree: conditionId } : { condition_id: conditionId }),
           intervention_id: interventionId,

@@ -137,7 +137,12 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
         // 404, 428 and 412 come before 403, as for every write; nothing is written, so no transaction is needed.
         const { tag } = await load(db, id);
         await requireIfMatch(request, reply, db, 'claims', tag);
-        throw new ApiProblem(403, 'auth.forbidden', 'Forbidden', 'Purging a claim needs an admin key; retract it instead.');
+        throw new ApiProblem(
+          403,
+          'auth.forbidden',
+          'Forbidden',
+          'Purging a claim needs an admin key; retract it instead.',
+        );
       }
       await commit(db, { actor: actorOf(request), reason }, async (changes) => {
         const { record, tag } = await load(changes.read, id);

@@ -1,8 +1,8 @@
 // SQL for conditions: prefix search over every spelling, keyset pages by slug, detail with hierarchy and counts.
 
 import type { GradeScheme } from '../../evidence/grades.js';
-import { requirePrefix } from '../../http/text-queries.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
+import { requirePrefix } from '../../http/text-queries.js';
 import type { Reader, Transaction } from '../../store/client.js';
 import { PREFIX_MATCH_SQL, replaceSynonyms, touch, writeLookupKeys } from '../../store/lookup.queries.js';
 import { prepared } from '../../store/statements.js';
@@ -120,7 +120,10 @@ export async function upsertCondition(tx: Transaction, input: ConditionInput): P
 }
 
 /** The condition as a curator would write it (the body of a PUT/POST), for PATCH merges and history. */
-export async function conditionInputOf(h: Reader, slug: string): Promise<(ConditionInput & { version: number }) | undefined> {
+export async function conditionInputOf(
+  h: Reader,
+  slug: string,
+): Promise<(ConditionInput & { version: number }) | undefined> {
   const sqlite = h.sqlite;
   const row = prepared(
     sqlite,
@@ -132,7 +135,10 @@ export async function conditionInputOf(h: Reader, slug: string): Promise<(Condit
 }
 
 /** Deletes a condition nothing refers to; returns what still refers to it otherwise. */
-export async function deleteCondition(tx: Transaction, slug: string): Promise<{ deleted: boolean; claims: number; children: number }> {
+export async function deleteCondition(
+  tx: Transaction,
+  slug: string,
+): Promise<{ deleted: boolean; claims: number; children: number }> {
   const sqlite = tx.sqlite;
   const usage = prepared(
     sqlite,

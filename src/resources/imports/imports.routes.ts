@@ -52,7 +52,10 @@ export const importsRoutes: RoutePlugin = async (app, { db }) => {
           throw new ApiProblem(400, 'import.malformed_file', 'Malformed PubMed XML', error.message);
         throw error;
       }
-      return await writePubmedImport(db, parsed, { overwrite: request.query.overwrite === 'true', actor: actorOf(request) });
+      return await writePubmedImport(db, parsed, {
+        overwrite: request.query.overwrite === 'true',
+        actor: actorOf(request),
+      });
     },
   });
 };

@@ -2,8 +2,8 @@
 
 import type { GradeScheme } from '../../evidence/grades.js';
 import type { InterventionKind } from '../../evidence/vocabulary.js';
-import { requirePrefix } from '../../http/text-queries.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
+import { requirePrefix } from '../../http/text-queries.js';
 import type { Reader, Transaction } from '../../store/client.js';
 import { PREFIX_MATCH_SQL, replaceSynonyms, touch, writeLookupKeys } from '../../store/lookup.queries.js';
 import { prepared } from '../../store/statements.js';

@@ -243,7 +243,6 @@ export function bibliographyOf(s: ReturnType<typeof toStudy>): StudyBibliography
 
 /** The study as a curator would write it, for PATCH merges and history. */
 export async function studyInputOf(h: Reader, pmid: string): Promise<(StudyInput & { version: number }) | undefined> {
-  const sqlite = h.sqlite;
   const row = await getStudyRow(h, pmid);
   if (!row) return undefined;
   const s = toStudy(row);
