@@ -142,7 +142,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
         factor: 2,
         randomize: true,
         maxRetryTime: Math.max(0, deadline - performance.now()),
-        unref: true,
+        // Not unref'd: a command line waiting for the lock has nothing else keeping it alive.
       });
       return true;
     } catch (error) {
