@@ -143,15 +143,7 @@ export class Changes {
 
   /** A study known by PMID and a source's citation string (CIViC): added when new, its citation filled when empty. */
   citeStudy(pmid: string, citation: string | null, options: OpOptions = {}): Promise<WriteOutcome> {
-    return this.#upsert(
-      'study',
-      pmid,
-      async () => {
-        const outcome = await ensureCitedStudy(this.#tx, pmid, citation);
-        return outcome;
-      },
-      options,
-    );
+    return this.#upsert('study', pmid, () => ensureCitedStudy(this.#tx, pmid, citation), options);
   }
 
   /** Creates or updates a claim with its links; `importedAt` stamps an imported one. */
