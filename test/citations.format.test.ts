@@ -175,7 +175,7 @@ const FORBIDDEN = [
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('expandPageRange', () => {
-  it('expands NLM-elided ranges and leaves the rest alone', async () => {
+  it('expands NLM-elided ranges and leaves the rest alone', () => {
     expect(expandPageRange('207-14')).toBe('207-214');
     expect(expandPageRange('1167-76')).toBe('1167-1176');
     expect(expandPageRange('1165-71', '\u2013')).toBe('1165\u20131171');
@@ -193,7 +193,7 @@ describe('expandPageRange', () => {
 });
 
 describe('worked example: PMID 29097493 (evidence-standards.md §3.3)', () => {
-  it('Vancouver: first 6 + et al., stored title (en dash), doi, PMID; PMCID', async () => {
+  it('Vancouver: first 6 + et al., stored title (en dash), doi, PMID; PMCID', () => {
     expect(formatCitation(GOPALAKRISHNAN, 'vancouver')).toBe(
       'Gopalakrishnan V, Spencer CN, Nezi L, Reuben A, Andrews MC, Karpinets TV, et al. Gut microbiome modulates ' +
         'response to anti–PD-1 immunotherapy in melanoma patients. Science. 2018;359(6371):97-103. ' +
@@ -201,14 +201,14 @@ describe('worked example: PMID 29097493 (evidence-standards.md §3.3)', () => {
     );
   });
 
-  it('AMA 11: first 3 + et al, no space after doi:, no final period', async () => {
+  it('AMA 11: first 3 + et al, no space after doi:, no final period', () => {
     expect(formatCitation(GOPALAKRISHNAN, 'ama')).toBe(
       'Gopalakrishnan V, Spencer CN, Nezi L, et al. Gut microbiome modulates response to anti–PD-1 immunotherapy in ' +
         'melanoma patients. Science. 2018;359(6371):97-103. doi:10.1126/science.aan4236',
     );
   });
 
-  it('APA 7 with the six known authors and the known last author', async () => {
+  it('APA 7 with the six known authors and the known last author', () => {
     expect(formatCitation(GOPALAKRISHNAN, 'apa')).toBe(
       'Gopalakrishnan, V., Spencer, C. N., Nezi, L., Reuben, A., Andrews, M. C., Karpinets, T. V., . . . Wargo, J. A. ' +
         '(2018). Gut microbiome modulates response to anti–PD-1 immunotherapy in melanoma patients. Science, ' +
@@ -216,7 +216,7 @@ describe('worked example: PMID 29097493 (evidence-standards.md §3.3)', () => {
     );
   });
 
-  it('APA 7 reproduces the worked example given the 19 byline authors and the last author', async () => {
+  it('APA 7 reproduces the worked example given the 19 byline authors and the last author', () => {
     const byline = [
       'Gopalakrishnan V',
       'Spencer CN',
@@ -247,7 +247,7 @@ describe('worked example: PMID 29097493 (evidence-standards.md §3.3)', () => {
     );
   });
 
-  it('RIS follows the §3.4 recommendation, keeps the last author out of AU and notes the gap', async () => {
+  it('RIS follows the §3.4 recommendation, keeps the last author out of AU and notes the gap', () => {
     expect(formatCitation(GOPALAKRISHNAN, 'ris')).toBe(
       [
         'TY  - JOUR',
@@ -277,7 +277,7 @@ describe('worked example: PMID 29097493 (evidence-standards.md §3.3)', () => {
     );
   });
 
-  it('BibTeX: pmid key, "and others", eprint/eprinttype, pmcid', async () => {
+  it('BibTeX: pmid key, "and others", eprint/eprinttype, pmcid', () => {
     expect(formatCitation(GOPALAKRISHNAN, 'bibtex')).toBe(
       [
         '@article{pmid29097493,',
@@ -298,7 +298,7 @@ describe('worked example: PMID 29097493 (evidence-standards.md §3.3)', () => {
     );
   });
 
-  it('CSL-JSON: known authors + last author, note says the list is incomplete', async () => {
+  it('CSL-JSON: known authors + last author, note says the list is incomplete', () => {
     const item = toCslItem(GOPALAKRISHNAN);
     expect(item).toEqual({
       type: 'article-journal',
@@ -330,7 +330,7 @@ describe('worked example: PMID 29097493 (evidence-standards.md §3.3)', () => {
 });
 
 describe('group author: PMID 22699609 in all six formats', () => {
-  it('text styles keep the group name whole; AMA and APA expand 207-14', async () => {
+  it('text styles keep the group name whole; AMA and APA expand 207-14', () => {
     expect(formatCitation(HMP, 'vancouver')).toBe(
       'Human Microbiome Project Consortium. Structure, function and diversity of the healthy human microbiome. ' +
         'Nature. 2012;486(7402):207-14. doi: 10.1038/nature11234. PMID: 22699609; PMCID: PMC3564958.',
@@ -345,7 +345,7 @@ describe('group author: PMID 22699609 in all six formats', () => {
     );
   });
 
-  it('RIS: one literal AU, SP/EP with the full end page', async () => {
+  it('RIS: one literal AU, SP/EP with the full end page', () => {
     const lines = formatCitation(HMP, 'ris').split('\r\n');
     expect(lines).toContain('AU  - Human Microbiome Project Consortium');
     expect(lines.filter((l) => l.startsWith('AU  - '))).toHaveLength(1);
@@ -354,14 +354,14 @@ describe('group author: PMID 22699609 in all six formats', () => {
     expect(lines.some((l) => l.startsWith('N1'))).toBe(false);
   });
 
-  it('BibTeX: the group is brace-protected', async () => {
+  it('BibTeX: the group is brace-protected', () => {
     const bib = formatCitation(HMP, 'bibtex');
     expect(bib).toContain('  author = {{Human Microbiome Project Consortium}},');
     expect(bib).toContain('  pages = {207--214},');
     expect(bib.startsWith('@article{pmid22699609,\n')).toBe(true);
   });
 
-  it('CSL-JSON: literal name', async () => {
+  it('CSL-JSON: literal name', () => {
     const item = toCslItem(HMP);
     expect(item.author).toEqual([{ literal: 'Human Microbiome Project Consortium' }]);
     expect(item.page).toBe('207-214');
@@ -369,7 +369,7 @@ describe('group author: PMID 22699609 in all six formats', () => {
     expect(JSON.parse(formatBibliography([HMP], 'csl-json'))).toEqual([item]);
   });
 
-  it('a group after personal names is joined with a semicolon in NLM and AMA', async () => {
+  it('a group after personal names is joined with a semicolon in NLM and AMA', () => {
     const mixed = study('1', {
       title: 'Trial',
       authors: [nlm('Doe JF'), group('Laser ROP Study Group')],
@@ -386,20 +386,20 @@ describe('group author: PMID 22699609 in all six formats', () => {
 });
 
 describe('PMID-only study (35866234) in all six formats', () => {
-  it('text styles say what is known', async () => {
+  it('text styles say what is known', () => {
     expect(formatCitation(PMID_ONLY, 'vancouver')).toBe('PMID: 35866234. Bibliographic details not yet available.');
     expect(formatCitation(PMID_ONLY, 'ama')).toBe('PMID: 35866234. Bibliographic details not yet available.');
     expect(formatCitation(PMID_ONLY, 'apa')).toBe('PMID: 35866234. Bibliographic details not yet available.');
   });
 
-  it('RIS is a valid entry with identifiers only', async () => {
+  it('RIS is a valid entry with identifiers only', () => {
     expect(formatCitation(PMID_ONLY, 'ris')).toBe(
       'TY  - JOUR\r\nAN  - 35866234\r\nDB  - PubMed\r\nUR  - https://pubmed.ncbi.nlm.nih.gov/35866234/\r\n' +
         'N1  - Bibliographic details not yet available\r\nER  - \r\n',
     );
   });
 
-  it('BibTeX is a valid entry with eprint and a note', async () => {
+  it('BibTeX is a valid entry with eprint and a note', () => {
     expect(formatCitation(PMID_ONLY, 'bibtex')).toBe(
       '@article{pmid35866234,\n  eprint = {35866234},\n  eprinttype = {pubmed},\n' +
         '  note = {Bibliographic details not yet available}\n}',
@@ -412,7 +412,7 @@ describe('PMID-only study (35866234) in all six formats', () => {
     expect(entry?.properties.eprint).toBe('35866234');
   });
 
-  it('CSL-JSON has type, id and PMID and nothing null', async () => {
+  it('CSL-JSON has type, id and PMID and nothing null', () => {
     expect(toCslItem(PMID_ONLY)).toEqual({
       type: 'article-journal',
       id: 'pmid:35866234',
@@ -422,7 +422,7 @@ describe('PMID-only study (35866234) in all six formats', () => {
     });
   });
 
-  it('a DOI-only record keeps the DOI', async () => {
+  it('a DOI-only record keeps the DOI', () => {
     const s = study('123', { doi: 'https://doi.org/10.1000/xyz' });
     expect(formatCitation(s, 'vancouver')).toBe(
       'doi: 10.1000/xyz. PMID: 123. Bibliographic details not yet available.',
@@ -458,7 +458,7 @@ describe('no rendering of missing fields', () => {
     ...REAL,
   ];
   for (const s of partial)
-    it(`PMID ${s.pmid}: no undefined/null/NaN/()/../;: in any format`, async () => {
+    it(`PMID ${s.pmid}: no undefined/null/NaN/()/../;: in any format`, () => {
       for (const f of CITATION_FORMATS) {
         const out = formatBibliography([s], f);
         for (const bad of FORBIDDEN) expect(out, `${f}: ${out}`).not.toMatch(bad);
@@ -469,7 +469,7 @@ describe('no rendering of missing fields', () => {
       for (const v of Object.values(item)) expect(v === null || v === undefined || v === '').toBe(false);
     });
 
-  it('renders partial records sensibly', async () => {
+  it('renders partial records sensibly', () => {
     expect(formatCitation(partial[1]!, 'vancouver')).toBe('Only a title. PMID: 2.');
     expect(formatCitation(partial[1]!, 'apa')).toBe('Only a title. (n.d.).');
     expect(formatCitation(partial[3]!, 'vancouver')).toBe('No issue. J. 2001;5:1-9. PMID: 4.');
@@ -484,7 +484,7 @@ describe('no rendering of missing fields', () => {
 });
 
 describe('author truncation', () => {
-  it('APA: 25 authors → first 19, ". . .", last (no "&")', async () => {
+  it('APA: 25 authors → first 19, ". . .", last (no "&")', () => {
     const out = formatCitation(manyAuthors(25), 'apa');
     const first19 = FIRST_NAMES.slice(0, 19)
       .map((g, i) => `Family${i + 1}, ${g[0]}.`)
@@ -496,7 +496,7 @@ describe('author truncation', () => {
     expect(out).not.toContain('&');
   });
 
-  it('APA: 20 authors → all, "&" before the last; 2 authors → "A, & B"; 1 author alone', async () => {
+  it('APA: 20 authors → all, "&" before the last; 2 authors → "A, & B"; 1 author alone', () => {
     const twenty = formatCitation(manyAuthors(20), 'apa');
     expect(twenty).toContain('Family19, S., & Family20, T. (2020).');
     expect(twenty).not.toContain('. . .');
@@ -504,7 +504,7 @@ describe('author truncation', () => {
     expect(formatCitation(manyAuthors(1), 'apa').startsWith('Family1, A. (2020).')).toBe(true);
   });
 
-  it('AMA: 8 authors → first 3 et al; 6 authors → all', async () => {
+  it('AMA: 8 authors → first 3 et al; 6 authors → all', () => {
     expect(formatCitation(manyAuthors(8), 'ama')).toBe(
       'Family1 A, Family2 B, Family3 C, et al. A synthetic trial? J Synth Res. 2020;12(3):1165-1171. ' +
         'doi:10.1000/synth.2020.1',
@@ -516,7 +516,7 @@ describe('author truncation', () => {
     ).toBe(true);
   });
 
-  it('Vancouver: 8 authors → first 6 et al.; 6 authors → all; pages as stored', async () => {
+  it('Vancouver: 8 authors → first 6 et al.; 6 authors → all; pages as stored', () => {
     expect(formatCitation(manyAuthors(8), 'vancouver')).toBe(
       'Family1 A, Family2 B, Family3 C, Family4 D, Family5 E, Family6 F, et al. A synthetic trial? J Synth Res. ' +
         '2020;12(3):1165-71. doi: 10.1000/synth.2020.1. PMID: 99999999.',
@@ -524,7 +524,7 @@ describe('author truncation', () => {
     expect(formatCitation(manyAuthors(6), 'vancouver')).toContain('Family6 F. A synthetic trial? J Synth Res.');
   });
 
-  it('incomplete lists always say so', async () => {
+  it('incomplete lists always say so', () => {
     expect(formatCitation(SINHA, 'vancouver').startsWith('Sinha S, et al. The skin microbiome')).toBe(true);
     expect(formatCitation(SINHA, 'ama').startsWith('Sinha S, et al. The skin microbiome')).toBe(true);
     expect(formatCitation(SINHA, 'apa').startsWith('Sinha, S., . . . (2021). The skin microbiome')).toBe(true);
@@ -540,7 +540,7 @@ describe('author truncation', () => {
     ).toBe(true);
   });
 
-  it('APA initials keep hyphens of given names; NLM drops them', async () => {
+  it('APA initials keep hyphens of given names; NLM drops them', () => {
     const s = study('5', {
       title: 'T',
       authors: [person('Dupont', 'Jean-Pierre', 'JP'), person('Lee', 'Mary Ann'), person('Wu', 'JA')],
@@ -582,7 +582,7 @@ describe('round trip through citation-js', () => {
     doi: '10.1002/(SICI)1097-0258(19980815/30)17:15/16<1661::AID-SIM968>3.0.CO;2-2',
   });
 
-  it('RIS: every line is "XX  - value", CRLF throughout, one TY…ER per study', async () => {
+  it('RIS: every line is "XX  - value", CRLF throughout, one TY…ER per study', () => {
     const text = formatBibliography([...REAL, tricky], 'ris');
     expect(text.endsWith('ER  - \r\n')).toBe(true);
     expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
@@ -592,7 +592,7 @@ describe('round trip through citation-js', () => {
     expect(lines.filter((l) => l === 'ER  - ')).toHaveLength(REAL.length + 1);
   });
 
-  it('RIS: title, authors, year, DOI and PMID survive', async () => {
+  it('RIS: title, authors, year, DOI and PMID survive', () => {
     const studies = [...withDetails, tricky];
     const text = formatBibliography(studies, 'ris');
     const items = new Cite(text).data;
@@ -613,7 +613,7 @@ describe('round trip through citation-js', () => {
     expect(items[0]?.PMCID).toBe('PMC5827966');
   });
 
-  it('BibTeX: title, authors, year, DOI and PMID survive, special characters included', async () => {
+  it('BibTeX: title, authors, year, DOI and PMID survive, special characters included', () => {
     const studies = [...withDetails, tricky];
     const text = formatBibliography(studies, 'bibtex');
     expect(text.split('\n\n')).toHaveLength(studies.length);
@@ -664,7 +664,7 @@ describe('CSL-JSON', () => {
     'note',
   ]);
 
-  it('items carry type, id, PMID and DOI and use only CSL schema keys', async () => {
+  it('items carry type, id, PMID and DOI and use only CSL schema keys', () => {
     const items = JSON.parse(formatBibliography(REAL, 'csl-json')) as Array<Record<string, unknown>>;
     expect(items).toHaveLength(REAL.length);
     items.forEach((item, i) => {
@@ -678,7 +678,7 @@ describe('CSL-JSON', () => {
     });
   });
 
-  it('dates: only known parts; raw MedlineDate kept', async () => {
+  it('dates: only known parts; raw MedlineDate kept', () => {
     expect(toCslItem(study('1', { year: 2012, month: 6, day: 13 })).issued).toEqual({ 'date-parts': [[2012, 6, 13]] });
     expect(toCslItem(study('1', { year: 2012, month: 6 })).issued).toEqual({ 'date-parts': [[2012, 6]] });
     expect(toCslItem(study('1', { year: 2012, day: 13 })).issued).toEqual({ 'date-parts': [[2012]] });
@@ -689,14 +689,14 @@ describe('CSL-JSON', () => {
     expect(toCslItem(study('1')).issued).toBeUndefined();
   });
 
-  it('citation-js accepts the items', async () => {
+  it('citation-js accepts the items', () => {
     const data = new Cite(REAL.map(toCslItem)).data;
     expect(data.map((d) => d.PMID)).toEqual(REAL.map((s) => s.pmid));
   });
 });
 
 describe('bibliographies and metadata', () => {
-  it('numbers Vancouver and AMA, not APA; joins with \\n', async () => {
+  it('numbers Vancouver and AMA, not APA; joins with \\n', () => {
     const v = formatBibliography([GOPALAKRISHNAN, HMP, PMID_ONLY], 'vancouver').split('\n');
     expect(v).toHaveLength(3);
     expect(v[0]?.startsWith('1. Gopalakrishnan V,')).toBe(true);
@@ -707,11 +707,11 @@ describe('bibliographies and metadata', () => {
     expect(apa[1]?.startsWith('Human Microbiome Project Consortium. (2012).')).toBe(true);
   });
 
-  it('empty input', async () => {
+  it('empty input', () => {
     for (const f of CITATION_FORMATS) expect(formatBibliography([], f)).toBe(f === 'csl-json' ? '[]' : '');
   });
 
-  it('media types and file extensions', async () => {
+  it('media types and file extensions', () => {
     const expected: Record<CitationFormat, [string, string | null]> = {
       vancouver: ['text/plain; charset=utf-8', null],
       ama: ['text/plain; charset=utf-8', null],

@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 
 describe('openapi/openapi.json', () => {
-  it('matches what the code generates (run `npm run openapi` after changing a route)', async () => {
+  it('matches what the code generates (run `npm run openapi` after changing a route)', () => {
     expect(readFileSync(OPENAPI_PATH, 'utf8')).toBe(generated);
   });
 
@@ -26,7 +26,7 @@ describe('openapi/openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0');
   });
 
-  it('gives every operation an id, tags, summary, description and documented responses', async () => {
+  it('gives every operation an id, tags, summary, description and documented responses', () => {
     const operations = Object.entries(doc.paths).flatMap(([path, item]: [string, any]) =>
       Object.entries(item).map(([method, op]: [string, any]) => ({ path, method, op })),
     );
@@ -48,7 +48,7 @@ describe('openapi/openapi.json', () => {
     }
   });
 
-  it('documents errors as application/problem+json with the Problem schema', async () => {
+  it('documents errors as application/problem+json with the Problem schema', () => {
     const claims = doc.paths['/v1/claims'].get.responses;
     expect(claims['400'].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
     expect(doc.components.schemas.Problem.required).toEqual(
@@ -56,7 +56,7 @@ describe('openapi/openapi.json', () => {
     );
   });
 
-  it('names the component schemas clients generate types from, and keeps none unused', async () => {
+  it('names the component schemas clients generate types from, and keeps none unused', () => {
     for (const name of [
       'Claim',
       'ClaimList',
@@ -74,7 +74,7 @@ describe('openapi/openapi.json', () => {
     for (const name of Object.keys(doc.components.schemas)) expect(text).toContain(`#/components/schemas/${name}"`);
   });
 
-  it('documents every media type a citation can be returned in', async () => {
+  it('documents every media type a citation can be returned in', () => {
     for (const path of [
       '/v1/studies/{pmid}/citation',
       '/v1/claims/{id}/citations',
@@ -99,7 +99,7 @@ describe('openapi/openapi.json', () => {
     expect(doc.components.schemas.Claim.examples[0].studies[0]).toMatchObject({ pmid: '29097493', sample_size: 112 });
   });
 
-  it('has examples on the parameters people start with', async () => {
+  it('has examples on the parameters people start with', () => {
     const params = doc.paths['/v1/claims'].get.parameters;
     expect(params.find((p: any) => p.name === 'condition').schema.example).toBe('melanoma');
     expect(doc.paths['/v1/studies/{pmid}'].get.parameters[0].schema.example).toBe('29097493');

@@ -41,7 +41,7 @@ describe('parsePubmedXml: randomised trial (rct-29768149.xml)', () => {
   const { records, skipped } = parsePubmedXml(fixture('rct-29768149.xml'));
   const record = only(records);
 
-  it('reads the record’s own identifiers and not those of the comments on it', async () => {
+  it('reads the record’s own identifiers and not those of the comments on it', () => {
     expect(skipped).toEqual([]);
     expect(record.pmid).toBe('29768149');
     expect(record.doi).toBe('10.1056/NEJMoa1715274');
@@ -49,7 +49,7 @@ describe('parsePubmedXml: randomised trial (rct-29768149.xml)', () => {
     expect(record.kind).toBe('article');
   });
 
-  it('reads title, journal, date, volume, issue and pages', async () => {
+  it('reads title, journal, date, volume, issue and pages', () => {
     expect(record.title).toBe('Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma.');
     expect(record.journal).toBe('The New England journal of medicine');
     expect(record.journal_iso).toBe('N Engl J Med');
@@ -57,7 +57,7 @@ describe('parsePubmedXml: randomised trial (rct-29768149.xml)', () => {
     expect([record.volume, record.issue, record.pages]).toEqual(['378', '20', '1865-1876']);
   });
 
-  it('reads all ten authors in order', async () => {
+  it('reads all ten authors in order', () => {
     expect(record.authors).toHaveLength(10);
     expect(record.authors[0]).toEqual(person("O'Byrne", 'Paul M', 'PM'));
     expect(record.authors[9]).toEqual(person('Reddel', 'Helen K', 'HK'));
@@ -65,7 +65,7 @@ describe('parsePubmedXml: randomised trial (rct-29768149.xml)', () => {
     expect(record.last_author).toBeNull();
   });
 
-  it('keeps the structured abstract’s labels and decodes numeric character references', async () => {
+  it('keeps the structured abstract’s labels and decodes numeric character references', () => {
     const abstract = record.abstract ?? '';
     expect(abstract.startsWith('BACKGROUND: In patients with mild asthma, as-needed use')).toBe(true);
     expect(abstract).toContain('\n\nMETHODS: We conducted a 52-week, double-blind trial');
@@ -75,7 +75,7 @@ describe('parsePubmedXml: randomised trial (rct-29768149.xml)', () => {
     expect(abstract).toContain('fast-acting β 2-agonist');
   });
 
-  it('lists publication types and MeSH descriptors, and classifies it as an RCT', async () => {
+  it('lists publication types and MeSH descriptors, and classifies it as an RCT', () => {
     expect(record.publication_types).toEqual([
       'Clinical Trial, Phase III',
       'Comparative Study',
@@ -95,19 +95,19 @@ describe('parsePubmedXml: randomised trial (rct-29768149.xml)', () => {
 describe('parsePubmedXml: observational study with inline markup (observational-inline-markup.xml)', () => {
   const record = only(parsePubmedXml(fixture('observational-inline-markup.xml')).records);
 
-  it('flattens <i>TERT</i> in the title', async () => {
+  it('flattens <i>TERT</i> in the title', () => {
     expect(record.title).toBe(
       'Leucocyte telomere length, genetic variants at the TERT gene region and risk of pancreatic cancer.',
     );
   });
 
-  it('takes its own PMID, DOI and PMCID, never an id from CommentsCorrectionsList', async () => {
+  it('takes its own PMID, DOI and PMCID, never an id from CommentsCorrectionsList', () => {
     expect(record.pmid).toBe('27797938');
     expect(record.doi).toBe('10.1136/gutjnl-2016-312510');
     expect(record.pmcid).toBe('PMC5442267');
   });
 
-  it('flattens sub/sup markup inside the abstract without inventing spaces, and leaves out the copyright line', async () => {
+  it('flattens sub/sup markup inside the abstract without inventing spaces, and leaves out the copyright line', () => {
     const abstract = record.abstract ?? '';
     expect(abstract.startsWith('OBJECTIVE: Telomere shortening occurs')).toBe(true);
     expect(abstract).toContain('\n\nDESIGN: We measured prediagnostic leucocyte telomere length in 386');
@@ -118,7 +118,7 @@ describe('parsePubmedXml: observational study with inline markup (observational-
     expect(abstract).not.toMatch(/<\/?(i|sub|sup)>/);
   });
 
-  it('reads journal, date, pages and the 22 authors', async () => {
+  it('reads journal, date, pages and the 22 authors', () => {
     expect([record.journal, record.journal_iso]).toEqual(['Gut', 'Gut']);
     expect([record.year, record.month, record.day, record.date_text]).toEqual([2017, 6, null, null]);
     expect([record.volume, record.issue, record.pages]).toEqual(['66', '6', '1116-1122']);
@@ -127,7 +127,7 @@ describe('parsePubmedXml: observational study with inline markup (observational-
     expect(record.authors[21]).toEqual(person('Wolpin', 'Brian M', 'BM'));
   });
 
-  it('classifies Observational Study + MeSH Case-Control Studies as case-control, despite Prospective Studies', async () => {
+  it('classifies Observational Study + MeSH Case-Control Studies as case-control, despite Prospective Studies', () => {
     expect(record.publication_types).toContain('Observational Study');
     expect(record.mesh_terms).toEqual(expect.arrayContaining(['Case-Control Studies', 'Prospective Studies']));
     expect(record.design).toBe('case_control');
@@ -138,12 +138,12 @@ describe('parsePubmedXml: two records on one line (two-records-season-date.xml)'
   const { records, skipped } = parsePubmedXml(fixture('two-records-season-date.xml'));
   const [review, article2] = records as [PubmedRecord, PubmedRecord];
 
-  it('reads both records in file order', async () => {
+  it('reads both records in file order', () => {
     expect(skipped).toEqual([]);
     expect(records.map((r) => r.pmid)).toEqual(['12091962', '9997']);
   });
 
-  it('keeps a Season as date_text and reads pagination', async () => {
+  it('keeps a Season as date_text and reads pagination', () => {
     expect(review.title).toBe('The treatment of AIDS behind the walls of correctional facilities.');
     expect([review.year, review.month, review.day, review.date_text]).toEqual([1990, null, null, 'Spring']);
     expect([review.volume, review.issue, review.pages]).toEqual(['17', '1', '113-25']);
@@ -152,21 +152,21 @@ describe('parsePubmedXml: two records on one line (two-records-season-date.xml)'
     expect(review.authors).toEqual([person('Olivero', 'J Michael', 'JM')]);
   });
 
-  it('gives null for a missing abstract and DOI, and maps Review to narrative_review', async () => {
+  it('gives null for a missing abstract and DOI, and maps Review to narrative_review', () => {
     expect(review.abstract).toBeNull();
     expect(review.doi).toBeNull();
     expect(review.publication_types).toEqual(['Journal Article', 'Review']);
     expect(review.design).toBe('narrative_review');
   });
 
-  it('converts the textual month "Sep" and takes the DOI from the ArticleIdList', async () => {
+  it('converts the textual month "Sep" and takes the DOI from the ArticleIdList', () => {
     expect([article2.year, article2.month, article2.day, article2.date_text]).toEqual([1976, 9, 28, null]);
     expect(article2.doi).toBe('10.1016/0005-2795(76)90109-4');
     expect(article2.pages).toBe('179-91');
     expect(article2.abstract?.startsWith('Electron paramagnetic resonance and magnetic susceptibility')).toBe(true);
   });
 
-  it('leaves the design unknown when only "Journal Article" is given', async () => {
+  it('leaves the design unknown when only "Journal Article" is given', () => {
     expect(article2.publication_types).toEqual(['Journal Article']);
     expect(article2.design).toBeNull();
   });
@@ -175,7 +175,7 @@ describe('parsePubmedXml: two records on one line (two-records-season-date.xml)'
 describe('parseMedline: four .nbib records (medline-4-records.nbib)', () => {
   const { records, skipped } = parseMedline(fixture('medline-4-records.nbib'));
 
-  it('reads all four records with their PMIDs and titles, joining continuation lines', async () => {
+  it('reads all four records with their PMIDs and titles, joining continuation lines', () => {
     expect(skipped).toEqual([]);
     expect(records.map((r) => [r.pmid, r.title])).toEqual([
       ['16403221', 'A high level interface to SCOP and ASTRAL implemented in python.'],
@@ -185,7 +185,7 @@ describe('parseMedline: four .nbib records (medline-4-records.nbib)', () => {
     ]);
   });
 
-  it('takes the DOI from AID "[doi]", not the [pii], and null when there is none', async () => {
+  it('takes the DOI from AID "[doi]", not the [pii], and null when there is none', () => {
     expect(records.map((r) => r.doi)).toEqual([
       '10.1186/1471-2105-7-10',
       '10.1093/bioinformatics/btk021',
@@ -195,7 +195,7 @@ describe('parseMedline: four .nbib records (medline-4-records.nbib)', () => {
     expect(records[0]?.pmcid).toBe('PMC1373603');
   });
 
-  it('pairs FAU full names with AU initials', async () => {
+  it('pairs FAU full names with AU initials', () => {
     expect(records[0]?.authors).toEqual([
       person('Casbon', 'James A', 'JA'),
       person('Crooks', 'Gavin E', 'GE'),
@@ -205,7 +205,7 @@ describe('parseMedline: four .nbib records (medline-4-records.nbib)', () => {
     expect(records.map((r) => r.authors.length)).toEqual([3, 4, 4, 2]);
   });
 
-  it('reads journal, date, volume, issue and pages', async () => {
+  it('reads journal, date, volume, issue and pages', () => {
     const second = records[1] as PubmedRecord;
     expect([second.journal, second.journal_iso]).toEqual(['Bioinformatics (Oxford, England)', 'Bioinformatics']);
     expect([second.year, second.month, second.day]).toEqual([2006, 3, 1]);
@@ -214,14 +214,14 @@ describe('parseMedline: four .nbib records (medline-4-records.nbib)', () => {
     expect([first.year, first.month, first.issue, first.pages]).toEqual([2006, null, null, '10']);
   });
 
-  it('joins the abstract’s continuation lines with single spaces', async () => {
+  it('joins the abstract’s continuation lines with single spaces', () => {
     expect(records[0]?.abstract).toMatch(
       /^BACKGROUND: Benchmarking algorithms in structural bioinformatics often involves the construction of datasets/,
     );
     expect(records[0]?.abstract).toContain('The ASTRAL compendium provides');
   });
 
-  it('strips MeSH qualifiers and major-topic stars, and keeps repeated PT lines', async () => {
+  it('strips MeSH qualifiers and major-topic stars, and keeps repeated PT lines', () => {
     expect(records[3]?.mesh_terms).toContain('Information Storage and Retrieval');
     expect(records[0]?.mesh_terms.slice(0, 3)).toEqual([
       'Database Management Systems',
@@ -237,7 +237,7 @@ describe('parseMedline: four .nbib records (medline-4-records.nbib)', () => {
     expect(records.map((r) => r.design)).toEqual([null, null, null, null]);
   });
 
-  it('is chosen by parsePubmedFile for text that does not start with "<"', async () => {
+  it('is chosen by parsePubmedFile for text that does not start with "<"', () => {
     expect(parsePubmedFile(fixture('medline-4-records.nbib')).records).toHaveLength(4);
   });
 });
@@ -279,7 +279,7 @@ describe('parsePubmedXml: PubmedBookArticle', () => {
 </PubmedArticleSet>`;
   const record = only(parsePubmedXml(book).records);
 
-  it('takes the PMID from BookDocument and the book title as the container', async () => {
+  it('takes the PMID from BookDocument and the book title as the container', () => {
     expect(record.kind).toBe('book');
     expect(record.pmid).toBe('90000001');
     expect(record.title).toBe('Chapter on skin & gut');
@@ -287,18 +287,18 @@ describe('parsePubmedXml: PubmedBookArticle', () => {
     expect(record.journal_iso).toBeNull();
   });
 
-  it('reads a group author and a person, and not the book’s editors', async () => {
+  it('reads a group author and a person, and not the book’s editors', () => {
     expect(record.authors).toEqual([
       { family: null, given: null, initials: null, collective: 'Skin-Gut Working Group' },
       person('Smith', 'Jane', 'J'),
     ]);
   });
 
-  it('reads a MedlineDate range as its first year plus the raw text', async () => {
+  it('reads a MedlineDate range as its first year plus the raw text', () => {
     expect([record.year, record.month, record.day, record.date_text]).toEqual([1995, null, null, '1995-1997']);
   });
 
-  it('ignores ids inside ReferenceList and reads PublicationType directly under BookDocument', async () => {
+  it('ignores ids inside ReferenceList and reads PublicationType directly under BookDocument', () => {
     expect(record.doi).toBeNull();
     expect(record.publication_types).toEqual(['Review']);
     expect(record.design).toBe('narrative_review');
@@ -307,7 +307,7 @@ describe('parsePubmedXml: PubmedBookArticle', () => {
 });
 
 describe('parsePubmedXml: problems', () => {
-  it('skips a record without a PMID, reporting its position, and parses the others', async () => {
+  it('skips a record without a PMID, reporting its position, and parses the others', () => {
     const result = parsePubmedXml(
       articleSet(article('111', 'First.'), article(null, 'Second.'), article('333', 'Third.')),
     );
@@ -318,19 +318,19 @@ describe('parsePubmedXml: problems', () => {
     expect(result.skipped).toEqual([{ position: 2, pmid: null, reason: 'no PMID' }]);
   });
 
-  it('skips a record whose PMID is not a number', async () => {
+  it('skips a record whose PMID is not a number', () => {
     const result = parsePubmedXml(articleSet(article('12a', 'Odd.')));
     expect(result.records).toEqual([]);
     expect(result.skipped).toEqual([{ position: 1, pmid: '12a', reason: 'PMID "12a" is not a number' }]);
   });
 
-  it('decodes the five XML entities and numeric references exactly once', async () => {
+  it('decodes the five XML entities and numeric references exactly once', () => {
     const title = 'Diet &amp; the gut&#x2013;skin axis: &lt;i&gt;is text&lt;/i&gt; &amp;amp; &#946;-glucan';
     const record = only(parsePubmedXml(articleSet(article('1', title))).records);
     expect(record.title).toBe('Diet & the gut–skin axis: <i>is text</i> &amp; β-glucan');
   });
 
-  it('does not expand entities declared in a DOCTYPE (no billion laughs)', async () => {
+  it('does not expand entities declared in a DOCTYPE (no billion laughs)', () => {
     let entities = '<!ENTITY lol0 "lol">';
     for (let i = 1; i <= 9; i++) entities += `<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">`;
     const body = articleSet(article('1', 'A &lol9; B')).replace(/^<\?xml[^>]*>/, '');
@@ -339,42 +339,42 @@ describe('parsePubmedXml: problems', () => {
     expect(record.title).toBe('A &lol9; B');
   });
 
-  it('throws MalformedFileError for text that is not XML', async () => {
+  it('throws MalformedFileError for text that is not XML', () => {
     expect(() => parsePubmedXml('this is not xml at all')).toThrow(MalformedFileError);
     expect(() => parsePubmedFile('<html><body>502 Bad Gateway</body>')).toThrow(/Not well-formed XML/);
   });
 
-  it('throws MalformedFileError for well-formed XML that is not a PubmedArticleSet', async () => {
+  it('throws MalformedFileError for well-formed XML that is not a PubmedArticleSet', () => {
     expect(() =>
       parsePubmedFile('<eFetchResult><ERROR>UID=0: cannot get document summary</ERROR></eFetchResult>'),
     ).toThrow(/expected <PubmedArticleSet>, found <eFetchResult>/);
   });
 
-  it('throws MalformedFileError for a truncated download rather than returning half a record', async () => {
+  it('throws MalformedFileError for a truncated download rather than returning half a record', () => {
     const full = fixture('rct-29768149.xml');
     expect(() => parsePubmedFile(full.slice(0, full.length / 2))).toThrow(MalformedFileError);
   });
 
-  it('throws MalformedFileError for an empty file and for text with no MEDLINE records', async () => {
+  it('throws MalformedFileError for an empty file and for text with no MEDLINE records', () => {
     expect(() => parsePubmedFile('  \n')).toThrow(MalformedFileError);
     expect(() => parsePubmedFile('{"esearchresult": {"idlist": []}}')).toThrow(/no MEDLINE records/);
   });
 
-  it('sniffs XML after a byte-order mark and leading whitespace', async () => {
+  it('sniffs XML after a byte-order mark and leading whitespace', () => {
     const result = parsePubmedFile(`\ufeff\n  ${articleSet(article('42', 'Sniffed.'))}`);
     expect(result.records.map((r) => r.pmid)).toEqual(['42']);
   });
 });
 
 describe('parseMedline: problems and group authors', () => {
-  it('skips a record without a PMID, reporting its position, and parses the others', async () => {
+  it('skips a record without a PMID, reporting its position, and parses the others', () => {
     const text = ['PMID- 1', 'TI  - One.', '', 'TI  - No id.', '', 'PMID- 3', 'TI  - Three.'].join('\n');
     const result = parseMedline(text);
     expect(result.records.map((r) => r.pmid)).toEqual(['1', '3']);
     expect(result.skipped).toEqual([{ position: 2, pmid: null, reason: 'no PMID' }]);
   });
 
-  it('reads CN as a group author in its place, a season date, and LID [doi] before AID [doi]', async () => {
+  it('reads CN as a group author in its place, a season date, and LID [doi] before AID [doi]', () => {
     const text = [
       'PMID- 5',
       'DP  - 2001 Spring',
@@ -396,7 +396,7 @@ describe('parseMedline: problems and group authors', () => {
     expect(record.design).toBe('meta_analysis');
   });
 
-  it('keeps a date range as raw text with its first year', async () => {
+  it('keeps a date range as raw text with its first year', () => {
     const record = only(parseMedline('PMID- 6\nDP  - 1984 Apr-May\n').records);
     expect([record.year, record.month, record.date_text]).toEqual([1984, null, '1984 Apr-May']);
   });
