@@ -9,14 +9,18 @@
 // proves it on a small size by comparing with a load that keeps the triggers). Timestamps and the database id come
 // from the seeded PRNG, so a seed always gives the same content.
 import { createHash } from 'node:crypto';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { certaintyOf, type GradeScheme } from '../src/evidence/grades.js';
 import { CAVEAT_CODES, type DIRECTIONS } from '../src/evidence/vocabulary.js';
-import { type AppDatabase, openDatabase, type Sqlite } from '../src/store/client.js';
-import { bumpDataVersion } from '../src/store/data-version.queries.js';
+import { type Database, openDatabase, type Sqlite, type Transaction } from '../src/store/client.js';
 import { writeLookupKeys } from '../src/store/lookup.queries.js';
-import { migrateDatabase } from '../src/store/migrate.js';
+import { MIGRATIONS_FOLDER } from '../src/store/migrate.js';
 import * as V from './vocabulary.js';
 
 export interface GenerateOptions {
@@ -178,7 +182,14 @@ const PLAIN_VERBS: Record<string, string[]> = {
 };
 const CIVIC_VERBS = ['predicts sensitivity of', 'predicts resistance of', 'is prognostic for', 'predicts response of'];
 
-export function generateDatabase(options: GenerateOptions): { db: AppDatabase; stats: GenerateStats } {
+/**
+ * Generates into the file `options.path` on a connection of its own (a bulk load, outside the service's write path),
+ * then opens it as the service does. `temporary` deletes the file when the returned database closes.
+ */
+export function generateDatabase(options: GenerateOptions & { temporary?: boolean }): {
+  db: Database;
+  stats: GenerateStats;
+} {
   const started = performance.now();
   const log = options.log ?? (() => {});
   const seed = options.seed ?? 1;
@@ -193,11 +204,14 @@ export function generateDatabase(options: GenerateOptions): { db: AppDatabase; s
     phaseStart = now;
   };
 
-  if (options.path !== ':memory:')
-    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${options.path}${suffix}`, { force: true });
-  const db = openDatabase(options.path);
-  migrateDatabase(db);
-  const sqlite = db.sqlite;
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${options.path}${suffix}`, { force: true });
+  const sqlite: Sqlite = new BetterSqlite3(options.path);
+  migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS_FOLDER });
+  sqlite
+    .prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', 'generated'), ('data_version', '0')")
+    .run();
+  // The lookup-key writer is the service's own; here it runs inside the loader's own transactions.
+  const load = { engine: 'sqlite', sqlite, orm: drizzle(sqlite), writable: true } as unknown as Transaction;
   const fast = !options.useTriggers;
 
   // Load-only settings; restored at the end.
@@ -305,7 +319,7 @@ export function generateDatabase(options: GenerateOptions): { db: AppDatabase; s
       for (const [position, synonym] of synonyms.entries()) insertConditionSynonym.run(c.id, synonym, position);
       // The same spellings upsertCondition writes: slug, name, synonyms and codes (MeSH also with its prefix).
       const codes = [doid, mesh, mesh && `MeSH:${mesh}`].filter((code): code is string => !!code);
-      writeLookupKeys(sqlite, 'condition', c.id, [c.slug, c.name, ...synonyms, ...codes]);
+      writeLookupKeys(load, 'condition', c.id, [c.slug, c.name, ...synonyms, ...codes]);
     }
   })();
   phase(`conditions (${conditions.length})`);
@@ -350,7 +364,7 @@ export function generateDatabase(options: GenerateOptions): { db: AppDatabase; s
       insertIntervention.run(iv.id, iv.slug, name, kind, description, iso(created), iso(created));
       const synonyms = interventionSynonyms(rnd, name, kind);
       for (const [position, synonym] of synonyms.entries()) insertInterventionSynonym.run(iv.id, synonym, position);
-      writeLookupKeys(sqlite, 'intervention', iv.id, [iv.slug, name, ...synonyms]);
+      writeLookupKeys(load, 'intervention', iv.id, [iv.slug, name, ...synonyms]);
     }
   })();
   const targeted = interventions.filter((i) => i.kind === 'drug' || i.kind === 'immunotherapy');
@@ -713,12 +727,12 @@ export function generateDatabase(options: GenerateOptions): { db: AppDatabase; s
   sqlite
     .prepare("UPDATE meta SET value = ? WHERE key = 'database_id'")
     .run(`${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`);
-  bumpDataVersion(sqlite);
+  sqlite.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'").run();
 
   // Back to the settings the service runs with.
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = FULL');
-  if (options.path !== ':memory:') sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('cache_size = -2000');
 
   const count = (table: string) => (sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -735,7 +749,8 @@ export function generateDatabase(options: GenerateOptions): { db: AppDatabase; s
     elapsedMs: Math.round(performance.now() - started),
     phases,
   };
-  return { db, stats };
+  sqlite.close();
+  return { db: openDatabase(options.path, { temporary: options.temporary ?? false }), stats };
 }
 
 /** Drops the search triggers and the droppable indexes of the big tables; returns their SQL for re-creation. */
@@ -963,11 +978,11 @@ function parseArgs(argv: string[]) {
 }
 
 /** Generates into `out` (via a temporary name, so an interrupted run never leaves a half database behind). */
-export function generateFile(claims: number, out: string, seed = 1, log: (line: string) => void = console.log) {
+export async function generateFile(claims: number, out: string, seed = 1, log: (line: string) => void = console.log) {
   const partial = `${out}.partial`;
   log(`generating ${claims.toLocaleString('en')} claims (seed ${seed}) into ${out}`);
   const { db, stats } = generateDatabase({ claims, seed, path: partial, log });
-  db.close();
+  await db.close();
   for (const suffix of ['-wal', '-shm']) rmSync(`${out}${suffix}`, { force: true });
   renameSync(partial, out);
   log(
@@ -987,9 +1002,10 @@ async function main() {
     // The fast load (triggers and indexes dropped, search index rebuilt from the views) must give exactly the
     // database a load through the triggers gives, and the same seed must give the same content twice.
     const small = Math.min(claims, 20_000);
-    const a = generateDatabase({ claims: small, seed, path: ':memory:' });
-    const b = generateDatabase({ claims: small, seed, path: ':memory:', useTriggers: true });
-    const c = generateDatabase({ claims: small, seed, path: ':memory:' });
+    const dir = mkdtempSync(join(tmpdir(), 'generate-check-'));
+    const a = generateDatabase({ claims: small, seed, path: join(dir, 'a.db'), temporary: true });
+    const b = generateDatabase({ claims: small, seed, path: join(dir, 'b.db'), useTriggers: true, temporary: true });
+    const c = generateDatabase({ claims: small, seed, path: join(dir, 'c.db'), temporary: true });
     a.db.sqlite.prepare("INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)").run();
     const [da, db, dc] = [contentDigest(a.db.sqlite), contentDigest(b.db.sqlite), contentDigest(c.db.sqlite)];
     console.log(`fast load        ${da} (${a.stats.elapsedMs} ms)`);
@@ -1004,7 +1020,7 @@ async function main() {
   const out = args.out;
   if (!out) throw new Error('usage: npm run bench:data -- --claims N --out FILE [--seed S] [--check]');
   if (existsSync(out)) console.log(`replacing ${out}`);
-  generateFile(claims, out, seed);
+  await generateFile(claims, out, seed);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,6 +1,8 @@
 // Import throughput: a CIViC release and a PubMed efetch file scaled up from the real fixtures (new ids per copy).
 // `npx tsx bench/imports.ts [--rows 3000] [--records 5000]` prints rows/s and records/s.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { seedIfEmpty } from '../src/curation/seed.js';
 import { importCivicText } from '../src/importers/civic/civic.import.js';
@@ -13,10 +15,12 @@ const { values } = parseArgs({
 });
 const FIXTURES = new URL('../test/fixtures/', import.meta.url).pathname;
 
-function freshDb() {
-  const db = openDatabase(':memory:');
-  migrateDatabase(db);
-  seedIfEmpty(db);
+const scratch = mkdtempSync(join(tmpdir(), 'bench-imports-'));
+let databases = 0;
+async function freshDb() {
+  const db = openDatabase(join(scratch, `bench-${++databases}.db`), { temporary: true });
+  await migrateDatabase(db);
+  await seedIfEmpty(db);
   return db;
 }
 
@@ -32,18 +36,18 @@ const civicLines = Array.from({ length: wantRows }, (_, i) => {
 });
 const civicText = `${header}\n${civicLines.join('\n')}\n`;
 {
-  const db = freshDb();
+  const db = await freshDb();
   const start = performance.now();
-  const summary = importCivicText(db, civicText, 'bench.tsv');
+  const summary = await importCivicText(db, civicText, 'bench.tsv');
   const seconds = (performance.now() - start) / 1000;
   const again = performance.now();
-  importCivicText(db, civicText, 'bench.tsv');
+  await importCivicText(db, civicText, 'bench.tsv');
   const repeatSeconds = (performance.now() - again) / 1000;
   console.log(
     `CIViC: ${summary.inserted} rows inserted in ${seconds.toFixed(2)} s = ${Math.round(wantRows / seconds)} rows/s; ` +
       `re-import (all unchanged) ${repeatSeconds.toFixed(2)} s = ${Math.round(wantRows / repeatSeconds)} rows/s`,
   );
-  db.close();
+  await db.close();
 }
 
 // PubMed: repeat the fixture articles with new PMIDs.
@@ -55,14 +59,14 @@ const articles = Array.from({ length: wantRecords }, (_, i) =>
 );
 const pubmedText = `<?xml version="1.0"?>\n<PubmedArticleSet>${articles.join('\n')}</PubmedArticleSet>`;
 {
-  const db = freshDb();
+  const db = await freshDb();
   const start = performance.now();
   const parsed = parsePubmedSources([{ name: 'bench.xml', text: pubmedText }]);
   const parseSeconds = (performance.now() - start) / 1000;
-  const summary = writePubmedImport(db, parsed, { overwrite: false });
+  const summary = await writePubmedImport(db, parsed, { overwrite: false });
   const seconds = (performance.now() - start) / 1000;
   console.log(
     `PubMed: ${summary.inserted} records in ${seconds.toFixed(2)} s (parse ${parseSeconds.toFixed(2)} s) = ${Math.round(wantRecords / seconds)} records/s`,
   );
-  db.close();
+  await db.close();
 }

@@ -560,7 +560,7 @@ async function ensureDatabase(claims: number, explicit?: string): Promise<string
   if (!existsSync(path)) {
     if (explicit) throw new Error(`${explicit} does not exist`);
     mkdirSync(DB_DIR, { recursive: true });
-    generateFile(claims, path, SEED);
+    await generateFile(claims, path, SEED);
   }
   return path;
 }

@@ -25,11 +25,11 @@ import { studiesRoutes } from './resources/studies/studies.routes.js';
 import { studiesWrites } from './resources/studies/studies.writes.js';
 import { topicsRoutes } from './resources/topics/topics.routes.js';
 import { topicsWrites } from './resources/topics/topics.writes.js';
-import type { AppDatabase } from './store/client.js';
+import type { Database } from './store/client.js';
 import { APP_VERSION } from './version.js';
 
 export interface BuildAppOptions {
-  db: AppDatabase;
+  db: Database;
   logger?: FastifyServerOptions['logger'];
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
@@ -109,6 +109,8 @@ export async function buildApp({
   await app.register(topicsWrites, routeOptions);
   await app.register(importsRoutes, routeOptions);
 
-  app.addHook('onClose', async () => db.close());
+  app.addHook('onClose', async () => {
+    await db.close();
+  });
   return app;
 }

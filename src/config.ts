@@ -39,6 +39,11 @@ export const ConfigSchema = z.object({
   AUTH_FAILURE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   /** 0 turns load shedding off. */
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /**
+   * Longest a write waits for the database's write lock (held by another write of this process, another server or
+   * an import on the same file) before it gives up: 503 with Retry-After for the API, "nothing changed" for a CLI.
+   */
+  WRITE_LOCK_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

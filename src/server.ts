@@ -18,9 +18,9 @@ async function main() {
     throw error;
   }
 
-  const db = openDatabase(config.DATABASE_PATH);
-  migrateDatabase(db);
-  const seeded = seedIfEmpty(db);
+  const db = openDatabase(config.DATABASE_PATH, { busyWaitMs: config.WRITE_LOCK_WAIT_MS });
+  await migrateDatabase(db);
+  const seeded = await seedIfEmpty(db);
   const app = await buildApp({
     db,
     logger: loggerOptions(config.LOG_LEVEL),

@@ -18,7 +18,7 @@ import { runKeysCli } from '../src/cli/keys.js';
 import type { Config } from '../src/config.js';
 import { FailureLimiter, redactUrl } from '../src/plugins/auth.js';
 import { loggerOptions } from '../src/plugins/hardening.js';
-import { type AppDatabase, openDatabase } from '../src/store/client.js';
+import { type Database, openDatabase } from '../src/store/client.js';
 import { migrateDatabase } from '../src/store/migrate.js';
 import { freshDatabase } from './helpers.js';
 
@@ -37,23 +37,24 @@ afterEach(async () => {
 });
 
 /** The real app with two test-only routes guarded by requireScope, plus keys of each scope. */
-async function authApp(config: Partial<Config> = {}, db: AppDatabase = freshDatabase()) {
+async function authApp(config: Partial<Config> = {}, given?: Database) {
+  const db = given ?? (await freshDatabase());
   const app = await buildApp({ db, config: { API_KEY_SECRET: SECRET, ...config } });
   app.post('/test-write', { preHandler: app.requireScope('write') }, async (request) => ({ key: request.apiKey }));
   app.post('/test-admin', { preHandler: app.requireScope('admin') }, async (request) => ({ key: request.apiKey }));
   await app.ready();
   apps.push(app);
-  const write = createApiKey(db.sqlite, { name: 'curator', scope: 'write', secret: SECRET });
-  const admin = createApiKey(db.sqlite, { name: 'root', scope: 'admin', secret: SECRET });
+  const write = await createApiKey(db, { name: 'curator', scope: 'write', secret: SECRET });
+  const admin = await createApiKey(db, { name: 'root', scope: 'admin', secret: SECRET });
   return { app, db, write, admin };
 }
 
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 describe('API keys (src/auth/keys.ts)', () => {
-  it('mints ek_ + 32 random bytes, keeps only the HMAC and a 10-character prefix, and verifies it', () => {
-    const db = freshDatabase({ seed: false });
-    const { id, key, prefix } = createApiKey(db.sqlite, { name: 'curator', scope: 'write', secret: SECRET });
+  it('mints ek_ + 32 random bytes, keeps only the HMAC and a 10-character prefix, and verifies it', async () => {
+    const db = await freshDatabase({ seed: false });
+    const { id, key, prefix } = await createApiKey(db, { name: 'curator', scope: 'write', secret: SECRET });
     expect(key).toMatch(/^ek_[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(key.slice(3), 'base64url')).toHaveLength(32);
     expect(prefix).toBe(key.slice(0, 10));
@@ -61,76 +62,79 @@ describe('API keys (src/auth/keys.ts)', () => {
     expect(row).toMatchObject({ name: 'curator', scope: 'write', prefix, key_hash: hashApiKey(key, SECRET) });
     expect(row.key_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(row)).not.toContain(key.slice(10));
-    expect(verifyApiKey(db.sqlite, key, SECRET)).toEqual({ id, name: 'curator', scope: 'write' });
-    expect(createApiKey(db.sqlite, { name: 'curator', scope: 'write', secret: SECRET }).key).not.toBe(key);
+    expect(await verifyApiKey(db, key, SECRET)).toEqual({ id, name: 'curator', scope: 'write' });
+    expect((await createApiKey(db, { name: 'curator', scope: 'write', secret: SECRET })).key).not.toBe(key);
   });
 
-  it('lists keys without hashes and revokes once', () => {
-    const db = freshDatabase({ seed: false });
-    const a = createApiKey(db.sqlite, { name: 'a', scope: 'write', secret: SECRET });
-    const b = createApiKey(db.sqlite, { name: 'b', scope: 'admin', secret: SECRET });
-    const listed = listApiKeys(db.sqlite);
+  it('lists keys without hashes and revokes once', async () => {
+    const db = await freshDatabase({ seed: false });
+    const a = await createApiKey(db, { name: 'a', scope: 'write', secret: SECRET });
+    const b = await createApiKey(db, { name: 'b', scope: 'admin', secret: SECRET });
+    const listed = await listApiKeys(db);
     expect(listed.map((k) => [k.id, k.name, k.scope, k.prefix, k.revoked_at])).toEqual([
       [a.id, 'a', 'write', a.prefix, null],
       [b.id, 'b', 'admin', b.prefix, null],
     ]);
     expect(listed.every((k) => !('key_hash' in k))).toBe(true);
-    expect(revokeApiKey(db.sqlite, a.id)).toBe(true);
-    expect(revokeApiKey(db.sqlite, a.id)).toBe(false);
-    expect(revokeApiKey(db.sqlite, 999)).toBe(false);
-    expect(verifyApiKey(db.sqlite, a.key, SECRET)).toBeNull();
-    expect(verifyApiKey(db.sqlite, b.key, SECRET)).toMatchObject({ id: b.id, scope: 'admin' });
-    expect(listApiKeys(db.sqlite)[0]?.revoked_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(await revokeApiKey(db, a.id)).toBe(true);
+    expect(await revokeApiKey(db, a.id)).toBe(false);
+    expect(await revokeApiKey(db, 999)).toBe(false);
+    expect(await verifyApiKey(db, a.key, SECRET)).toBeNull();
+    expect(await verifyApiKey(db, b.key, SECRET)).toMatchObject({ id: b.id, scope: 'admin' });
+    expect((await listApiKeys(db))[0]?.revoked_at).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
-  it('rejects malformed keys, unknown keys and keys hashed with another secret', () => {
-    const db = freshDatabase({ seed: false });
-    const { key } = createApiKey(db.sqlite, { name: 'a', scope: 'write', secret: SECRET });
+  it('rejects malformed keys, unknown keys and keys hashed with another secret', async () => {
+    const db = await freshDatabase({ seed: false });
+    const { key } = await createApiKey(db, { name: 'a', scope: 'write', secret: SECRET });
     for (const presented of ['', 'ek_', key.slice(0, -1), `${key}x`, key.replace('ek_', 'xk_'), `ek_${'A'.repeat(43)}`])
-      expect(verifyApiKey(db.sqlite, presented, SECRET), presented).toBeNull();
-    expect(verifyApiKey(db.sqlite, key, `${SECRET}-other`)).toBeNull();
-    expect(() => createApiKey(db.sqlite, { name: ' ', scope: 'write', secret: SECRET })).toThrow(/name/);
-    expect(() => createApiKey(db.sqlite, { name: 'x', scope: 'read' as 'write', secret: SECRET })).toThrow(/scope/);
+      expect(await verifyApiKey(db, presented, SECRET), presented).toBeNull();
+    expect(await verifyApiKey(db, key, `${SECRET}-other`)).toBeNull();
+    await expect(createApiKey(db, { name: ' ', scope: 'write', secret: SECRET })).rejects.toThrow(/name/);
+    await expect(createApiKey(db, { name: 'x', scope: 'read' as 'write', secret: SECRET })).rejects.toThrow(/scope/);
   });
 
-  it('stamps last use at most once a minute', () => {
-    const db = freshDatabase({ seed: false });
-    const { id, key } = createApiKey(db.sqlite, { name: 'a', scope: 'write', secret: SECRET });
-    const lastUsed = () => listApiKeys(db.sqlite).find((k) => k.id === id)?.last_used_at;
-    expect(lastUsed()).toBeNull();
-    verifyApiKey(db.sqlite, key, SECRET);
-    const first = lastUsed();
+  it('stamps last use at most once a minute', async () => {
+    const db = await freshDatabase({ seed: false });
+    const { id, key } = await createApiKey(db, { name: 'a', scope: 'write', secret: SECRET });
+    const lastUsed = async () => (await listApiKeys(db)).find((k) => k.id === id)?.last_used_at;
+    expect(await lastUsed()).toBeNull();
+    await verifyApiKey(db, key, SECRET);
+    const first = await lastUsed();
     expect(first).toMatch(/Z$/);
     let writes = 0;
-    db.sqlite.function('count_write', () => ++writes);
-    db.sqlite.exec('CREATE TEMP TRIGGER count_key_writes AFTER UPDATE ON api_keys BEGIN SELECT count_write(); END');
-    for (let i = 0; i < 20; i++) verifyApiKey(db.sqlite, key, SECRET);
+    // Writes go through the writer connection: the counting trigger goes there.
+    await db.transaction(async (tx) => {
+      tx.sqlite.function('count_write', () => ++writes);
+      tx.sqlite.exec('CREATE TEMP TRIGGER count_key_writes AFTER UPDATE ON api_keys BEGIN SELECT count_write(); END');
+    });
+    for (let i = 0; i < 20; i++) await verifyApiKey(db, key, SECRET);
     expect(writes).toBe(0);
-    expect(lastUsed()).toBe(first);
+    expect(await lastUsed()).toBe(first);
     db.sqlite.prepare("UPDATE api_keys SET last_used_at = '2000-01-01T00:00:00.000Z' WHERE id = ?").run(id);
     writes = 0;
-    verifyApiKey(db.sqlite, key, SECRET);
+    await verifyApiKey(db, key, SECRET);
     expect(writes).toBe(1);
-    expect(lastUsed()).not.toBe('2000-01-01T00:00:00.000Z');
+    expect(await lastUsed()).not.toBe('2000-01-01T00:00:00.000Z');
   });
 
-  it('uses API_KEY_SECRET when set, else one random secret kept in meta', () => {
-    const db = freshDatabase({ seed: false });
-    expect(resolveKeySecret(db.sqlite, SECRET)).toBe(SECRET);
+  it('uses API_KEY_SECRET when set, else one random secret kept in meta', async () => {
+    const db = await freshDatabase({ seed: false });
+    expect(await resolveKeySecret(db, SECRET)).toBe(SECRET);
     expect(db.sqlite.prepare("SELECT 1 FROM meta WHERE key = 'api_key_secret'").get()).toBeUndefined();
-    const generated = resolveKeySecret(db.sqlite);
+    const generated = await resolveKeySecret(db);
     expect(generated.length).toBeGreaterThanOrEqual(43);
-    expect(resolveKeySecret(db.sqlite)).toBe(generated);
-    expect(resolveKeySecret(freshDatabase({ seed: false }).sqlite)).not.toBe(generated);
+    expect(await resolveKeySecret(db)).toBe(generated);
+    expect(await resolveKeySecret(await freshDatabase({ seed: false }))).not.toBe(generated);
   });
 
   it('never writes the plain key to the database file', async () => {
     const dir = mkdtempSync(join(tmp, 'file-'));
     const db = openDatabase(join(dir, 'evidence.db'));
-    migrateDatabase(db);
-    const secret = resolveKeySecret(db.sqlite);
-    const { key } = createApiKey(db.sqlite, { name: 'a', scope: 'admin', secret });
-    verifyApiKey(db.sqlite, key, secret);
+    await migrateDatabase(db);
+    const secret = await resolveKeySecret(db);
+    const { key } = await createApiKey(db, { name: 'a', scope: 'admin', secret });
+    await verifyApiKey(db, key, secret);
     const rows = JSON.stringify(db.sqlite.prepare('SELECT * FROM api_keys').all());
     // Bytes of the database and its WAL while open, and of the checkpointed file after close.
     const bytes = () =>
@@ -142,7 +146,7 @@ describe('API keys (src/auth/keys.ts)', () => {
     const secretPart = key.slice(10);
     expect(rows).not.toContain(secretPart);
     expect(bytes().includes(secretPart)).toBe(false);
-    db.close();
+    await db.close();
     expect(bytes().includes(secretPart)).toBe(false);
     expect(bytes().includes(Buffer.from(key.slice(3), 'base64url'))).toBe(false);
   });
@@ -177,7 +181,7 @@ describe('npm run keys (src/cli/keys.ts)', () => {
 
     // The server opened on the same file, with the same (unset) API_KEY_SECRET, accepts the key.
     const db = openDatabase(env.DATABASE_PATH);
-    migrateDatabase(db);
+    await migrateDatabase(db);
     const app = await buildApp({ db });
     app.post('/test-write', { preHandler: app.requireScope('write') }, async (request) => ({ key: request.apiKey }));
     await app.ready();
@@ -191,7 +195,7 @@ describe('npm run keys (src/cli/keys.ts)', () => {
     const after = await app.inject({ method: 'POST', url: '/test-write', headers: bearer(key ?? '') });
     expect(after.statusCode).toBe(401);
     let stderr = '';
-    const again = runKeysCli(['revoke', '1'], {
+    const again = await runKeysCli(['revoke', '1'], {
       env,
       stdout: { write: () => true },
       stderr: { write: (text: string) => (stderr += text) },
@@ -200,7 +204,7 @@ describe('npm run keys (src/cli/keys.ts)', () => {
     expect(stderr).toContain('No active API key with id 1');
   });
 
-  it('answers bad usage with exit code 2 and the usage text', () => {
+  it('answers bad usage with exit code 2 and the usage text', async () => {
     const io = () => {
       const out = { stdout: '', stderr: '' };
       return {
@@ -223,11 +227,11 @@ describe('npm run keys (src/cli/keys.ts)', () => {
       ['list', 'extra'],
     ]) {
       const { out, io: cliIo } = io();
-      expect(runKeysCli(args, cliIo), args.join(' ')).toBe(2);
+      expect(await runKeysCli(args, cliIo), args.join(' ')).toBe(2);
       expect(out.stderr).toContain('Usage:');
     }
     const help = io();
-    expect(runKeysCli(['--help'], help.io)).toBe(0);
+    expect(await runKeysCli(['--help'], help.io)).toBe(0);
     expect(help.out.stdout).toContain('npm run keys -- create');
     expect(readdirSync(tmp)).not.toContain('never-opened.db');
   });
@@ -245,7 +249,7 @@ describe('authentication on routes', () => {
 
   it('answers 401 for an unknown, malformed or revoked key, and says the token is invalid', async () => {
     const { app, db, write } = await authApp();
-    revokeApiKey(db.sqlite, write.id);
+    await revokeApiKey(db, write.id);
     for (const authorization of [
       `Bearer ${write.key}`,
       `Bearer ek_${'x'.repeat(43)}`,
@@ -313,7 +317,7 @@ describe('authentication on routes', () => {
     expect(read.statusCode).toBe(200);
   });
 
-  it('forgets failures after the window and stays bounded in memory', () => {
+  it('forgets failures after the window and stays bounded in memory', async () => {
     let now = 0;
     const limiter = new FailureLimiter(2, 1000, 3, () => now);
     limiter.recordFailure('a');
@@ -362,7 +366,7 @@ describe('authentication on routes', () => {
         done();
       },
     });
-    const db = freshDatabase();
+    const db = await freshDatabase();
     const app = await buildApp({
       db,
       logger: { ...(loggerOptions('trace') as object), stream },
@@ -371,7 +375,7 @@ describe('authentication on routes', () => {
     app.post('/test-write', { preHandler: app.requireScope('write') }, async () => ({ ok: true }));
     await app.ready();
     apps.push(app);
-    const { key } = createApiKey(db.sqlite, { name: 'a', scope: 'write', secret: SECRET });
+    const { key } = await createApiKey(db, { name: 'a', scope: 'write', secret: SECRET });
     await app.inject({ method: 'POST', url: '/test-write', headers: bearer(key) });
     await app.inject({ method: 'POST', url: '/test-write', headers: bearer(`ek_${'z'.repeat(43)}`) });
     await app.inject({ method: 'POST', url: '/test-write', headers: bearer(key) }); // 429 now

@@ -86,10 +86,10 @@ describe('npm run backup (src/cli/backup.ts)', () => {
 
     // A write committed by another connection sits in the WAL, not yet in the main file: the copy must have it.
     const writer = openDatabase(live);
-    const { key } = createApiKey(writer.sqlite, {
+    const { key } = await createApiKey(writer, {
       name: 'written-before-backup',
       scope: 'write',
-      secret: resolveKeySecret(writer.sqlite),
+      secret: await resolveKeySecret(writer),
     });
     expect(statSync(`${live}-wal`).size).toBeGreaterThan(0);
 

@@ -195,7 +195,7 @@ describe('citations of imported PubMed records', () => {
   let imported: Awaited<ReturnType<typeof testApp>>;
   beforeAll(async () => {
     imported = await testApp({ seed: false });
-    importPubmedFiles(imported.db, [`${FIXTURES}rct-29768149.xml`, `${FIXTURES}observational-inline-markup.xml`]);
+    await importPubmedFiles(imported.db, [`${FIXTURES}rct-29768149.xml`, `${FIXTURES}observational-inline-markup.xml`]);
   });
   afterAll(async () => {
     await imported.app.close();

@@ -24,7 +24,7 @@ const tsv = (rows: string[], header = HEADER) => `${[header, ...rows].join('\n')
 
 async function importedApp(text = SAMPLE, release = '01-Oct-2018-ClinicalEvidenceSummaries.tsv') {
   const ctx = await testApp();
-  const summary = importCivicText(ctx.db, text, release, { now: () => '2026-11-26T00:00:00.000Z' });
+  const summary = await importCivicText(ctx.db, text, release, { now: () => '2026-11-26T00:00:00.000Z' });
   return { ...ctx, summary };
 }
 
@@ -130,13 +130,13 @@ describe('importCivicText on the October 2018 sample', () => {
 describe('re-imports', () => {
   it('changes nothing on a second import of the same release', async () => {
     const { db, app } = await importedApp();
-    const version = readDataVersion(db.sqlite);
+    const version = await readDataVersion(db);
     const before = db.sqlite
       .prepare("SELECT id, updated_at, imported_at FROM claims WHERE source = 'civic' ORDER BY id")
       .all();
-    const again = importCivicText(db, SAMPLE, '01-Oct-2018-ClinicalEvidenceSummaries.tsv');
+    const again = await importCivicText(db, SAMPLE, '01-Oct-2018-ClinicalEvidenceSummaries.tsv');
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 50, withdrawn: 0 });
-    expect(readDataVersion(db.sqlite)).toBe(version);
+    expect(await readDataVersion(db)).toBe(version);
     expect(
       db.sqlite.prepare("SELECT id, updated_at, imported_at FROM claims WHERE source = 'civic' ORDER BY id").all(),
     ).toEqual(before);
@@ -150,7 +150,7 @@ describe('re-imports', () => {
     const edited = withCell(changed, 'evidence_statement', `${cell(changed, 'evidence_statement')} (revised)`);
     const added = withCell(withCell(rest[0] as string, 'evidence_id', '999999'), 'evidence_level', 'A');
     const newer = tsv([edited, ...rest, added]);
-    const summary = importCivicText(db, newer, '01-Nov-2018-ClinicalEvidenceSummaries.tsv');
+    const summary = await importCivicText(db, newer, '01-Nov-2018-ClinicalEvidenceSummaries.tsv');
     expect(summary).toMatchObject({ inserted: 1, updated: 1, unchanged: 48, withdrawn: 1 });
 
     const revised = await getJson(app, `/v1/claims/civic-eid-${cell(changed, 'evidence_id')}`);
@@ -168,7 +168,7 @@ describe('re-imports', () => {
 
     expect((await getJson(app, '/v1/claims?source=curated&limit=100')).body.items).toEqual(curatedBefore);
 
-    const back = importCivicText(db, SAMPLE, '01-Dec-2018-ClinicalEvidenceSummaries.tsv');
+    const back = await importCivicText(db, SAMPLE, '01-Dec-2018-ClinicalEvidenceSummaries.tsv');
     expect(back.updated).toBeGreaterThanOrEqual(2);
     expect((await getJson(app, `/v1/claims/civic-eid-${cell(dropped, 'evidence_id')}`)).body.status).toBe('published');
     await app.close();
@@ -194,7 +194,7 @@ describe('parseCivicTsv', () => {
     ]);
   });
 
-  it('treats a double quote as an ordinary character', () => {
+  it('treats a double quote as an ordinary character', async () => {
     const quoted = withCell(
       ROWS[0] as string,
       'evidence_statement',
@@ -205,7 +205,7 @@ describe('parseCivicTsv', () => {
     expect(rows).toHaveLength(2);
   });
 
-  it('reads the later column names (molecular_profile, therapies, significance, citation_id, source_type)', () => {
+  it('reads the later column names (molecular_profile, therapies, significance, citation_id, source_type)', async () => {
     const renamed = HEADER.replace('\tdrugs\t', '\ttherapies\t')
       .replace('\tclinical_significance\t', '\tsignificance\t')
       .replace('\tpubmed_id\t', '\tcitation_id\t')
@@ -222,11 +222,11 @@ describe('parseCivicTsv', () => {
     expect(rowsLater.map(({ line: _l, ...r }) => r)).toEqual(rows2018.map(({ line: _l, ...r }) => r));
   });
 
-  it('rejects a file that is not a ClinicalEvidenceSummaries release', () => {
+  it('rejects a file that is not a ClinicalEvidenceSummaries release', async () => {
     expect(() => parseCivicTsv('name\tvalue\nx\t1\n')).toThrow(/not a CIViC ClinicalEvidenceSummaries file/);
   });
 
-  it('splits therapies on top-level commas only', () => {
+  it('splits therapies on top-level commas only', async () => {
     expect(splitTherapies('A (B, C),D ,, E')).toEqual(['A (B, C)', 'D', 'E']);
   });
 });
@@ -254,7 +254,7 @@ describe('npm run import -- civic', () => {
       encoding: 'utf8',
     });
 
-  it('prints a JSON summary, then reports everything unchanged', () => {
+  it('prints a JSON summary, then reports everything unchanged', async () => {
     const first = run(['--json', SAMPLE_PATH]);
     expect(first.status).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ rows: 50, inserted: 50 });
@@ -271,7 +271,7 @@ describe('npm run import -- civic', () => {
     expect(Number(seeded)).toBe(12);
   });
 
-  it('fails with exit 1 and changes nothing on a file that is not a release; exit 2 on bad usage', () => {
+  it('fails with exit 1 and changes nothing on a file that is not a release; exit 2 on bad usage', async () => {
     const notTsv = join(tmp, 'notes.tsv');
     writeFileSync(notTsv, 'hello\tworld\n');
     const bad = run([notTsv]);

@@ -363,7 +363,7 @@ describe('conditional GET on /v1/conditions/{slug}', () => {
   it('serves the full body with a new ETag once the data version changes', async () => {
     const first = await getJson(app, '/v1/conditions/eczema');
     const oldEtag = first.headers.etag as string;
-    bumpDataVersion(db.sqlite);
+    await db.transaction(async (tx) => bumpDataVersion(tx));
     const res = await getJson(app, '/v1/conditions/eczema', { 'if-none-match': oldEtag });
     expect(res.status).toBe(200);
     expect(res.body).toEqual(first.body);

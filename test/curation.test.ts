@@ -15,13 +15,13 @@ let ctx: Ctx;
 let writeKey: string;
 let adminKey: string;
 
-const keyFor = (c: Ctx, scope: 'write' | 'admin', name = `${scope}-curator`) =>
-  createApiKey(c.db.sqlite, { name, scope, secret: resolveKeySecret(c.db.sqlite) }).key;
+const keyFor = async (c: Ctx, scope: 'write' | 'admin', name = `${scope}-curator`) =>
+  (await createApiKey(c.db, { name, scope, secret: await resolveKeySecret(c.db) })).key;
 
 beforeEach(async () => {
   ctx = await testApp();
-  writeKey = keyFor(ctx, 'write', 'alice');
-  adminKey = keyFor(ctx, 'admin', 'root');
+  writeKey = await keyFor(ctx, 'write', 'alice');
+  adminKey = await keyFor(ctx, 'admin', 'root');
 });
 
 async function call(method: string, url: string, options: { key?: string; body?: unknown; ifMatch?: string } = {}) {
@@ -317,17 +317,19 @@ describe('GET /v1/changes', () => {
     const path = join(dir, 'feed.db');
     const open = async () => {
       const db = openDatabase(path);
-      migrateDatabase(db);
-      seedIfEmpty(db);
+      await migrateDatabase(db);
+      await seedIfEmpty(db);
       const app = await buildApp({ db });
       return { app, db };
     };
     let server = await open();
-    const key = createApiKey(server.db.sqlite, {
-      name: 'feeder',
-      scope: 'write',
-      secret: resolveKeySecret(server.db.sqlite),
-    }).key;
+    const key = (
+      await createApiKey(server.db, {
+        name: 'feeder',
+        scope: 'write',
+        secret: await resolveKeySecret(server.db),
+      })
+    ).key;
     const first = await server.app.inject('/v1/changes?limit=1000');
     const seeded = first.json();
     expect(seeded.items.length).toBeGreaterThanOrEqual(35);

@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 async function hardenedApp(config: Partial<Config> = {}) {
-  const app = await buildApp({ db: freshDatabase(), config });
+  const app = await buildApp({ db: await freshDatabase(), config });
   app.post('/test-echo', async (request) => ({ received: request.body }));
   await app.ready();
   apps.push(app);
@@ -166,7 +166,7 @@ describe('load shedding (under-pressure)', () => {
 });
 
 describe('settings', () => {
-  it('has defaults for every hardening setting', () => {
+  it('has defaults for every hardening setting', async () => {
     expect(loadConfig({})).toMatchObject({
       READS_REQUIRE_KEY: false,
       CORS_ORIGINS: '*',
@@ -191,7 +191,7 @@ describe('settings', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
-  it('never echoes API_KEY_SECRET in its error', () => {
+  it('never echoes API_KEY_SECRET in its error', async () => {
     expect(() => loadConfig({ API_KEY_SECRET: 'hunter2-too-short' })).toThrow(
       /API_KEY_SECRET=\(hidden, 17 characters\)/,
     );

@@ -1,21 +1,43 @@
-// Test helpers: the real app on a fresh, migrated (and by default seeded) in-memory database.
+// Test helpers: the real app on a fresh, migrated (and by default seeded) database in a temporary file.
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildApp } from '../src/app.js';
+import type { Config } from '../src/config.js';
 import { applySeed, parseSeed, readSeedFiles } from '../src/curation/seed.js';
-import { type AppDatabase, openDatabase } from '../src/store/client.js';
+import { type Database, type OpenOptions, openDatabase } from '../src/store/client.js';
 import { migrateDatabase } from '../src/store/migrate.js';
 
-export function freshDatabase({ seed = true }: { seed?: boolean } = {}): AppDatabase {
-  const db = openDatabase(':memory:');
-  migrateDatabase(db);
-  if (seed) for (const file of readSeedFiles()) applySeed(db, file.seed);
+// One folder per test process; each database in it is deleted when closed, and the folder when the process ends.
+let scratch: string | undefined;
+let counter = 0;
+
+/** A new file path for a test database (a reader and a writer cannot share an in-memory database). */
+export function scratchPath(name = 'test'): string {
+  if (scratch === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'evidence-test-'));
+    scratch = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return join(scratch, `${name}-${process.pid}-${++counter}.db`);
+}
+
+/** A migrated (and by default seeded) database in a temporary file, deleted on close. */
+export async function freshDatabase({
+  seed = true,
+  ...options
+}: { seed?: boolean } & OpenOptions = {}): Promise<Database> {
+  // synchronous=OFF: these files are thrown away, so surviving power loss buys nothing.
+  const db = openDatabase(scratchPath(), { temporary: true, synchronous: 'OFF', ...options });
+  await migrateDatabase(db);
+  if (seed) for (const file of readSeedFiles()) await applySeed(db, file.seed);
   return db;
 }
 
-export async function testApp(options: { seed?: boolean; db?: AppDatabase } = {}) {
-  const db = options.db ?? freshDatabase(options);
-  const app = await buildApp({ db });
+export async function testApp(options: { seed?: boolean; db?: Database; config?: Partial<Config> } = {}) {
+  const db = options.db ?? (await freshDatabase(options));
+  const app = await buildApp({ db, ...(options.config ? { config: options.config } : {}) });
   await app.ready();
   return { app, db };
 }

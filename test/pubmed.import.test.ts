@@ -15,7 +15,7 @@ import {
   parsePubmedSources,
   writePubmedImport,
 } from '../src/importers/pubmed/pubmed.import.js';
-import type { AppDatabase } from '../src/store/client.js';
+import type { Database } from '../src/store/client.js';
 import { readDataVersion } from '../src/store/data-version.queries.js';
 import { freshDatabase, getJson, testApp } from './helpers.js';
 
@@ -43,7 +43,7 @@ const FIXTURE_DOIS: Record<string, string | null> = {
 };
 
 let scratch: string;
-beforeAll(() => {
+beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'pubmed-import-test-'));
 });
 afterAll(() => {
@@ -87,10 +87,10 @@ interface StoredStudy {
   updated_at: string;
 }
 
-const studyRow = (db: AppDatabase, pmid: string): StoredStudy =>
+const studyRow = (db: Database, pmid: string): StoredStudy =>
   db.sqlite.prepare('SELECT * FROM studies WHERE pmid = ?').get(pmid) as StoredStudy;
-const allStudies = (db: AppDatabase) => db.sqlite.prepare('SELECT * FROM studies ORDER BY pmid').all();
-const studyCount = (db: AppDatabase): number =>
+const allStudies = (db: Database) => db.sqlite.prepare('SELECT * FROM studies ORDER BY pmid').all();
+const studyCount = (db: Database): number =>
   (db.sqlite.prepare('SELECT count(*) AS n FROM studies').get() as { n: number }).n;
 const lastNames = (row: StoredStudy): (string | null)[] =>
   (JSON.parse(row.authors) as { family: string | null }[]).map((a) => a.family);
@@ -154,7 +154,7 @@ function article(f: ArticleFacts): string {
   </Article>${mesh}</MedlineCitation><PubmedData><ArticleIdList>${ids}</ArticleIdList></PubmedData></PubmedArticle>`;
 }
 
-function importXml(db: AppDatabase, xml: string, options: ImportOptions = {}) {
+function importXml(db: Database, xml: string, options: ImportOptions = {}) {
   return importPubmedFiles(db, [scratchFile(articleSet(xml))], options);
 }
 
@@ -168,9 +168,9 @@ describe('importPubmedFiles: the randomised trial fixture', () => {
     m[1]?.replace('&apos;', "'"),
   );
 
-  it('imports as an rct study with every author, identifier and bibliographic field', () => {
-    const db = freshDatabase({ seed: false });
-    const summary = importPubmedFiles(db, [fixturePath('rct-29768149.xml')]);
+  it('imports as an rct study with every author, identifier and bibliographic field', async () => {
+    const db = await freshDatabase({ seed: false });
+    const summary = await importPubmedFiles(db, [fixturePath('rct-29768149.xml')]);
     expect(summary).toEqual({ files: 1, records: 1, inserted: 1, updated: 0, unchanged: 0, skipped: [] });
 
     const row = studyRow(db, '29768149');
@@ -204,8 +204,8 @@ describe('importPubmedFiles: the randomised trial fixture', () => {
   });
 
   it('shows the same values through GET /v1/studies/29768149, with metadata_status complete', async () => {
-    const db = freshDatabase({ seed: false });
-    importPubmedFiles(db, [fixturePath('rct-29768149.xml')]);
+    const db = await freshDatabase({ seed: false });
+    await importPubmedFiles(db, [fixturePath('rct-29768149.xml')]);
     const { app } = await testApp({ db });
     try {
       const res = await getJson(app, '/v1/studies/29768149');
@@ -239,9 +239,9 @@ describe('importPubmedFiles: the randomised trial fixture', () => {
 });
 
 describe('importPubmedFiles: every fixture', () => {
-  it('imports all eight records without a crash, each with its own DOI', () => {
-    const db = freshDatabase({ seed: false });
-    const summary = importPubmedFiles(db, FIXTURE_FILES.map(fixturePath));
+  it('imports all eight records without a crash, each with its own DOI', async () => {
+    const db = await freshDatabase({ seed: false });
+    const summary = await importPubmedFiles(db, FIXTURE_FILES.map(fixturePath));
     expect(summary).toMatchObject({ files: 4, records: 8, inserted: 8, updated: 0, unchanged: 0, skipped: [] });
     expect(studyCount(db)).toBe(8);
     for (const [pmid, doi] of Object.entries(FIXTURE_DOIS)) expect([pmid, studyRow(db, pmid).doi]).toEqual([pmid, doi]);
@@ -249,9 +249,9 @@ describe('importPubmedFiles: every fixture', () => {
     expect(studyRow(db, '27920200')).toBeUndefined();
   });
 
-  it('keeps a season as date_text and derives case-control for the nested case-control study', () => {
-    const db = freshDatabase({ seed: false });
-    importPubmedFiles(db, FIXTURE_FILES.map(fixturePath));
+  it('keeps a season as date_text and derives case-control for the nested case-control study', async () => {
+    const db = await freshDatabase({ seed: false });
+    await importPubmedFiles(db, FIXTURE_FILES.map(fixturePath));
     expect([studyRow(db, '12091962').year, studyRow(db, '12091962').date_text]).toEqual([1990, 'Spring']);
     expect(studyRow(db, '12091962').design).toBe('narrative_review');
     expect(studyRow(db, '27797938').design).toBe('case_control');
@@ -260,28 +260,28 @@ describe('importPubmedFiles: every fixture', () => {
 });
 
 describe('importPubmedFiles: idempotency and batches', () => {
-  it('changes nothing the second time: every record unchanged, same rows, same updated_at, same data version', () => {
-    const db = freshDatabase();
+  it('changes nothing the second time: every record unchanged, same rows, same updated_at, same data version', async () => {
+    const db = await freshDatabase();
     const paths = FIXTURE_FILES.map(fixturePath);
-    importPubmedFiles(db, paths);
+    await importPubmedFiles(db, paths);
     const rows = allStudies(db);
-    const version = readDataVersion(db.sqlite);
+    const version = await readDataVersion(db);
 
-    const again = importPubmedFiles(db, paths);
+    const again = await importPubmedFiles(db, paths);
     expect(again).toMatchObject({ records: 8, inserted: 0, updated: 0, unchanged: 8, skipped: [] });
     expect(allStudies(db)).toEqual(rows);
-    expect(readDataVersion(db.sqlite)).toBe(version);
+    expect(await readDataVersion(db)).toBe(version);
 
     // Overwrite changes nothing either: these designs already came from PubMed.
-    expect(importPubmedFiles(db, paths, { overwrite: true }).unchanged).toBe(8);
-    expect(readDataVersion(db.sqlite)).toBe(version);
+    expect((await importPubmedFiles(db, paths, { overwrite: true })).unchanged).toBe(8);
+    expect(await readDataVersion(db)).toBe(version);
   });
 
-  it('writes in batches, bumping the data version once per batch that changed something', () => {
-    const db = freshDatabase({ seed: false });
-    const before = Number(readDataVersion(db.sqlite).split('.')[1]);
+  it('writes in batches, bumping the data version once per batch that changed something', async () => {
+    const db = await freshDatabase({ seed: false });
+    const before = Number((await readDataVersion(db)).split('.')[1]);
     const progress: [number, number][] = [];
-    importPubmedFiles(db, FIXTURE_FILES.map(fixturePath), {
+    await importPubmedFiles(db, FIXTURE_FILES.map(fixturePath), {
       batchSize: 3,
       onProgress: ({ done, total }) => progress.push([done, total]),
     });
@@ -291,11 +291,11 @@ describe('importPubmedFiles: idempotency and batches', () => {
       [6, 8],
       [8, 8],
     ]);
-    expect(Number(readDataVersion(db.sqlite).split('.')[1])).toBe(before + 3);
+    expect(Number((await readDataVersion(db)).split('.')[1])).toBe(before + 3);
   });
 
-  it('counts a PMID repeated within one import once, and its last occurrence wins', () => {
-    const db = freshDatabase({ seed: false });
+  it('counts a PMID repeated within one import once, and its last occurrence wins', async () => {
+    const db = await freshDatabase({ seed: false });
     const first = scratchFile(
       articleSet(article({ pmid: '123', title: 'First title.', publicationTypes: ['Review'] })),
     );
@@ -305,7 +305,7 @@ describe('importPubmedFiles: idempotency and batches', () => {
         article({ pmid: '123', title: 'Third title.', publicationTypes: ['Review'] }),
       ),
     );
-    expect(importPubmedFiles(db, [first, second])).toMatchObject({ records: 1, inserted: 1, skipped: [] });
+    expect(await importPubmedFiles(db, [first, second])).toMatchObject({ records: 1, inserted: 1, skipped: [] });
     expect(studyRow(db, '123').title).toBe('Third title.');
   });
 });
@@ -338,17 +338,17 @@ const MELANOMA_FACTS = {
 };
 
 describe('importPubmedRecords: curated values win', () => {
-  let db: AppDatabase;
-  beforeEach(() => {
-    db = freshDatabase();
+  let db: Database;
+  beforeEach(async () => {
+    db = await freshDatabase();
   });
 
-  it('refreshes the bibliography of a curated study but keeps its design and sample size', () => {
+  it('refreshes the bibliography of a curated study but keeps its design and sample size', async () => {
     db.sqlite.prepare("UPDATE studies SET updated_at = '2000-01-01T00:00:00.000Z' WHERE pmid = '29097493'").run();
     const before = studyRow(db, '29097493');
     expect([before.design, before.design_source, before.sample_size]).toEqual(['cohort', 'curated', 112]);
 
-    const summary = importXml(db, article(MELANOMA_FACTS));
+    const summary = await importXml(db, article(MELANOMA_FACTS));
     expect(summary).toMatchObject({ inserted: 0, updated: 1, unchanged: 0 });
     const after = studyRow(db, '29097493');
     expect([after.design, after.design_source, after.sample_size]).toEqual(['cohort', 'curated', 112]);
@@ -364,27 +364,27 @@ describe('importPubmedRecords: curated values win', () => {
     expect(after.updated_at).not.toBe('2000-01-01T00:00:00.000Z');
   });
 
-  it('with overwrite, keeps the curated design when PubMed yields none, and the sample size always', () => {
-    const version = readDataVersion(db.sqlite);
-    importXml(db, article(MELANOMA_FACTS), { overwrite: true });
+  it('with overwrite, keeps the curated design when PubMed yields none, and the sample size always', async () => {
+    const version = await readDataVersion(db);
+    await importXml(db, article(MELANOMA_FACTS), { overwrite: true });
     const after = studyRow(db, '29097493');
     // Journal Article and Research Support name no design, so PubMed says nothing that could replace "cohort".
     expect([after.design, after.design_source, after.sample_size]).toEqual(['cohort', 'curated', 112]);
-    expect(readDataVersion(db.sqlite)).not.toBe(version);
+    expect(await readDataVersion(db)).not.toBe(version);
   });
 
-  it('with overwrite, replaces a curated design by the one PubMed gives, never the sample size', () => {
+  it('with overwrite, replaces a curated design by the one PubMed gives, never the sample size', async () => {
     // SYNTHETIC: 22699609 indexed as a Review, only to have PubMed disagree with the curated cross_sectional.
     const review = article({ pmid: '22699609', title: 'Synthetic stand-in.', publicationTypes: ['Review'] });
-    importXml(db, review);
+    await importXml(db, review);
     expect([studyRow(db, '22699609').design, studyRow(db, '22699609').sample_size]).toEqual(['cross_sectional', 242]);
-    expect(importXml(db, review, { overwrite: true }).updated).toBe(1);
+    expect((await importXml(db, review, { overwrite: true })).updated).toBe(1);
     const after = studyRow(db, '22699609');
     expect([after.design, after.design_source, after.sample_size]).toEqual(['narrative_review', 'pubmed', 242]);
   });
 
-  it('never erases a stored value with a missing one, nor a complete author list with a truncated one', () => {
-    importXml(db, article(MELANOMA_FACTS));
+  it('never erases a stored value with a missing one, nor a complete author list with a truncated one', async () => {
+    await importXml(db, article(MELANOMA_FACTS));
     const full = studyRow(db, '29097493');
     // A sparse record: no DOI, PMCID, journal, date, volume, pages or MeSH, and a truncated author list.
     const sparse = article({
@@ -394,7 +394,7 @@ describe('importPubmedRecords: curated values win', () => {
       authorsComplete: false,
       publicationTypes: [],
     });
-    expect(importXml(db, sparse)).toMatchObject({ updated: 0, unchanged: 1 });
+    expect(await importXml(db, sparse)).toMatchObject({ updated: 0, unchanged: 1 });
     expect(studyRow(db, '29097493')).toEqual(full);
   });
 
@@ -416,7 +416,7 @@ describe('importPubmedRecords: curated values win', () => {
 
       // SYNTHETIC stand-in: the real record for 35866234 cannot be fetched here; every value below is invented
       // for the test and must never be mistaken for the paper's metadata.
-      importXml(
+      await importXml(
         db,
         article({
           pmid: '35866234',
@@ -451,29 +451,33 @@ describe('importPubmedRecords: curated values win', () => {
 });
 
 describe('importPubmedFiles: malformed input', () => {
-  it('throws on a truncated file, naming it, and changes no row even when a good file comes first', () => {
-    const db = freshDatabase();
+  it('throws on a truncated file, naming it, and changes no row even when a good file comes first', async () => {
+    const db = await freshDatabase();
     const rows = allStudies(db);
-    const version = readDataVersion(db.sqlite);
+    const version = await readDataVersion(db);
     const xml = fixtureText('rct-29768149.xml');
     const truncated = scratchFile(xml.slice(0, Math.floor(xml.length / 2)), 'truncated.xml');
-    expect(() => importPubmedFiles(db, [fixturePath('rct-29768149.xml'), truncated])).toThrow(PubmedImportError);
-    expect(() => importPubmedFiles(db, [fixturePath('rct-29768149.xml'), truncated])).toThrow(/truncated\.xml: /);
+    await expect(importPubmedFiles(db, [fixturePath('rct-29768149.xml'), truncated])).rejects.toThrow(
+      PubmedImportError,
+    );
+    await expect(importPubmedFiles(db, [fixturePath('rct-29768149.xml'), truncated])).rejects.toThrow(
+      /truncated\.xml: /,
+    );
     expect(allStudies(db)).toEqual(rows);
-    expect(readDataVersion(db.sqlite)).toBe(version);
+    expect(await readDataVersion(db)).toBe(version);
   });
 
-  it('throws on a missing file, naming it, before writing anything', () => {
-    const db = freshDatabase({ seed: false });
+  it('throws on a missing file, naming it, before writing anything', async () => {
+    const db = await freshDatabase({ seed: false });
     const missing = join(scratch, 'does-not-exist.xml');
-    expect(() => importPubmedFiles(db, [fixturePath('rct-29768149.xml'), missing])).toThrow(
+    await expect(importPubmedFiles(db, [fixturePath('rct-29768149.xml'), missing])).rejects.toThrow(
       `${missing}: cannot read: no such file`,
     );
     expect(studyCount(db)).toBe(0);
   });
 
-  it('skips a record without a PMID (and one with an impossible PMID), reports its position, imports the rest', () => {
-    const db = freshDatabase({ seed: false });
+  it('skips a record without a PMID (and one with an impossible PMID), reports its position, imports the rest', async () => {
+    const db = await freshDatabase({ seed: false });
     const rct = articlesOf('rct-29768149.xml').get('29768149') ?? '';
     const observational = articlesOf('observational-inline-markup.xml').get('27797938') ?? '';
     const file = scratchFile(
@@ -484,7 +488,7 @@ describe('importPubmedFiles: malformed input', () => {
         article({ pmid: '1234567890', title: 'Ten digits.', publicationTypes: ['Journal Article'] }),
       ),
     );
-    const summary = importPubmedFiles(db, [file]);
+    const summary = await importPubmedFiles(db, [file]);
     expect(summary).toMatchObject({ files: 1, records: 2, inserted: 2 });
     expect(summary.skipped).toEqual([
       { file, position: 2, pmid: null, reason: 'no PMID' },
@@ -541,7 +545,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((resolve) => fake.server?.close(resolve));
 });
-beforeEach(() => {
+beforeEach(async () => {
   fake.requests = [];
   fake.failures = [];
 });
@@ -570,8 +574,11 @@ describe('fetchPubmedXml against a local E-utilities server', () => {
     const { now, sleep, fetchImpl } = fakeClock();
     const batches = await fetchPubmedXml(['29768149', '27797938'], { baseUrl: fake.baseUrl, now, sleep, fetchImpl });
     expect(fake.requests).toEqual([{ ids: ['29768149', '27797938'], apiKey: null, tool: 'evidence-api' }]);
-    const db = freshDatabase({ seed: false });
-    const summary = writePubmedImport(db, parsePubmedSources(batches.map((b) => ({ name: 'efetch', text: b.xml }))));
+    const db = await freshDatabase({ seed: false });
+    const summary = await writePubmedImport(
+      db,
+      parsePubmedSources(batches.map((b) => ({ name: 'efetch', text: b.xml }))),
+    );
     expect(summary).toMatchObject({ records: 2, inserted: 2 });
     expect(studyRow(db, '29768149').design).toBe('rct');
     expect(studyRow(db, '27797938').doi).toBe('10.1136/gutjnl-2016-312510');
@@ -670,7 +677,7 @@ function runCli(args: string[], databasePath: string, env: Record<string, string
 
 describe('npm run import -- pubmed (child process)', () => {
   let dir: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = join(scratch, 'cli');
     mkdirSync(dir, { recursive: true });
   });

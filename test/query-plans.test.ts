@@ -9,7 +9,8 @@ import type { Statement } from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDatabase } from '../bench/generate.js';
 import { buildApp } from '../src/app.js';
-import type { AppDatabase } from '../src/store/client.js';
+import type { Database } from '../src/store/client.js';
+import { scratchPath } from './helpers.js';
 
 interface Execution {
   sql: string;
@@ -52,7 +53,7 @@ const LOW_CARDINALITY = new Set([
 ]);
 
 // Generated synchronously at load, so the test names can carry the real slugs and ids.
-const db: AppDatabase = generateDatabase({ claims: 2000, seed: 7, path: ':memory:' }).db;
+const db: Database = generateDatabase({ claims: 2000, seed: 7, path: scratchPath('plans'), temporary: true }).db;
 const prepare = db.sqlite.prepare.bind(db.sqlite);
 const one = (sql: string) => prepare(sql).pluck().get() as string;
 const values = {

@@ -13,13 +13,13 @@ const reference = JSON.parse(readFileSync(new URL('reference/pmids.json', SHARED
 const seed = readSeedFiles().find((f) => f.name === 'gut-skin-axis.json')?.seed as ReturnType<typeof parseSeed>;
 
 describe('seeds/gut-skin-axis.json', () => {
-  it('cites exactly the eight PMIDs of the source document as studies', () => {
+  it('cites exactly the eight PMIDs of the source document as studies', async () => {
     const cited = [...document.matchAll(/\b\d{8}\b/g)].map((m) => m[0]).sort();
     expect(cited).toHaveLength(8);
     expect(seed.studies.map((s) => s.pmid).sort()).toEqual(cited);
   });
 
-  it('takes every bibliographic field from pmids.json and leaves the rest null', () => {
+  it('takes every bibliographic field from pmids.json and leaves the rest null', async () => {
     for (const study of seed.studies) {
       const ref = reference.records.find((r) => r.pmid === study.pmid) as Record<string, any>;
       expect(ref, study.pmid).toBeDefined();
@@ -47,7 +47,7 @@ describe('seeds/gut-skin-axis.json', () => {
     }
   });
 
-  it('keeps the three PMIDs without verified metadata as bare PMIDs', () => {
+  it('keeps the three PMIDs without verified metadata as bare PMIDs', async () => {
     for (const pmid of ['35866234', '35393656', '37513540']) {
       const study = seed.studies.find((s) => s.pmid === pmid);
       expect(study).toMatchObject({
@@ -61,7 +61,7 @@ describe('seeds/gut-skin-axis.json', () => {
     }
   });
 
-  it('records the melanoma study as an observational cohort of 112', () => {
+  it('records the melanoma study as an observational cohort of 112', async () => {
     const melanoma = seed.studies.find((s) => s.pmid === '29097493');
     expect(melanoma).toMatchObject({ design: 'cohort', sample_size: 112, species: 'mixed' });
     const claim = seed.claims.find((c) => c.id === 'melanoma-microbiome-immunotherapy-response');
@@ -69,12 +69,12 @@ describe('seeds/gut-skin-axis.json', () => {
     expect(claim?.caveats.codes).toContain('animal_data');
   });
 
-  it('grades nothing high, and every observational-only claim low or below', () => {
+  it('grades nothing high, and every observational-only claim low or below', async () => {
     expect(seed.claims.some((c) => c.grade.level === 'high' || c.grade.level === 'moderate')).toBe(false);
     for (const c of seed.claims) expect(c.grade.rationale, c.id).toBeTruthy();
   });
 
-  it('covers the association for eczema, psoriasis, acne and rosacea without claiming causality', () => {
+  it('covers the association for eczema, psoriasis, acne and rosacea without claiming causality', async () => {
     for (const condition of ['eczema', 'psoriasis', 'acne', 'rosacea']) {
       const claim = seed.claims.find((c) => c.condition === condition && c.direction === 'association');
       expect(claim, condition).toBeDefined();
@@ -82,7 +82,7 @@ describe('seeds/gut-skin-axis.json', () => {
     }
   });
 
-  it('keeps the topic question, bottom line and evidence summary verbatim from the document', () => {
+  it('keeps the topic question, bottom line and evidence summary verbatim from the document', async () => {
     const [topic] = seed.topics;
     const lines = document.split('\n');
     expect(topic?.question).toBe(lines[0]);
@@ -93,47 +93,47 @@ describe('seeds/gut-skin-axis.json', () => {
 });
 
 describe('applySeed', () => {
-  it('is idempotent: a second run changes nothing, not even the data version', () => {
-    const db = freshDatabase({ seed: false });
-    const first = applySeed(db, seed);
+  it('is idempotent: a second run changes nothing, not even the data version', async () => {
+    const db = await freshDatabase({ seed: false });
+    const first = await applySeed(db, seed);
     expect(first.claims.inserted).toBe(seed.claims.length);
-    const version = readDataVersion(db.sqlite);
+    const version = await readDataVersion(db);
     const snapshot = db.sqlite.prepare('SELECT id, updated_at FROM claims ORDER BY id').all();
-    const second = applySeed(db, seed);
+    const second = await applySeed(db, seed);
     expect(second.claims).toEqual({ inserted: 0, updated: 0, unchanged: seed.claims.length });
     expect(second.studies).toEqual({ inserted: 0, updated: 0, unchanged: seed.studies.length });
     expect(second.conditions.unchanged).toBe(seed.conditions.length);
-    expect(readDataVersion(db.sqlite)).toBe(version);
+    expect(await readDataVersion(db)).toBe(version);
     expect(db.sqlite.prepare('SELECT id, updated_at FROM claims ORDER BY id').all()).toEqual(snapshot);
-    db.close();
+    await db.close();
   });
 
-  it('updates what changed and bumps the data version', () => {
-    const db = freshDatabase({ seed: false });
-    applySeed(db, seed);
-    const version = readDataVersion(db.sqlite);
+  it('updates what changed and bumps the data version', async () => {
+    const db = await freshDatabase({ seed: false });
+    await applySeed(db, seed);
+    const version = await readDataVersion(db);
     const edited = structuredClone(seed);
     const claim = edited.claims.find((c) => c.id === 'gut-dysbiosis-acne-association');
     if (!claim) throw new Error('seed changed');
     claim.plain_summary = 'Edited summary.';
-    const summary = applySeed(db, edited);
+    const summary = await applySeed(db, edited);
     expect(summary.claims).toEqual({ inserted: 0, updated: 1, unchanged: seed.claims.length - 1 });
-    expect(readDataVersion(db.sqlite)).not.toBe(version);
-    db.close();
+    expect(await readDataVersion(db)).not.toBe(version);
+    await db.close();
   });
 
-  it('rolls back the whole seed when one reference is broken', () => {
-    const db = freshDatabase({ seed: false });
+  it('rolls back the whole seed when one reference is broken', async () => {
+    const db = await freshDatabase({ seed: false });
     const broken = structuredClone(seed);
     broken.claims[broken.claims.length - 1]!.interventions = ['no-such-intervention'];
-    expect(() => applySeed(db, broken)).toThrow(/no-such-intervention/);
+    await expect(applySeed(db, broken)).rejects.toThrow(/no-such-intervention/);
     expect(db.sqlite.prepare('SELECT count(*) AS n FROM claims').get()).toEqual({ n: 0 });
-    db.close();
+    await db.close();
   });
 });
 
 describe('parseSeed', () => {
-  it('rejects invalid content with the path and the reason', () => {
+  it('rejects invalid content with the path and the reason', async () => {
     const bad = { source: 'x', studies: [{ pmid: '12ab' }] };
     expect(() => parseSeed(JSON.stringify(bad), 'bad.json')).toThrow(SeedError);
     expect(() => parseSeed(JSON.stringify(bad), 'bad.json')).toThrow(

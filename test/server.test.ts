@@ -76,7 +76,7 @@ describe('npm start (src/server.ts)', () => {
 });
 
 describe('loadConfig', () => {
-  it('applies defaults and treats empty variables as unset', () => {
+  it('applies defaults and treats empty variables as unset', async () => {
     expect(loadConfig({ PORT: '' })).toMatchObject({
       PORT: 3000,
       HOST: '0.0.0.0',
@@ -96,7 +96,7 @@ describe('loadConfig', () => {
 
 describe('over a real socket', () => {
   it('serves JSON with request ids, keeps a sane caller id, and answers 304 on revalidation', async () => {
-    const app = await buildApp({ db: freshDatabase() });
+    const app = await buildApp({ db: await freshDatabase() });
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     try {
       const res = await fetch(`${base}/v1/topics/gut-microbiome-and-skin`, {
@@ -124,7 +124,7 @@ describe('over a real socket', () => {
 
 describe('errors', () => {
   it('masks unexpected errors: 500 problem without stack or message', async () => {
-    const app = await buildApp({ db: freshDatabase({ seed: false }) });
+    const app = await buildApp({ db: await freshDatabase({ seed: false }) });
     app.get('/boom', async () => {
       throw new Error('SQLITE_CORRUPT at /secret/path.db');
     });
@@ -138,7 +138,7 @@ describe('errors', () => {
   });
 
   it('answers 405 with Allow for a wrong method on a real path, 404 for an unknown path', async () => {
-    const app = await buildApp({ db: freshDatabase({ seed: false }) });
+    const app = await buildApp({ db: await freshDatabase({ seed: false }) });
     const del = await app.inject({ method: 'PUT', url: '/v1/claims/some-id' });
     expect(del.statusCode).toBe(405);
     expect(del.headers.allow).toBe('GET, HEAD, PATCH, DELETE');
@@ -150,7 +150,7 @@ describe('errors', () => {
   });
 
   it('survives hostile input: huge, binary and injection-shaped parameters', async () => {
-    const app = await buildApp({ db: freshDatabase() });
+    const app = await buildApp({ db: await freshDatabase() });
     for (const url of [
       `/v1/claims?condition=${'a'.repeat(5000)}`,
       '/v1/claims?condition=%27%20OR%201%3D1--',

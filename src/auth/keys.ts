@@ -13,7 +13,7 @@
 //   but anyone with the database or a backup also has the secret; the keys stay safe only because they are 256-bit
 //   random. Keys made under one mode stop verifying when the mode changes: re-issue them.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Sqlite } from '../store/client.js';
+import type { Database } from '../store/client.js';
 import {
   type ApiKeyListing,
   insertApiKey,
@@ -23,7 +23,7 @@ import {
   selectApiKeys,
   selectMetaValue,
   touchApiKey,
-} from './keys.queries.js';
+} from '../store/keys.queries.js';
 
 export const KEY_SCOPES = ['write', 'admin'] as const;
 export type KeyScope = (typeof KEY_SCOPES)[number];
@@ -64,35 +64,35 @@ export function hashApiKey(key: string, secret: string): string {
  * The HMAC secret: the configured one when given, else the one kept in `meta` (created on first use). Called once
  * at start by the server and by the CLI, so both hash alike.
  */
-export function resolveKeySecret(sqlite: Sqlite, configured?: string): string {
+export async function resolveKeySecret(db: Database, configured?: string): Promise<string> {
   if (configured) return configured;
   return (
-    selectMetaValue(sqlite, SECRET_META_KEY) ??
-    insertMetaValueOnce(sqlite, SECRET_META_KEY, randomBytes(32).toString('base64url'))
+    (await selectMetaValue(db, SECRET_META_KEY)) ??
+    (await insertMetaValueOnce(db, SECRET_META_KEY, randomBytes(32).toString('base64url')))
   );
 }
 
-export function createApiKey(
-  sqlite: Sqlite,
+export async function createApiKey(
+  db: Database,
   { name, scope, secret }: { name: string; scope: KeyScope; secret: string },
-): { id: number; key: string; prefix: string } {
+): Promise<{ id: number; key: string; prefix: string }> {
   const trimmed = name.trim();
   if (trimmed.length === 0 || trimmed.length > MAX_NAME_LENGTH)
     throw new RangeError(`a key name must be 1 to ${MAX_NAME_LENGTH} characters`);
   if (!isKeyScope(scope)) throw new RangeError(`scope must be one of ${KEY_SCOPES.join(', ')}`);
   const key = `${KEY_PREFIX}${randomBytes(KEY_BYTES).toString('base64url')}`;
   const prefix = key.slice(0, PREFIX_LENGTH);
-  const id = insertApiKey(sqlite, { name: trimmed, scope, prefix, key_hash: hashApiKey(key, secret) });
+  const id = await insertApiKey(db, { name: trimmed, scope, prefix, key_hash: hashApiKey(key, secret) });
   return { id, key, prefix };
 }
 
-export function listApiKeys(sqlite: Sqlite): ApiKeyListing[] {
-  return selectApiKeys(sqlite);
+export async function listApiKeys(db: Database): Promise<ApiKeyListing[]> {
+  return selectApiKeys(db);
 }
 
 /** False when there is no such key or it was already revoked. */
-export function revokeApiKey(sqlite: Sqlite, id: number): boolean {
-  return markApiKeyRevoked(sqlite, id);
+export async function revokeApiKey(db: Database, id: number): Promise<boolean> {
+  return markApiKeyRevoked(db, id);
 }
 
 /**
@@ -100,10 +100,10 @@ export function revokeApiKey(sqlite: Sqlite, id: number): boolean {
  * the unique index; the index walk's timing depends only on the HMAC, which an attacker cannot steer without the
  * secret. The final comparison is constant-time all the same.
  */
-export function verifyApiKey(sqlite: Sqlite, presented: string, secret: string): ApiKeyIdentity | null {
+export async function verifyApiKey(db: Database, presented: string, secret: string): Promise<ApiKeyIdentity | null> {
   if (!KEY_SHAPE.test(presented)) return null;
   const hash = hashApiKey(presented, secret);
-  const row = selectApiKeyByHash(sqlite, hash);
+  const row = await selectApiKeyByHash(db, hash);
   if (!row) return null;
   const expected = Buffer.from(row.key_hash, 'hex');
   const actual = Buffer.from(hash, 'hex');
@@ -111,6 +111,6 @@ export function verifyApiKey(sqlite: Sqlite, presented: string, secret: string):
   if (row.revoked_at !== null || !isKeyScope(row.scope)) return null;
   const recentlyUsed =
     row.last_used_at !== null && Date.now() - Date.parse(row.last_used_at) < TOUCH_INTERVAL_SECONDS * 1000;
-  if (!recentlyUsed) touchApiKey(sqlite, row.id, TOUCH_INTERVAL_SECONDS);
+  if (!recentlyUsed) await touchApiKey(db, row.id, TOUCH_INTERVAL_SECONDS);
   return { id: row.id, name: row.name, scope: row.scope };
 }

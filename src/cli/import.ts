@@ -16,12 +16,13 @@ import {
 import {
   type ImportSummary,
   type ParsedSource,
+  PartialImportError,
   PubmedImportError,
   parsePubmedSources,
   readPubmedFiles,
   writePubmedImport,
 } from '../importers/pubmed/pubmed.import.js';
-import { openDatabase } from '../store/client.js';
+import { type Database, openDatabase, StoreBusyError } from '../store/client.js';
 import { migrateDatabase } from '../store/migrate.js';
 
 export interface CliIo {
@@ -40,7 +41,25 @@ interface Subcommand {
 /** Bad arguments: exit code 2 with the usage text. */
 class UsageError extends Error {}
 
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** 3: some batches committed and a later one could not; the summary says exactly what is in the database. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3 } as const;
+
+/** Opens DATABASE_PATH with the same lifecycle as `npm start`: migrated, and seeded when new. */
+async function openForImport(io: CliIo): Promise<Database> {
+  const { DATABASE_PATH, WRITE_LOCK_WAIT_MS } = loadConfig({
+    DATABASE_PATH: io.env.DATABASE_PATH,
+    WRITE_LOCK_WAIT_MS: io.env.WRITE_LOCK_WAIT_MS,
+  });
+  const db = openDatabase(DATABASE_PATH, { busyWaitMs: WRITE_LOCK_WAIT_MS });
+  try {
+    await migrateDatabase(db);
+    await seedIfEmpty(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Output helpers
@@ -181,21 +200,27 @@ async function runPubmed(args: string[], io: CliIo): Promise<number> {
     parsed = readPubmedFiles(options.operands);
   }
 
-  const { DATABASE_PATH } = loadConfig({ DATABASE_PATH: io.env.DATABASE_PATH });
-  const db = openDatabase(DATABASE_PATH);
+  const db = await openForImport(io);
   let report: PubmedReport;
   const bar = tty ? progressBar(io.stderr, 'importing') : undefined;
   try {
-    migrateDatabase(db);
-    // The same lifecycle as `npm start`: a new database gets the curated seed before anything is imported into it.
-    seedIfEmpty(db);
-    report = writePubmedImport(db, parsed, {
+    report = await writePubmedImport(db, parsed, {
       overwrite: options.overwrite,
       onProgress: ({ done, total }) => bar?.update(done, total),
     });
+  } catch (error) {
+    if (!(error instanceof PartialImportError)) throw error;
+    bar?.end();
+    io.stdout.write(
+      options.json ? `${JSON.stringify(error.committed, null, 2)}\n` : humanSummary('PubMed', error.committed),
+    );
+    io.stderr.write(
+      `import stopped after committing ${error.committed.records} records (above); ${error.remaining} were not written: ${String(error.cause)}. Run the same import again to finish it.\n`,
+    );
+    return EXIT.partial;
   } finally {
     bar?.end();
-    db.close();
+    await db.close();
   }
   if (options.fetch) {
     const seen = new Set(parsed.flatMap((s) => [...s.records.map((r) => r.pmid), ...s.skipped.map((k) => k.pmid)]));
@@ -246,21 +271,18 @@ async function runCivic(args: string[], io: CliIo): Promise<number> {
   } catch (error) {
     throw new CivicFileError(`${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const { DATABASE_PATH } = loadConfig({ DATABASE_PATH: io.env.DATABASE_PATH });
-  const db = openDatabase(DATABASE_PATH);
+  const db = await openForImport(io);
   const bar = io.stderr.isTTY === true ? progressBar(io.stderr, 'importing') : undefined;
   let report: CivicImportSummary;
   try {
-    migrateDatabase(db);
-    // The same lifecycle as `npm start`: a new database gets the curated seed before anything is imported into it.
-    seedIfEmpty(db);
-    report = importCivicText(db, text, basename(file), {
+    // One commit: the whole release or nothing.
+    report = await importCivicText(db, text, basename(file), {
       withdrawMissing: !values['no-withdraw'],
       onProgress: (done, total) => bar?.update(done, total),
     });
   } finally {
     bar?.end();
-    db.close();
+    await db.close();
   }
   if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
@@ -298,7 +320,10 @@ ${Object.keys(SUBCOMMANDS)
 Run \`npm run import -- <source> --help\` for a source's options.
 `;
 
-/** Runs the command and returns its exit code: 0 done (even with skipped records), 1 failed, 2 bad usage. */
+/**
+ * Runs the command and returns its exit code: 0 done (even with skipped records), 1 failed with nothing changed,
+ * 2 bad usage, 3 partly committed (only with batches; the summary says what).
+ */
 export async function runImportCli(args: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = args;
   if (name === '--help' || name === '-h') {
@@ -317,12 +342,14 @@ export async function runImportCli(args: string[], io: CliIo): Promise<number> {
       io.stderr.write(`${error.message}\n\n${subcommand.usage}`);
       return EXIT.usage;
     }
-    // These are raised before the database is opened; anything else may come after some batches committed.
-    const early =
-      error instanceof PubmedImportError || error instanceof PubmedFetchError || error instanceof CivicFileError;
-    io.stderr.write(
-      early ? `import failed, nothing was changed: ${error.message}\n` : `import failed: ${String(error)}\n`,
-    );
+    // Every import commits whole or not at all (a partial batch import returned EXIT.partial above), so a failure
+    // here changed nothing: bad input is found before the database is opened, and a failed commit rolled back.
+    const known =
+      error instanceof PubmedImportError ||
+      error instanceof PubmedFetchError ||
+      error instanceof CivicFileError ||
+      error instanceof StoreBusyError;
+    io.stderr.write(`import failed, nothing was changed: ${known ? error.message : String(error)}\n`);
     return EXIT.failed;
   }
 }

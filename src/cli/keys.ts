@@ -12,7 +12,7 @@ import {
   revokeApiKey,
 } from '../auth/keys.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../store/client.js';
+import { type Database, openDatabase } from '../store/client.js';
 import { migrateDatabase } from '../store/migrate.js';
 
 export interface CliIo {
@@ -49,21 +49,22 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>)
 }
 
 /** Opens and migrates DATABASE_PATH (never seeds: a key database need not hold evidence) and runs `work` on it. */
-function withDatabase<T>(
-  io: CliIo,
-  work: (sqlite: ReturnType<typeof openDatabase>['sqlite'], secret: () => string) => T,
-) {
-  const config = loadConfig({ DATABASE_PATH: io.env.DATABASE_PATH, API_KEY_SECRET: io.env.API_KEY_SECRET });
-  const db = openDatabase(config.DATABASE_PATH);
+async function withDatabase<T>(io: CliIo, work: (db: Database, secret: () => Promise<string>) => Promise<T>) {
+  const config = loadConfig({
+    DATABASE_PATH: io.env.DATABASE_PATH,
+    API_KEY_SECRET: io.env.API_KEY_SECRET,
+    WRITE_LOCK_WAIT_MS: io.env.WRITE_LOCK_WAIT_MS,
+  });
+  const db = openDatabase(config.DATABASE_PATH, { busyWaitMs: config.WRITE_LOCK_WAIT_MS });
   try {
-    migrateDatabase(db);
-    return work(db.sqlite, () => resolveKeySecret(db.sqlite, config.API_KEY_SECRET));
+    await migrateDatabase(db);
+    return await work(db, () => resolveKeySecret(db, config.API_KEY_SECRET));
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
-function runCreate(args: string[], io: CliIo): number {
+async function runCreate(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {
     name: { type: 'string' },
     scope: { type: 'string' },
@@ -75,7 +76,9 @@ function runCreate(args: string[], io: CliIo): number {
   if (name.length > MAX_NAME_LENGTH) throw new UsageError(`--name is longer than ${MAX_NAME_LENGTH} characters`);
   if (!isKeyScope(values.scope)) throw new UsageError(`--scope must be one of: ${KEY_SCOPES.join(', ')}`);
   const scope = values.scope;
-  const created = withDatabase(io, (sqlite, secret) => createApiKey(sqlite, { name, scope, secret: secret() }));
+  const created = await withDatabase(io, async (db, secret) =>
+    createApiKey(db, { name, scope, secret: await secret() }),
+  );
   if (values.json) io.stdout.write(`${JSON.stringify({ ...created, name, scope }, null, 2)}\n`);
   else
     io.stdout.write(
@@ -111,22 +114,22 @@ function table(keys: ApiKeyListing[]): string {
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
 
-function runList(args: string[], io: CliIo): number {
+async function runList(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean', default: false } });
   if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
-  const keys = withDatabase(io, (sqlite) => listApiKeys(sqlite));
+  const keys = await withDatabase(io, (db) => listApiKeys(db));
   if (values.json) io.stdout.write(`${JSON.stringify(keys, null, 2)}\n`);
   else io.stdout.write(keys.length === 0 ? 'No API keys.\n' : table(keys));
   return EXIT.ok;
 }
 
-function runRevoke(args: string[], io: CliIo): number {
+async function runRevoke(args: string[], io: CliIo): Promise<number> {
   const { positionals } = parse(args, {});
   if (positionals.length !== 1) throw new UsageError('give exactly one key id');
   const raw = positionals[0] as string;
   if (!/^[1-9][0-9]{0,15}$/.test(raw)) throw new UsageError(`not a key id: ${raw}`);
   const id = Number(raw);
-  const revoked = withDatabase(io, (sqlite) => revokeApiKey(sqlite, id));
+  const revoked = await withDatabase(io, (db) => revokeApiKey(db, id));
   if (!revoked) {
     io.stderr.write(`No active API key with id ${id} (unknown or already revoked).\n`);
     return EXIT.failed;
@@ -135,14 +138,14 @@ function runRevoke(args: string[], io: CliIo): number {
   return EXIT.ok;
 }
 
-const COMMANDS: Record<string, (args: string[], io: CliIo) => number> = {
+const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   create: runCreate,
   list: runList,
   revoke: runRevoke,
 };
 
 /** Runs the command and returns its exit code: 0 done, 1 failed, 2 bad usage. */
-export function runKeysCli(args: string[], io: CliIo): number {
+export async function runKeysCli(args: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = args;
   if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(USAGE);
@@ -154,7 +157,7 @@ export function runKeysCli(args: string[], io: CliIo): number {
     return EXIT.usage;
   }
   try {
-    return command(rest, io);
+    return await command(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`${error.message}\n\n${USAGE}`);
@@ -166,7 +169,7 @@ export function runKeysCli(args: string[], io: CliIo): number {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.exitCode = runKeysCli(process.argv.slice(2), {
+  process.exitCode = await runKeysCli(process.argv.slice(2), {
     env: process.env,
     stdout: process.stdout,
     stderr: process.stderr,

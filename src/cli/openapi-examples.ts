@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../app.js';
 import { seedIfEmpty } from '../curation/seed.js';
-import { openDatabase } from '../store/client.js';
+import { openScratchDatabase } from '../store/client.js';
 import { migrateDatabase } from '../store/migrate.js';
 
 export const EXAMPLES_PATH = fileURLToPath(new URL('../../openapi/examples.json', import.meta.url));
@@ -24,9 +24,9 @@ export const EXAMPLE_SOURCES: Record<string, string> = {
 };
 
 export async function captureExamples(): Promise<Record<string, unknown>> {
-  const db = openDatabase(':memory:');
-  migrateDatabase(db);
-  seedIfEmpty(db);
+  const db = openScratchDatabase('openapi');
+  await migrateDatabase(db);
+  await seedIfEmpty(db);
   const app = await buildApp({ db });
   const examples: Record<string, unknown> = {};
   for (const [name, url] of Object.entries(EXAMPLE_SOURCES)) {

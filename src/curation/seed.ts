@@ -2,20 +2,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { claimRecordFromInput, refreshClaimSampleSizes, upsertClaim } from '../resources/claims/claims.queries.js';
+import { claimRecordFromInput } from '../resources/claims/claims.queries.js';
 import { ClaimInput } from '../resources/claims/claims.schemas.js';
-import { upsertCondition, type WriteOutcome } from '../resources/conditions/conditions.queries.js';
 import { ConditionInput } from '../resources/conditions/conditions.schemas.js';
-import type { Entity } from '../resources/history/history.queries.js';
-import { upsertIntervention } from '../resources/interventions/interventions.queries.js';
 import { InterventionInput } from '../resources/interventions/interventions.schemas.js';
-import { upsertStudy } from '../resources/studies/studies.queries.js';
 import { StudyInput } from '../resources/studies/studies.schemas.js';
-import { upsertTopic } from '../resources/topics/topics.queries.js';
 import { TopicInput } from '../resources/topics/topics.schemas.js';
-import type { AppDatabase, Sqlite } from '../store/client.js';
-import { bumpDataVersion } from '../store/data-version.queries.js';
-import { recordChange } from './snapshots.js';
+import type { Database, Reader } from '../store/client.js';
+import { type Changes, commit, type WriteOutcome } from './commit.js';
 
 export const SEEDS_FOLDER = fileURLToPath(new URL('../../seeds', import.meta.url));
 
@@ -58,9 +52,15 @@ export type SeedSummary = Record<
   Record<WriteOutcome, number>
 >;
 
-/** Applies a seed in one transaction; a second run of the same seed changes nothing (not even the data version). */
-export function applySeed(db: AppDatabase, seed: Seed): SeedSummary {
-  const sqlite = db.sqlite;
+/**
+ * Applies a seed in one commit (actor `seed`): every change has its revision, so reads as of a time work from the
+ * start. A second run of the same seed changes nothing (not even the data version).
+ */
+export async function applySeed(db: Database, seed: Seed): Promise<SeedSummary> {
+  return commit(db, { actor: 'seed' }, (changes) => applySeedIn(changes, seed));
+}
+
+async function applySeedIn(changes: Changes, seed: Seed): Promise<SeedSummary> {
   const tally = () => ({ inserted: 0, updated: 0, unchanged: 0 });
   const summary: SeedSummary = {
     conditions: tally(),
@@ -69,30 +69,18 @@ export function applySeed(db: AppDatabase, seed: Seed): SeedSummary {
     claims: tally(),
     topics: tally(),
   };
-  // Every seeded change is in the revision history too (actor `seed`), so reads as of a time work from the start.
-  const track = (entity: Entity, key: string, outcome: WriteOutcome, tally: Record<WriteOutcome, number>) => {
-    tally[outcome]++;
-    if (outcome !== 'unchanged')
-      recordChange(sqlite, { entity, key, action: outcome === 'inserted' ? 'create' : 'update', actor: 'seed' });
-  };
-  sqlite.transaction(() => {
-    for (const c of seed.conditions) track('condition', c.slug, upsertCondition(sqlite, c), summary.conditions);
-    for (const i of seed.interventions)
-      track('intervention', i.slug, upsertIntervention(sqlite, i), summary.interventions);
-    for (const s of seed.studies) track('study', s.pmid, upsertStudy(sqlite, s), summary.studies);
-    refreshClaimSampleSizes(sqlite);
-    for (const c of seed.claims) track('claim', c.id, upsertClaim(sqlite, claimRecordFromInput(c)), summary.claims);
-    for (const t of seed.topics) track('topic', t.slug, upsertTopic(sqlite, t), summary.topics);
-    const changed = Object.values(summary).some((t) => t.inserted + t.updated > 0);
-    if (changed) bumpDataVersion(sqlite);
-  })();
+  for (const c of seed.conditions) summary.conditions[await changes.upsertCondition(c)]++;
+  for (const i of seed.interventions) summary.interventions[await changes.upsertIntervention(i)]++;
+  for (const s of seed.studies) summary.studies[await changes.upsertStudy(s)]++;
+  for (const c of seed.claims) summary.claims[await changes.upsertClaim(claimRecordFromInput(c))]++;
+  for (const t of seed.topics) summary.topics[await changes.upsertTopic(t)]++;
   return summary;
 }
 
-export function isEmpty(sqlite: Sqlite): boolean {
+export async function isEmpty(h: Reader): Promise<boolean> {
   return (
     (
-      sqlite
+      h.sqlite
         .prepare(
           'SELECT EXISTS (SELECT 1 FROM claims) + EXISTS (SELECT 1 FROM conditions) + EXISTS (SELECT 1 FROM studies) AS n',
         )
@@ -103,9 +91,15 @@ export function isEmpty(sqlite: Sqlite): boolean {
   );
 }
 
-/** Loads every seed file when the database has no content yet. Returns whether it did. */
-export function seedIfEmpty(db: AppDatabase): boolean {
-  if (!isEmpty(db.sqlite)) return false;
-  for (const { seed } of readSeedFiles()) applySeed(db, seed);
-  return true;
+/**
+ * Loads every seed file when the database has no content yet. Returns whether it did. The check runs inside the
+ * seed's own commit, so two processes starting on one new file seed it once.
+ */
+export async function seedIfEmpty(db: Database): Promise<boolean> {
+  const files = readSeedFiles();
+  return commit(db, { actor: 'seed' }, async (changes) => {
+    if (!(await isEmpty(changes.read))) return false;
+    for (const { seed } of files) await applySeedIn(changes, seed);
+    return true;
+  });
 }

@@ -3,12 +3,11 @@
 
 import { getClaim } from '../resources/claims/claims.queries.js';
 import { conditionInputOf } from '../resources/conditions/conditions.queries.js';
-import { type Action, type Entity, recordRevision } from '../resources/history/history.queries.js';
+import type { Entity } from '../resources/history/history.queries.js';
 import { interventionInputOf } from '../resources/interventions/interventions.queries.js';
 import { studyInputOf } from '../resources/studies/studies.queries.js';
 import { topicInputOf } from '../resources/topics/topics.queries.js';
-import type { Sqlite } from '../store/client.js';
-import { prepared } from '../store/statements.js';
+import type { Reader } from '../store/client.js';
 
 const withoutVersion = <T extends { version: number }>(value: T | undefined) => {
   if (!value) return null;
@@ -16,47 +15,18 @@ const withoutVersion = <T extends { version: number }>(value: T | undefined) => 
   return rest as Record<string, unknown>;
 };
 
-export function snapshotOf(sqlite: Sqlite, entity: Entity, key: string): Record<string, unknown> | null {
+/** The resource as a revision stores it, or null when it does not exist. */
+export async function snapshotOf(h: Reader, entity: Entity, key: string): Promise<Record<string, unknown> | null> {
   switch (entity) {
     case 'claim':
-      return (getClaim(sqlite, key) as Record<string, unknown> | undefined) ?? null;
+      return ((await getClaim(h, key)) as Record<string, unknown> | undefined) ?? null;
     case 'study':
-      return withoutVersion(studyInputOf(sqlite, key));
+      return withoutVersion(await studyInputOf(h, key));
     case 'condition':
-      return withoutVersion(conditionInputOf(sqlite, key));
+      return withoutVersion(await conditionInputOf(h, key));
     case 'intervention':
-      return withoutVersion(interventionInputOf(sqlite, key));
+      return withoutVersion(await interventionInputOf(h, key));
     case 'topic':
-      return withoutVersion(topicInputOf(sqlite, key));
+      return withoutVersion(await topicInputOf(h, key));
   }
-}
-
-function lastSnapshot(sqlite: Sqlite, entity: Entity, key: string): Record<string, unknown> | null {
-  const row = prepared(
-    sqlite,
-    'SELECT snapshot FROM revisions WHERE entity = ? AND entity_key = ? ORDER BY id DESC LIMIT 1',
-  ).get(entity, key) as { snapshot: string | null } | undefined;
-  return row?.snapshot ? (JSON.parse(row.snapshot) as Record<string, unknown>) : null;
-}
-
-/**
- * Records a change that has just been written, in the same transaction. `before` defaults to the last recorded
- * snapshot, so importers need not read every row twice.
- */
-export function recordChange(
-  sqlite: Sqlite,
-  change: { entity: Entity; key: string; action: Action; actor: string; reason?: string | null },
-  before?: Record<string, unknown> | null,
-): number {
-  const after =
-    change.action === 'delete' || change.action === 'purge' ? null : snapshotOf(sqlite, change.entity, change.key);
-  return recordRevision(sqlite, {
-    entity: change.entity,
-    key: change.key,
-    action: change.action,
-    actor: change.actor,
-    reason: change.reason ?? null,
-    before: before === undefined ? lastSnapshot(sqlite, change.entity, change.key) : before,
-    after,
-  });
 }

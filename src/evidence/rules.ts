@@ -2,7 +2,7 @@
 
 import { unprocessable } from '../http/writes.js';
 import type { ClaimRecord } from '../resources/claims/claims.queries.js';
-import type { Sqlite } from '../store/client.js';
+import type { Reader } from '../store/client.js';
 import { ancestorSlugs, designsOf, missingKeys } from '../store/evidence.queries.js';
 
 const PMID = /^[1-9][0-9]{0,8}$/;
@@ -19,28 +19,28 @@ export function checkStudyRules(study: { pmid: string; sample_size?: number | nu
     );
 }
 
-export function checkClaimRules(sqlite: Sqlite, claim: ClaimRecord): void {
+export async function checkClaimRules(h: Reader, claim: ClaimRecord): Promise<void> {
   if (claim.studies.length === 0) throw unprocessable('claim.needs_study', 'A claim needs at least one linked study.');
   for (const link of claim.studies) {
     checkStudyRules({ pmid: link.pmid });
     if (link.subgroup_sample_size != null && link.subgroup_sample_size < 0)
       throw unprocessable('study.sample_size_non_negative', 'A subgroup sample size cannot be negative.');
   }
-  const unknownStudies = missingKeys(
-    sqlite,
+  const unknownStudies = await missingKeys(
+    h,
     'studies',
     claim.studies.map((s) => s.pmid),
   );
   if (unknownStudies.length > 0)
     throw unprocessable('claim.studies_exist', `Create these studies first: PMID ${unknownStudies.join(', ')}.`);
-  if (claim.condition !== null && missingKeys(sqlite, 'conditions', [claim.condition]).length > 0)
+  if (claim.condition !== null && (await missingKeys(h, 'conditions', [claim.condition])).length > 0)
     throw unprocessable('claim.condition_exists', `No condition has slug '${claim.condition}'.`);
-  const unknownInterventions = missingKeys(sqlite, 'interventions', claim.interventions);
+  const unknownInterventions = await missingKeys(h, 'interventions', claim.interventions);
   if (unknownInterventions.length > 0)
     throw unprocessable('claim.interventions_exist', `No intervention has slug ${unknownInterventions.join(', ')}.`);
   if (claim.grade.scheme === 'GRADE' && claim.grade.level === 'high') {
-    const designs = designsOf(
-      sqlite,
+    const designs = await designsOf(
+      h,
       claim.studies.map((s) => s.pmid),
     );
     const strong = designs.some((d) => d !== null && STRONG_DESIGNS.has(d));
@@ -52,18 +52,21 @@ export function checkClaimRules(sqlite: Sqlite, claim: ClaimRecord): void {
   }
 }
 
-export function checkTopicRules(sqlite: Sqlite, topic: { claims: string[] }): void {
-  const unknown = missingKeys(sqlite, 'claims', topic.claims);
+export async function checkTopicRules(h: Reader, topic: { claims: string[] }): Promise<void> {
+  const unknown = await missingKeys(h, 'claims', topic.claims);
   if (unknown.length > 0) throw unprocessable('topic.claims_exist', `No claim has id ${unknown.join(', ')}.`);
   if (new Set(topic.claims).size !== topic.claims.length)
     throw unprocessable('topic.claims_unique', 'A claim can appear only once in a topic.');
 }
 
-export function checkConditionRules(sqlite: Sqlite, condition: { slug: string; parent: string | null }): void {
+export async function checkConditionRules(
+  h: Reader,
+  condition: { slug: string; parent: string | null },
+): Promise<void> {
   if (condition.parent === null) return;
-  if (missingKeys(sqlite, 'conditions', [condition.parent]).length > 0)
+  if ((await missingKeys(h, 'conditions', [condition.parent])).length > 0)
     throw unprocessable('condition.parent_exists', `No condition has slug '${condition.parent}'.`);
-  if (condition.parent === condition.slug || ancestorSlugs(sqlite, condition.parent).includes(condition.slug))
+  if (condition.parent === condition.slug || (await ancestorSlugs(h, condition.parent)).includes(condition.slug))
     throw unprocessable(
       'condition.parent_acyclic',
       `'${condition.parent}' is '${condition.slug}' or one of its descendants.`,

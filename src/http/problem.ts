@@ -21,6 +21,7 @@ export const PROBLEM_CODES = {
   topicNotFound: 'topics.not_found',
   internal: 'server.internal_error',
   unavailable: 'server.unavailable',
+  databaseBusy: 'server.database_busy',
 } as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[keyof typeof PROBLEM_CODES];
 

@@ -1,18 +1,18 @@
 // POST / PATCH / DELETE for the resources whose writes share one shape (conditions, interventions, studies, topics):
-// strict bodies, write scope, If-Match on the row version, evidence rules, one transaction with its history row.
+// strict bodies, write scope, If-Match on the row version, evidence rules, one commit with its history row.
 import { z } from 'zod';
-import { recordChange, snapshotOf } from '../curation/snapshots.js';
-import type { WriteOutcome } from '../resources/conditions/conditions.queries.js';
+import { type Changes, commit, type WriteOutcome } from '../curation/commit.js';
 import type { Entity } from '../resources/history/history.queries.js';
-import type { AppDatabase, Sqlite } from '../store/client.js';
-import { dataTagOf } from '../store/data-version.queries.js';
+import type { Database, Reader } from '../store/client.js';
+import { dataTagOf, rowTag, type VersionedTable } from '../store/data-version.queries.js';
 import { requireIfMatch, resourceEtag } from './concurrency.js';
 import { notFound } from './problem.js';
 import type { App } from './route-types.js';
-import { actorOf, conflict, IfMatchHeaders, ReasonQuery, writeProblems, writeTransaction } from './writes.js';
+import { actorOf, conflict, IfMatchHeaders, ReasonQuery, writeProblems } from './writes.js';
 
 export interface ResourceWrites<Input extends Record<string, unknown>> {
   entity: Entity;
+  table: VersionedTable;
   /** e.g. '/v1/conditions'; the item path is `${path}/:${param}`. */
   path: string;
   param: string;
@@ -23,34 +23,40 @@ export interface ResourceWrites<Input extends Record<string, unknown>> {
   createBody: z.ZodObject;
   patchBody: z.ZodObject;
   response: z.ZodType;
-  load(sqlite: Sqlite, key: string): (Input & { version: number }) | undefined;
-  rules(sqlite: Sqlite, input: Input): void;
-  upsert(sqlite: Sqlite, input: Input): WriteOutcome;
+  load(h: Reader, key: string): Promise<(Input & { version: number }) | undefined>;
+  /** Evidence rules, read inside the write's transaction (422 naming the rule). */
+  rules(h: Reader, input: Input): Promise<void>;
+  upsert(changes: Changes, input: Input): Promise<WriteOutcome>;
   /** Deletes, or says what still refers to the resource. */
-  remove(sqlite: Sqlite, key: string): string | null;
-  detail(sqlite: Sqlite, key: string): unknown;
+  remove(changes: Changes, key: string): Promise<string | null>;
+  detail(h: Reader, key: string): Promise<unknown>;
 }
 
 const capitalised = (s: string) => `${s[0]?.toUpperCase()}${s.slice(1)}`;
 
 export function registerResourceWrites<Input extends Record<string, unknown>>(
   app: App,
-  db: AppDatabase,
+  db: Database,
   r: ResourceWrites<Input>,
 ): void {
-  const sqlite = db.sqlite;
   const itemPath = `${r.path}/:${r.param}`;
   const Name = capitalised(r.noun);
   const params = z.object({
     [r.param]: z.string().min(1).max(200).describe(`The ${r.noun}'s ${r.keyField}.`),
   });
   const keyOf = (p: unknown) => (p as Record<string, string>)[r.param] as string;
-  const current = (key: string) => {
-    const loaded = r.load(sqlite, key);
-    if (!loaded) throw notFound(r.notFoundCode, `No ${r.noun} is '${key}'.`);
-    return loaded;
+  /** The current row (404 when none), read inside the transaction. */
+  const current = async (h: Reader, key: string) => {
+    const loaded = await r.load(h, key);
+    const tag = await rowTag(h, r.table, key);
+    if (!loaded || !tag) throw notFound(r.notFoundCode, `No ${r.noun} is '${key}'.`);
+    return { loaded, tag };
   };
-  const etagOf = (dataTag: string, key: string) => resourceEtag(dataTag, r.load(sqlite, key)?.version ?? 0);
+  /** The committed resource's ETag, read after the commit. */
+  const etagOf = async (key: string) => {
+    const tag = await rowTag(db, r.table, key);
+    return tag ? resourceEtag(await dataTagOf(db), r.table, tag) : undefined;
+  };
 
   app.post(r.path, {
     onRequest: app.requireScope('write'),
@@ -67,22 +73,18 @@ export function registerResourceWrites<Input extends Record<string, unknown>>(
     handler: async (request, reply) => {
       const input = request.body as Input;
       const key = String(input[r.keyField]);
-      if (r.load(sqlite, key))
-        throw conflict(`${r.entity}.exists`, `A ${r.noun} '${key}' already exists; PATCH it instead.`);
-      r.rules(sqlite, input);
-      writeTransaction(db, () => {
-        r.upsert(sqlite, input);
-        recordChange(
-          sqlite,
-          { entity: r.entity, key, action: 'create', actor: actorOf(request), reason: request.query.reason },
-          null,
-        );
+      await commit(db, { actor: actorOf(request), reason: request.query.reason }, async (changes) => {
+        if (await r.load(changes.read, key))
+          throw conflict(`${r.entity}.exists`, `A ${r.noun} '${key}' already exists; PATCH it instead.`);
+        await r.rules(changes.read, input);
+        await r.upsert(changes, input);
       });
+      const etag = await etagOf(key);
+      if (etag) reply.header('etag', etag);
       return reply
         .code(201)
         .header('location', `${r.path}/${encodeURIComponent(key)}`)
-        .header('etag', etagOf(dataTagOf(sqlite), key))
-        .send(r.detail(sqlite, key));
+        .send(await r.detail(db, key));
     },
   });
 
@@ -102,20 +104,17 @@ export function registerResourceWrites<Input extends Record<string, unknown>>(
     },
     handler: async (request, reply) => {
       const key = keyOf(request.params);
-      const { version, ...existing } = current(key);
-      requireIfMatch(request, reply, version, etagOf(request.dataTag, key));
-      const merged = { ...existing, ...(request.body as Partial<Input>) } as unknown as Input;
-      r.rules(sqlite, merged);
-      const before = snapshotOf(sqlite, r.entity, key);
-      writeTransaction(db, () => {
-        if (r.upsert(sqlite, merged) !== 'unchanged')
-          recordChange(
-            sqlite,
-            { entity: r.entity, key, action: 'update', actor: actorOf(request), reason: request.query.reason },
-            before,
-          );
+      await commit(db, { actor: actorOf(request), reason: request.query.reason }, async (changes) => {
+        const { loaded, tag } = await current(changes.read, key);
+        await requireIfMatch(request, reply, changes.read, r.table, tag);
+        const { version: _version, ...existing } = loaded;
+        const merged = { ...existing, ...(request.body as Partial<Input>) } as unknown as Input;
+        await r.rules(changes.read, merged);
+        await r.upsert(changes, merged);
       });
-      return reply.header('etag', etagOf(dataTagOf(sqlite), key)).send(r.detail(sqlite, key));
+      const etag = await etagOf(key);
+      if (etag) reply.header('etag', etag);
+      return reply.send(await r.detail(db, key));
     },
   });
 
@@ -134,17 +133,11 @@ export function registerResourceWrites<Input extends Record<string, unknown>>(
     },
     handler: async (request, reply) => {
       const key = keyOf(request.params);
-      const { version } = current(key);
-      requireIfMatch(request, reply, version, etagOf(request.dataTag, key));
-      const before = snapshotOf(sqlite, r.entity, key);
-      writeTransaction(db, () => {
-        const blocker = r.remove(sqlite, key);
+      await commit(db, { actor: actorOf(request), reason: request.query.reason }, async (changes) => {
+        const { tag } = await current(changes.read, key);
+        await requireIfMatch(request, reply, changes.read, r.table, tag);
+        const blocker = await r.remove(changes, key);
         if (blocker !== null) throw conflict(`${r.entity}.in_use`, `The ${r.noun} '${key}' is still used: ${blocker}.`);
-        recordChange(
-          sqlite,
-          { entity: r.entity, key, action: 'delete', actor: actorOf(request), reason: request.query.reason },
-          before,
-        );
       });
       return reply.code(204).send(null);
     },

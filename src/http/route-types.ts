@@ -8,7 +8,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AppDatabase } from '../store/client.js';
+import type { Database } from '../store/client.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -19,7 +19,7 @@ export type App = FastifyInstance<
 >;
 
 export interface RouteOptions {
-  db: AppDatabase;
+  db: Database;
 }
 
 export type RoutePlugin = FastifyPluginAsync<RouteOptions, RawServerDefault, ZodTypeProvider>;

@@ -1,8 +1,6 @@
-// What every write route shares: the actor, the reason, 409/422 problems, patch schemas, one transaction per write.
+// What every write route shares: the actor, the reason, 409/422 problems, patch schemas, the problems a write answers.
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppDatabase } from '../store/client.js';
-import { bumpDataVersion } from '../store/data-version.queries.js';
 import { problem } from './api-schemas.js';
 import { ApiProblem } from './problem.js';
 
@@ -49,15 +47,6 @@ export function conflict(code: string, detail: string): ApiProblem {
   return new ApiProblem(409, code, 'Conflict', detail);
 }
 
-/** One transaction per write, with its history row, bumping the data version that ETags derive from. */
-export function writeTransaction<T>(db: AppDatabase, work: () => T): T {
-  return db.sqlite.transaction(() => {
-    const result = work();
-    bumpDataVersion(db.sqlite);
-    return result;
-  })();
-}
-
 /** A PATCH body: every field optional and without defaults (a default would overwrite), unknown fields rejected. */
 export function patchOf<Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>, omit: readonly string[], id: string) {
   const shape = Object.fromEntries(
@@ -85,4 +74,7 @@ export const writeProblems = {
   428: problem('If-Match is required.'),
   429: problem('Too many requests or failed authentications; see Retry-After.'),
   500: problem('Unexpected server error; the body never contains internals.'),
+  503: problem(
+    'Another write held the database longer than the server waits; nothing was changed. Retry after `Retry-After` seconds.',
+  ),
 } as const;

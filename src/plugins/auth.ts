@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import { type ApiKeyIdentity, type KeyScope, resolveKeySecret, scopeAllows, verifyApiKey } from '../auth/keys.js';
 import type { Config } from '../config.js';
 import { ApiProblem } from '../http/problem.js';
-import type { AppDatabase } from '../store/client.js';
+import type { Database } from '../store/client.js';
 
 export const AUTH_CODES = {
   unauthenticated: 'auth.unauthenticated',
@@ -22,7 +22,7 @@ const READ_PATHS = /^\/v1(\/|$|\?)/;
 const MAX_TRACKED_ADDRESSES = 10_000;
 
 export interface AuthPluginOptions {
-  db: AppDatabase;
+  db: Database;
   config: Pick<Config, 'API_KEY_SECRET' | 'READS_REQUIRE_KEY' | 'AUTH_FAILURE_LIMIT' | 'AUTH_FAILURE_WINDOW_MS'>;
 }
 
@@ -118,7 +118,7 @@ function bearerToken(header: string): string | null {
 export const authPlugin = fp<AuthPluginOptions>(
   async (app, { db, config }) => {
     // Resolved once: with no API_KEY_SECRET this creates the database's own secret on first start.
-    const secret = resolveKeySecret(db.sqlite, config.API_KEY_SECRET);
+    const secret = await resolveKeySecret(db, config.API_KEY_SECRET);
     const failures = new FailureLimiter(config.AUTH_FAILURE_LIMIT, config.AUTH_FAILURE_WINDOW_MS);
 
     app.decorateRequest('apiKey', null);
@@ -148,7 +148,7 @@ export const authPlugin = fp<AuthPluginOptions>(
           );
         }
         const token = bearerToken(header);
-        const identity = token === null ? null : verifyApiKey(db.sqlite, token, secret);
+        const identity = token === null ? null : await verifyApiKey(db, token, secret);
         if (identity === null) {
           failures.recordFailure(address);
           request.log.warn({ ip: address }, 'authentication failed');

@@ -1,6 +1,6 @@
 // Conditional GETs: ETag from the database's data version (no body hashing), 304 before any handler work.
 import fp from 'fastify-plugin';
-import type { AppDatabase } from '../store/client.js';
+import type { Database } from '../store/client.js';
 import { dataTagOf } from '../store/data-version.queries.js';
 
 const CACHEABLE = /^\/v1\//;
@@ -15,14 +15,14 @@ declare module 'fastify' {
 /** Whether an If-None-Match tag still describes the data: list tags equal it, resource tags extend it. */
 function stillFresh(tag: string, dataTag: string): boolean {
   const opaque = tag.replace(/^W\//, '').replace(/^"|"$/g, '');
-  return tag === '*' || opaque === dataTag || opaque.startsWith(`${dataTag}.v`);
+  return tag === '*' || opaque === dataTag || opaque.startsWith(`${dataTag}.`);
 }
 
-export const cachingPlugin = fp<{ db: AppDatabase }>(
+export const cachingPlugin = fp<{ db: Database }>(
   async (app, { db }) => {
     app.decorateRequest('dataTag', '');
     app.addHook('onRequest', async (request, reply) => {
-      request.dataTag = dataTagOf(db.sqlite);
+      request.dataTag = await dataTagOf(db);
       if ((request.method !== 'GET' && request.method !== 'HEAD') || !CACHEABLE.test(request.url)) return;
       reply.header('etag', `W/"${request.dataTag}"`).header('cache-control', 'no-cache').header('vary', 'Accept');
       const fresh = request.headers['if-none-match']

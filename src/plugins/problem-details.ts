@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import { ApiProblem, PROBLEM_CODES, PROBLEM_TYPE_BASE, type ProblemFieldError } from '../http/problem.js';
+import { StoreBusyError } from '../store/client.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -41,8 +42,18 @@ function fieldErrors(context: string, issues: ZodIssueLike[]): ProblemFieldError
   });
 }
 
+/** SQLite's own busy errors (a reader waiting out another process's WAL recovery) are a 503 too, never a 500. */
+const isBusy = (error: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown }).code ?? ''));
+
 function toProblem(error: FastifyError): ApiProblem {
   if (error instanceof ApiProblem) return error;
+  if (error instanceof StoreBusyError || isBusy(error))
+    return new ApiProblem(
+      503,
+      PROBLEM_CODES.databaseBusy,
+      'Service unavailable',
+      `The database is busy with another write; nothing was changed. Retry after ${error instanceof StoreBusyError ? error.retryAfterSeconds : 1} second(s).`,
+    );
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request');
     const errors = fieldErrors(context, error.validation as unknown as ZodIssueLike[]);
@@ -88,6 +99,8 @@ export const problemDetailsPlugin = fp(
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const problem = toProblem(error);
+      if (error instanceof StoreBusyError || isBusy(error))
+        reply.header('retry-after', String(error instanceof StoreBusyError ? error.retryAfterSeconds : 1));
       if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ code: problem.code, detail: problem.detail }, 'client error');
       return sendProblem(request, reply, problem);

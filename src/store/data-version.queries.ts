@@ -1,37 +1,68 @@
-// SQL for the data version: a counter that every write bumps in its own transaction, so ETags need no hashing.
+// SQL for the data version: a counter that every commit that changed something bumps once, so ETags need no hashing.
 
 import { APP_VERSION } from '../version.js';
-import type { Sqlite } from './client.js';
+import type { Reader, Transaction } from './client.js';
 import { prepared } from './statements.js';
 
 /** `<database id>.<version>`: unique across databases, monotonic within one, stable across restarts. */
-export function readDataVersion(sqlite: Sqlite): string {
+export async function readDataVersion(h: Reader): Promise<string> {
   const row = prepared(
-    sqlite,
+    h.sqlite,
     `SELECT (SELECT value FROM meta WHERE key = 'database_id') AS id,
             (SELECT value FROM meta WHERE key = 'data_version') AS version`,
   ).get() as { id: string | null; version: string | null };
   return `${row.id ?? 'none'}.${row.version ?? '0'}`;
 }
 
-/** Call inside the write's transaction. */
-export function bumpDataVersion(sqlite: Sqlite): void {
-  prepared(sqlite, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'").run();
+/** Called once by curation's commit, inside the transaction, when the commit changed something. */
+export async function bumpDataVersion(tx: Transaction): Promise<void> {
+  prepared(tx.sqlite, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'").run();
 }
 
 /** `<build>.<database id>.<data version>`: the base of every ETag (the build covers representation changes). */
-export function dataTagOf(sqlite: Sqlite): string {
-  return `${APP_VERSION}.${readDataVersion(sqlite)}`;
+export async function dataTagOf(h: Reader): Promise<string> {
+  return `${APP_VERSION}.${await readDataVersion(h)}`;
 }
 
-/** A curated row's version (bumped by trigger on every update): what If-Match checks. */
-export function rowVersion(
-  sqlite: Sqlite,
-  table: 'claims' | 'conditions' | 'interventions' | 'studies' | 'topics',
+export type VersionedTable = 'claims' | 'conditions' | 'interventions' | 'studies' | 'topics';
+
+const KEY_COLUMN: Record<VersionedTable, string> = {
+  claims: 'id',
+  conditions: 'slug',
+  interventions: 'slug',
+  studies: 'pmid',
+  topics: 'slug',
+};
+const ROW_ID: Record<VersionedTable, string> = {
+  claims: 'seq',
+  conditions: 'id',
+  interventions: 'id',
+  studies: 'id',
+  topics: 'id',
+};
+
+/**
+ * A curated row's identity and version: `id` is its internal key (AUTOINCREMENT, never reused, so a resource
+ * deleted and created again is another resource), `version` is bumped by trigger on every update. Both go into
+ * the resource's ETag; If-Match checks them.
+ */
+export async function rowTag(
+  h: Reader,
+  table: VersionedTable,
   key: string,
-): number | undefined {
-  const column = table === 'claims' ? 'id' : table === 'studies' ? 'pmid' : 'slug';
-  return (
-    prepared(sqlite, `SELECT version FROM ${table} WHERE ${column} = ?`).get(key) as { version: number } | undefined
-  )?.version;
+): Promise<{ id: number; version: number } | undefined> {
+  return prepared(h.sqlite, `SELECT ${ROW_ID[table]} AS id, version FROM ${table} WHERE ${KEY_COLUMN[table]} = ?`).get(
+    key,
+  ) as { id: number; version: number } | undefined;
+}
+
+/** rowTag by internal id, for resources found by lookup key (conditions, interventions). */
+export async function rowTagById(
+  h: Reader,
+  table: VersionedTable,
+  id: number,
+): Promise<{ id: number; version: number } | undefined> {
+  return prepared(h.sqlite, `SELECT ${ROW_ID[table]} AS id, version FROM ${table} WHERE ${ROW_ID[table]} = ?`).get(
+    id,
+  ) as { id: number; version: number } | undefined;
 }

@@ -1,17 +1,17 @@
 // SQL behind the evidence rules: which referenced rows exist, and the designs of a claim's studies.
-import type { Sqlite } from './client.js';
+import type { Reader } from './client.js';
 import { prepared } from './statements.js';
 
 type Table = 'conditions' | 'interventions' | 'studies' | 'claims';
 const KEY: Record<Table, string> = { conditions: 'slug', interventions: 'slug', studies: 'pmid', claims: 'id' };
 
 /** The keys among `keys` that have no row in `table`. */
-export function missingKeys(sqlite: Sqlite, table: Table, keys: readonly string[]): string[] {
+export async function missingKeys(h: Reader, table: Table, keys: readonly string[]): Promise<string[]> {
   if (keys.length === 0) return [];
   const found = new Set(
     (
       prepared(
-        sqlite,
+        h.sqlite,
         `SELECT ${KEY[table]} AS k FROM ${table} WHERE ${KEY[table]} IN (SELECT value FROM json_each(?))`,
       ).all(JSON.stringify(keys)) as { k: string }[]
     ).map((r) => r.k),
@@ -19,19 +19,19 @@ export function missingKeys(sqlite: Sqlite, table: Table, keys: readonly string[
   return keys.filter((k) => !found.has(k));
 }
 
-export function designsOf(sqlite: Sqlite, pmids: readonly string[]): (string | null)[] {
+export async function designsOf(h: Reader, pmids: readonly string[]): Promise<(string | null)[]> {
   return (
-    prepared(sqlite, 'SELECT design FROM studies WHERE pmid IN (SELECT value FROM json_each(?))').all(
+    prepared(h.sqlite, 'SELECT design FROM studies WHERE pmid IN (SELECT value FROM json_each(?))').all(
       JSON.stringify(pmids),
     ) as { design: string | null }[]
   ).map((r) => r.design);
 }
 
 /** The ancestors of a condition, nearest first (for refusing a parent that would make a cycle). */
-export function ancestorSlugs(sqlite: Sqlite, slug: string): string[] {
+export async function ancestorSlugs(h: Reader, slug: string): Promise<string[]> {
   return (
     prepared(
-      sqlite,
+      h.sqlite,
       `WITH RECURSIVE up(id, parent_id, slug) AS (
          SELECT id, parent_id, slug FROM conditions WHERE slug = ?
          UNION ALL SELECT k.id, k.parent_id, k.slug FROM conditions k JOIN up ON k.id = up.parent_id)

@@ -1,6 +1,5 @@
 // Turns any user text into a safe FTS5 MATCH expression: words only, each quoted, the last one a prefix.
 
-import { badRequest } from '../http/problem.js';
 import { lookupKey } from './normalize.js';
 
 const MAX_TERMS = 32;
@@ -16,12 +15,6 @@ export function toMatchQuery(text: string): string | undefined {
   const terms = words.slice(0, MAX_TERMS).map((w) => `"${w.toLowerCase()}"`);
   terms[terms.length - 1] = `${terms[terms.length - 1]}*`;
   return terms.join(' ');
-}
-
-export function requireMatchQuery(path: string, text: string): string {
-  const match = toMatchQuery(text);
-  if (match === undefined) throw badRequest(path, 'must contain at least one letter or digit');
-  return match;
 }
 
 /** The words of a query as the index sees them (lower case, accents removed), for highlighting. */

@@ -2,25 +2,50 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import type { AppDatabase, Sqlite } from './client.js';
+import pRetry from 'p-retry';
+import type { Database, Reader } from './client.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
-export function migrateDatabase(db: AppDatabase): void {
-  migrate(db.orm, { migrationsFolder: MIGRATIONS_FOLDER });
-  db.sqlite
-    .prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?), ('data_version', '0')`)
-    .run(randomUUID());
+// Two processes may start on one new file at once: the second waits for the first one's migration (at start, when
+// blocking the event loop costs nothing) instead of failing.
+const MIGRATION_LOCK_WAIT_MS = 30_000;
+
+/** Migrates on a connection of its own, so that the handles' writer never blocks on a lock. */
+export async function migrateDatabase(db: Database): Promise<void> {
+  const sqlite = new BetterSqlite3(db.path);
+  try {
+    sqlite.pragma(`busy_timeout = ${MIGRATION_LOCK_WAIT_MS}`);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    // drizzle's migrator opens a deferred transaction: when another process migrated between its read and its
+    // write, SQLite refuses the upgrade at once (SQLITE_BUSY_SNAPSHOT); the next attempt finds the work done.
+    await pRetry(() => migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS_FOLDER }), {
+      retries: 5,
+      minTimeout: 50,
+      shouldRetry: ({ error }) => busyCode(error) || busyCode((error as { cause?: unknown }).cause),
+    });
+    sqlite
+      .prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?), ('data_version', '0')`)
+      .run(randomUUID());
+  } finally {
+    sqlite.close();
+  }
 }
+
+const busyCode = (error: unknown) =>
+  String((error as { code?: unknown } | undefined)?.code ?? '').startsWith('SQLITE_BUSY');
 
 let expectedMigrations: number | undefined;
 
 /** The number of migrations applied, and the number shipped with this code. */
-export function migrationStatus(sqlite: Sqlite): { applied: number; expected: number } {
+export async function migrationStatus(h: Reader): Promise<{ applied: number; expected: number }> {
   expectedMigrations ??= (
     JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as { entries: unknown[] }
   ).entries.length;
-  const row = sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number };
+  const row = h.sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number };
   return { applied: row.n, expected: expectedMigrations };
 }

@@ -1,16 +1,13 @@
 // CIViC evidence → claims: conditions by DOID or name, therapies as drugs, PMIDs as studies, grades on the civic scale.
 import { readFileSync } from 'node:fs';
-import { recordChange } from '../../curation/snapshots.js';
+import { type Changes, commit } from '../../curation/commit.js';
 import type { Direction } from '../../evidence/vocabulary.js';
-import { type ClaimRecord, upsertClaim } from '../../resources/claims/claims.queries.js';
-import { upsertCondition, type WriteOutcome } from '../../resources/conditions/conditions.queries.js';
-import { upsertIntervention } from '../../resources/interventions/interventions.queries.js';
-import type { AppDatabase } from '../../store/client.js';
-import { bumpDataVersion } from '../../store/data-version.queries.js';
+import type { ClaimRecord } from '../../resources/claims/claims.queries.js';
+import type { Database, Reader } from '../../store/client.js';
 import { resolveLookup } from '../../store/lookup.queries.js';
 import { lookupKey } from '../../store/normalize.js';
 import { type CivicEvidence, CivicFileError, type CivicProblem, parseCivicTsv, releaseName } from './civic.parse.js';
-import { ensureCitedStudy, slugById, slugTaken, withdrawMissingCivicClaims } from './civic.queries.js';
+import { civicClaimsAbsentFrom, slugById, slugTaken } from './civic.queries.js';
 
 export { CivicFileError };
 
@@ -67,7 +64,7 @@ export interface CivicImportSummary {
 export interface CivicImportOptions {
   /** Mark CIViC claims absent from this file as withdrawn (default true: a monthly release is complete). */
   withdrawMissing?: boolean;
-  batchSize?: number;
+  /** Rows written so far; called inside the import's one transaction, so nothing is committed until the end. */
   onProgress?: (done: number, total: number) => void;
   now?: () => string;
 }
@@ -82,29 +79,33 @@ export function slugify(text: string): string {
   );
 }
 
-function freeSlug(db: AppDatabase, table: 'conditions' | 'interventions', base: string): string {
+async function freeSlug(h: Reader, table: 'conditions' | 'interventions', base: string): Promise<string> {
   let slug = base;
-  for (let n = 2; slugTaken(db.sqlite, table, slug); n++) slug = `${base}-${n}`;
+  for (let n = 2; await slugTaken(h, table, slug); n++) slug = `${base}-${n}`;
   return slug;
 }
 
-/** Imports one ClinicalEvidenceSummaries file. A file that is not one throws CivicFileError and changes nothing. */
-export function importCivicFile(db: AppDatabase, path: string, options: CivicImportOptions = {}): CivicImportSummary {
+/**
+ * Imports one ClinicalEvidenceSummaries file in one commit (actor `import:civic`): every claim, condition,
+ * intervention and study it creates or changes gets a revision, and either all of it commits or none of it. A file
+ * that is not a release throws CivicFileError and changes nothing; so does StoreBusyError (the server held the
+ * database longer than the bound).
+ */
+export async function importCivicFile(
+  db: Database,
+  path: string,
+  options: CivicImportOptions = {},
+): Promise<CivicImportSummary> {
   const text = readFileSync(path, 'utf8');
   return importCivicText(db, text, releaseName(path), options);
 }
 
-export function importCivicText(
-  db: AppDatabase,
+export async function importCivicText(
+  db: Database,
   text: string,
   release: string,
-  {
-    withdrawMissing = true,
-    batchSize = 1000,
-    onProgress,
-    now = () => new Date().toISOString(),
-  }: CivicImportOptions = {},
-): CivicImportSummary {
+  { withdrawMissing = true, onProgress, now = () => new Date().toISOString() }: CivicImportOptions = {},
+): Promise<CivicImportSummary> {
   const { rows, skipped } = parseCivicTsv(text);
   const summary: CivicImportSummary = {
     file: release,
@@ -117,24 +118,23 @@ export function importCivicText(
     skipped,
     created: { conditions: 0, interventions: 0, studies: 0 },
   };
-  const sqlite = db.sqlite;
   const conditionSlugs = new Map<string, string | null>();
   const interventionSlugs = new Map<string, string>();
   const importedAt = now();
 
-  const conditionFor = (row: CivicEvidence): string | null => {
+  const conditionFor = async (changes: Changes, row: CivicEvidence): Promise<string | null> => {
     if (!row.disease) return null;
     const cacheKey = `${row.doid ?? ''}|${lookupKey(row.disease)}`;
     const cached = conditionSlugs.get(cacheKey);
     if (cached !== undefined) return cached;
     const id =
-      (row.doid ? resolveLookup(sqlite, 'condition', row.doid) : undefined) ??
-      resolveLookup(sqlite, 'condition', row.disease);
+      (row.doid ? await resolveLookup(changes.read, 'condition', row.doid) : undefined) ??
+      (await resolveLookup(changes.read, 'condition', row.disease));
     let slug: string;
-    if (id !== undefined) slug = slugById(sqlite, 'conditions', id);
+    if (id !== undefined) slug = await slugById(changes.read, 'conditions', id);
     else {
-      slug = freeSlug(db, 'conditions', slugify(row.disease));
-      upsertCondition(sqlite, {
+      slug = await freeSlug(changes.read, 'conditions', slugify(row.disease));
+      await changes.upsertCondition({
         slug,
         name: row.disease,
         description: null,
@@ -149,30 +149,30 @@ export function importCivicText(
     return slug;
   };
 
-  const interventionFor = (name: string): string => {
+  const interventionFor = async (changes: Changes, name: string): Promise<string> => {
     const key = lookupKey(name);
     const cached = interventionSlugs.get(key);
     if (cached !== undefined) return cached;
-    const id = resolveLookup(sqlite, 'intervention', name);
+    const id = await resolveLookup(changes.read, 'intervention', name);
     let slug: string;
-    if (id !== undefined) slug = slugById(sqlite, 'interventions', id);
+    if (id !== undefined) slug = await slugById(changes.read, 'interventions', id);
     else {
-      slug = freeSlug(db, 'interventions', slugify(name));
-      upsertIntervention(sqlite, { slug, name, kind: 'drug', description: null, synonyms: [] });
+      slug = await freeSlug(changes.read, 'interventions', slugify(name));
+      await changes.upsertIntervention({ slug, name, kind: 'drug', description: null, synonyms: [] });
       summary.created.interventions++;
     }
     interventionSlugs.set(key, slug);
     return slug;
   };
 
-  const toRecord = (row: CivicEvidence): ClaimRecord => {
+  const toRecord = (row: CivicEvidence, condition: string | null, interventions: string[]): ClaimRecord => {
     const direction = civicDirection(row.evidence_direction, row.evidence_type, row.significance);
     return {
       id: `civic-eid-${row.evidence_id}`,
       statement: row.statement,
       plain_summary: null,
-      condition: conditionFor(row),
-      interventions: [...new Set(row.therapies.map(interventionFor))],
+      condition,
+      interventions,
       outcome: [row.evidence_type, row.significance].filter(Boolean).join(': ') || null,
       direction,
       biomarker: row.biomarker,
@@ -200,53 +200,28 @@ export function importCivicText(
     };
   };
 
-  const writeBatch = sqlite.transaction((batch: CivicEvidence[]) => {
-    let changed = false;
-    for (const row of batch) {
-      if (row.pmid !== null && ensureCitedStudy(sqlite, row.pmid, row.citation) === 'inserted') {
-        summary.created.studies++;
-        changed = true;
-      }
-      const record = toRecord(row);
-      const outcome: WriteOutcome = upsertClaim(sqlite, record, importedAt);
-      summary[outcome]++;
-      if (outcome !== 'unchanged') {
-        changed = true;
-        recordChange(sqlite, {
-          entity: 'claim',
-          key: record.id,
-          action: outcome === 'inserted' ? 'create' : 'update',
-          actor: 'import:civic',
-          reason: `CIViC release ${release}`,
-        });
-      }
-    }
-    if (changed) bumpDataVersion(sqlite);
-  });
-
   // A later row with the same evidence id replaces an earlier one, as a release never repeats an id.
   const unique = [...new Map(rows.map((r) => [r.evidence_id, r])).values()];
-  for (let start = 0; start < unique.length; start += batchSize) {
-    writeBatch(unique.slice(start, start + batchSize));
-    onProgress?.(Math.min(start + batchSize, unique.length), unique.length);
-  }
-  if (withdrawMissing && unique.length > 0) {
-    sqlite.transaction(() => {
-      const withdrawn = withdrawMissingCivicClaims(
-        sqlite,
+  const PROGRESS_EVERY = 1000;
+  await commit(db, { actor: 'import:civic', reason: `CIViC release ${release}` }, async (changes) => {
+    for (const [index, row] of unique.entries()) {
+      if (row.pmid !== null && (await changes.citeStudy(row.pmid, row.citation)) === 'inserted')
+        summary.created.studies++;
+      const condition = await conditionFor(changes, row);
+      const interventions: string[] = [];
+      for (const therapy of row.therapies) interventions.push(await interventionFor(changes, therapy));
+      const record = toRecord(row, condition, [...new Set(interventions)]);
+      summary[await changes.upsertClaim(record, { importedAt })]++;
+      if ((index + 1) % PROGRESS_EVERY === 0 || index + 1 === unique.length) onProgress?.(index + 1, unique.length);
+    }
+    if (withdrawMissing && unique.length > 0) {
+      const reason = `absent from CIViC release ${release}`;
+      for (const id of await civicClaimsAbsentFrom(
+        changes.read,
         unique.map((r) => r.evidence_id),
-      );
-      for (const id of withdrawn)
-        recordChange(sqlite, {
-          entity: 'claim',
-          key: id,
-          action: 'update',
-          actor: 'import:civic',
-          reason: `absent from CIViC release ${release}`,
-        });
-      summary.withdrawn = withdrawn.length;
-      if (summary.withdrawn > 0) bumpDataVersion(sqlite);
-    })();
-  }
+      ))
+        if (await changes.setClaimStatus(id, 'withdrawn', 'update', { reason })) summary.withdrawn++;
+    }
+  });
   return summary;
 }

@@ -1,9 +1,10 @@
-// PubMed import of whole files: read and parse everything first, then write in batches, one transaction each.
+// PubMed import of whole files: read and parse everything first, then write in one commit (or in batches, each one
+// commit, with a summary of exactly what committed when a later batch cannot).
 import { readFileSync } from 'node:fs';
-import { recordChange } from '../../curation/snapshots.js';
-import type { AppDatabase } from '../../store/client.js';
+import { commit } from '../../curation/commit.js';
+import type { Database } from '../../store/client.js';
 import { MalformedFileError, type PubmedRecord, parsePubmedFile } from './pubmed.parse.js';
-import { type ImportOutcome, importPubmedRecords, STORABLE_PMID } from './pubmed.queries.js';
+import { type ImportOutcome, STORABLE_PMID } from './pubmed.queries.js';
 
 /** A record that was not imported, and why. */
 export interface SkippedRecord {
@@ -32,6 +33,7 @@ export interface ImportProgress {
 
 export interface ImportOptions {
   overwrite?: boolean;
+  /** Records per commit; default all of them: the import commits whole or not at all. */
   batchSize?: number;
   onProgress?: (progress: ImportProgress) => void;
   /** Who the revision history names for these changes. */
@@ -48,6 +50,24 @@ export interface ParsedSource {
   name: string;
   records: PubmedRecord[];
   skipped: SkippedRecord[];
+}
+
+/**
+ * A batch could not be written after earlier ones committed: `committed` says exactly what is in the database (its
+ * counts cover the committed records only), `remaining` how many records were not written. Importing the same input
+ * again finishes the job: committed records come back `unchanged`.
+ */
+export class PartialImportError extends Error {
+  override name = 'PartialImportError';
+  constructor(
+    readonly committed: ImportSummary,
+    readonly remaining: number,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `${committed.records} of ${committed.records + remaining} records committed (inserted ${committed.inserted}, updated ${committed.updated}, unchanged ${committed.unchanged}); ${remaining} not written: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+  }
 }
 
 /** A whole file could not be read or parsed; nothing was written. */
@@ -108,45 +128,57 @@ export function readPubmedFiles(paths: readonly string[]): ParsedSource[] {
   return parsePubmedSources(sources);
 }
 
-/** Writes parsed sources in batches of `batchSize` records, one transaction and at most one data version bump each. */
-export function writePubmedImport(
-  db: AppDatabase,
+/**
+ * Writes parsed sources through curation's commit (actor `import:pubmed` unless given): one commit for everything
+ * by default, or one per `batchSize` records. Every study created or changed gets a revision; each commit bumps the
+ * data version at most once. Throws StoreBusyError when nothing could be written, PartialImportError when some
+ * batches committed and a later one could not.
+ */
+export async function writePubmedImport(
+  db: Database,
   parsed: readonly ParsedSource[],
-  { overwrite = false, batchSize = 500, onProgress, actor = 'import:pubmed' }: ImportOptions = {},
-): ImportSummary {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer`);
+  { overwrite = false, batchSize, onProgress, actor = 'import:pubmed' }: ImportOptions = {},
+): Promise<ImportSummary> {
+  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1))
+    throw new RangeError(`batchSize must be a positive integer`);
   // A later occurrence replaces an earlier one: re-exported files append corrected records.
   const byPmid = new Map<string, PubmedRecord>();
   for (const source of parsed) for (const record of source.records) byPmid.set(record.pmid, record);
   const records = [...byPmid.values()];
+  const size = batchSize ?? Math.max(records.length, 1);
 
   const counts: Record<ImportOutcome, number> = { inserted: 0, updated: 0, unchanged: 0 };
-  onProgress?.({ done: 0, total: records.length });
-  for (let start = 0; start < records.length; start += batchSize) {
-    const batch = records.slice(start, start + batchSize);
-    const afterWrite = (pmid: string, outcome: 'inserted' | 'updated') =>
-      recordChange(db.sqlite, {
-        entity: 'study',
-        key: pmid,
-        action: outcome === 'inserted' ? 'create' : 'update',
-        actor,
-      });
-    for (const { outcome } of importPubmedRecords(db.sqlite, batch, { overwrite, afterWrite })) counts[outcome]++;
-    onProgress?.({ done: start + batch.length, total: records.length });
-  }
-  return {
+  const summary = (written: number): ImportSummary => ({
     files: parsed.length,
-    records: records.length,
+    records: written,
     ...counts,
     skipped: parsed.flatMap((source) => source.skipped),
-  };
+  });
+  onProgress?.({ done: 0, total: records.length });
+  for (let start = 0; start < records.length; start += size) {
+    const batch = records.slice(start, start + size);
+    let outcomes: ImportOutcome[];
+    try {
+      outcomes = await commit(db, { actor }, async (changes) => {
+        const done: ImportOutcome[] = [];
+        for (const record of batch) done.push(await changes.mergePubmedStudy(record, overwrite));
+        return done;
+      });
+    } catch (error) {
+      if (start === 0) throw error;
+      throw new PartialImportError(summary(start), records.length - start, error);
+    }
+    for (const outcome of outcomes) counts[outcome]++;
+    onProgress?.({ done: start + batch.length, total: records.length });
+  }
+  return summary(records.length);
 }
 
 /** `npm run import -- pubmed FILE...`: a malformed or unreadable file throws before any row is written. */
-export function importPubmedFiles(
-  db: AppDatabase,
+export async function importPubmedFiles(
+  db: Database,
   paths: readonly string[],
   options: ImportOptions = {},
-): ImportSummary {
+): Promise<ImportSummary> {
   return writePubmedImport(db, readPubmedFiles(paths), options);
 }

@@ -1,22 +1,9 @@
 // SQL for the PubMed import: one upsert per record that merges PubMed's bibliography into a study by PMID.
-import type { Sqlite } from '../../store/client.js';
-import { bumpDataVersion } from '../../store/data-version.queries.js';
+import type { Transaction } from '../../store/client.js';
 import { prepared } from '../../store/statements.js';
 import type { PubmedRecord } from './pubmed.parse.js';
 
 export type ImportOutcome = 'inserted' | 'updated' | 'unchanged';
-
-export interface RecordOutcome {
-  pmid: string;
-  outcome: ImportOutcome;
-}
-
-export interface ImportRecordsOptions {
-  /** Let PubMed's design replace a curated one. Sample size, population and species are never PubMed's. */
-  overwrite: boolean;
-  /** Called inside the batch's transaction for every inserted or updated record (the history hook). */
-  afterWrite?: (pmid: string, outcome: 'inserted' | 'updated') => void;
-}
 
 /** What the studies table accepts as a PMID (its CHECK constraint), without leading zeros that would fork a row. */
 export const STORABLE_PMID = /^[1-9]\d{0,8}$/;
@@ -103,25 +90,15 @@ function recordParams(record: PubmedRecord, overwrite: boolean) {
 }
 
 /**
- * Upserts PubMed records by PMID in one transaction ("curated values win"), bumping the data version once when
- * anything changed. Records must have storable PMIDs (see STORABLE_PMID) and distinct ones: the caller dedupes.
+ * Merges one PubMed record into the study with its PMID ("curated values win"), inserting it when new. The PMID must
+ * be storable (see STORABLE_PMID). Curation's write path calls this and records the revision.
  */
-export function importPubmedRecords(
-  sqlite: Sqlite,
-  records: readonly PubmedRecord[],
-  { overwrite, afterWrite }: ImportRecordsOptions,
-): RecordOutcome[] {
-  const exists = prepared(sqlite, 'SELECT 1 FROM studies WHERE pmid = ?');
-  const upsert = prepared(sqlite, UPSERT_SQL);
-  return sqlite.transaction(() => {
-    const outcomes = records.map((record): RecordOutcome => {
-      const existed = exists.get(record.pmid) !== undefined;
-      const { changes } = upsert.run(recordParams(record, overwrite));
-      const outcome: ImportOutcome = !existed ? 'inserted' : changes === 0 ? 'unchanged' : 'updated';
-      if (outcome !== 'unchanged') afterWrite?.(record.pmid, outcome);
-      return { pmid: record.pmid, outcome };
-    });
-    if (outcomes.some((o) => o.outcome !== 'unchanged')) bumpDataVersion(sqlite);
-    return outcomes;
-  })();
+export async function mergePubmedStudy(
+  tx: Transaction,
+  record: PubmedRecord,
+  overwrite: boolean,
+): Promise<ImportOutcome> {
+  const existed = prepared(tx.sqlite, 'SELECT 1 FROM studies WHERE pmid = ?').get(record.pmid) !== undefined;
+  const { changes } = prepared(tx.sqlite, UPSERT_SQL).run(recordParams(record, overwrite));
+  return !existed ? 'inserted' : changes === 0 ? 'unchanged' : 'updated';
 }

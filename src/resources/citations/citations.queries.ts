@@ -1,7 +1,7 @@
 // SQL for citations: the studies behind a claim, a topic or a PMID list, in a stable order, as citable records.
 
 import type { StudyBibliography } from '../../evidence/study-record.js';
-import type { Sqlite } from '../../store/client.js';
+import type { Reader } from '../../store/client.js';
 import { prepared } from '../../store/statements.js';
 import { bibliographyOf, type StudyRow, toStudy } from '../studies/studies.queries.js';
 
@@ -10,7 +10,8 @@ const STUDY_COLUMNS = 's.*, CAST(s.pmid AS INTEGER) AS pmid_order';
 const toBibliography = (row: StudyRow): StudyBibliography => bibliographyOf(toStudy(row));
 
 /** The studies with these PMIDs, in the order asked; `missing` lists the PMIDs not in the database. */
-export function studiesByPmids(sqlite: Sqlite, pmids: readonly string[]) {
+export async function studiesByPmids(h: Reader, pmids: readonly string[]) {
+  const sqlite = h.sqlite;
   const rows = prepared(
     sqlite,
     `SELECT ${STUDY_COLUMNS} FROM studies s WHERE s.pmid IN (SELECT value FROM json_each(?))`,
@@ -26,7 +27,8 @@ export function studiesByPmids(sqlite: Sqlite, pmids: readonly string[]) {
 }
 
 /** A claim's studies in the claim's own order; undefined when the claim does not exist. */
-export function claimStudies(sqlite: Sqlite, claimId: string): StudyBibliography[] | undefined {
+export async function claimStudies(h: Reader, claimId: string): Promise<StudyBibliography[] | undefined> {
+  const sqlite = h.sqlite;
   if (!prepared(sqlite, 'SELECT 1 FROM claims WHERE id = ?').get(claimId)) return undefined;
   const rows = prepared(
     sqlite,
@@ -40,7 +42,8 @@ export function claimStudies(sqlite: Sqlite, claimId: string): StudyBibliography
  * The distinct studies behind a topic's published claims, in order of first citation (claims in curated order,
  * studies in each claim's order); undefined when the topic does not exist.
  */
-export function topicStudies(sqlite: Sqlite, slug: string): StudyBibliography[] | undefined {
+export async function topicStudies(h: Reader, slug: string): Promise<StudyBibliography[] | undefined> {
+  const sqlite = h.sqlite;
   const topic = prepared(sqlite, 'SELECT id FROM topics WHERE slug = ?').get(slug) as { id: number } | undefined;
   if (!topic) return undefined;
   const rows = prepared(

@@ -58,7 +58,7 @@ export const citationsRoutes: RoutePlugin = async (app, { db }) => {
     },
     handler: async (request, reply) => {
       const format = chooseFormat(request, request.query.format);
-      const { studies } = studiesByPmids(db.sqlite, [request.params.pmid]);
+      const { studies } = await studiesByPmids(db, [request.params.pmid]);
       if (studies.length === 0)
         throw notFound(PROBLEM_CODES.studyNotFound, `No study has PMID ${request.params.pmid}.`);
       return send(reply, format, `pmid-${request.params.pmid}`, bibliography(studies, format));
@@ -77,7 +77,7 @@ export const citationsRoutes: RoutePlugin = async (app, { db }) => {
     },
     handler: async (request, reply) => {
       const format = chooseFormat(request, request.query.format);
-      const studies = claimStudies(db.sqlite, request.params.id);
+      const studies = await claimStudies(db, request.params.id);
       if (!studies) throw notFound(PROBLEM_CODES.claimNotFound, `No claim has id '${request.params.id}'.`);
       return send(reply, format, `claim-${request.params.id}`, formatBibliography(studies, format));
     },
@@ -96,7 +96,7 @@ export const citationsRoutes: RoutePlugin = async (app, { db }) => {
     },
     handler: async (request, reply) => {
       const format = chooseFormat(request, request.query.format);
-      const studies = topicStudies(db.sqlite, request.params.slug);
+      const studies = await topicStudies(db, request.params.slug);
       if (!studies) throw notFound(PROBLEM_CODES.topicNotFound, `No topic has slug '${request.params.slug}'.`);
       return send(reply, format, `topic-${request.params.slug}`, formatBibliography(studies, format));
     },
@@ -128,7 +128,7 @@ export const citationsRoutes: RoutePlugin = async (app, { db }) => {
       if (bad.length > 0) throw badRequest('query.pmids', `not PubMed ids: ${bad.slice(0, 10).join(', ')}`);
       if (pmids.length > MAX_CITATION_PMIDS)
         throw badRequest('query.pmids', `at most ${MAX_CITATION_PMIDS} PMIDs per request (got ${pmids.length})`);
-      const { studies, missing } = studiesByPmids(db.sqlite, pmids);
+      const { studies, missing } = await studiesByPmids(db, pmids);
       if (missing.length > 0)
         throw new ApiProblem(
           404,

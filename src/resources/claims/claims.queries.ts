@@ -13,7 +13,7 @@ import type {
   StudyRelation,
 } from '../../evidence/vocabulary.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
-import type { Sqlite } from '../../store/client.js';
+import type { Reader, Sqlite, Transaction } from '../../store/client.js';
 import { type FilterSql, whereClauses } from '../../store/filters.js';
 import { touch } from '../../store/lookup.queries.js';
 import { prepared } from '../../store/statements.js';
@@ -190,13 +190,14 @@ const SORTS: Record<ClaimSort, { order: string; after: string; key: (r: ClaimRow
 /** Descendants above which a condition tree is found by walking the sort index rather than by driving the query. */
 const LARGE_TREE = 50;
 
-export function listClaims(
-  sqlite: Sqlite,
+export async function listClaims(
+  h: Reader,
   filters: ClaimFilters,
   sort: ClaimSort,
   limit: number,
   cursor: string | undefined,
 ) {
+  const sqlite = h.sqlite;
   // A big condition tree (a top-level condition: ~800 descendants and ~40k claims at 1M) does not drive: sorting
   // its whole subtree costs 50-1300 ms, while walking the sort index and testing membership in the tree finds a
   // page after about limit / (the tree's share of claims) rows.
@@ -232,7 +233,8 @@ export function listClaims(
   return { items: hydrateClaims(sqlite, pageRows.items), next_cursor: pageRows.next_cursor };
 }
 
-export function getClaim(sqlite: Sqlite, id: string) {
+export async function getClaim(h: Reader, id: string) {
+  const sqlite = h.sqlite;
   const row = prepared(
     sqlite,
     `SELECT ${CLAIM_COLUMNS} FROM claims c LEFT JOIN conditions co ON co.id = c.condition_id WHERE c.id = ?`,
@@ -241,7 +243,8 @@ export function getClaim(sqlite: Sqlite, id: string) {
 }
 
 /** Claims by id in the order given (missing ids skipped): two statements whatever the number of claims. */
-export function getClaimsByIds(sqlite: Sqlite, ids: readonly string[]) {
+export async function getClaimsByIds(h: Reader, ids: readonly string[]) {
+  const sqlite = h.sqlite;
   const rows = prepared(
     sqlite,
     `SELECT ${CLAIM_COLUMNS} FROM claims c LEFT JOIN conditions co ON co.id = c.condition_id
@@ -410,7 +413,12 @@ const UPSERT_CLAIM_SQL = `INSERT INTO claims (id, ${CLAIM_COLUMNS_COMPARED.join(
   WHERE ${CLAIM_COLUMNS_COMPARED.map((c) => `${c} IS NOT excluded.${c}`).join(' OR ')}`;
 
 /** Inserts or updates a claim with its interventions and study links; touches updated_at only on a real change. */
-export function upsertClaim(sqlite: Sqlite, record: ClaimRecord, importedAt: string | null = null): WriteOutcome {
+export async function upsertClaim(
+  tx: Transaction,
+  record: ClaimRecord,
+  importedAt: string | null = null,
+): Promise<WriteOutcome> {
+  const sqlite = tx.sqlite;
   const conditionId =
     record.condition === null
       ? null
@@ -480,16 +488,17 @@ export function upsertClaim(sqlite: Sqlite, record: ClaimRecord, importedAt: str
     );
     for (const [position, link] of record.studies.entries())
       insertStudy.run(record.id, studyIds[position], link.relation, link.finding, link.subgroup_sample_size, position);
-    refreshClaimSampleSize(sqlite, record.id);
+    await refreshClaimSampleSize(tx, record.id);
   }
   if (!existed) return 'inserted';
   if (row.changes === 0 && !linksChanged) return 'unchanged';
-  if (row.changes === 0) touch(sqlite, 'claims', record.id);
+  if (row.changes === 0) touch(tx, 'claims', record.id);
   return 'updated';
 }
 
 /** One claim's sample_size after its links changed. */
-export function refreshClaimSampleSize(sqlite: Sqlite, claimId: string): void {
+export async function refreshClaimSampleSize(tx: Transaction, claimId: string): Promise<void> {
+  const sqlite = tx.sqlite;
   prepared(
     sqlite,
     `UPDATE claims SET sample_size = (SELECT max(s.sample_size) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
@@ -497,24 +506,13 @@ export function refreshClaimSampleSize(sqlite: Sqlite, claimId: string): void {
   ).run(claimId);
 }
 
-/** Keeps claims.sample_size (largest known linked study) in step after studies or links change. */
-export function refreshClaimSampleSizes(sqlite: Sqlite): number {
-  return prepared(
-    sqlite,
-    `UPDATE claims SET sample_size = m.size
-     FROM (SELECT c.id AS claim_id,
-             (SELECT max(s.sample_size) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id) AS size
-           FROM claims c) AS m
-     WHERE m.claim_id = claims.id AND claims.sample_size IS NOT m.size`,
-  ).run().changes;
-}
-
 function fail(message: string): never {
   throw new Error(message);
 }
 
 /** The claim as a curator would write it, for PATCH merges. */
-export function claimRecordOf(sqlite: Sqlite, id: string): (ClaimRecord & { version: number }) | undefined {
+export async function claimRecordOf(h: Reader, id: string): Promise<(ClaimRecord & { version: number }) | undefined> {
+  const sqlite = h.sqlite;
   const row = prepared(
     sqlite,
     `SELECT c.*, co.slug AS condition_slug,
@@ -556,8 +554,24 @@ export function claimRecordOf(sqlite: Sqlite, id: string): (ClaimRecord & { vers
   };
 }
 
+/** Sets a claim's status alone (retraction, withdrawal), keeping its provenance; false when it already had it. */
+export async function setClaimStatus(tx: Transaction, id: string, status: string): Promise<boolean> {
+  return (
+    prepared(
+      tx.sqlite,
+      "UPDATE claims SET status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND status IS NOT ?",
+    ).run(status, id, status).changes > 0
+  );
+}
+
 /** Removes a claim for good (admin purge): its links and topic places go with it. */
-export function purgeClaim(sqlite: Sqlite, id: string): boolean {
+export async function purgeClaim(tx: Transaction, id: string): Promise<boolean> {
+  const sqlite = tx.sqlite;
+  // The topics that listed it change too: their version moves, so an If-Match on them sees it.
+  prepared(
+    sqlite,
+    "UPDATE topics SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id IN (SELECT topic_id FROM topic_claims WHERE claim_id = ?)",
+  ).run(id);
   prepared(sqlite, 'DELETE FROM topic_claims WHERE claim_id = ?').run(id);
   return prepared(sqlite, 'DELETE FROM claims WHERE id = ?').run(id).changes > 0;
 }

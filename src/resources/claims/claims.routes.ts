@@ -5,8 +5,8 @@ import { ClaimId, problemResponses } from '../../http/api-schemas.js';
 import { resourceEtag } from '../../http/concurrency.js';
 import { badRequest, notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
-import { rowVersion } from '../../store/data-version.queries.js';
-import { requireMatchQuery } from '../../store/fts.js';
+import { requireMatchQuery } from '../../http/text-queries.js';
+import { rowTag } from '../../store/data-version.queries.js';
 import { resolveLookup } from '../../store/lookup.queries.js';
 import { snapshotAt } from '../history/history.queries.js';
 import { getClaim, listClaims } from './claims.queries.js';
@@ -25,11 +25,11 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
     },
     handler: async (request) => {
       const q = request.query;
-      const conditionId = q.condition === undefined ? undefined : resolveLookup(db.sqlite, 'condition', q.condition);
+      const conditionId = q.condition === undefined ? undefined : await resolveLookup(db, 'condition', q.condition);
       if (q.condition !== undefined && conditionId === undefined)
         throw badRequest('query.condition', `no condition is known by '${q.condition}' (slug, name, synonym or code)`);
       const interventionId =
-        q.intervention === undefined ? undefined : resolveLookup(db.sqlite, 'intervention', q.intervention);
+        q.intervention === undefined ? undefined : await resolveLookup(db, 'intervention', q.intervention);
       if (q.intervention !== undefined && interventionId === undefined)
         throw badRequest(
           'query.intervention',
@@ -44,8 +44,8 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
       const gradeLevel = q.grade === undefined ? undefined : normaliseGradeLevel(q.grade);
       if (q.grade !== undefined && gradeLevel === undefined)
         throw badRequest('query.grade', 'must be a GRADE level (high, moderate, low, very_low) or a CIViC level (A-E)');
-      return listClaims(
-        db.sqlite,
+      return await listClaims(
+        db,
         {
           ...(q.include_descendants ? { condition_tree: conditionId } : { condition_id: conditionId }),
           intervention_id: interventionId,
@@ -91,7 +91,7 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
       const { id } = request.params;
       if (request.query.as_of !== undefined) {
         const asOf = new Date(request.query.as_of).toISOString();
-        const past = snapshotAt(db.sqlite, 'claim', id, asOf);
+        const past = await snapshotAt(db, 'claim', id, asOf);
         if (!past.found)
           throw notFound(
             PROBLEM_CODES.claimNotFound,
@@ -102,9 +102,11 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
         reply.header('cache-control', 'public, max-age=86400');
         return past.snapshot as z.infer<typeof ClaimSchema>;
       }
-      const claim = getClaim(db.sqlite, id);
-      if (!claim) throw notFound(PROBLEM_CODES.claimNotFound, `No claim has id '${id}'.`);
-      reply.header('etag', resourceEtag(request.dataTag, rowVersion(db.sqlite, 'claims', id) ?? 0));
+      // The tag is read before the body: a write in between makes the tag older than the body, never newer.
+      const tag = await rowTag(db, 'claims', id);
+      const claim = await getClaim(db, id);
+      if (!claim || !tag) throw notFound(PROBLEM_CODES.claimNotFound, `No claim has id '${id}'.`);
+      reply.header('etag', resourceEtag(request.dataTag, 'claims', tag));
       return claim;
     },
   });

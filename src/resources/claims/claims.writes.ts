@@ -1,7 +1,7 @@
 // POST/PATCH/DELETE /v1/claims: curated claims with their study links, evidence rules, retraction and admin purge.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { recordChange, snapshotOf } from '../../curation/snapshots.js';
+import { commit } from '../../curation/commit.js';
 import { checkClaimRules } from '../../evidence/rules.js';
 import { ClaimId } from '../../http/api-schemas.js';
 import { requireIfMatch, resourceEtag } from '../../http/concurrency.js';
@@ -15,17 +15,10 @@ import {
   ReasonQuery,
   RequiredReasonQuery,
   writeProblems,
-  writeTransaction,
 } from '../../http/writes.js';
-import { dataTagOf } from '../../store/data-version.queries.js';
-import {
-  type ClaimRecord,
-  claimRecordFromInput,
-  claimRecordOf,
-  getClaim,
-  purgeClaim,
-  upsertClaim,
-} from './claims.queries.js';
+import type { Reader } from '../../store/client.js';
+import { dataTagOf, rowTag } from '../../store/data-version.queries.js';
+import { type ClaimRecord, claimRecordFromInput, claimRecordOf, getClaim } from './claims.queries.js';
 import { ClaimInput, ClaimSchema } from './claims.schemas.js';
 
 /** The API body: link rules (at least one study, PMIDs that exist) answer 422 with the rule, not 400. */
@@ -48,18 +41,20 @@ export const ClaimCreateBody = ClaimInput.extend({
 const ClaimPatchBody = patchOf(ClaimCreateBody, ['id'], 'ClaimPatch');
 
 export const claimsWrites: RoutePlugin = async (app, { db }) => {
-  const sqlite = db.sqlite;
   const params = z.object({ id: ClaimId });
-  const load = (id: string) => {
-    const record = claimRecordOf(sqlite, id);
-    if (!record) throw notFound(PROBLEM_CODES.claimNotFound, `No claim has id '${id}'.`);
-    return record;
+  /** The claim as stored, with its row tag; 404 when none. Called inside the write's transaction. */
+  const load = async (h: Reader, id: string) => {
+    const record = await claimRecordOf(h, id);
+    const tag = await rowTag(h, 'claims', id);
+    if (!record || !tag) throw notFound(PROBLEM_CODES.claimNotFound, `No claim has id '${id}'.`);
+    return { record, tag };
   };
-  const etagOf = (id: string) => resourceEtag(dataTagOf(sqlite), claimRecordOf(sqlite, id)?.version ?? 0);
-  const respond = (reply: FastifyReply, id: string, status = 200) =>
-    reply.code(status).header('etag', etagOf(id)).send(getClaim(sqlite, id));
-  const checkIfMatch = (request: FastifyRequest, reply: FastifyReply, version: number, id: string) =>
-    requireIfMatch(request, reply, version, etagOf(id));
+  /** The committed claim with its ETag (the tag read first, so it is never newer than the body). */
+  const respond = async (reply: FastifyReply, id: string, status = 200) => {
+    const tag = await rowTag(db, 'claims', id);
+    if (tag) reply.header('etag', resourceEtag(await dataTagOf(db), 'claims', tag));
+    return reply.code(status).send(await getClaim(db, id));
+  };
 
   app.post('/v1/claims', {
     onRequest: app.requireScope('write'),
@@ -76,15 +71,11 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
     },
     handler: async (request, reply) => {
       const record = claimRecordFromInput(request.body as ClaimInput);
-      if (claimRecordOf(sqlite, record.id)) throw conflict('claim.exists', `A claim '${record.id}' already exists.`);
-      checkClaimRules(sqlite, record);
-      writeTransaction(db, () => {
-        upsertClaim(sqlite, record);
-        recordChange(
-          sqlite,
-          { entity: 'claim', key: record.id, action: 'create', actor: actorOf(request), reason: request.query.reason },
-          null,
-        );
+      await commit(db, { actor: actorOf(request), reason: request.query.reason }, async (changes) => {
+        if (await claimRecordOf(changes.read, record.id))
+          throw conflict('claim.exists', `A claim '${record.id}' already exists.`);
+        await checkClaimRules(changes.read, record);
+        await changes.upsertClaim(record);
       });
       reply.header('location', `/v1/claims/${record.id}`);
       return respond(reply, record.id, 201);
@@ -108,23 +99,18 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
     },
     handler: async (request, reply) => {
       const { id } = request.params;
-      const { version, ...existing } = load(id);
-      checkIfMatch(request, reply, version, id);
-      const patch = request.body as Partial<ClaimInput>;
-      const merged: ClaimRecord = {
-        ...existing,
-        ...patch,
-        grade: patch.grade ? { ...patch.grade, rating: existing.grade.rating } : existing.grade,
-      } as ClaimRecord;
-      checkClaimRules(sqlite, merged);
-      const before = snapshotOf(sqlite, 'claim', id);
-      writeTransaction(db, () => {
-        if (upsertClaim(sqlite, merged) !== 'unchanged')
-          recordChange(
-            sqlite,
-            { entity: 'claim', key: id, action: 'update', actor: actorOf(request), reason: request.query.reason },
-            before,
-          );
+      await commit(db, { actor: actorOf(request), reason: request.query.reason }, async (changes) => {
+        const { record, tag } = await load(changes.read, id);
+        await requireIfMatch(request, reply, changes.read, 'claims', tag);
+        const { version: _version, ...existing } = record;
+        const patch = request.body as Partial<ClaimInput>;
+        const merged: ClaimRecord = {
+          ...existing,
+          ...patch,
+          grade: patch.grade ? { ...patch.grade, rating: existing.grade.rating } : existing.grade,
+        } as ClaimRecord;
+        await checkClaimRules(changes.read, merged);
+        await changes.upsertClaim(merged);
       });
       return respond(reply, id);
     },
@@ -146,30 +132,30 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
     },
     handler: async (request, reply) => {
       const { id } = request.params;
-      const { version, ...existing } = load(id);
-      checkIfMatch(request, reply, version, id);
       const { reason, purge } = request.query;
-      const before = snapshotOf(sqlite, 'claim', id);
-      if (purge === 'true') {
-        if (request.apiKey?.scope !== 'admin')
-          throw new ApiProblem(
-            403,
-            'auth.forbidden',
-            'Forbidden',
-            'Purging a claim needs an admin key; retract it instead.',
-          );
-        writeTransaction(db, () => {
-          purgeClaim(sqlite, id);
-          recordChange(sqlite, { entity: 'claim', key: id, action: 'purge', actor: actorOf(request), reason }, before);
-        });
-        return reply.code(204).send(null);
+      if (purge === 'true' && request.apiKey?.scope !== 'admin') {
+        // 404, 428 and 412 come before 403, as for every write; nothing is written, so no transaction is needed.
+        const { tag } = await load(db, id);
+        await requireIfMatch(request, reply, db, 'claims', tag);
+        throw new ApiProblem(
+          403,
+          'auth.forbidden',
+          'Forbidden',
+          'Purging a claim needs an admin key; retract it instead.',
+        );
       }
-      if (existing.status === 'retracted')
-        throw conflict('claim.already_retracted', `Claim '${id}' is already retracted.`);
-      writeTransaction(db, () => {
-        upsertClaim(sqlite, { ...existing, status: 'retracted' });
-        recordChange(sqlite, { entity: 'claim', key: id, action: 'retract', actor: actorOf(request), reason }, before);
+      await commit(db, { actor: actorOf(request), reason }, async (changes) => {
+        const { record, tag } = await load(changes.read, id);
+        await requireIfMatch(request, reply, changes.read, 'claims', tag);
+        if (purge === 'true') {
+          await changes.purgeClaim(id);
+          return;
+        }
+        if (record.status === 'retracted')
+          throw conflict('claim.already_retracted', `Claim '${id}' is already retracted.`);
+        await changes.setClaimStatus(id, 'retracted', 'retract');
       });
+      if (purge === 'true') return reply.code(204).send(null);
       return respond(reply, id);
     },
   });

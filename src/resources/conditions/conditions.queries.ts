@@ -2,8 +2,9 @@
 
 import type { GradeScheme } from '../../evidence/grades.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
-import type { Sqlite } from '../../store/client.js';
-import { PREFIX_MATCH_SQL, prefixParams, replaceSynonyms, touch, writeLookupKeys } from '../../store/lookup.queries.js';
+import { requirePrefix } from '../../http/text-queries.js';
+import type { Reader, Transaction } from '../../store/client.js';
+import { PREFIX_MATCH_SQL, replaceSynonyms, touch, writeLookupKeys } from '../../store/lookup.queries.js';
 import { prepared } from '../../store/statements.js';
 import type { ConditionInput } from './conditions.schemas.js';
 
@@ -46,11 +47,12 @@ function toCondition(r: ConditionRow) {
   };
 }
 
-export function listConditions(sqlite: Sqlite, q: string | undefined, limit: number, cursor: string | undefined) {
+export async function listConditions(h: Reader, q: string | undefined, limit: number, cursor: string | undefined) {
+  const sqlite = h.sqlite;
   const where: string[] = [];
   const params: Record<string, unknown> = { limit: limit + 1 };
   if (q !== undefined) {
-    Object.assign(params, prefixParams(q));
+    Object.assign(params, requirePrefix(q));
     where.push(PREFIX_MATCH_SQL('condition', 'k'));
   }
   if (cursor !== undefined) {
@@ -64,7 +66,8 @@ export function listConditions(sqlite: Sqlite, q: string | undefined, limit: num
   return { items: result.items.map(toCondition), next_cursor: result.next_cursor };
 }
 
-export function getCondition(sqlite: Sqlite, id: number) {
+export async function getCondition(h: Reader, id: number) {
+  const sqlite = h.sqlite;
   const row = prepared(sqlite, `${CONDITION_SELECT} WHERE k.id = ?`).get(id) as ConditionRow | undefined;
   if (!row) return undefined;
   const children = prepared(sqlite, 'SELECT slug, name FROM conditions WHERE parent_id = ? ORDER BY slug').all(id) as {
@@ -84,7 +87,8 @@ export function getCondition(sqlite: Sqlite, id: number) {
 export type WriteOutcome = 'inserted' | 'updated' | 'unchanged';
 
 /** Inserts or updates a condition by slug; touches updated_at only when something changed. */
-export function upsertCondition(sqlite: Sqlite, input: ConditionInput): WriteOutcome {
+export async function upsertCondition(tx: Transaction, input: ConditionInput): Promise<WriteOutcome> {
+  const sqlite = tx.sqlite;
   let parentId: number | null = null;
   if (input.parent !== null) {
     const parent = prepared(sqlite, 'SELECT id FROM conditions WHERE slug = ?').get(input.parent) as
@@ -106,17 +110,21 @@ export function upsertCondition(sqlite: Sqlite, input: ConditionInput): WriteOut
        OR doid IS NOT excluded.doid OR parent_id IS NOT excluded.parent_id`,
   ).run({ ...input, parent_id: parentId });
   const id = existing?.id ?? Number(result.lastInsertRowid);
-  const synonymsChanged = replaceSynonyms(sqlite, 'condition', id, input.synonyms);
+  const synonymsChanged = replaceSynonyms(tx, 'condition', id, input.synonyms);
   const codes = [input.doid, input.mesh_id, input.mesh_id && `MeSH:${input.mesh_id}`].filter((c): c is string => !!c);
-  writeLookupKeys(sqlite, 'condition', id, [input.slug, input.name, ...input.synonyms, ...codes]);
+  writeLookupKeys(tx, 'condition', id, [input.slug, input.name, ...input.synonyms, ...codes]);
   if (!existing) return 'inserted';
   if (result.changes === 0 && !synonymsChanged) return 'unchanged';
-  if (result.changes === 0) touch(sqlite, 'conditions', id);
+  if (result.changes === 0) touch(tx, 'conditions', id);
   return 'updated';
 }
 
 /** The condition as a curator would write it (the body of a PUT/POST), for PATCH merges and history. */
-export function conditionInputOf(sqlite: Sqlite, slug: string): (ConditionInput & { version: number }) | undefined {
+export async function conditionInputOf(
+  h: Reader,
+  slug: string,
+): Promise<(ConditionInput & { version: number }) | undefined> {
+  const sqlite = h.sqlite;
   const row = prepared(
     sqlite,
     `SELECT k.slug, k.name, k.description, k.mesh_id, k.doid, p.slug AS parent, k.version,
@@ -127,7 +135,11 @@ export function conditionInputOf(sqlite: Sqlite, slug: string): (ConditionInput 
 }
 
 /** Deletes a condition nothing refers to; returns what still refers to it otherwise. */
-export function deleteCondition(sqlite: Sqlite, slug: string): { deleted: boolean; claims: number; children: number } {
+export async function deleteCondition(
+  tx: Transaction,
+  slug: string,
+): Promise<{ deleted: boolean; claims: number; children: number }> {
+  const sqlite = tx.sqlite;
   const usage = prepared(
     sqlite,
     `SELECT k.id, (SELECT count(*) FROM claims c WHERE c.condition_id = k.id) AS claims,

@@ -4,7 +4,7 @@ import { problemResponses } from '../../http/api-schemas.js';
 import { resourceEtag } from '../../http/concurrency.js';
 import { notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
-import { rowVersion } from '../../store/data-version.queries.js';
+import { rowTagById } from '../../store/data-version.queries.js';
 import { resolveLookup } from '../../store/lookup.queries.js';
 import { getCondition, listConditions } from './conditions.queries.js';
 import { ConditionDetailSchema, ConditionListQuery, ConditionListSchema } from './conditions.schemas.js';
@@ -19,7 +19,7 @@ export const conditionsRoutes: RoutePlugin = async (app, { db }) => {
       querystring: ConditionListQuery,
       response: { 200: ConditionListSchema, ...problemResponses },
     },
-    handler: async (request) => listConditions(db.sqlite, request.query.q, request.query.limit, request.query.cursor),
+    handler: async (request) => await listConditions(db, request.query.q, request.query.limit, request.query.cursor),
   });
 
   app.get('/v1/conditions/:slug', {
@@ -35,11 +35,13 @@ export const conditionsRoutes: RoutePlugin = async (app, { db }) => {
       response: { 200: ConditionDetailSchema, ...problemResponses },
     },
     handler: async (request, reply) => {
-      const id = resolveLookup(db.sqlite, 'condition', request.params.slug);
-      const condition = id === undefined ? undefined : getCondition(db.sqlite, id);
-      if (!condition)
+      const id = await resolveLookup(db, 'condition', request.params.slug);
+      // The tag is read before the body: a write in between makes the tag older than the body, never newer.
+      const tag = id === undefined ? undefined : await rowTagById(db, 'conditions', id);
+      const condition = id === undefined ? undefined : await getCondition(db, id);
+      if (!condition || !tag)
         throw notFound(PROBLEM_CODES.conditionNotFound, `No condition is known by '${request.params.slug}'.`);
-      reply.header('etag', resourceEtag(request.dataTag, rowVersion(db.sqlite, 'conditions', condition.slug) ?? 0));
+      reply.header('etag', resourceEtag(request.dataTag, 'conditions', tag));
       return condition;
     },
   });

@@ -5,7 +5,7 @@ import { registerResourceWrites } from '../../http/resource-writes.js';
 import type { RoutePlugin } from '../../http/route-types.js';
 import { patchOf } from '../../http/writes.js';
 import { resolveLookup } from '../../store/lookup.queries.js';
-import { conditionInputOf, deleteCondition, getCondition, upsertCondition } from './conditions.queries.js';
+import { conditionInputOf, getCondition } from './conditions.queries.js';
 import { ConditionDetailSchema, ConditionInput } from './conditions.schemas.js';
 
 // Built once at load: schema ids registered per app build would reorder the OpenAPI components.
@@ -14,6 +14,7 @@ const ConditionPatchBody = patchOf(ConditionInput, ['slug'], 'ConditionPatch');
 export const conditionsWrites: RoutePlugin = async (app, { db }) => {
   registerResourceWrites<ConditionInput>(app, db, {
     entity: 'condition',
+    table: 'conditions',
     path: '/v1/conditions',
     param: 'slug',
     keyField: 'slug',
@@ -25,11 +26,11 @@ export const conditionsWrites: RoutePlugin = async (app, { db }) => {
     response: ConditionDetailSchema,
     load: conditionInputOf,
     rules: checkConditionRules,
-    upsert: upsertCondition,
-    remove: (sqlite, slug) => {
-      const result = deleteCondition(sqlite, slug);
+    upsert: (changes, input) => changes.upsertCondition(input),
+    remove: async (changes, slug) => {
+      const result = await changes.deleteCondition(slug);
       return result.deleted ? null : `${result.claims} claim(s) and ${result.children} sub-condition(s) refer to it`;
     },
-    detail: (sqlite, slug) => getCondition(sqlite, resolveLookup(sqlite, 'condition', slug) ?? -1),
+    detail: async (h, slug) => getCondition(h, (await resolveLookup(h, 'condition', slug)) ?? -1),
   });
 };

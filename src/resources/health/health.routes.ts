@@ -37,8 +37,8 @@ export const healthRoutes: RoutePlugin = async (app, { db }) => {
     handler: async () => {
       const unavailable = (detail: string) =>
         new ApiProblem(503, PROBLEM_CODES.unavailable, 'Service unavailable', detail);
-      if (!db.sqlite.open) throw unavailable('The database is not open.');
-      const status = migrationStatus(db.sqlite);
+      if (!db.open) throw unavailable('The database is not open.');
+      const status = await migrationStatus(db);
       if (status.applied < status.expected)
         throw unavailable(`${status.expected - status.applied} database migration(s) are not applied.`);
       return { status: 'ready' as const, migrations: status };

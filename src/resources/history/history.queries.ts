@@ -1,7 +1,7 @@
 // SQL for history: revisions written in the same transaction as each change, the change feed, and reads as of a time.
 
 import { decodeCursor, encodeCursor, paginate } from '../../http/pagination.js';
-import type { Sqlite } from '../../store/client.js';
+import type { Reader, Transaction } from '../../store/client.js';
 import { prepared } from '../../store/statements.js';
 
 export const ENTITIES = ['claim', 'study', 'condition', 'intervention', 'topic'] as const;
@@ -37,7 +37,8 @@ export interface RevisionInput {
 }
 
 /** Call inside the change's own transaction: the change and its record commit or vanish together. */
-export function recordRevision(sqlite: Sqlite, input: RevisionInput): number {
+export async function recordRevision(tx: Transaction, input: RevisionInput): Promise<number> {
+  const sqlite = tx.sqlite;
   const result = prepared(
     sqlite,
     `INSERT INTO revisions (entity, entity_key, action, actor, reason, changes, snapshot)
@@ -79,7 +80,8 @@ function toRevision(r: RevisionRow) {
 }
 
 /** A resource's revisions, newest first. */
-export function listRevisions(sqlite: Sqlite, entity: Entity, key: string, limit: number, cursor: string | undefined) {
+export async function listRevisions(h: Reader, entity: Entity, key: string, limit: number, cursor: string | undefined) {
+  const sqlite = h.sqlite;
   const scope = `revisions:${entity}:${key}`;
   const before = cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(decodeCursor(cursor, scope, 1)[0]);
   const rows = prepared(
@@ -95,7 +97,8 @@ export function listRevisions(sqlite: Sqlite, entity: Entity, key: string, limit
  * Changes in commit order after a cursor. Revision ids are assigned inside each write's transaction, and SQLite has
  * one writer at a time, so id order is commit order and a cursor never skips a change that commits later.
  */
-export function listChanges(sqlite: Sqlite, since: string | undefined, limit: number) {
+export async function listChanges(h: Reader, since: string | undefined, limit: number) {
+  const sqlite = h.sqlite;
   const after = since === undefined ? 0 : Number(decodeCursor(since, 'changes', 1)[0]);
   const rows = prepared(
     sqlite,
@@ -112,7 +115,8 @@ export function listChanges(sqlite: Sqlite, since: string | undefined, limit: nu
 }
 
 /** The resource as it was at a moment: the snapshot of its last revision at or before `asOf`. */
-export function snapshotAt(sqlite: Sqlite, entity: Entity, key: string, asOf: string) {
+export async function snapshotAt(h: Reader, entity: Entity, key: string, asOf: string) {
+  const sqlite = h.sqlite;
   const row = prepared(
     sqlite,
     `SELECT action, snapshot, created_at FROM revisions WHERE entity = ? AND entity_key = ? AND created_at <= ?

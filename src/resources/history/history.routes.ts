@@ -42,7 +42,7 @@ export const historyRoutes: RoutePlugin = async (app, { db }) => {
       },
       handler: async (request) => {
         const key = (request.params as Record<string, string>)[r.param] as string;
-        return listRevisions(db.sqlite, r.entity, key, request.query.limit, request.query.cursor);
+        return await listRevisions(db, r.entity, key, request.query.limit, request.query.cursor);
       },
     });
   }
@@ -57,6 +57,6 @@ export const historyRoutes: RoutePlugin = async (app, { db }) => {
       querystring: ChangesQuery,
       response: { 200: ChangeFeedSchema, ...problemResponses },
     },
-    handler: async (request) => listChanges(db.sqlite, request.query.since, request.query.limit),
+    handler: async (request) => await listChanges(db, request.query.since, request.query.limit),
   });
 };

@@ -33,7 +33,7 @@ export const importsRoutes: RoutePlugin = async (app, { db }) => {
       tags: ['studies'],
       summary: 'Import PubMed records',
       description:
-        'Upserts the studies in an efetch XML body (`PubmedArticleSet`, Content-Type `application/xml`): bibliographic fields refresh from PubMed, a curated design is never overwritten unless `overwrite=true`, sample sizes never are. Malformed XML is a 400 and changes nothing; a malformed record is skipped and listed. Each changed study gets a revision.',
+        'Upserts the studies in an efetch XML body (`PubmedArticleSet`, Content-Type `application/xml`): bibliographic fields refresh from PubMed, a curated design is never overwritten unless `overwrite=true`, sample sizes never are. Malformed XML is a 400 and changes nothing; a malformed record is skipped and listed. Each changed study gets a revision; the whole body commits at once or not at all.',
       security: [{ bearerAuth: [] }],
       querystring: z
         .object({
@@ -52,7 +52,10 @@ export const importsRoutes: RoutePlugin = async (app, { db }) => {
           throw new ApiProblem(400, 'import.malformed_file', 'Malformed PubMed XML', error.message);
         throw error;
       }
-      return writePubmedImport(db, parsed, { overwrite: request.query.overwrite === 'true', actor: actorOf(request) });
+      return await writePubmedImport(db, parsed, {
+        overwrite: request.query.overwrite === 'true',
+        actor: actorOf(request),
+      });
     },
   });
 };

@@ -3,8 +3,9 @@
 import type { GradeScheme } from '../../evidence/grades.js';
 import type { InterventionKind } from '../../evidence/vocabulary.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
-import type { Sqlite } from '../../store/client.js';
-import { PREFIX_MATCH_SQL, prefixParams, replaceSynonyms, touch, writeLookupKeys } from '../../store/lookup.queries.js';
+import { requirePrefix } from '../../http/text-queries.js';
+import type { Reader, Transaction } from '../../store/client.js';
+import { PREFIX_MATCH_SQL, replaceSynonyms, touch, writeLookupKeys } from '../../store/lookup.queries.js';
 import { prepared } from '../../store/statements.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
 import type { InterventionInput } from './interventions.schemas.js';
@@ -41,16 +42,17 @@ function toIntervention(r: InterventionRow) {
   };
 }
 
-export function listInterventions(
-  sqlite: Sqlite,
+export async function listInterventions(
+  h: Reader,
   filters: { q?: string; kind?: string },
   limit: number,
   cursor: string | undefined,
 ) {
+  const sqlite = h.sqlite;
   const where: string[] = [];
   const params: Record<string, unknown> = { limit: limit + 1 };
   if (filters.q !== undefined) {
-    Object.assign(params, prefixParams(filters.q));
+    Object.assign(params, requirePrefix(filters.q));
     where.push(PREFIX_MATCH_SQL('intervention', 'i'));
   }
   if (filters.kind !== undefined) {
@@ -68,7 +70,8 @@ export function listInterventions(
   return { items: result.items.map(toIntervention), next_cursor: result.next_cursor };
 }
 
-export function getIntervention(sqlite: Sqlite, id: number) {
+export async function getIntervention(h: Reader, id: number) {
+  const sqlite = h.sqlite;
   const row = prepared(sqlite, `${INTERVENTION_SELECT} WHERE i.id = ?`).get(id) as InterventionRow | undefined;
   if (!row) return undefined;
   const counts = prepared(
@@ -82,7 +85,8 @@ export function getIntervention(sqlite: Sqlite, id: number) {
 }
 
 /** Inserts or updates an intervention by slug; touches updated_at only when something changed. */
-export function upsertIntervention(sqlite: Sqlite, input: InterventionInput): WriteOutcome {
+export async function upsertIntervention(tx: Transaction, input: InterventionInput): Promise<WriteOutcome> {
+  const sqlite = tx.sqlite;
   const existing = prepared(sqlite, 'SELECT id FROM interventions WHERE slug = ?').get(input.slug) as
     | { id: number }
     | undefined;
@@ -94,19 +98,20 @@ export function upsertIntervention(sqlite: Sqlite, input: InterventionInput): Wr
      WHERE name IS NOT excluded.name OR kind IS NOT excluded.kind OR description IS NOT excluded.description`,
   ).run(input);
   const id = existing?.id ?? Number(result.lastInsertRowid);
-  const synonymsChanged = replaceSynonyms(sqlite, 'intervention', id, input.synonyms);
-  writeLookupKeys(sqlite, 'intervention', id, [input.slug, input.name, ...input.synonyms]);
+  const synonymsChanged = replaceSynonyms(tx, 'intervention', id, input.synonyms);
+  writeLookupKeys(tx, 'intervention', id, [input.slug, input.name, ...input.synonyms]);
   if (!existing) return 'inserted';
   if (result.changes === 0 && !synonymsChanged) return 'unchanged';
-  if (result.changes === 0) touch(sqlite, 'interventions', id);
+  if (result.changes === 0) touch(tx, 'interventions', id);
   return 'updated';
 }
 
 /** The intervention as a curator would write it, for PATCH merges and history. */
-export function interventionInputOf(
-  sqlite: Sqlite,
+export async function interventionInputOf(
+  h: Reader,
   slug: string,
-): (InterventionInput & { version: number }) | undefined {
+): Promise<(InterventionInput & { version: number }) | undefined> {
+  const sqlite = h.sqlite;
   const row = prepared(
     sqlite,
     `SELECT i.slug, i.name, i.kind, i.description, i.version,
@@ -117,7 +122,8 @@ export function interventionInputOf(
 }
 
 /** Deletes an intervention no claim uses; returns the number of claims using it otherwise. */
-export function deleteIntervention(sqlite: Sqlite, slug: string): { deleted: boolean; claims: number } {
+export async function deleteIntervention(tx: Transaction, slug: string): Promise<{ deleted: boolean; claims: number }> {
+  const sqlite = tx.sqlite;
   const usage = prepared(
     sqlite,
     'SELECT i.id, (SELECT count(*) FROM claim_interventions ci WHERE ci.intervention_id = i.id) AS claims FROM interventions i WHERE i.slug = ?',

@@ -4,7 +4,7 @@ import { problemResponses } from '../../http/api-schemas.js';
 import { resourceEtag } from '../../http/concurrency.js';
 import { notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
-import { rowVersion } from '../../store/data-version.queries.js';
+import { rowTagById } from '../../store/data-version.queries.js';
 import { resolveLookup } from '../../store/lookup.queries.js';
 import { getIntervention, listInterventions } from './interventions.queries.js';
 import { InterventionDetailSchema, InterventionListQuery, InterventionListSchema } from './interventions.schemas.js';
@@ -22,7 +22,7 @@ export const interventionsRoutes: RoutePlugin = async (app, { db }) => {
     },
     handler: async (request) => {
       const { q, kind, limit, cursor } = request.query;
-      return listInterventions(db.sqlite, { q, kind }, limit, cursor);
+      return await listInterventions(db, { q, kind }, limit, cursor);
     },
   });
 
@@ -39,14 +39,13 @@ export const interventionsRoutes: RoutePlugin = async (app, { db }) => {
       response: { 200: InterventionDetailSchema, ...problemResponses },
     },
     handler: async (request, reply) => {
-      const id = resolveLookup(db.sqlite, 'intervention', request.params.slug);
-      const intervention = id === undefined ? undefined : getIntervention(db.sqlite, id);
-      if (!intervention)
+      const id = await resolveLookup(db, 'intervention', request.params.slug);
+      // The tag is read before the body: a write in between makes the tag older than the body, never newer.
+      const tag = id === undefined ? undefined : await rowTagById(db, 'interventions', id);
+      const intervention = id === undefined ? undefined : await getIntervention(db, id);
+      if (!intervention || !tag)
         throw notFound(PROBLEM_CODES.interventionNotFound, `No intervention is known by '${request.params.slug}'.`);
-      reply.header(
-        'etag',
-        resourceEtag(request.dataTag, rowVersion(db.sqlite, 'interventions', intervention.slug) ?? 0),
-      );
+      reply.header('etag', resourceEtag(request.dataTag, 'interventions', tag));
       return intervention;
     },
   });

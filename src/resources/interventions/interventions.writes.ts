@@ -5,12 +5,7 @@ import { registerResourceWrites } from '../../http/resource-writes.js';
 import type { RoutePlugin } from '../../http/route-types.js';
 import { patchOf } from '../../http/writes.js';
 import { resolveLookup } from '../../store/lookup.queries.js';
-import {
-  deleteIntervention,
-  getIntervention,
-  interventionInputOf,
-  upsertIntervention,
-} from './interventions.queries.js';
+import { getIntervention, interventionInputOf } from './interventions.queries.js';
 import { InterventionDetailSchema, InterventionInput } from './interventions.schemas.js';
 
 // Built once at load: schema ids registered per app build would reorder the OpenAPI components.
@@ -19,6 +14,7 @@ const InterventionPatchBody = patchOf(InterventionInput, ['slug'], 'Intervention
 export const interventionsWrites: RoutePlugin = async (app, { db }) => {
   registerResourceWrites<InterventionInput>(app, db, {
     entity: 'intervention',
+    table: 'interventions',
     path: '/v1/interventions',
     param: 'slug',
     keyField: 'slug',
@@ -29,12 +25,12 @@ export const interventionsWrites: RoutePlugin = async (app, { db }) => {
     patchBody: InterventionPatchBody,
     response: InterventionDetailSchema,
     load: interventionInputOf,
-    rules: () => {},
-    upsert: upsertIntervention,
-    remove: (sqlite, slug) => {
-      const result = deleteIntervention(sqlite, slug);
+    rules: async () => {},
+    upsert: (changes, input) => changes.upsertIntervention(input),
+    remove: async (changes, slug) => {
+      const result = await changes.deleteIntervention(slug);
       return result.deleted ? null : `${result.claims} claim(s) use it`;
     },
-    detail: (sqlite, slug) => getIntervention(sqlite, resolveLookup(sqlite, 'intervention', slug) ?? -1),
+    detail: async (h, slug) => getIntervention(h, (await resolveLookup(h, 'intervention', slug)) ?? -1),
   });
 };

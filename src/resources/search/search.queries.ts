@@ -1,7 +1,7 @@
 // SQL for full-text search: one bm25-ranked FTS5 query over every kind, published claims only, then one page's text.
 
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
-import type { Sqlite } from '../../store/client.js';
+import type { Reader } from '../../store/client.js';
 import { lookupKey } from '../../store/normalize.js';
 import { prepared } from '../../store/statements.js';
 
@@ -56,14 +56,15 @@ export function highlight(title: string, body: string, words: readonly string[])
 
 const KIND_CODES: Record<string, number> = { claim: 1, condition: 2, intervention: 3, study: 4 };
 
-export function search(
-  sqlite: Sqlite,
+export async function search(
+  h: Reader,
   match: string,
   words: readonly string[],
   type: string | undefined,
   limit: number,
   cursor: string | undefined,
 ) {
+  const sqlite = h.sqlite;
   const scope = `search:${type ?? '*'}:${match}`;
   const start = cursor === undefined ? 0 : Number(decodeCursor(cursor, scope, 1)[0]);
   // Ranking reads only rowid and score: the kind is in the rowid (see migrations/0001_search.sql), and reading any

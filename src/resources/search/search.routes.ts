@@ -1,7 +1,8 @@
 // GET /v1/search: typed, ranked full-text search for type-ahead and discovery.
 import { problemResponses } from '../../http/api-schemas.js';
 import type { RoutePlugin } from '../../http/route-types.js';
-import { queryWords, requireMatchQuery } from '../../store/fts.js';
+import { requireMatchQuery } from '../../http/text-queries.js';
+import { queryWords } from '../../store/fts.js';
 import { search } from './search.queries.js';
 import { SearchListSchema, SearchQuery } from './search.schemas.js';
 
@@ -18,7 +19,7 @@ export const searchRoutes: RoutePlugin = async (app, { db }) => {
     },
     handler: async (request) => {
       const { q, type, limit, cursor } = request.query;
-      return search(db.sqlite, requireMatchQuery('query.q', q), queryWords(q), type, limit, cursor);
+      return await search(db, requireMatchQuery('query.q', q), queryWords(q), type, limit, cursor);
     },
   });
 };

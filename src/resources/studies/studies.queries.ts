@@ -5,7 +5,7 @@ import type { StudyAuthor, StudyBibliography } from '../../evidence/study-record
 import { metadataStatus } from '../../evidence/summary.js';
 import type { Species, StudyDesign, StudyRelation } from '../../evidence/vocabulary.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
-import type { Sqlite } from '../../store/client.js';
+import type { Reader, Transaction } from '../../store/client.js';
 import { type FilterSql, whereClauses } from '../../store/filters.js';
 import { prepared } from '../../store/statements.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
@@ -101,7 +101,8 @@ const STUDY_FILTER_SQL: FilterSql<StudyFilters> = {
   year_to: '+s.year <= @year_to',
 };
 
-export function listStudies(sqlite: Sqlite, filters: StudyFilters, limit: number, cursor: string | undefined) {
+export async function listStudies(h: Reader, filters: StudyFilters, limit: number, cursor: string | undefined) {
+  const sqlite = h.sqlite;
   const { where, params } = whereClauses(filters, STUDY_FILTER_SQL);
   params.limit = limit + 1;
   if (cursor !== undefined) {
@@ -115,12 +116,14 @@ export function listStudies(sqlite: Sqlite, filters: StudyFilters, limit: number
   return { items: result.items.map(toStudy), next_cursor: result.next_cursor };
 }
 
-export function getStudyRow(sqlite: Sqlite, pmid: string): StudyRow | undefined {
+export async function getStudyRow(h: Reader, pmid: string): Promise<StudyRow | undefined> {
+  const sqlite = h.sqlite;
   return prepared(sqlite, `${STUDY_SELECT} WHERE s.pmid = ?`).get(pmid) as StudyRow | undefined;
 }
 
-export function getStudy(sqlite: Sqlite, pmid: string) {
-  const row = getStudyRow(sqlite, pmid);
+export async function getStudy(h: Reader, pmid: string) {
+  const sqlite = h.sqlite;
+  const row = await getStudyRow(h, pmid);
   if (!row) return undefined;
   const claims = prepared(
     sqlite,
@@ -207,7 +210,8 @@ const UPSERT_STUDY_SQL = `INSERT INTO studies (pmid, ${STUDY_WRITE_COLUMNS.join(
   WHERE ${STUDY_WRITE_COLUMNS.map((c) => `${c} IS NOT excluded.${c}`).join(' OR ')}`;
 
 /** Inserts or replaces a curated study by PMID; touches updated_at only when something changed. */
-export function upsertStudy(sqlite: Sqlite, input: StudyInput): WriteOutcome {
+export async function upsertStudy(tx: Transaction, input: StudyInput): Promise<WriteOutcome> {
+  const sqlite = tx.sqlite;
   const existed = prepared(sqlite, 'SELECT 1 FROM studies WHERE pmid = ?').get(input.pmid) !== undefined;
   const result = prepared(sqlite, UPSERT_STUDY_SQL).run(studyParams(input));
   if (!existed) return 'inserted';
@@ -238,8 +242,8 @@ export function bibliographyOf(s: ReturnType<typeof toStudy>): StudyBibliography
 }
 
 /** The study as a curator would write it, for PATCH merges and history. */
-export function studyInputOf(sqlite: Sqlite, pmid: string): (StudyInput & { version: number }) | undefined {
-  const row = getStudyRow(sqlite, pmid);
+export async function studyInputOf(h: Reader, pmid: string): Promise<(StudyInput & { version: number }) | undefined> {
+  const row = await getStudyRow(h, pmid);
   if (!row) return undefined;
   const s = toStudy(row);
   return {
@@ -256,7 +260,8 @@ export function studyInputOf(sqlite: Sqlite, pmid: string): (StudyInput & { vers
 }
 
 /** Deletes a study no claim cites; returns the number of claims citing it otherwise. */
-export function deleteStudy(sqlite: Sqlite, pmid: string): { deleted: boolean; claims: number } {
+export async function deleteStudy(tx: Transaction, pmid: string): Promise<{ deleted: boolean; claims: number }> {
+  const sqlite = tx.sqlite;
   const usage = prepared(
     sqlite,
     'SELECT s.id, (SELECT count(*) FROM claim_studies cs WHERE cs.study_id = s.id) AS claims FROM studies s WHERE s.pmid = ?',
@@ -267,12 +272,29 @@ export function deleteStudy(sqlite: Sqlite, pmid: string): { deleted: boolean; c
   return { deleted: true, claims: 0 };
 }
 
-/** After a study's sample size changed: the claims citing it recompute their largest sample size. */
-export function refreshStudyClaims(sqlite: Sqlite, pmid: string): void {
-  prepared(
-    sqlite,
-    `UPDATE claims SET sample_size = (SELECT max(s.sample_size) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
-       WHERE cs.claim_id = claims.id)
-     WHERE id IN (SELECT cs.claim_id FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE s.pmid = ?)`,
-  ).run(pmid);
+/** After a study's sample size changed: the claims citing it recompute their largest sample size. Returns the ids of
+ * the claims whose stored sample size changed. */
+export async function refreshStudyClaims(tx: Transaction, pmid: string): Promise<string[]> {
+  return (
+    prepared(
+      tx.sqlite,
+      `UPDATE claims SET sample_size = m.size
+       FROM (SELECT cs.claim_id, max(s.sample_size) AS size FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
+             WHERE cs.claim_id IN (SELECT cs2.claim_id FROM claim_studies cs2 JOIN studies s2 ON s2.id = cs2.study_id
+                                   WHERE s2.pmid = ?)
+             GROUP BY cs.claim_id) AS m
+       WHERE m.claim_id = claims.id AND claims.sample_size IS NOT m.size
+       RETURNING claims.id`,
+    ).all(pmid) as { id: string }[]
+  ).map((r) => r.id);
+}
+
+/** The ids of the claims that cite a study. */
+export async function claimIdsCiting(h: Reader, pmid: string): Promise<string[]> {
+  return (
+    prepared(
+      h.sqlite,
+      'SELECT cs.claim_id AS id FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE s.pmid = ? ORDER BY cs.claim_id',
+    ).all(pmid) as { id: string }[]
+  ).map((r) => r.id);
 }

@@ -4,7 +4,7 @@ import { Pmid, problemResponses } from '../../http/api-schemas.js';
 import { resourceEtag } from '../../http/concurrency.js';
 import { badRequest, notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
-import { rowVersion } from '../../store/data-version.queries.js';
+import { rowTag } from '../../store/data-version.queries.js';
 import { getStudy, listStudies } from './studies.queries.js';
 import { StudyDetailSchema, StudyListQuery, StudyListSchema } from './studies.schemas.js';
 
@@ -23,7 +23,7 @@ export const studiesRoutes: RoutePlugin = async (app, { db }) => {
       const { design, min_sample_size, year_from, year_to, limit, cursor } = request.query;
       if (year_from !== undefined && year_to !== undefined && year_from > year_to)
         throw badRequest('query.year_to', `must not be before year_from (${year_from})`);
-      return listStudies(db.sqlite, { design, min_sample_size, year_from, year_to }, limit, cursor);
+      return await listStudies(db, { design, min_sample_size, year_from, year_to }, limit, cursor);
     },
   });
 
@@ -38,9 +38,11 @@ export const studiesRoutes: RoutePlugin = async (app, { db }) => {
       response: { 200: StudyDetailSchema, ...problemResponses },
     },
     handler: async (request, reply) => {
-      const study = getStudy(db.sqlite, request.params.pmid);
-      if (!study) throw notFound(PROBLEM_CODES.studyNotFound, `No study has PMID ${request.params.pmid}.`);
-      reply.header('etag', resourceEtag(request.dataTag, rowVersion(db.sqlite, 'studies', study.pmid) ?? 0));
+      // The tag is read before the body: a write in between makes the tag older than the body, never newer.
+      const tag = await rowTag(db, 'studies', request.params.pmid);
+      const study = await getStudy(db, request.params.pmid);
+      if (!study || !tag) throw notFound(PROBLEM_CODES.studyNotFound, `No study has PMID ${request.params.pmid}.`);
+      reply.header('etag', resourceEtag(request.dataTag, 'studies', tag));
       return study;
     },
   });

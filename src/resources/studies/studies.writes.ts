@@ -5,7 +5,7 @@ import { PROBLEM_CODES } from '../../http/problem.js';
 import { registerResourceWrites } from '../../http/resource-writes.js';
 import type { RoutePlugin } from '../../http/route-types.js';
 import { patchOf } from '../../http/writes.js';
-import { deleteStudy, getStudy, refreshStudyClaims, studyInputOf, upsertStudy } from './studies.queries.js';
+import { getStudy, studyInputOf } from './studies.queries.js';
 import { StudyDetailSchema, StudyInput } from './studies.schemas.js';
 
 /** The API body: PMID and sample size are checked as evidence rules (422 with the rule), not as shapes (400). */
@@ -25,6 +25,7 @@ const StudyPatchBody = patchOf(StudyCreateBody, ['pmid'], 'StudyPatch');
 export const studiesWrites: RoutePlugin = async (app, { db }) => {
   registerResourceWrites<StudyInput>(app, db, {
     entity: 'study',
+    table: 'studies',
     path: '/v1/studies',
     param: 'pmid',
     keyField: 'pmid',
@@ -35,14 +36,10 @@ export const studiesWrites: RoutePlugin = async (app, { db }) => {
     patchBody: StudyPatchBody,
     response: StudyDetailSchema,
     load: studyInputOf,
-    rules: (_sqlite, input) => checkStudyRules(input),
-    upsert: (sqlite, input) => {
-      const outcome = upsertStudy(sqlite, input);
-      if (outcome !== 'unchanged') refreshStudyClaims(sqlite, input.pmid);
-      return outcome;
-    },
-    remove: (sqlite, pmid) => {
-      const result = deleteStudy(sqlite, pmid);
+    rules: async (_h, input) => checkStudyRules(input),
+    upsert: (changes, input) => changes.upsertStudy(input),
+    remove: async (changes, pmid) => {
+      const result = await changes.deleteStudy(pmid);
       return result.deleted ? null : `${result.claims} claim(s) cite it`;
     },
     detail: getStudy,

@@ -2,7 +2,7 @@
 
 import { summariseEvidence } from '../../evidence/summary.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
-import type { Sqlite } from '../../store/client.js';
+import type { Reader, Transaction } from '../../store/client.js';
 import { touch } from '../../store/lookup.queries.js';
 import { prepared } from '../../store/statements.js';
 import { getClaimsByIds } from '../claims/claims.queries.js';
@@ -30,7 +30,8 @@ function toTopic(r: TopicRow) {
   return topic;
 }
 
-export function listTopics(sqlite: Sqlite, limit: number, cursor: string | undefined) {
+export async function listTopics(h: Reader, limit: number, cursor: string | undefined) {
+  const sqlite = h.sqlite;
   const params: Record<string, unknown> = { limit: limit + 1 };
   let where = '';
   if (cursor !== undefined) {
@@ -43,7 +44,8 @@ export function listTopics(sqlite: Sqlite, limit: number, cursor: string | undef
 }
 
 /** Published claims only: a retracted or draft claim never shows on an answer card. */
-export function getTopic(sqlite: Sqlite, slug: string) {
+export async function getTopic(h: Reader, slug: string) {
+  const sqlite = h.sqlite;
   const row = prepared(sqlite, `${TOPIC_SELECT} WHERE t.slug = ?`).get(slug) as TopicRow | undefined;
   if (!row) return undefined;
   const ids = (
@@ -53,7 +55,7 @@ export function getTopic(sqlite: Sqlite, slug: string) {
        WHERE tc.topic_id = ? AND c.status = 'published' ORDER BY tc.position`,
     ).all(row.id) as { claim_id: string }[]
   ).map((r) => r.claim_id);
-  const claims = getClaimsByIds(sqlite, ids);
+  const claims = await getClaimsByIds(h, ids);
   const distinct = new Map(claims.flatMap((c) => c.studies).map((s) => [s.pmid, s]));
   return {
     ...toTopic(row),
@@ -64,7 +66,8 @@ export function getTopic(sqlite: Sqlite, slug: string) {
 }
 
 /** Inserts or updates a topic by slug with its ordered claims; touches updated_at only on a real change. */
-export function upsertTopic(sqlite: Sqlite, input: TopicInput): WriteOutcome {
+export async function upsertTopic(tx: Transaction, input: TopicInput): Promise<WriteOutcome> {
+  const sqlite = tx.sqlite;
   const existing = prepared(sqlite, 'SELECT id FROM topics WHERE slug = ?').get(input.slug) as
     | { id: number }
     | undefined;
@@ -95,12 +98,13 @@ export function upsertTopic(sqlite: Sqlite, input: TopicInput): WriteOutcome {
   }
   if (!existing) return 'inserted';
   if (result.changes === 0 && !claimsChanged) return 'unchanged';
-  if (result.changes === 0) touch(sqlite, 'topics', id);
+  if (result.changes === 0) touch(tx, 'topics', id);
   return 'updated';
 }
 
 /** The topic as a curator would write it, for PATCH merges and history. */
-export function topicInputOf(sqlite: Sqlite, slug: string): (TopicInput & { version: number }) | undefined {
+export async function topicInputOf(h: Reader, slug: string): Promise<(TopicInput & { version: number }) | undefined> {
+  const sqlite = h.sqlite;
   const row = prepared(
     sqlite,
     `SELECT t.slug, t.question, t.bottom_line, t.evidence_summary, t.version,
@@ -110,6 +114,17 @@ export function topicInputOf(sqlite: Sqlite, slug: string): (TopicInput & { vers
   return row ? { ...row, claims: JSON.parse(row.claims) as string[] } : undefined;
 }
 
-export function deleteTopic(sqlite: Sqlite, slug: string): boolean {
+export async function deleteTopic(tx: Transaction, slug: string): Promise<boolean> {
+  const sqlite = tx.sqlite;
   return prepared(sqlite, 'DELETE FROM topics WHERE slug = ?').run(slug).changes > 0;
+}
+
+/** The slugs of the topics that list a claim. */
+export async function topicSlugsWithClaim(h: Reader, claimId: string): Promise<string[]> {
+  return (
+    prepared(
+      h.sqlite,
+      'SELECT t.slug FROM topic_claims tc JOIN topics t ON t.id = tc.topic_id WHERE tc.claim_id = ? ORDER BY t.slug',
+    ).all(claimId) as { slug: string }[]
+  ).map((r) => r.slug);
 }

@@ -4,7 +4,7 @@ import { problemResponses, Slug } from '../../http/api-schemas.js';
 import { resourceEtag } from '../../http/concurrency.js';
 import { notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
-import { rowVersion } from '../../store/data-version.queries.js';
+import { rowTag } from '../../store/data-version.queries.js';
 import { getTopic, listTopics } from './topics.queries.js';
 import { TopicDetailSchema, TopicListQuery, TopicListSchema } from './topics.schemas.js';
 
@@ -18,7 +18,7 @@ export const topicsRoutes: RoutePlugin = async (app, { db }) => {
       querystring: TopicListQuery,
       response: { 200: TopicListSchema, ...problemResponses },
     },
-    handler: async (request) => listTopics(db.sqlite, request.query.limit, request.query.cursor),
+    handler: async (request) => await listTopics(db, request.query.limit, request.query.cursor),
   });
 
   app.get('/v1/topics/:slug', {
@@ -32,9 +32,11 @@ export const topicsRoutes: RoutePlugin = async (app, { db }) => {
       response: { 200: TopicDetailSchema, ...problemResponses },
     },
     handler: async (request, reply) => {
-      const topic = getTopic(db.sqlite, request.params.slug);
-      if (!topic) throw notFound(PROBLEM_CODES.topicNotFound, `No topic has slug '${request.params.slug}'.`);
-      reply.header('etag', resourceEtag(request.dataTag, rowVersion(db.sqlite, 'topics', topic.slug) ?? 0));
+      // The tag is read before the body: a write in between makes the tag older than the body, never newer.
+      const tag = await rowTag(db, 'topics', request.params.slug);
+      const topic = await getTopic(db, request.params.slug);
+      if (!topic || !tag) throw notFound(PROBLEM_CODES.topicNotFound, `No topic has slug '${request.params.slug}'.`);
+      reply.header('etag', resourceEtag(request.dataTag, 'topics', tag));
       return topic;
     },
   });

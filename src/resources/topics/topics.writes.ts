@@ -4,7 +4,7 @@ import { PROBLEM_CODES } from '../../http/problem.js';
 import { registerResourceWrites } from '../../http/resource-writes.js';
 import type { RoutePlugin } from '../../http/route-types.js';
 import { patchOf } from '../../http/writes.js';
-import { deleteTopic, getTopic, topicInputOf, upsertTopic } from './topics.queries.js';
+import { getTopic, topicInputOf } from './topics.queries.js';
 import { TopicDetailSchema, TopicInput } from './topics.schemas.js';
 
 // Built once at load: schema ids registered per app build would reorder the OpenAPI components.
@@ -13,6 +13,7 @@ const TopicPatchBody = patchOf(TopicInput, ['slug'], 'TopicPatch');
 export const topicsWrites: RoutePlugin = async (app, { db }) => {
   registerResourceWrites<TopicInput>(app, db, {
     entity: 'topic',
+    table: 'topics',
     path: '/v1/topics',
     param: 'slug',
     keyField: 'slug',
@@ -24,8 +25,8 @@ export const topicsWrites: RoutePlugin = async (app, { db }) => {
     response: TopicDetailSchema,
     load: topicInputOf,
     rules: checkTopicRules,
-    upsert: upsertTopic,
-    remove: (sqlite, slug) => (deleteTopic(sqlite, slug) ? null : 'it could not be deleted'),
+    upsert: (changes, input) => changes.upsertTopic(input),
+    remove: async (changes, slug) => ((await changes.deleteTopic(slug)) ? null : 'it could not be deleted'),
     detail: getTopic,
   });
 };

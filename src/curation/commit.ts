@@ -1,0 +1,211 @@
+// The one write path: every change (API, seed, importers) is applied here, in one immediate transaction that
+// records a revision for every entity it creates, changes or deletes and bumps the data version once.
+
+import { ensureCitedStudy } from '../importers/civic/civic.queries.js';
+import type { PubmedRecord } from '../importers/pubmed/pubmed.parse.js';
+import { mergePubmedStudy } from '../importers/pubmed/pubmed.queries.js';
+import { type ClaimRecord, purgeClaim, setClaimStatus, upsertClaim } from '../resources/claims/claims.queries.js';
+import { deleteCondition, upsertCondition, type WriteOutcome } from '../resources/conditions/conditions.queries.js';
+import type { ConditionInput } from '../resources/conditions/conditions.schemas.js';
+import { type Action, type Entity, recordRevision } from '../resources/history/history.queries.js';
+import { deleteIntervention, upsertIntervention } from '../resources/interventions/interventions.queries.js';
+import type { InterventionInput } from '../resources/interventions/interventions.schemas.js';
+import { claimIdsCiting, deleteStudy, refreshStudyClaims, upsertStudy } from '../resources/studies/studies.queries.js';
+import type { StudyInput } from '../resources/studies/studies.schemas.js';
+import { deleteTopic, topicSlugsWithClaim, upsertTopic } from '../resources/topics/topics.queries.js';
+import type { TopicInput } from '../resources/topics/topics.schemas.js';
+import type { Database, Reader, Transaction } from '../store/client.js';
+import { bumpDataVersion } from '../store/data-version.queries.js';
+import { snapshotOf } from './snapshots.js';
+
+export type { WriteOutcome };
+
+/** Who makes a commit and why: kept on every revision it writes. */
+export interface CommitMeta {
+  /** `key:<name>` for API keys, `seed`, `import:civic`, `import:pubmed`. */
+  actor: string;
+  reason?: string | null;
+}
+
+/** Per operation: a reason of its own instead of the commit's (an import says which release removed an item). */
+export interface OpOptions {
+  reason?: string | null;
+}
+
+type Snapshot = Record<string, unknown> | null;
+
+/**
+ * The entity operations of one commit. Each applies its change and, when something changed, writes the revision
+ * (before and after snapshots, field diff) in the same transaction: there is no way to write without history.
+ * Outcomes say what happened: `unchanged` writes nothing at all.
+ */
+export class Changes {
+  /** Reads inside this transaction: they see the commit's own changes, and nothing another writer has in flight. */
+  readonly read: Reader;
+  readonly #tx: Transaction;
+  readonly #meta: CommitMeta;
+  #revisions = 0;
+
+  constructor(tx: Transaction, meta: CommitMeta) {
+    this.#tx = tx;
+    this.#meta = meta;
+    this.read = { engine: tx.engine, sqlite: tx.sqlite, orm: tx.orm };
+  }
+
+  /** Revisions written so far. */
+  get revisions(): number {
+    return this.#revisions;
+  }
+
+  async #record(entity: Entity, key: string, action: Action, before: Snapshot, options: OpOptions): Promise<void> {
+    const after = action === 'delete' || action === 'purge' ? null : await snapshotOf(this.#tx, entity, key);
+    await recordRevision(this.#tx, {
+      entity,
+      key,
+      action,
+      actor: this.#meta.actor,
+      reason: options.reason === undefined ? (this.#meta.reason ?? null) : options.reason,
+      before,
+      after,
+    });
+    this.#revisions++;
+  }
+
+  async #upsert(
+    entity: Entity,
+    key: string,
+    write: () => Promise<WriteOutcome>,
+    options: OpOptions,
+  ): Promise<WriteOutcome> {
+    const before = await snapshotOf(this.#tx, entity, key);
+    const outcome = await write();
+    if (outcome !== 'unchanged')
+      await this.#record(entity, key, outcome === 'inserted' ? 'create' : 'update', before, options);
+    return outcome;
+  }
+
+  async #delete<R extends { deleted: boolean }>(
+    entity: Entity,
+    key: string,
+    remove: () => Promise<R>,
+    options: OpOptions,
+  ): Promise<R> {
+    const before = await snapshotOf(this.#tx, entity, key);
+    const result = await remove();
+    if (result.deleted) await this.#record(entity, key, 'delete', before, options);
+    return result;
+  }
+
+  upsertCondition(input: ConditionInput, options: OpOptions = {}): Promise<WriteOutcome> {
+    return this.#upsert('condition', input.slug, () => upsertCondition(this.#tx, input), options);
+  }
+
+  /** Deletes a condition nothing refers to; otherwise changes nothing and says what refers to it. */
+  deleteCondition(slug: string, options: OpOptions = {}) {
+    return this.#delete('condition', slug, () => deleteCondition(this.#tx, slug), options);
+  }
+
+  upsertIntervention(input: InterventionInput, options: OpOptions = {}): Promise<WriteOutcome> {
+    return this.#upsert('intervention', input.slug, () => upsertIntervention(this.#tx, input), options);
+  }
+
+  deleteIntervention(slug: string, options: OpOptions = {}) {
+    return this.#delete('intervention', slug, () => deleteIntervention(this.#tx, slug), options);
+  }
+
+  /**
+   * A curated study, replaced whole. When its sample size changes, the claims citing it recompute their largest
+   * sample size, and each claim whose stored value moved gets a revision of its own.
+   */
+  async upsertStudy(input: StudyInput, options: OpOptions = {}): Promise<WriteOutcome> {
+    const before = await snapshotOf(this.#tx, 'study', input.pmid);
+    const sizeMoves = before !== null && before.sample_size !== input.sample_size;
+    const citing = sizeMoves ? await claimIdsCiting(this.#tx, input.pmid) : [];
+    const claimsBefore = new Map<string, Snapshot>();
+    for (const id of citing) claimsBefore.set(id, await snapshotOf(this.#tx, 'claim', id));
+    const outcome = await upsertStudy(this.#tx, input);
+    if (outcome === 'unchanged') return outcome;
+    await this.#record('study', input.pmid, outcome === 'inserted' ? 'create' : 'update', before, options);
+    if (sizeMoves)
+      for (const id of await refreshStudyClaims(this.#tx, input.pmid))
+        await this.#record('claim', id, 'update', claimsBefore.get(id) ?? null, options);
+    return outcome;
+  }
+
+  deleteStudy(pmid: string, options: OpOptions = {}) {
+    return this.#delete('study', pmid, () => deleteStudy(this.#tx, pmid), options);
+  }
+
+  /** Merges PubMed's bibliography into a study ("curated values win"; see importers/pubmed/pubmed.queries.ts). */
+  mergePubmedStudy(record: PubmedRecord, overwrite: boolean, options: OpOptions = {}): Promise<WriteOutcome> {
+    return this.#upsert('study', record.pmid, () => mergePubmedStudy(this.#tx, record, overwrite), options);
+  }
+
+  /** A study known by PMID and a source's citation string (CIViC): added when new, its citation filled when empty. */
+  citeStudy(pmid: string, citation: string | null, options: OpOptions = {}): Promise<WriteOutcome> {
+    return this.#upsert('study', pmid, () => ensureCitedStudy(this.#tx, pmid, citation), options);
+  }
+
+  /** Creates or updates a claim with its links; `importedAt` stamps an imported one. */
+  upsertClaim(record: ClaimRecord, options: OpOptions & { importedAt?: string | null } = {}): Promise<WriteOutcome> {
+    return this.#upsert('claim', record.id, () => upsertClaim(this.#tx, record, options.importedAt ?? null), options);
+  }
+
+  /**
+   * Sets a claim's status alone, keeping its provenance: `retract` for a curator's retraction, `update` for an
+   * import's withdrawal. False (and nothing written) when it already had that status.
+   */
+  async setClaimStatus(
+    id: string,
+    status: string,
+    action: 'retract' | 'update',
+    options: OpOptions = {},
+  ): Promise<boolean> {
+    const before = await snapshotOf(this.#tx, 'claim', id);
+    if (before === null || !(await setClaimStatus(this.#tx, id, status))) return false;
+    await this.#record('claim', id, action, before, options);
+    return true;
+  }
+
+  /** Deletes a claim for good; the topics that listed it lose it and get a revision each. */
+  async purgeClaim(id: string, options: OpOptions = {}): Promise<boolean> {
+    const before = await snapshotOf(this.#tx, 'claim', id);
+    const topics = await topicSlugsWithClaim(this.#tx, id);
+    const topicsBefore = new Map<string, Snapshot>();
+    for (const slug of topics) topicsBefore.set(slug, await snapshotOf(this.#tx, 'topic', slug));
+    if (!(await purgeClaim(this.#tx, id))) return false;
+    // The purge comes last in the feed: a reader of the feed sees the topics let go of the claim first.
+    for (const slug of topics) await this.#record('topic', slug, 'update', topicsBefore.get(slug) ?? null, options);
+    await this.#record('claim', id, 'purge', before, options);
+    return true;
+  }
+
+  upsertTopic(input: TopicInput, options: OpOptions = {}): Promise<WriteOutcome> {
+    return this.#upsert('topic', input.slug, () => upsertTopic(this.#tx, input), options);
+  }
+
+  async deleteTopic(slug: string, options: OpOptions = {}): Promise<boolean> {
+    const result = await this.#delete(
+      'topic',
+      slug,
+      async () => ({ deleted: await deleteTopic(this.#tx, slug) }),
+      options,
+    );
+    return result.deleted;
+  }
+}
+
+/**
+ * Runs `work` in one immediate write transaction: the only way anything in src/ changes evidence. Every entity
+ * operation records its revision as it applies; the data version is bumped once when any revision was written, so
+ * a commit that changes nothing changes nothing. Rolls back everything when `work` throws; throws StoreBusyError
+ * (a 503) when the write lock is not had within the database's bound.
+ */
+export async function commit<T>(db: Database, meta: CommitMeta, work: (changes: Changes) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    const changes = new Changes(tx, meta);
+    const result = await work(changes);
+    if (changes.revisions > 0) await bumpDataVersion(tx);
+    return result;
+  });
+}

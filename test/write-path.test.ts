@@ -1,0 +1,307 @@
+// The one write path: no module outside store/ and curation/ opens a transaction, and after every writer (API, seed,
+// PubMed import and fetch, CIViC import) each entity it created, changed or deleted has a revision in the change
+// feed, and no other entity has one. Checked generically: the tables before and after, against the feed.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
+import { runImportCli } from '../src/cli/import.js';
+import { applySeed, readSeedFiles } from '../src/curation/seed.js';
+import { importCivicText } from '../src/importers/civic/civic.import.js';
+import { importPubmedFiles } from '../src/importers/pubmed/pubmed.import.js';
+import { type Database, openDatabase } from '../src/store/client.js';
+import { migrateDatabase } from '../src/store/migrate.js';
+import { type App, freshDatabase, scratchPath, seed, testApp } from './helpers.js';
+
+const SRC = new URL('../src/', import.meta.url).pathname;
+const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('who may write', () => {
+  it('no module outside src/store and src/curation opens a transaction or names the writer connection', () => {
+    const offenders = sourceFiles(SRC)
+      .map((path) => relative(SRC, path))
+      .filter((path) => !path.startsWith('store/') && !path.startsWith('curation/'))
+      .flatMap((path) =>
+        readFileSync(join(SRC, path), 'utf8')
+          .split('\n')
+          // Comments may speak of "the writer"; code may not reach for it.
+          .flatMap((line, i) =>
+            !/^\s*(\/\/|\*|\/\*)/.test(line) && /\.transaction\(|\bBEGIN\b|\bwriter\b/.test(line)
+              ? [`${path}:${i + 1}: ${line.trim()}`]
+              : [],
+          ),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it('store/ imports nothing from resources/ or http/', () => {
+    const offenders = sourceFiles(join(SRC, 'store')).filter((path) =>
+      /from '\.\.\/(resources|http)\//.test(readFileSync(path, 'utf8')),
+    );
+    expect(offenders.map((p) => relative(SRC, p))).toEqual([]);
+  });
+});
+
+/** Every entity as its rows say, keyed `<entity>:<key>`: the row with its child rows (synonyms, links). */
+function entityRows(db: Database): Map<string, string> {
+  const all = (sql: string) => db.sqlite.prepare(sql).all() as Record<string, unknown>[];
+  const rows = new Map<string, string>();
+  const put = (entity: string, list: Record<string, unknown>[], key: string) => {
+    for (const row of list) rows.set(`${entity}:${row[key]}`, JSON.stringify(row));
+  };
+  put(
+    'condition',
+    all(`SELECT c.*, (SELECT json_group_array(synonym) FROM condition_synonyms WHERE condition_id = c.id) AS syn
+         FROM conditions c`),
+    'slug',
+  );
+  put(
+    'intervention',
+    all(`SELECT i.*, (SELECT json_group_array(synonym) FROM intervention_synonyms WHERE intervention_id = i.id) AS syn
+         FROM interventions i`),
+    'slug',
+  );
+  put('study', all('SELECT * FROM studies'), 'pmid');
+  put(
+    'claim',
+    all(`SELECT c.*,
+           (SELECT json_group_array(json_array(intervention_id, position)) FROM claim_interventions WHERE claim_id = c.id) AS ci,
+           (SELECT json_group_array(json_array(study_id, relation, finding, subgroup_sample_size, position))
+              FROM claim_studies WHERE claim_id = c.id) AS cs
+         FROM claims c`),
+    'id',
+  );
+  put(
+    'topic',
+    all(`SELECT t.*, (SELECT json_group_array(json_array(claim_id, position)) FROM topic_claims WHERE topic_id = t.id) AS tc
+         FROM topics t`),
+    'slug',
+  );
+  return rows;
+}
+
+function changedEntities(before: Map<string, string>, after: Map<string, string>): string[] {
+  const keys = new Set([...before.keys(), ...after.keys()]);
+  return [...keys].filter((k) => before.get(k) !== after.get(k)).sort();
+}
+
+const lastRevision = (db: Database) =>
+  (db.sqlite.prepare('SELECT coalesce(max(id), 0) AS n FROM revisions').get() as { n: number }).n;
+
+/** The entities the change feed names after revision `since`, as an app syncing from it sees them. */
+async function feedSince(app: App, since: number): Promise<{ entities: string[]; actors: string[] }> {
+  const res = await app.inject('/v1/changes?limit=1000');
+  const items = (res.json().items as { revision: number; entity: string; key: string; actor: string }[]).filter(
+    (c) => c.revision > since,
+  );
+  return {
+    entities: [...new Set(items.map((c) => `${c.entity}:${c.key}`))].sort(),
+    actors: [...new Set(items.map((c) => c.actor))].sort(),
+  };
+}
+
+/** Runs a writer and checks the invariant; returns what changed, for the test to check it did something. */
+async function expectEveryChangeInTheFeed(db: Database, app: App, write: () => Promise<unknown>) {
+  const before = entityRows(db);
+  const since = lastRevision(db);
+  await write();
+  const changed = changedEntities(before, entityRows(db));
+  const feed = await feedSince(app, since);
+  expect(feed.entities).toEqual(changed);
+  return { changed, actors: feed.actors };
+}
+
+/** The study whose sample size the tests change, and the two seeded claims whose largest sample size it is. */
+const CITING_22699609 = [
+  'claim:gut-flora-skin-health-overall',
+  'claim:no-universal-ideal-gut-microbiome',
+  'study:22699609',
+];
+
+async function keyed() {
+  const ctx = await testApp();
+  const secret = await resolveKeySecret(ctx.db);
+  const write = (await createApiKey(ctx.db, { name: 'curator', scope: 'write', secret })).key;
+  const admin = (await createApiKey(ctx.db, { name: 'root', scope: 'admin', secret })).key;
+  return { ...ctx, write, admin };
+}
+
+describe('every writer records every change it makes', () => {
+  it('API writes: create, update and delete of each resource, retract and purge of claims', async () => {
+    const { app, db, write, admin } = await keyed();
+    const send = async (method: string, url: string, key: string, body?: unknown) => {
+      const etag =
+        method === 'POST' ? undefined : ((await app.inject(url.split('?')[0] as string)).headers.etag as string);
+      const res = await app.inject({
+        method: method as 'POST',
+        url,
+        headers: { authorization: `Bearer ${key}`, ...(etag ? { 'if-match': etag } : {}) },
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
+      expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+    };
+    const steps: [string, string, unknown?, string?][] = [
+      [
+        'POST',
+        '/v1/conditions',
+        { slug: 'perioral-dermatitis', name: 'Perioral dermatitis', parent: 'skin-conditions' },
+      ],
+      ['PATCH', '/v1/conditions/perioral-dermatitis', { synonyms: ['periorificial dermatitis'] }],
+      ['POST', '/v1/interventions', { slug: 'zinc', name: 'Zinc', kind: 'other' }],
+      ['PATCH', '/v1/interventions/zinc', { description: 'Oral zinc sulfate.' }],
+      ['POST', '/v1/studies', { pmid: '31000001', title: 'A trial', sample_size: 40 }],
+      // A study's sample size moves the largest sample size of the claims citing it: those claims change too.
+      ['PATCH', '/v1/studies/22699609', { sample_size: 5000 }],
+      [
+        'POST',
+        '/v1/claims',
+        {
+          id: 'zinc-perioral',
+          statement: 'Zinc may help perioral dermatitis.',
+          plain_summary: 'Zinc might help; the evidence is thin.',
+          condition: 'perioral-dermatitis',
+          interventions: ['zinc'],
+          outcome: null,
+          direction: 'benefit',
+          grade: { scheme: 'GRADE', level: 'very_low', rationale: null },
+          caveats: { codes: [], notes: null },
+          studies: [{ pmid: '31000001', relation: 'supports' }],
+        },
+      ],
+      ['PATCH', '/v1/claims/zinc-perioral', { outcome: 'lesion count' }],
+      [
+        'POST',
+        '/v1/topics',
+        {
+          slug: 'zinc-skin',
+          question: 'Zinc?',
+          bottom_line: 'Unclear.',
+          evidence_summary: 'Thin.',
+          claims: ['zinc-perioral'],
+        },
+      ],
+      ['PATCH', '/v1/topics/zinc-skin', { bottom_line: 'Still unclear.' }],
+      ['DELETE', '/v1/claims/zinc-perioral?reason=withdrawn%20trial'],
+      // Purging a claim takes it off the topics that listed it: they change too.
+      ['DELETE', '/v1/claims/zinc-perioral?reason=duplicate&purge=true', undefined, 'admin'],
+      ['DELETE', '/v1/topics/zinc-skin'],
+      ['DELETE', '/v1/studies/31000001'],
+      ['DELETE', '/v1/interventions/zinc'],
+      ['DELETE', '/v1/conditions/perioral-dermatitis'],
+    ];
+    const changedPerStep: string[][] = [];
+    for (const [method, url, body, who] of steps) {
+      const { changed, actors } = await expectEveryChangeInTheFeed(db, app, () =>
+        send(method, url, who === 'admin' ? admin : write, body),
+      );
+      changedPerStep.push(changed);
+      expect(actors).toEqual([who === 'admin' ? 'key:root' : 'key:curator']);
+    }
+    expect(changedPerStep[5]).toEqual(CITING_22699609);
+    expect(changedPerStep[11]).toEqual(['claim:zinc-perioral', 'topic:zinc-skin']);
+    expect(changedPerStep.every((c) => c.length > 0)).toBe(true);
+    await app.close();
+  });
+
+  it('an API write that changes nothing writes no revision and keeps the data version', async () => {
+    const { app, db, write } = await keyed();
+    const read = await app.inject('/v1/interventions/oral-probiotics');
+    const version = db.sqlite.prepare("SELECT value FROM meta WHERE key = 'data_version'").pluck().get();
+    const { changed } = await expectEveryChangeInTheFeed(db, app, async () => {
+      const res = await app.inject({
+        method: 'PATCH',
+        url: '/v1/interventions/oral-probiotics',
+        headers: { authorization: `Bearer ${write}`, 'if-match': read.headers.etag as string },
+        payload: { name: read.json().name },
+      });
+      expect(res.statusCode).toBe(200);
+    });
+    expect(changed).toEqual([]);
+    expect(db.sqlite.prepare("SELECT value FROM meta WHERE key = 'data_version'").pluck().get()).toBe(version);
+    await app.close();
+  });
+
+  it('the seed, and a changed seed applied again', async () => {
+    const db = await freshDatabase({ seed: false });
+    const { app } = await testApp({ db });
+    const first = await expectEveryChangeInTheFeed(db, app, async () => {
+      for (const file of readSeedFiles()) await applySeed(db, file.seed);
+    });
+    expect(first.changed).toHaveLength(
+      seed.conditions.length +
+        seed.interventions.length +
+        seed.studies.length +
+        seed.claims.length +
+        seed.topics.length,
+    );
+    expect(first.actors).toEqual(['seed']);
+    const edited = structuredClone(seed);
+    const study = edited.studies.find((s) => s.pmid === '22699609');
+    if (study) study.sample_size = 7000;
+    const second = await expectEveryChangeInTheFeed(db, app, () => applySeed(db, edited));
+    expect(second.changed).toEqual(CITING_22699609);
+    await app.close();
+  });
+
+  it('PubMed import of files (new studies and seeded ones refreshed)', async () => {
+    const { app, db } = await testApp();
+    const files = readdirSync(join(FIXTURES, 'pubmed'))
+      .filter((f) => f.endsWith('.xml') || f.endsWith('.nbib'))
+      .map((f) => join(FIXTURES, 'pubmed', f));
+    const { changed, actors } = await expectEveryChangeInTheFeed(db, app, () => importPubmedFiles(db, files));
+    expect(changed.length).toBeGreaterThan(3);
+    expect(actors).toEqual(['import:pubmed']);
+    await app.close();
+  });
+
+  it('PubMed import by fetch through the command line', async () => {
+    const path = scratchPath('fetch');
+    const setup = openDatabase(path, { synchronous: 'OFF' });
+    await migrateDatabase(setup);
+    await setup.close();
+    const xml = readFileSync(join(FIXTURES, 'pubmed', 'rct-29768149.xml'), 'utf8');
+    const fetchImpl = (async () => new Response(xml, { status: 200 })) as unknown as typeof fetch;
+    const db = openDatabase(path, { temporary: true, synchronous: 'OFF' });
+    const { app } = await testApp({ db });
+    const { changed, actors } = await expectEveryChangeInTheFeed(db, app, async () => {
+      const out: string[] = [];
+      const code = await runImportCli(['pubmed', '--fetch', '--json', '29768149'], {
+        env: { DATABASE_PATH: path },
+        stdout: { write: (t: string) => out.push(t) },
+        stderr: { write: () => true },
+        fetchImpl,
+      });
+      expect(code, out.join('')).toBe(0);
+    });
+    // The command seeds a new database first (actor seed), then imports.
+    expect(changed).toContain('study:29768149');
+    expect(actors).toEqual(['import:pubmed', 'seed']);
+    await app.close();
+  });
+
+  it('CIViC import: the conditions, interventions and studies it creates, then a release that withdraws', async () => {
+    const { app, db } = await testApp();
+    const sample = readFileSync(join(FIXTURES, 'civic', 'sample-ClinicalEvidenceSummaries.tsv'), 'utf8');
+    const first = await expectEveryChangeInTheFeed(db, app, () =>
+      importCivicText(db, sample, '01-Oct-2018-ClinicalEvidenceSummaries.tsv'),
+    );
+    const kinds = new Set(first.changed.map((k) => k.split(':')[0]));
+    expect([...kinds].sort()).toEqual(['claim', 'condition', 'intervention', 'study']);
+    expect(first.actors).toEqual(['import:civic']);
+    const [header, ...rows] = sample.trimEnd().split('\n');
+    const shorter = `${[header, ...rows.slice(5)].join('\n')}\n`;
+    const second = await expectEveryChangeInTheFeed(db, app, () =>
+      importCivicText(db, shorter, '01-Nov-2018-ClinicalEvidenceSummaries.tsv'),
+    );
+    expect(second.changed).toHaveLength(5);
+    expect(second.changed.every((k) => k.startsWith('claim:civic-eid-'))).toBe(true);
+    await app.close();
+  });
+});
