@@ -51,26 +51,15 @@ export type BenefitDirection = (typeof BENEFIT_DIRECTIONS)[number];
 /** Where in the study the numbers are printed, so a reader can check them. */
 export const ESTIMATE_LOCATIONS = ['abstract', 'text', 'table', 'figure', 'supplement'] as const;
 
+const headCount = (description: string) =>
+  z.number().int().min(0).max(1_000_000_000).nullable().default(null).describe(description);
+
 const Group = (role: string) =>
   z
     .object({
       label: z.string().min(1).max(200).describe(`What the ${role} group received or was, as the study names it.`),
-      participants: z
-        .number()
-        .int()
-        .min(0)
-        .max(1_000_000_000)
-        .nullable()
-        .default(null)
-        .describe('Participants analysed in this group; null when not reported.'),
-      events: z
-        .number()
-        .int()
-        .min(0)
-        .max(1_000_000_000)
-        .nullable()
-        .default(null)
-        .describe('Participants with the outcome event (dichotomous outcomes); null when not reported.'),
+      participants: headCount('Participants analysed in this group; null when not reported.'),
+      events: headCount('Participants with the outcome event (dichotomous outcomes); null when not reported.'),
     })
     .strict()
     .nullable()
@@ -104,15 +93,9 @@ export const EffectEstimateInput = z
       .enum(['=', '<', '<='])
       .default('=')
       .describe('`<` when the study reports only a bound, e.g. "P < 0.01" is `p_value` 0.01 with `<`.'),
-    participants_analysed: z
-      .number()
-      .int()
-      .min(0)
-      .max(1_000_000_000)
-      .nullable()
-      .default(null)
-      .describe('Participants in this analysis, all groups; null when not reported.')
-      .meta({ example: 43 }),
+    participants_analysed: headCount('Participants in this analysis, all groups; null when not reported.').meta({
+      example: 43,
+    }),
     intervention_group: Group('intervention (or exposed)').describe(
       'The intervention group, or the exposed group of an observational comparison (FHIR variable role `exposure`).',
     ),

@@ -47,6 +47,8 @@ export const AMSTAR_ANSWERS = ['yes', 'partial_yes', 'no', 'no_meta_analysis'] a
 export type AmstarAnswer = (typeof AMSTAR_ANSWERS)[number];
 export const AMSTAR_OVERALL = ['high', 'moderate', 'low', 'critically_low'] as const;
 
+const NOS_SOURCE =
+  'Newcastle-Ottawa Scale (Wells et al.) for the stars; the AHRQ conversion thresholds for good/fair/poor, as applied e.g. in PMC6889795 Table 7';
 const YN: readonly AmstarAnswer[] = ['yes', 'no'];
 const YPN: readonly AmstarAnswer[] = ['yes', 'partial_yes', 'no'];
 const YN_NMA: readonly AmstarAnswer[] = ['yes', 'no', 'no_meta_analysis'];
@@ -122,8 +124,7 @@ export const RISK_OF_BIAS_TOOL_SPECS: Record<RiskOfBiasTool, ToolSpec> = {
     ],
     judgements: [],
     overall: NOS_OVERALL,
-    source:
-      'Newcastle-Ottawa Scale (Wells et al.) for the stars; the AHRQ conversion thresholds for good/fair/poor, as applied e.g. in PMC6889795 Table 7',
+    source: NOS_SOURCE,
   },
   nos_case_control: {
     name: 'Newcastle-Ottawa Scale (case-control studies)',
@@ -155,8 +156,7 @@ export const RISK_OF_BIAS_TOOL_SPECS: Record<RiskOfBiasTool, ToolSpec> = {
     ],
     judgements: [],
     overall: NOS_OVERALL,
-    source:
-      'Newcastle-Ottawa Scale (Wells et al.) for the stars; the AHRQ conversion thresholds for good/fair/poor, as applied e.g. in PMC6889795 Table 7',
+    source: NOS_SOURCE,
   },
   amstar_2: {
     name: 'AMSTAR 2',
