@@ -89,11 +89,13 @@ export const GradeAssessmentSchema = z
     steps: z
       .array(
         z.object({
-          domain: z.enum(GRADE_DOMAINS),
-          judgement: z.enum(JUDGEMENTS),
+          domain: z.enum(GRADE_DOMAINS).describe('The GRADE domain.'),
+          judgement: z
+            .enum(JUDGEMENTS)
+            .describe('`not_serious`/`serious`/`very_serious`; `none`/`large`/`very_large`; `absent`/`present`.'),
           change: z.number().int().describe('Levels moved, -2 to +2; 0 when not counted.'),
-          level_after: Level,
-          rationale: z.string().nullable(),
+          level_after: Level.describe('The level after this step.'),
+          rationale: z.string().nullable().describe("The curator's reason for the judgement."),
           note: z.string().nullable().describe('Why a change was not counted, or was cut at very low or high.'),
         }),
       )
@@ -109,7 +111,7 @@ export const GradeAssessmentSchema = z
       ),
     explanation: z.string().describe('The arithmetic in words.'),
     overridden: z.boolean().describe('True when a curator set a level other than `computed_level`, with a reason.'),
-    override_reason: z.string().nullable(),
+    override_reason: z.string().nullable().describe('Why the curator overrode the computed level; null otherwise.'),
   })
   .meta({ id: 'GradeAssessment' });
 export type GradeAssessment = z.infer<typeof GradeAssessmentSchema>;
