@@ -47,6 +47,7 @@ describe('gradeStart', () => {
 
   it('does not let a study of unknown design start a level', () => {
     expect(gradeStart([null])).toMatchObject({ level: 'very_low', basis: 'not_rateable', design: null });
+    expect(gradeStart(['quasi_experiment' as StudyDesign])).toMatchObject({ level: 'very_low', design: null });
   });
 
   it('starts a meta-analysis where the designs it pools start, and low while they are not stated', () => {

@@ -246,7 +246,8 @@ export function gradeStart(
 ): GradeStart {
   let best: GradeStart | null = null;
   for (const design of supportingDesigns) {
-    if (design === null) continue;
+    // A design outside the vocabulary (a stale database value) is as unknown as null.
+    if (design === null || !Object.hasOwn(DESIGN_START_BASIS, design)) continue;
     const basis = DESIGN_START_BASIS[design] ?? (synthesisOf === 'randomised' ? 'randomised' : 'observational');
     const level = START_OF_BASIS[basis];
     const pooled =
@@ -294,7 +295,7 @@ export interface GradeComputation {
   unassessed: GradeDomain[];
   /** True when a rate-down domain is unassessed: the level is then the most the assessed domains allow. */
   upper_bound: boolean;
-  /** The arithmetic in words, e.g. "Start low (cohort: ...). Risk of bias serious -1 → very low. ... Result: very low." */
+  /** The arithmetic in words, e.g. "Start low: the strongest supporting design is cohort, ... Risk of bias: serious -1 → very low. ... Result: very low." */
   explanation: string;
 }
 
