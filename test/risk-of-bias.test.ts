@@ -47,7 +47,7 @@ describe('RoB 2 overall (Sterne et al. 2019, Table 2)', () => {
       computed: 'high',
       allowed: ['high'],
       rule: '1 domain(s) at high risk: overall high (the least favourable domain).',
-      source: 'Sterne et al., BMJ 2019;366:l4898, Table 2; Cochrane Handbook v6 §8.2.4',
+      source: 'Sterne et al., BMJ 2019;366:l4898, Table 2; Cochrane Handbook v6 chapter 8',
     });
   });
 
@@ -69,7 +69,7 @@ describe('RoB 2 overall (Sterne et al. 2019, Table 2)', () => {
         path: 'overall',
         rule: 'risk_of_bias.overall_follows_tool',
         message:
-          "RoB 2 gives 'high' here, not 'some_concerns': 1 domain(s) at high risk: overall high (the least favourable domain). (Sterne et al., BMJ 2019;366:l4898, Table 2; Cochrane Handbook v6 §8.2.4)",
+          "RoB 2 gives 'high' here, not 'some_concerns': 1 domain(s) at high risk: overall high (the least favourable domain). (Sterne et al., BMJ 2019;366:l4898, Table 2; Cochrane Handbook v6 chapter 8)",
       },
     ]);
   });

@@ -66,7 +66,7 @@ export const RISK_OF_BIAS_TOOL_SPECS: Record<RiskOfBiasTool, ToolSpec> = {
     ],
     judgements: ROB_2_JUDGEMENTS,
     overall: ROB_2_JUDGEMENTS,
-    source: 'Sterne et al., BMJ 2019;366:l4898, Table 2; Cochrane Handbook v6 §8.2.4',
+    source: 'Sterne et al., BMJ 2019;366:l4898, Table 2; Cochrane Handbook v6 chapter 8',
   },
   robins_i: {
     name: 'ROBINS-I',
