@@ -4,10 +4,10 @@ import { unprocessable } from '../http/writes.js';
 import type { ClaimRecord } from '../resources/claims/claims.queries.js';
 import type { Reader } from '../store/client.js';
 import { ancestorSlugs, designsOf, missingKeys } from '../store/evidence.queries.js';
+import { checkGradeStart } from './grade-domains.js';
+import type { RuleViolation } from './violations.js';
 
 const PMID = /^[1-9][0-9]{0,8}$/;
-/** Designs that let GRADE start a body of evidence at high certainty. */
-const STRONG_DESIGNS = new Set(['rct', 'systematic_review', 'meta_analysis']);
 
 export function checkStudyRules(study: { pmid: string; sample_size?: number | null }): void {
   if (!PMID.test(study.pmid))
@@ -38,18 +38,28 @@ export async function checkClaimRules(h: Reader, claim: ClaimRecord): Promise<vo
   const unknownInterventions = await missingKeys(h, 'interventions', claim.interventions);
   if (unknownInterventions.length > 0)
     throw unprocessable('claim.interventions_exist', `No intervention has slug ${unknownInterventions.join(', ')}.`);
-  if (claim.grade.scheme === 'GRADE' && claim.grade.level === 'high') {
-    const designs = await designsOf(
-      h,
-      claim.studies.map((s) => s.pmid),
-    );
-    const strong = designs.some((d) => d !== null && STRONG_DESIGNS.has(d));
-    if (!strong && !claim.grade.upgrade_rationale?.trim())
-      throw unprocessable(
-        'grade.high_needs_rct_or_upgrade_rationale',
-        'GRADE high needs a linked randomised trial, systematic review or meta-analysis, or an explicit grade.upgrade_rationale saying why observational evidence was rated up.',
-      );
-  }
+  // Only supporting studies can lift a grade: a contradicting or context trial says nothing for the claim.
+  const supporting = claim.studies.filter((s) => s.relation === 'supports').map((s) => s.pmid);
+  const liftsGrade =
+    claim.grade.scheme === 'GRADE' && (claim.grade.level === 'high' || claim.grade.level === 'moderate');
+  const violation = checkGradeStart(claim.grade, liftsGrade ? await designsOf(h, supporting) : []);
+  if (violation) throw unprocessable(violation.rule, violation.detail);
+}
+
+/**
+ * A published claim rests on at least one study linked as `supports`: context and contradicting studies cannot carry
+ * it (a draft may be incomplete). Pure; rule `claim.needs_supporting_study`, or null.
+ */
+export function checkPublishedClaimSupport(claim: {
+  status: string;
+  studies: readonly { relation: string }[];
+}): RuleViolation | null {
+  if (claim.status !== 'published' || claim.studies.some((s) => s.relation === 'supports')) return null;
+  const relations = [...new Set(claim.studies.map((s) => s.relation))].join(' and ') || 'no';
+  return {
+    rule: 'claim.needs_supporting_study',
+    detail: `A published claim needs at least one study linked as supports; this one has only ${relations} studies. Link the study that supports it, or keep the claim as a draft.`,
+  };
 }
 
 export async function checkTopicRules(h: Reader, topic: { claims: string[] }): Promise<void> {
