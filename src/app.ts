@@ -15,6 +15,7 @@ import { claimsRoutes } from './resources/claims/claims.routes.js';
 import { claimsWrites } from './resources/claims/claims.writes.js';
 import { conditionsRoutes } from './resources/conditions/conditions.routes.js';
 import { conditionsWrites } from './resources/conditions/conditions.writes.js';
+import { fhirRoutes } from './resources/fhir/fhir.routes.js';
 import { healthRoutes } from './resources/health/health.routes.js';
 import { historyRoutes } from './resources/history/history.routes.js';
 import { importsRoutes } from './resources/imports/imports.routes.js';
@@ -102,6 +103,7 @@ export async function buildApp({
   await app.register(citationsRoutes, routeOptions);
   await app.register(searchRoutes, routeOptions);
   await app.register(historyRoutes, routeOptions);
+  await app.register(fhirRoutes);
   await app.register(claimsWrites, routeOptions);
   await app.register(conditionsWrites, routeOptions);
   await app.register(interventionsWrites, routeOptions);
