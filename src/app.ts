@@ -4,6 +4,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type Config, DEFAULT_CONFIG } from './config.js';
 import { ApiProblem } from './http/problem.js';
+import { mcpRoutes } from './mcp/mcp.routes.js';
 import { authPlugin } from './plugins/auth.js';
 import { cachingPlugin } from './plugins/caching.js';
 import { corsPlugin, hardeningPlugin } from './plugins/hardening.js';
@@ -104,6 +105,7 @@ export async function buildApp({
   await app.register(searchRoutes, routeOptions);
   await app.register(historyRoutes, routeOptions);
   await app.register(fhirRoutes);
+  await app.register(mcpRoutes, { config: settings });
   await app.register(claimsWrites, routeOptions);
   await app.register(conditionsWrites, routeOptions);
   await app.register(interventionsWrites, routeOptions);
