@@ -19,7 +19,6 @@ const TOOL_NAMES = ['find_claims', 'get_claim', 'get_study', 'list_topics', 'get
 const VANCOUVER =
   'Gopalakrishnan V, Spencer CN, Nezi L, Reuben A, Andrews MC, Karpinets TV, et al. Gut microbiome modulates response to anti–PD-1 immunotherapy in melanoma patients. Science. 2018;359(6371):97-103. doi: 10.1126/science.aan4236. PMID: 29097493; PMCID: PMC5827966.';
 
-type App = Awaited<ReturnType<typeof buildApp>>;
 type ToolResult = { isError?: boolean; content: { type: string; text: string }[]; structuredContent?: any };
 
 /** The real app on a real socket (port 0, loopback), so the SDK client speaks HTTP to it. */
