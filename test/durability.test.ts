@@ -25,6 +25,8 @@ function start(): Promise<{ child: ChildProcess; base: string }> {
       PORT: '0',
       LOG_LEVEL: 'info',
       RATE_LIMIT_MAX: '100000',
+      // Crash safety, not load shedding: on a busy machine the burst right after start can trip the 503 shedder.
+      MAX_EVENT_LOOP_DELAY_MS: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

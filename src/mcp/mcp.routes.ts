@@ -1,5 +1,4 @@
 // POST /mcp: the MCP server over Streamable HTTP (stateless, JSON responses), behind the API's auth and rate limit.
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,7 +8,18 @@ import { callerOf } from '../http/internal-request.js';
 import { ApiProblem } from '../http/problem.js';
 import { AUTH_CODES, WWW_AUTHENTICATE } from '../plugins/auth.js';
 import { baseUrlOf } from '../resources/fhir/fhir.routes.js';
-import { createMcpServer } from './mcp.server.js';
+
+/**
+ * The SDK (with its HTTP stack) loads on the first MCP request, not at boot: a server that never sees one keeps its
+ * start-up time and heap, which the load-shedding grace after start is tuned to.
+ */
+const loadSdk = async () => {
+  const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+    import('./mcp.server.js'),
+  ]);
+  return { StreamableHTTPServerTransport, createMcpServer };
+};
 
 const JsonRpcMessage = z
   .looseObject({ jsonrpc: z.literal('2.0') })
@@ -56,6 +66,7 @@ export const mcpRoutes: FastifyPluginAsync<{ config: Pick<Config, 'READS_REQUIRE
       }
     },
     handler: async (request, reply) => {
+      const { StreamableHTTPServerTransport, createMcpServer } = await loadSdk();
       const server = createMcpServer(app, callerOf(request), baseUrlOf(request));
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       // The transport writes to the raw response: carry over the headers hooks have set (security, rate limit).
