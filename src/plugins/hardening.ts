@@ -6,6 +6,7 @@ import underPressure from '@fastify/under-pressure';
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
+import { isInternalRequest } from '../http/internal-request.js';
 import { ApiProblem, PROBLEM_CODES } from '../http/problem.js';
 import { redactUrl } from './auth.js';
 import { sendProblem } from './problem-details.js';
@@ -115,7 +116,8 @@ export const hardeningPlugin = fp<HardeningConfig>(
       global: true,
       max: config.RATE_LIMIT_MAX,
       timeWindow: config.RATE_LIMIT_WINDOW_MS,
-      allowList: (request) => UNLIMITED_ROUTES.has(request.routeOptions.url ?? ''),
+      // The app's own injects (FHIR export, MCP tools) were counted once, as the client's request that made them.
+      allowList: (request) => UNLIMITED_ROUTES.has(request.routeOptions.url ?? '') || isInternalRequest(request),
       // The thrown problem reaches the problem-details error handler; the plugin has set Retry-After already.
       errorResponseBuilder: (_request, context) =>
         new ApiProblem(
