@@ -125,7 +125,7 @@ describe('npm run backup (src/cli/backup.ts)', () => {
     expect(await runBackupCli(['--force', backup], io)).toBe(0);
     expect(await runBackupCli([], io)).toBe(2);
 
-    writer.close();
+    await writer.close();
     expect(await server.stop()).toBe(0);
 
     const liveDb = new Database(live, { readonly: true });

@@ -577,7 +577,7 @@ describe('GET /v1/claims/{id}/fhir and /v1/topics/{slug}/fhir', () => {
   });
 
   it('counts one FHIR export once against the rate limit, however many reads it makes', async () => {
-    const limited = await buildApp({ db: freshDatabase(), config: { RATE_LIMIT_MAX: 5 } });
+    const limited = await buildApp({ db: await freshDatabase(), config: { RATE_LIMIT_MAX: 5 } });
     await limited.ready();
     const first = await limited.inject('/v1/topics/gut-microbiome-and-skin/fhir');
     expect(first.statusCode).toBe(200);
@@ -587,11 +587,11 @@ describe('GET /v1/claims/{id}/fhir and /v1/topics/{slug}/fhir', () => {
   });
 
   it('needs a key when reads require one, and passes the caller’s key through to every read', async () => {
-    const db = freshDatabase();
+    const db = await freshDatabase();
     const secret = 'fhir-test-secret-fhir-test-secret-0123';
     const keyed = await buildApp({ db, config: { READS_REQUIRE_KEY: true, API_KEY_SECRET: secret } });
     await keyed.ready();
-    const { key } = createApiKey(db.sqlite, { name: 'reader', scope: 'write', secret });
+    const { key } = await createApiKey(db, { name: 'reader', scope: 'write', secret });
     expect((await keyed.inject(`/v1/claims/${MELANOMA}/fhir`)).statusCode).toBe(401);
     const ok = await keyed.inject({ url: `/v1/claims/${MELANOMA}/fhir`, headers: { authorization: `Bearer ${key}` } });
     expect(ok.statusCode).toBe(200);

@@ -10,7 +10,7 @@ import { buildApp } from '../src/app.js';
 import { createApiKey } from '../src/auth/keys.js';
 import type { Config } from '../src/config.js';
 import { TOOLS } from '../src/mcp/mcp.tools.js';
-import { openDatabase } from '../src/store/client.js';
+import { type Database, openDatabase } from '../src/store/client.js';
 import { freshDatabase } from './helpers.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -22,7 +22,8 @@ const VANCOUVER =
 type ToolResult = { isError?: boolean; content: { type: string; text: string }[]; structuredContent?: any };
 
 /** The real app on a real socket (port 0, loopback), so the SDK client speaks HTTP to it. */
-async function listening(config: Partial<Config> = {}, db = freshDatabase()) {
+async function listening(config: Partial<Config> = {}, given?: Database) {
+  const db = given ?? (await freshDatabase());
   const app = await buildApp({ db, config });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, db, address };
@@ -167,9 +168,9 @@ describe('MCP access control', () => {
     });
 
   it('needs a key when READS_REQUIRE_KEY is set, and reads with the caller’s key', async () => {
-    const db = freshDatabase();
+    const db = await freshDatabase();
     const server = await listening({ READS_REQUIRE_KEY: true, API_KEY_SECRET: SECRET }, db);
-    const { key } = createApiKey(db.sqlite, { name: 'assistant', scope: 'write', secret: SECRET });
+    const { key } = await createApiKey(db, { name: 'assistant', scope: 'write', secret: SECRET });
     try {
       const anonymous = await post(server.address, toolsCall(1));
       expect(anonymous.status).toBe(401);
@@ -229,7 +230,7 @@ describe('MCP over stdio (npm run mcp)', () => {
     await callEveryTool(client, 'https://evidence.example.org');
     const db = openDatabase(database);
     expect((db.sqlite.prepare('SELECT count(*) AS n FROM claims').get() as { n: number }).n).toBeGreaterThan(0);
-    db.close();
+    await db.close();
   });
 
   it('turns problems into tool errors over stdio too', async () => {

@@ -44,8 +44,8 @@ async function main() {
 
   // As `npm start` does, so a fresh checkout answers; stdout belongs to the protocol, so the app logs nothing.
   const db = openDatabase(config.DATABASE_PATH);
-  migrateDatabase(db);
-  seedIfEmpty(db);
+  await migrateDatabase(db);
+  await seedIfEmpty(db);
   const app = await buildApp({ db, config, logger: false });
   await app.ready();
 
