@@ -521,14 +521,23 @@ export function generateDatabase(options: GenerateOptions & { temporary?: boolea
             : 1 + Math.floor(studyCount * rnd.next() ** 1.5);
           if (!links.includes(sid)) links.push(sid);
         }
+        const relations = links.map(() =>
+          rnd.weighted([
+            ['supports', 75],
+            ['context', 15],
+            ['contradicts', 10],
+          ] as const),
+        );
+        // A claim's sample size, and the designs that lift its grade, come from its supporting studies only.
         let maxSize = -1;
         let anyRandomised = false;
         let allObservational = true;
         let anyAnimal = false;
-        for (const sid of links) {
-          maxSize = Math.max(maxSize, studySize[sid] as number);
+        for (const [k, sid] of links.entries()) {
+          const supports = relations[k] === 'supports';
+          if (supports) maxSize = Math.max(maxSize, studySize[sid] as number);
           const d = DESIGN_CODES[studyDesign[sid] as number] ?? null;
-          if (d !== null && RANDOMISED.has(d)) anyRandomised = true;
+          if (supports && d !== null && RANDOMISED.has(d)) anyRandomised = true;
           if (d === null || !OBSERVATIONAL.has(d)) allObservational = false;
           if (d === 'animal' || d === 'in_vitro') anyAnimal = true;
         }
@@ -644,11 +653,7 @@ export function generateDatabase(options: GenerateOptions & { temporary?: boolea
           insertClaimStudy.run(
             id,
             sid,
-            rnd.weighted([
-              ['supports', 75],
-              ['context', 15],
-              ['contradicts', 10],
-            ] as const),
+            relations[position],
             rnd.chance(0.3) ? `${capitalise(textWords(rnd, wordOrder, rnd.int(6, 12)))}.` : null,
             size > 20 && rnd.chance(0.05) ? rnd.int(10, size - 1) : null,
             position,

@@ -7,8 +7,8 @@
 import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { metadataStatus, summariseEvidence } from '../src/evidence/summary.js';
-import type { StudyDesign } from '../src/evidence/vocabulary.js';
+import { metadataStatus, summariseSupportingEvidence } from '../src/evidence/summary.js';
+import type { StudyDesign, StudyRelation } from '../src/evidence/vocabulary.js';
 
 interface ClaimRow {
   id: string;
@@ -51,7 +51,7 @@ interface StudyJson {
   retracted: number;
   author_total: number;
   authors_complete: number;
-  relation: string;
+  relation: StudyRelation;
   finding: string | null;
   subgroup_sample_size: number | null;
 }
@@ -123,7 +123,7 @@ export function exportJsonServer(dbPath: string, outPath: string): { claims: num
       status: r.status,
       sample_size: r.sample_size,
       studies,
-      evidence_summary: summariseEvidence(studies),
+      evidence_summary: summariseSupportingEvidence(studies),
       source: {
         name: r.source,
         id: r.source_id,

@@ -97,11 +97,12 @@ describe('importCivicText on the October 2018 sample', () => {
 
   it('returns CIViC and curated melanoma claims together, ordered by one certainty scale', async () => {
     const { app } = await importedApp();
-    const res = await getJson(app, '/v1/claims?condition=melanoma&min_grade=low&limit=100');
+    // very_low: the curated melanoma claim is rated down to very low for imprecision (issue 16).
+    const res = await getJson(app, '/v1/claims?condition=melanoma&min_grade=very_low&limit=100');
     const rows = res.body.items.map((c: any) => [c.grade.certainty, c.id, c.grade.scheme]);
     expect(rows.some((r: any) => r[2] === 'GRADE')).toBe(true);
     expect(rows.some((r: any) => r[2] === 'civic')).toBe(true);
-    expect(rows.every((r: any) => r[0] >= 2)).toBe(true);
+    expect(rows.every((r: any) => r[0] >= 1)).toBe(true);
     const sorted = [...rows].sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? -1 : 1));
     expect(rows).toEqual(sorted);
     const civicOnly = await getJson(app, '/v1/claims?condition=melanoma&grade_scheme=civic&min_grade=C&limit=100');

@@ -11,13 +11,15 @@ const seed = JSON.parse(readFileSync(new URL('../seeds/gut-skin-axis.json', impo
     id: string;
     condition: string | null;
     grade: { level: string };
+    status?: string;
     direction: string;
     interventions: string[];
     studies: { pmid: string }[];
   }[];
   studies: { pmid: string; design?: string; sample_size?: number }[];
 };
-const published = seed.claims;
+// The two claims that rest only on context studies are drafts (issue 16): lists show published claims by default.
+const published = seed.claims.filter((c) => (c.status ?? 'published') === 'published');
 const ids = (items: { id: string }[]) => items.map((c) => c.id).sort();
 
 beforeAll(async () => {
@@ -35,7 +37,31 @@ describe('GET /v1/claims?condition=melanoma', () => {
     const claim = res.body.items[0];
     expect(claim.id).toBe('melanoma-microbiome-immunotherapy-response');
     expect(claim.condition).toEqual({ slug: 'melanoma', name: 'Melanoma' });
-    expect(claim.grade).toMatchObject({ scheme: 'GRADE', level: 'low', certainty: 2 });
+    // Starts low from its cohort; rated down once for imprecision (faecal samples from 43 patients).
+    expect(claim.grade).toMatchObject({ scheme: 'GRADE', level: 'very_low', certainty: 1, override_reason: null });
+    expect(claim.grade.domains).toMatchObject({
+      indirectness: { judgement: 'not_serious' },
+      imprecision: { judgement: 'serious' },
+      risk_of_bias: null,
+    });
+    expect(claim.grade.assessment).toMatchObject({
+      start: { level: 'low', basis: 'observational', design: 'cohort' },
+      computed_level: 'very_low',
+      upper_bound: true,
+      overridden: false,
+    });
+    expect(claim.grade.assessment.steps.map((s: any) => [s.domain, s.judgement, s.change, s.level_after])).toEqual([
+      ['indirectness', 'not_serious', 0, 'low'],
+      ['imprecision', 'serious', -1, 'very_low'],
+    ]);
+    expect(claim.grade.assessment.explanation).toContain(
+      'Start low: the strongest supporting design is cohort, and observational evidence starts low (GRADE guidelines 3). Indirectness: not serious 0 → low. Imprecision: serious -1 → very low. Result: very low.',
+    );
+    expect(claim.sample_size).toBe(112);
+    expect(claim.pico).toMatchObject({
+      population: { description: 'melanoma patients receiving anti-PD-1 immunotherapy', age_groups: [], sex: null },
+      outcome: { description: 'Response to anti-PD-1 immunotherapy', code: null },
+    });
     expect(claim.direction).toBe('association');
     expect(claim.caveats.codes).toEqual(
       expect.arrayContaining(['observational_only', 'causality_not_established', 'animal_data']),
@@ -50,6 +76,8 @@ describe('GET /v1/claims?condition=melanoma', () => {
       relation: 'supports',
       subgroup_sample_size: 43,
       metadata_status: 'partial',
+      effect_estimates: [],
+      risk_of_bias: [],
     });
     expect(claim.evidence_summary).toEqual({
       study_count: 1,
@@ -59,6 +87,10 @@ describe('GET /v1/claims?condition=melanoma', () => {
       strongest_design: 'cohort',
       has_rct: false,
       has_systematic_review: false,
+      sample_size: 112,
+      contradicting_study_count: 0,
+      contradicting_participants: null,
+      context_study_count: 0,
     });
     expect(res.body.next_cursor).toBeNull();
   });
@@ -169,8 +201,9 @@ describe('GET /v1/claims', () => {
         .sort(),
     );
 
+    // Supporting studies only: the overall claim cites the n=242 survey as context, so it no longer counts.
     const big = await getJson(app, '/v1/claims?min_sample_size=200&limit=100');
-    expect(ids(big.body.items)).toEqual(['gut-flora-skin-health-overall', 'no-universal-ideal-gut-microbiome']);
+    expect(ids(big.body.items)).toEqual(['no-universal-ideal-gut-microbiome']);
     expect(big.body.items.every((c: any) => c.sample_size >= 200)).toBe(true);
   });
 
@@ -182,26 +215,27 @@ describe('GET /v1/claims', () => {
     expect(ids(res.body.items)).toEqual(['probiotics-prebiotics-eczema']);
     const none = await getJson(app, '/v1/claims?condition=eczema&design=cohort');
     expect(none.body.items).toEqual([]);
-    const melanomaLow = await getJson(
+    const melanoma = await getJson(
       app,
-      '/v1/claims?condition=skin-cancer&min_grade=low&design=cohort&min_sample_size=100',
+      '/v1/claims?condition=skin-cancer&min_grade=very_low&design=cohort&min_sample_size=100',
     );
-    expect(ids(melanomaLow.body.items)).toEqual(['melanoma-microbiome-immunotherapy-response']);
+    expect(ids(melanoma.body.items)).toEqual(['melanoma-microbiome-immunotherapy-response']);
+    const melanomaLow = await getJson(app, '/v1/claims?condition=skin-cancer&min_grade=low');
+    expect(melanomaLow.body.items).toEqual([]);
   });
 
   it('sorts by -sample_size with unknown sizes last', async () => {
     const res = await getJson(app, '/v1/claims?sort=-sample_size&limit=100');
     const sizes = res.body.items.map((c: any) => c.sample_size);
-    expect(sizes.slice(0, 2)).toEqual([242, 242]);
-    expect(sizes[2]).toBe(112);
+    expect(sizes.slice(0, 2)).toEqual([242, 112]);
     const firstNull = sizes.indexOf(null);
     expect(sizes.slice(firstNull).every((s: unknown) => s === null)).toBe(true);
   });
 
-  it('defaults to published claims; status=draft shows none in the seed', async () => {
+  it('defaults to published claims; status=draft shows the two seeded claims that rest on context studies only', async () => {
     const drafts = await getJson(app, '/v1/claims?status=draft');
     expect(drafts.status).toBe(200);
-    expect(drafts.body.items).toEqual([]);
+    expect(ids(drafts.body.items)).toEqual(['fibre-rich-diet-gut-flora', 'probiotic-strain-dose-unknown']);
   });
 });
 
@@ -257,6 +291,9 @@ describe('GET /v1/claims errors', () => {
     ['include_descendants=maybe', 'query.include_descendants', 'request.validation_failed'],
     ['condition=narnia', 'query.condition', 'request.validation_failed'],
     ['intervention=unobtainium', 'query.intervention', 'request.validation_failed'],
+    ['age_group=toddler', 'query.age_group', 'request.validation_failed'],
+    ['sex=other', 'query.sex', 'request.validation_failed'],
+    ['outcome_code=D003876', 'query.outcome_code', 'request.validation_failed'],
   ])('?%s is a 400 problem naming %s', async (query, path, code) => {
     const res = await app.inject(`/v1/claims?${query}`);
     expect(res.statusCode).toBe(400);
@@ -302,19 +339,28 @@ describe('GET /v1/claims/{id}', () => {
     for (const s of res.body.studies.filter((x: any) => x.metadata_status === 'unknown')) {
       expect(s).toMatchObject({ title: null, journal: null, year: null, design: null, sample_size: null });
     }
+    // Issue 16: only the three supporting reviews count. The n=112 cohort, the n=242 survey and the three bare PMIDs
+    // are context: they lend the claim neither their sample size (it showed 242 and 354 participants) nor their design
+    // (it showed cohort).
+    expect(res.body.sample_size).toBeNull();
     expect(res.body.evidence_summary).toEqual({
-      study_count: 8,
-      studies_by_design: [
-        { design: 'cohort', count: 1 },
-        { design: 'cross_sectional', count: 1 },
-        { design: 'narrative_review', count: 3 },
-        { design: null, count: 3 },
-      ],
-      total_participants: 354,
-      studies_with_unknown_sample_size: 6,
-      strongest_design: 'cohort',
+      study_count: 3,
+      studies_by_design: [{ design: 'narrative_review', count: 3 }],
+      total_participants: null,
+      studies_with_unknown_sample_size: 3,
+      strongest_design: 'narrative_review',
       has_rct: false,
       has_systematic_review: false,
+      sample_size: null,
+      contradicting_study_count: 0,
+      contradicting_participants: null,
+      context_study_count: 5,
+    });
+    expect(res.body.grade).toMatchObject({ level: 'very_low', certainty: 1 });
+    expect(res.body.grade.assessment).toMatchObject({
+      start: { level: 'very_low', basis: 'not_rateable', design: 'narrative_review' },
+      computed_level: 'very_low',
+      overridden: false,
     });
     expect(res.body.caveats.codes).toContain('unverified_sources');
   });

@@ -249,14 +249,19 @@ describe('conditions', () => {
       const res = await getJson(app, '/v1/conditions/eczema');
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
-      const { children, claim_counts_by_grade, ...condition } = res.body;
+      const { children, claim_counts_by_grade, topics, ...condition } = res.body;
       expect(withoutTimestamps(condition)).toEqual(expectedCondition('eczema'));
       expect(children).toEqual([]);
       expect(claim_counts_by_grade).toEqual(gradeCounts(claimsAbout('eczema')));
       // Spelled out too, so a mistake in the derivation above cannot hide one in the API.
-      expect(claim_counts_by_grade).toEqual([
-        { scheme: 'GRADE', level: 'low', certainty: 2, count: 1 },
-        { scheme: 'GRADE', level: 'very_low', certainty: 1, count: 1 },
+      expect(claim_counts_by_grade).toEqual([{ scheme: 'GRADE', level: 'very_low', certainty: 1, count: 2 }]);
+      // The answer card with a published claim about eczema.
+      expect(topics).toEqual([
+        {
+          slug: 'gut-microbiome-and-skin',
+          question: 'Does a healthy gut microbiome lead to better skin?',
+          overall_certainty: 'very_low',
+        },
       ]);
     });
 

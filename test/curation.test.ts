@@ -47,7 +47,7 @@ const newClaim = (overrides: Record<string, unknown> = {}) => ({
   direction: 'benefit',
   grade: { scheme: 'GRADE', level: 'very_low', rationale: 'Single small study.' },
   caveats: { codes: ['small_sample'], notes: null },
-  studies: [{ pmid: '29097493', relation: 'context' }],
+  studies: [{ pmid: '29097493', relation: 'supports' }],
   ...overrides,
 });
 
@@ -77,7 +77,7 @@ describe('POST /v1/claims', () => {
       id: 'probiotics-rosacea-test',
       condition: { slug: 'rosacea' },
       grade: { scheme: 'GRADE', level: 'very_low', certainty: 1 },
-      studies: [{ pmid: '29097493', relation: 'context', sample_size: 112 }],
+      studies: [{ pmid: '29097493', relation: 'supports', sample_size: 112 }],
       sample_size: 112,
       source: { name: 'curated' },
     });
@@ -99,6 +99,7 @@ describe('POST /v1/claims', () => {
       { grade: { scheme: 'GRADE', level: 'high', rationale: 'Looks convincing.' } },
       'grade.high_needs_rct_or_upgrade_rationale',
     ],
+    [{ studies: [{ pmid: '29097493', relation: 'context' }] }, 'claim.needs_supporting_study'],
   ])('refuses %j with 422 naming rule %s', async (overrides, rule) => {
     const res = await call('POST', '/v1/claims', { key: writeKey, body: newClaim(overrides) });
     expect(res.status).toBe(422);
@@ -107,7 +108,37 @@ describe('POST /v1/claims', () => {
     expect((await call('GET', '/v1/claims/probiotics-rosacea-test')).status).toBe(404);
   });
 
-  it('accepts GRADE high on observational evidence only with an explicit upgrade rationale', async () => {
+  it('accepts GRADE high on a supporting cohort when its domains rate it up twice, and shows the arithmetic', async () => {
+    const notSerious = { judgement: 'not_serious', rationale: null };
+    const res = await call('POST', '/v1/claims', {
+      key: writeKey,
+      body: newClaim({
+        grade: {
+          scheme: 'GRADE',
+          level: 'high',
+          rationale: 'Rated up twice.',
+          domains: {
+            risk_of_bias: notSerious,
+            inconsistency: notSerious,
+            indirectness: notSerious,
+            imprecision: notSerious,
+            publication_bias: notSerious,
+            large_effect: { judgement: 'very_large', rationale: 'Relative risk above 5 (hand-built for this test).' },
+          },
+        },
+      }),
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.grade).toMatchObject({ level: 'high', certainty: 4, override_reason: null });
+    expect(res.body.grade.assessment).toMatchObject({
+      start: { level: 'low', basis: 'observational', design: 'cohort' },
+      computed_level: 'high',
+      overridden: false,
+    });
+    expect(res.body.grade.assessment.steps.at(-1)).toMatchObject({ domain: 'large_effect', change: 2 });
+  });
+
+  it('flags GRADE high on a cohort with only a free-text upgrade rationale as an override, showing the computed low', async () => {
     const res = await call('POST', '/v1/claims', {
       key: writeKey,
       body: newClaim({
@@ -125,6 +156,29 @@ describe('POST /v1/claims', () => {
       level: 'high',
       certainty: 4,
       upgrade_rationale: expect.stringContaining('dose-response'),
+    });
+    expect(res.body.grade.assessment).toMatchObject({
+      computed_level: 'low',
+      upper_bound: true,
+      overridden: true,
+      override_reason: 'Very large effect with a dose-response gradient; all plausible confounding would reduce it.',
+    });
+  });
+
+  it('refuses GRADE high on a study linked only as context, even with an upgrade rationale', async () => {
+    const res = await call('POST', '/v1/claims', {
+      key: writeKey,
+      body: newClaim({
+        grade: { scheme: 'GRADE', level: 'high', rationale: 'x', upgrade_rationale: 'Very large effect.' },
+        studies: [{ pmid: '29097493', relation: 'context' }],
+      }),
+    });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({
+      rule: 'claim.needs_supporting_study',
+      detail:
+        'A published claim needs at least one study linked as supports; this one has only context studies. Link the study that supports it, or keep the claim as a draft.',
+      errors: [{ path: 'body.studies', message: 'no study is linked as supports' }],
     });
   });
 

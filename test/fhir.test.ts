@@ -1,8 +1,10 @@
 // FHIR R5 export: the Bundles validate against the R5 definitions, carry grade, design and sample size, and read back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { createApiKey } from '../src/auth/keys.js';
+import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
+import { RISK_OF_BIAS_TOOL_SPECS } from '../src/evidence/risk-of-bias.js';
 import { SYSTEMS } from '../src/fhir/fhir.codes.js';
+import { evidenceExtrasOf } from '../src/fhir/fhir.extras.js';
 import type { ClaimFhirInput, ClaimJson, StudyJson } from '../src/fhir/fhir.inputs.js';
 import { type Bundle, claimBundle, type FhirResource, topicBundle } from '../src/fhir/fhir.map.js';
 import { citationFields, claimFromBundle } from '../src/fhir/fhir.read.js';
@@ -16,6 +18,9 @@ import {
   schemaErrors,
 } from './fhir-conformance.js';
 import { type App, freshDatabase, getJson, testApp, walkPages } from './helpers.js';
+
+/** RoB 2's domains, in the tool's order. */
+const ROB_2_DOMAINS = RISK_OF_BIAS_TOOL_SPECS.rob_2.domains.map((d) => d.id);
 
 const MELANOMA = 'melanoma-microbiome-immunotherapy-response';
 const BASE = 'https://evidence.example.org';
@@ -43,13 +48,74 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-/** The mapper's input for a claim, read from the seeded app's own JSON routes. */
-async function inputFor(id: string): Promise<ClaimFhirInput> {
-  const claim = (await getJson<ClaimJson>(app, `/v1/claims/${id}`)).body;
+/** The mapper's input for a claim, read from an app's own JSON routes, with its extras as the routes build them. */
+async function inputFor(id: string, from: App = app): Promise<ClaimFhirInput> {
+  const claim = (await getJson<ClaimJson>(from, `/v1/claims/${id}`)).body;
   const studies: Record<string, StudyJson> = {};
-  for (const { pmid } of claim.studies) studies[pmid] = (await getJson<StudyJson>(app, `/v1/studies/${pmid}`)).body;
-  const condition = claim.condition ? (await getJson(app, `/v1/conditions/${claim.condition.slug}`)).body.codes : null;
-  return { claim, studies, condition_codes: condition };
+  for (const { pmid } of claim.studies) studies[pmid] = (await getJson<StudyJson>(from, `/v1/studies/${pmid}`)).body;
+  const condition = claim.condition ? (await getJson(from, `/v1/conditions/${claim.condition.slug}`)).body.codes : null;
+  return { claim, studies, condition_codes: condition, extras: evidenceExtrasOf(claim, studies) };
+}
+
+/** What a claim's JSON says that its Bundle carries back (see ClaimFields in src/fhir/fhir.read.ts). */
+function carried(input: ClaimFhirInput) {
+  const { claim } = input;
+  const pico = claim.pico;
+  return {
+    id: claim.id,
+    statement: claim.statement,
+    plain_summary: claim.plain_summary,
+    condition: claim.condition,
+    interventions: claim.interventions.map(({ slug, name }) => ({ slug, name })),
+    outcome: claim.outcome,
+    direction: claim.direction,
+    biomarker: claim.biomarker,
+    status: claim.status,
+    caveats: claim.caveats,
+    grade: {
+      scheme: claim.grade.scheme,
+      level: claim.grade.level,
+      rationale: claim.grade.rationale,
+      upgrade_rationale: claim.grade.upgrade_rationale,
+      domains: Object.fromEntries(Object.entries(claim.grade.domains ?? {}).filter(([, judged]) => judged !== null)),
+    },
+    pico:
+      pico === null
+        ? null
+        : {
+            population: { description: pico.population.description, age_groups: pico.population.age_groups },
+            intervention: pico.intervention,
+            comparator: pico.comparator,
+            outcome: pico.outcome,
+          },
+    source: claim.source,
+    studies: claim.studies.map((s) => {
+      const study = input.studies[s.pmid] as StudyJson;
+      return {
+        pmid: s.pmid,
+        title: s.title,
+        journal: study.journal ?? study.journal_iso,
+        year: s.year,
+        design: s.design,
+        sample_size: s.sample_size,
+        sample_size_note: s.sample_size_note,
+        retracted: s.retracted,
+        relation: s.relation,
+        finding: s.finding,
+        subgroup_sample_size: s.subgroup_sample_size,
+        effect_estimates: s.effect_estimates.map((e) => ({
+          measure: e.measure,
+          value: e.value,
+          units: e.units,
+          ci: e.ci,
+          p_value: e.p_value,
+          p_value_comparator: e.p_value_comparator,
+          participants_analysed: e.participants_analysed,
+        })),
+        risk_of_bias: study.risk_of_bias.map((a) => ({ tool: a.tool, overall: a.overall })),
+      };
+    }),
+  };
 }
 
 const resources = (bundle: Bundle, type: string) =>
@@ -88,14 +154,12 @@ describe('FHIR R5 mapping (src/fhir)', () => {
   it('the melanoma claim Bundle validates against the R5 JSON schema, StructureDefinitions and CodeSystems', () => {
     const bundle = claimBundle(melanoma, { baseUrl: BASE });
     expect(conformanceErrors(bundle)).toEqual([]);
+    // The condition, three interventions, then the four PICO elements (population, intervention, comparator, outcome).
     expect(bundle.entry.map((e) => e.resource.resourceType)).toEqual([
       'Evidence',
       'Citation',
       'Evidence',
-      'EvidenceVariable',
-      'EvidenceVariable',
-      'EvidenceVariable',
-      'EvidenceVariable',
+      ...Array(8).fill('EvidenceVariable'),
       'ArtifactAssessment',
     ]);
   });
@@ -112,7 +176,7 @@ describe('FHIR R5 mapping (src/fhir)', () => {
     expect(errors).toContain('http://hl7.org/fhir/study-design has no code SEVCO:09999');
   });
 
-  it('carries the melanoma claim’s statement, GRADE low, cohort design and n=112', () => {
+  it('carries the melanoma claim’s statement, GRADE very low with its domain ratings, cohort design and n=112', () => {
     const bundle = claimBundle(melanoma, { baseUrl: BASE });
     const evidence = claimEvidence(bundle);
     expect(evidence.url).toBe(`${BASE}/v1/claims/${MELANOMA}`);
@@ -124,9 +188,39 @@ describe('FHIR R5 mapping (src/fhir)', () => {
         type: {
           coding: [{ system: 'http://hl7.org/fhir/certainty-type', code: 'Overall', display: 'Overall certainty' }],
         },
-        rating: { coding: [{ system: 'http://hl7.org/fhir/certainty-rating', code: 'low', display: 'Low quality' }] },
+        rating: {
+          coding: [{ system: 'http://hl7.org/fhir/certainty-rating', code: 'very-low', display: 'Very low quality' }],
+        },
+        // Issue 16: the seed's domain judgements, in GRADE's order (unassessed domains have none).
+        subcomponent: [
+          {
+            description: melanoma.claim.grade.domains?.indirectness?.rationale,
+            type: {
+              coding: [{ system: 'http://hl7.org/fhir/certainty-type', code: 'Indirectness', display: 'Indirectness' }],
+            },
+            rating: {
+              coding: [
+                { system: 'http://hl7.org/fhir/certainty-rating', code: 'no-concern', display: 'no serious concern' },
+              ],
+            },
+          },
+          {
+            description: melanoma.claim.grade.domains?.imprecision?.rationale,
+            type: {
+              coding: [{ system: 'http://hl7.org/fhir/certainty-type', code: 'Imprecision', display: 'Imprecision' }],
+            },
+            rating: {
+              coding: [
+                { system: 'http://hl7.org/fhir/certainty-rating', code: 'serious-concern', display: 'serious concern' },
+              ],
+            },
+          },
+        ],
       },
     ]);
+    expect(evidence.certainty[0].subcomponent[1].description).toContain(
+      '"faecal samples from 43 (30 responders, 13 non-responders)"',
+    );
     expect(evidence.studyDesign.flatMap((c: any) => c.coding.map((x: any) => x.code))).toEqual([
       'cohort',
       'SEVCO:01002',
@@ -207,10 +301,11 @@ describe('FHIR R5 mapping (src/fhir)', () => {
     const text = JSON.stringify(bundle);
     expect(text).not.toContain('null');
     expect(text).not.toContain('[]');
-    const summary = input.claim.evidence_summary;
+    // The body of evidence is the three supporting reviews, none with a known size (issue 16: context studies do not
+    // count).
     expect(claimEvidence(bundle).statistic[0].sampleSize).toEqual({
-      numberOfStudies: summary.study_count,
-      description: `Sample size known for ${summary.study_count - summary.studies_with_unknown_sample_size} of ${summary.study_count} studies (${summary.total_participants} participants).`,
+      numberOfStudies: 3,
+      description: 'Sample size known for 0 of 3 studies.',
     });
     const unknownDesign = input.claim.studies.find((s) => s.design === null && s.sample_size === null);
     expect(unknownDesign).toBeDefined();
@@ -223,47 +318,18 @@ describe('FHIR R5 mapping (src/fhir)', () => {
 
   it('reads every seeded claim back from its Bundle with nothing FHIR can carry lost', async () => {
     const { items } = await walkPages<ClaimJson>(app, '/v1/claims?limit=50');
-    expect(items.length).toBeGreaterThanOrEqual(12);
+    expect(items.length).toBeGreaterThanOrEqual(10);
     for (const listed of items) {
       const input = await inputFor(listed.id);
-      const { claim } = input;
       const read = claimFromBundle(claimBundle(input, { baseUrl: BASE }));
-      expect(read, claim.id).toEqual({
-        id: claim.id,
-        statement: claim.statement,
-        plain_summary: claim.plain_summary,
-        condition: claim.condition,
-        interventions: claim.interventions.map(({ slug, name }) => ({ slug, name })),
-        outcome: claim.outcome,
-        direction: claim.direction,
-        biomarker: claim.biomarker,
-        status: claim.status,
-        caveats: claim.caveats,
-        grade: {
-          scheme: claim.grade.scheme,
-          level: claim.grade.level,
-          rationale: claim.grade.rationale,
-          upgrade_rationale: claim.grade.upgrade_rationale,
-        },
-        source: claim.source,
-        studies: claim.studies.map((s) => {
-          const study = input.studies[s.pmid] as StudyJson;
-          return {
-            pmid: s.pmid,
-            title: s.title,
-            journal: study.journal ?? study.journal_iso,
-            year: s.year,
-            design: s.design,
-            sample_size: s.sample_size,
-            sample_size_note: s.sample_size_note,
-            retracted: s.retracted,
-            relation: s.relation,
-            finding: s.finding,
-            subgroup_sample_size: s.subgroup_sample_size,
-          };
-        }),
-      });
+      expect(read, input.claim.id).toEqual(carried(input));
     }
+    const melanomaRead = claimFromBundle(claimBundle(melanoma, { baseUrl: BASE }));
+    expect(melanomaRead.grade.domains).toEqual({
+      indirectness: { judgement: 'not_serious', rationale: melanoma.claim.grade.domains?.indirectness?.rationale },
+      imprecision: { judgement: 'serious', rationale: melanoma.claim.grade.domains?.imprecision?.rationale },
+    });
+    expect(melanomaRead.pico?.population.description).toBe('melanoma patients receiving anti-PD-1 immunotherapy');
   });
 
   it('reads every seeded study back from its Citation with its bibliographic fields', async () => {
@@ -417,7 +483,9 @@ describe('FHIR R5 mapping of fields the API does not have yet (hand-built inputs
       },
       quantity: { value: 0.2 },
     });
+    // PICO adds its elements after the claim's own condition, interventions and outcome (which keep their variables).
     expect(evidence.variableDefinition.map((v: any) => [v.variableRole.coding[0].code, v.description])).toEqual([
+      ['population', 'Melanoma'],
       ['population', 'Adults with metastatic melanoma'],
       ['exposure', 'Gut microbiome diversity'],
       ['exposure', 'Ruminococcaceae abundance'],
@@ -493,7 +561,7 @@ describe('FHIR R5 mapping of fields the API does not have yet (hand-built inputs
     expect(read.source).toEqual(claim.source);
   });
 
-  it('puts a topic’s overall certainty in its report only when one is given (hand-built: topics have none)', async () => {
+  it('puts a topic’s overall certainty in its report only when one is given', async () => {
     const topic = (await getJson(app, '/v1/topics/gut-microbiome-and-skin')).body;
     const input = { topic, studies: {} as Record<string, StudyJson> };
     const without = resources(topicBundle(input, { baseUrl: BASE }), 'EvidenceReport')[0] as any;
@@ -524,7 +592,11 @@ describe('GET /v1/claims/{id}/fhir and /v1/topics/{slug}/fhir', () => {
     const bundle = res.json() as Bundle;
     expect(conformanceErrors(bundle)).toEqual([]);
     expect(bundle.link).toEqual([{ relation: 'self', url: `http://localhost:80/v1/claims/${MELANOMA}/fhir` }]);
-    expect(claimEvidence(bundle).certainty[0].rating.coding[0].code).toBe('low');
+    expect(claimEvidence(bundle).certainty[0].rating.coding[0].code).toBe('very-low');
+    expect(claimEvidence(bundle).certainty[0].subcomponent.map((c: any) => c.type.coding[0].code)).toEqual([
+      'Indirectness',
+      'Imprecision',
+    ]);
   });
 
   it('serves the same Bundle on GET /v1/claims/{id} with Accept: application/fhir+json, and JSON otherwise', async () => {
@@ -574,6 +646,114 @@ describe('GET /v1/claims/{id}/fhir and /v1/topics/{slug}/fhir', () => {
     expect(claims).toEqual(topic.claims.map((c: any) => c.statement));
     const pmids = new Set(topic.claims.flatMap((c: any) => c.studies.map((s: any) => s.pmid)));
     expect(resources(bundle, 'Citation')).toHaveLength(pmids.size);
+    // Issue 16: the topic's overall certainty (very low: the lowest among its critical claims), with its explanation.
+    const overall = report.section.find((s: any) => s.title === 'Overall certainty');
+    expect(overall.entryClassifier).toEqual([
+      { coding: [{ system: 'http://hl7.org/fhir/certainty-rating', code: 'very-low', display: 'Very low quality' }] },
+    ]);
+    expect(overall.text.div).toContain('Very low: the lowest certainty among its 7 critical claim(s)');
+  });
+
+  it('exports and reads back a written claim’s effect estimate, PICO codes, domains and its study’s RoB 2', async () => {
+    const ctx = await testApp();
+    const { key } = await createApiKey(ctx.db, {
+      name: 'curator',
+      scope: 'write',
+      secret: await resolveKeySecret(ctx.db),
+    });
+    const post = async (url: string, payload: object) => {
+      const res = await ctx.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${key}` }, payload });
+      expect(res.statusCode, res.body).toBe(201);
+    };
+    // A made-up trial and claim: only the fields the export carries.
+    await post('/v1/studies', {
+      pmid: '31000099',
+      design: 'rct',
+      sample_size: 120,
+      risk_of_bias: [
+        {
+          tool: 'rob_2',
+          domains: ROB_2_DOMAINS.map((domain, i) => ({
+            domain,
+            judgement: i === 2 ? 'some_concerns' : 'low',
+            support: 'Made up.',
+          })),
+          overall: 'some_concerns',
+          source: { kind: 'curator' },
+          assessor: 'curator',
+          assessed_on: '2026-02-01',
+        },
+      ],
+    });
+    await post('/v1/claims', {
+      id: 'probiotic-x-eczema-flares',
+      statement: 'Probiotic X probably reduces eczema flares in children.',
+      plain_summary: 'Probiotic X probably means fewer flares.',
+      condition: 'eczema',
+      interventions: ['oral-probiotics'],
+      outcome: 'eczema flares',
+      direction: 'benefit',
+      grade: {
+        scheme: 'GRADE',
+        level: 'moderate',
+        rationale: 'One trial, rated down for imprecision.',
+        domains: { imprecision: { judgement: 'serious', rationale: '120 children, 41 events.' } },
+      },
+      pico: {
+        population: { description: 'Children with eczema', age_groups: ['child_preschool', 'child'], sex: 'any' },
+        intervention: 'Probiotic X daily for 12 weeks',
+        comparator: 'Placebo',
+        outcome: {
+          description: 'Eczema flares',
+          code: { system: 'MeSH', code: 'D003876', display: 'Dermatitis, Atopic' },
+        },
+        timeframe: '12 weeks',
+      },
+      studies: [
+        {
+          pmid: '31000099',
+          relation: 'supports',
+          effect_estimates: [
+            {
+              measure: 'risk_ratio',
+              value: 0.62,
+              ci: { low: 0.45, high: 0.85 },
+              p_value: 0.003,
+              participants_analysed: 118,
+              outcome: 'flares',
+              timepoint: '12 weeks',
+              benefit_direction: 'lower',
+              source: { location: 'table', label: 'Table 2' },
+            },
+          ],
+        },
+      ],
+    });
+    const input = await inputFor('probiotic-x-eczema-flares', ctx.app);
+    const bundle = claimBundle(input, { baseUrl: BASE });
+    expect(conformanceErrors(bundle)).toEqual([]);
+    const read = claimFromBundle(bundle);
+    expect(read).toEqual(carried(input));
+    expect(read.studies[0]?.effect_estimates).toEqual([
+      {
+        measure: 'risk_ratio',
+        value: 0.62,
+        units: null,
+        ci: { low: 0.45, high: 0.85, level: 0.95 },
+        p_value: 0.003,
+        p_value_comparator: '=',
+        participants_analysed: 118,
+      },
+    ]);
+    expect(read.studies[0]?.risk_of_bias).toEqual([{ tool: 'rob_2', overall: 'some_concerns' }]);
+    expect(read.pico?.population.age_groups).toEqual(['child_preschool', 'child']);
+    const study = resources(bundle, 'Evidence').find((r) => !r.url) as any;
+    expect(study.statistic[1].description).toBe('flares, 12 weeks');
+    expect(study.certainty[0].subcomponent[2]).toMatchObject({
+      type: { text: 'Bias due to missing outcome data' },
+      rating: { text: 'some concerns' },
+    });
+    await ctx.app.close();
   });
 
   it('counts one FHIR export once against the rate limit, however many reads it makes', async () => {

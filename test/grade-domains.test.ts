@@ -171,13 +171,13 @@ describe('computeGradeLevel', () => {
     expect(result.unassessed).toHaveLength(8);
   });
 
-  it("gives the seed's melanoma claim its cohort's start, low", () => {
+  it("gives the seed's melanoma claim its cohort's start, low, and the level its domain judgements give", () => {
     const claim = seed.claims.find((c) => c.id === 'melanoma-microbiome-immunotherapy-response');
     const designs = claim?.studies
       .filter((s) => s.relation === 'supports')
       .map((s) => seed.studies.find((st) => st.pmid === s.pmid)?.design ?? null);
     expect(designs).toEqual(['cohort']);
-    const result = computeGradeLevel({ supporting_designs: designs ?? [], domains: null });
+    const result = computeGradeLevel({ supporting_designs: designs ?? [], domains: claim?.grade.domains ?? null });
     expect(result.start).toMatchObject({ level: 'low', basis: 'observational', design: 'cohort' });
     expect(result.level).toBe(claim?.grade.level);
   });

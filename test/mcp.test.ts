@@ -43,18 +43,21 @@ async function callEveryTool(client: Client, base: string) {
   const found = await call(client, 'find_claims', { condition: 'melanoma' });
   expect(found.isError).toBeFalsy();
   const claim = found.structuredContent.items.find((c: any) => c.id === MELANOMA);
-  expect(claim).toMatchObject({ grade: { scheme: 'GRADE', level: 'low' }, sample_size: 112 });
+  expect(claim).toMatchObject({
+    grade: { scheme: 'GRADE', level: 'very_low', assessment: { start: { level: 'low', design: 'cohort' } } },
+    sample_size: 112,
+  });
   expect(claim.studies[0]).toMatchObject({ pmid: '29097493', design: 'cohort', sample_size: 112 });
   expect(claim.url).toBe(`${base}/v1/claims/${MELANOMA}`);
   expect(JSON.parse(found.content[0]!.text)).toEqual(found.structuredContent);
 
-  const byGradeAndDesign = await call(client, 'find_claims', { grade: 'low', design: 'cohort' });
+  const byGradeAndDesign = await call(client, 'find_claims', { grade: 'very_low', design: 'cohort' });
   expect(byGradeAndDesign.structuredContent.items.map((c: any) => c.id)).toContain(MELANOMA);
 
   const got = await call(client, 'get_claim', { id: MELANOMA });
   expect(got.structuredContent).toMatchObject({
     id: MELANOMA,
-    grade: { level: 'low' },
+    grade: { level: 'very_low' },
     studies: [{ pmid: '29097493', design: 'cohort', sample_size: 112 }],
     url: `${base}/v1/claims/${MELANOMA}`,
   });
@@ -64,9 +67,10 @@ async function callEveryTool(client: Client, base: string) {
   expect(study.structuredContent.url).toBe(`${base}/v1/studies/29097493`);
   expect(study.structuredContent.claims.map((c: any) => c.url)).toContain(`${base}/v1/claims/${MELANOMA}`);
 
-  const topics = await call(client, 'list_topics');
+  const topics = await call(client, 'list_topics', { condition: 'melanoma' });
   expect(topics.structuredContent.items[0]).toMatchObject({
     slug: 'gut-microbiome-and-skin',
+    overall_certainty: { level: 'very_low' },
     url: `${base}/v1/topics/gut-microbiome-and-skin`,
   });
 
@@ -137,7 +141,7 @@ describe('MCP over Streamable HTTP (POST /mcp)', () => {
     expect(get.inputSchema.required).toEqual(['id']);
   });
 
-  it('calls every tool; the melanoma claim comes back with grade low, cohort, n=112 and its URL', async () => {
+  it('calls every tool; the melanoma claim comes back with grade very low (from a low start), cohort, n=112 and its URL', async () => {
     await callEveryTool(client, server.address);
   });
 
@@ -192,7 +196,7 @@ describe('MCP access control', () => {
       expect(first.status).toBe(200);
       expect(first.headers.get('x-ratelimit-remaining')).toBe('4');
       const body = (await first.json()) as any;
-      expect(JSON.parse(body.result.content[0].text)).toMatchObject({ id: MELANOMA, grade: { level: 'low' } });
+      expect(JSON.parse(body.result.content[0].text)).toMatchObject({ id: MELANOMA, grade: { level: 'very_low' } });
       expect((await post(server.address, toolsCall(2))).headers.get('x-ratelimit-remaining')).toBe('3');
     } finally {
       await server.app.close();

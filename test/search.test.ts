@@ -105,9 +105,9 @@ describe('GET /v1/claims?q=', () => {
   it('composes full-text search with the other filters', async () => {
     const all = await getJson(app, '/v1/claims?q=probiotics&limit=100');
     const ids = all.body.items.map((c: any) => c.id).sort();
+    // probiotic-strain-dose-unknown matches too, but is a draft (it rests on context studies only).
     expect(ids).toEqual([
       'gut-flora-skin-health-overall',
-      'probiotic-strain-dose-unknown',
       'probiotics-prebiotics-acne',
       'probiotics-prebiotics-eczema',
     ]);

@@ -2,6 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { applySeed, parseSeed, readSeedFiles, SeedError } from '../src/curation/seed.js';
+import { computeGradeLevel, GRADE_DOMAINS } from '../src/evidence/grade-domains.js';
+import type { StudyDesign } from '../src/evidence/study-record.js';
+import { checkBottomLine, topicOverallCertainty } from '../src/evidence/topic-certainty.js';
 import { readDataVersion } from '../src/store/data-version.queries.js';
 import { freshDatabase } from './helpers.js';
 
@@ -82,13 +85,136 @@ describe('seeds/gut-skin-axis.json', () => {
     }
   });
 
-  it('keeps the topic question, bottom line and evidence summary verbatim from the document', async () => {
+  it('keeps the topic question and evidence summary from the document, and words the bottom line within its certainty', async () => {
     const [topic] = seed.topics;
     const lines = document.split('\n');
     expect(topic?.question).toBe(lines[0]);
-    expect(topic?.bottom_line).toBe(lines[1]);
-    expect(document).toContain(topic?.evidence_summary);
+    // The document's own bottom line claims more than very low certainty allows; the seed's says what it says, hedged.
+    expect(checkBottomLine(lines[1] as string, 'very_low')?.detail).toBe(
+      "The bottom line claims more than an overall certainty of very low allows: 'clear evidence' (needs moderate), 'well-supported' (needs moderate). At this certainty GRADE's wording is \"the evidence is very uncertain about ...\" (GRADE guidelines 26).",
+    );
+    expect(checkBottomLine(topic?.bottom_line as string, 'very_low')).toBeNull();
+    for (const words of [
+      'a balanced gut flora contributes to healthier skin',
+      'is still preliminary',
+      'concrete advice about probiotics is not yet available',
+      'A varied, fibre-rich diet is',
+      'lowest-risk way to support your gut flora',
+    ]) {
+      expect(topic?.bottom_line).toContain(words);
+      expect(document).toContain(words);
+    }
+    // Every sentence of the evidence summary is the document's (the last one, from the draft claim on strains and
+    // doses, without its leading "However, ").
+    for (const sentence of (topic?.evidence_summary ?? '').split(/(?<=\.) /))
+      expect(document.toLowerCase()).toContain(sentence.toLowerCase());
     expect(topic?.claims.sort()).toEqual(seed.claims.map((c) => c.id).sort());
+  });
+
+  it('states the topic overall certainty as very low: the lowest among its critical claims', async () => {
+    const [topic] = seed.topics;
+    const importance = topic?.claim_importance ?? {};
+    const overall = topicOverallCertainty(
+      seed.claims.map((c) => ({ id: c.id, status: c.status, importance: importance[c.id] ?? null, grade: c.grade })),
+    );
+    expect(overall).toMatchObject({ level: 'very_low', basis: 'critical_claims' });
+    expect(overall.considered).toEqual([
+      'gut-flora-skin-health-overall',
+      'gut-dysbiosis-eczema-association',
+      'gut-dysbiosis-psoriasis-association',
+      'gut-dysbiosis-acne-association',
+      'gut-dysbiosis-rosacea-association',
+      'probiotics-prebiotics-eczema',
+      'probiotics-prebiotics-acne',
+    ]);
+  });
+});
+
+const studyDesign = (pmid: string) => (seed.studies.find((s) => s.pmid === pmid)?.design ?? null) as StudyDesign | null;
+const sourceTexts = [document, ...reference.records.flatMap((r) => Object.values(r).map(String))];
+/** The passages a rationale quotes in straight double quotes. */
+const quotes = (text: string) => [...text.matchAll(/"([^"]+)"/g)].map((m) => m[1] as string);
+
+describe('seeds/gut-skin-axis.json: evidence depth (issue 16) from the source text only', () => {
+  it('grades every claim at the level its supporting designs and domain judgements give, with no override', async () => {
+    for (const claim of seed.claims) {
+      const designs = claim.studies.filter((s) => s.relation === 'supports').map((s) => studyDesign(s.pmid));
+      const computed = computeGradeLevel({ supporting_designs: designs, domains: claim.grade.domains });
+      expect(claim.grade.level, `${claim.id}: ${computed.explanation}`).toBe(computed.level);
+      expect(claim.grade.override_reason, claim.id).toBeNull();
+    }
+  });
+
+  it('quotes the source text (or pmids.json) in every domain judgement, and judges only what it says', async () => {
+    const judged: string[] = [];
+    for (const claim of seed.claims)
+      for (const domain of GRADE_DOMAINS) {
+        const judgement = claim.grade.domains?.[domain];
+        if (!judgement) continue;
+        judged.push(`${claim.id}:${domain}:${judgement.judgement}`);
+        const quoted = quotes(judgement.rationale ?? '');
+        expect(quoted.length, `${claim.id} ${domain}`).toBeGreaterThan(0);
+        for (const quote of quoted)
+          expect(
+            sourceTexts.some((t) => t.includes(quote)),
+            `${claim.id} ${domain}: "${quote}" is not in the source`,
+          ).toBe(true);
+      }
+    for (const claim of seed.claims)
+      for (const quote of quotes(claim.grade.rationale ?? ''))
+        expect(
+          sourceTexts.some((t) => t.includes(quote)),
+          `${claim.id}: "${quote}"`,
+        ).toBe(true);
+    expect(judged.sort()).toEqual([
+      'gut-flora-skin-health-overall:indirectness:serious',
+      'gut-skin-axis-mechanism:indirectness:serious',
+      'melanoma-microbiome-immunotherapy-response:imprecision:serious',
+      'melanoma-microbiome-immunotherapy-response:indirectness:not_serious',
+      'no-universal-ideal-gut-microbiome:indirectness:not_serious',
+      'probiotics-prebiotics-acne:imprecision:serious',
+      'probiotics-prebiotics-acne:risk_of_bias:serious',
+      'probiotics-prebiotics-eczema:imprecision:serious',
+      'probiotics-prebiotics-eczema:risk_of_bias:serious',
+    ]);
+  });
+
+  it('starts the melanoma claim low from its cohort and rates it down once, for imprecision, to very low', async () => {
+    const claim = seed.claims.find((c) => c.id === 'melanoma-microbiome-immunotherapy-response');
+    const computed = computeGradeLevel({ supporting_designs: ['cohort'], domains: claim?.grade.domains ?? null });
+    expect(computed.start).toMatchObject({ level: 'low', basis: 'observational', design: 'cohort' });
+    expect(computed.steps.map((s) => [s.domain, s.judgement, s.change, s.level_after])).toEqual([
+      ['indirectness', 'not_serious', 0, 'low'],
+      ['imprecision', 'serious', -1, 'very_low'],
+    ]);
+    expect(claim?.pico?.population.description).toBe(
+      reference.records.find((r) => r.pmid === '29097493')?.population as string,
+    );
+  });
+
+  it('publishes only claims with a supporting study; the two resting on context studies alone are drafts', async () => {
+    const contextOnly = seed.claims.filter((c) => !c.studies.some((s) => s.relation === 'supports'));
+    expect(contextOnly.map((c) => [c.id, c.status])).toEqual([
+      ['probiotic-strain-dose-unknown', 'draft'],
+      ['fibre-rich-diet-gut-flora', 'draft'],
+    ]);
+    expect(seed.claims.filter((c) => c.status !== 'published')).toEqual(contextOnly);
+  });
+
+  it('adds no effect estimate, risk-of-bias assessment or PICO age, sex or setting: the source states none', async () => {
+    expect(seed.claims.flatMap((c) => c.studies.flatMap((s) => s.effect_estimates))).toEqual([]);
+    expect(seed.studies.flatMap((s) => s.risk_of_bias)).toEqual([]);
+    for (const claim of seed.claims.filter((c) => c.pico !== null))
+      expect(claim.pico?.population, claim.id).toMatchObject({ age_groups: [], sex: null, setting: null });
+  });
+
+  it('codes an outcome only with the MeSH id of the seeded condition it names', async () => {
+    for (const claim of seed.claims) {
+      const code = claim.pico?.outcome.code;
+      if (!code) continue;
+      const condition = seed.conditions.find((c) => c.slug === claim.condition);
+      expect({ system: code.system, code: code.code }, claim.id).toEqual({ system: 'MeSH', code: condition?.mesh_id });
+    }
   });
 });
 

@@ -60,7 +60,9 @@ describe('topicOverallCertainty', () => {
     const result = topicOverallCertainty(claims);
     expect(result).toMatchObject({ level: 'very_low', certainty: 1, basis: 'all_claims' });
     expect(result.determined_by).toEqual(
-      seed.claims.filter((c) => topic.claims.includes(c.id) && c.grade.level === 'very_low').map((c) => c.id),
+      seed.claims
+        .filter((c) => topic.claims.includes(c.id) && c.status === 'published' && c.grade.level === 'very_low')
+        .map((c) => c.id),
     );
   });
 

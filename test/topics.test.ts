@@ -13,13 +13,28 @@ const topicClaims = topic.claims.flatMap((id) => {
   return claim && claim.status === 'published' ? [claim] : [];
 });
 
-// Lines 1 and 2 of test/fixtures/seed/gut-skin-axis.txt, word for word.
+// Line 1 of test/fixtures/seed/gut-skin-axis.txt, word for word.
 const QUESTION = 'Does a healthy gut microbiome lead to better skin?';
+// Line 2 in the document's words, worded within the topic's very low certainty (issue 16; see test/seed.test.ts).
 const BOTTOM_LINE =
-  'There is clear evidence suggesting that a balanced gut flora contributes to healthier skin, but the evidence is still preliminary and concrete advice about probiotics is not yet available. A varied, fibre-rich diet is the most well-supported step you can take right now.';
-// Its last line: the PMIDs it cites.
+  'The evidence is very uncertain about whether a balanced gut flora contributes to healthier skin: it is still preliminary, and concrete advice about probiotics is not yet available. A varied, fibre-rich diet is currently the lowest-risk way to support your gut flora.';
+// Its last line, with the PMIDs it cites, and the gap in knowledge its line 7 names.
 const EVIDENCE_SUMMARY =
-  'Based on multiple reviews and observational studies (PMID 35866234, 34785010, 27554239, 35393656, 35461318, 37513540, 29097493, 22699609). No large randomised clinical trials available for probiotics and skin. Melanoma study is observational, n=112.';
+  'Based on multiple reviews and observational studies (PMID 35866234, 34785010, 27554239, 35393656, 35461318, 37513540, 29097493, 22699609). No large randomised clinical trials available for probiotics and skin. Melanoma study is observational, n=112. Which probiotics, at which dose and for which condition have the greatest effect remains unclear.';
+const OVERALL_CERTAINTY = {
+  level: 'very_low',
+  certainty: 1,
+  basis: 'critical_claims',
+  determined_by: [
+    'gut-flora-skin-health-overall',
+    'gut-dysbiosis-eczema-association',
+    'gut-dysbiosis-psoriasis-association',
+    'gut-dysbiosis-acne-association',
+    'gut-dysbiosis-rosacea-association',
+    'probiotics-prebiotics-eczema',
+    'probiotics-prebiotics-acne',
+  ],
+};
 
 function expectProblem(res: Response<Problem>, status: number, code: string) {
   expect(res.status).toBe(status);
@@ -50,8 +65,10 @@ describe('topics', () => {
         bottom_line: BOTTOM_LINE,
         evidence_summary: EVIDENCE_SUMMARY,
         claim_count: topicClaims.length,
+        overall_certainty: OVERALL_CERTAINTY,
       });
-      expect(res.body.items[0].claim_count).toBe(12);
+      // 12 claims listed, 10 published: the two resting only on context studies are drafts.
+      expect(res.body.items[0].claim_count).toBe(10);
       expect(res.body.next_cursor).toBeNull();
     });
 
@@ -87,6 +104,24 @@ describe('topics', () => {
       expect(res.body.claim_count).toBe(topicClaims.length);
     });
 
+    it('states its overall certainty: very low, the lowest among its seven critical claims', async () => {
+      const res = await getJson(app, `/v1/topics/${SLUG}`);
+      expect(res.body.overall_certainty).toMatchObject({
+        ...OVERALL_CERTAINTY,
+        considered: OVERALL_CERTAINTY.determined_by,
+        excluded: [
+          { id: 'gut-skin-axis-mechanism', reason: 'rated important, not critical' },
+          { id: 'melanoma-microbiome-immunotherapy-response', reason: 'rated important, not critical' },
+          { id: 'no-universal-ideal-gut-microbiome', reason: 'rated important, not critical' },
+        ],
+      });
+      expect(res.body.overall_certainty.explanation).toBe(
+        'Very low: the lowest certainty among its 7 critical claim(s), from gut-flora-skin-health-overall, gut-dysbiosis-eczema-association, gut-dysbiosis-psoriasis-association, gut-dysbiosis-acne-association, gut-dysbiosis-rosacea-association, probiotics-prebiotics-eczema, probiotics-prebiotics-acne (GRADE guidelines 11).',
+      );
+      expect(res.body.claim_importance['melanoma-microbiome-immunotherapy-response']).toBe('important');
+      expect(res.body.claim_importance['probiotic-strain-dose-unknown']).toBeUndefined();
+    });
+
     it('lists the claims in the curated order of the seed', async () => {
       const res = await getJson(app, `/v1/topics/${SLUG}`);
       expect(res.status).toBe(200);
@@ -103,14 +138,18 @@ describe('topics', () => {
         expect(claim.plain_summary).toBe(expected.plain_summary);
         expect(claim.status).toBe('published');
         expect(claim.direction).toBe(expected.direction);
-        expect(claim.grade).toEqual({
+        expect(claim.grade).toMatchObject({
           scheme: expected.grade.scheme,
           level: expected.grade.level,
           certainty: certaintyOf(expected.grade.scheme, expected.grade.level),
           rationale: expected.grade.rationale,
           upgrade_rationale: null,
           rating: null,
+          domains: expected.grade.domains === null ? null : expect.any(Object),
+          override_reason: null,
         });
+        expect(claim.grade.assessment.computed_level).toBe(expected.grade.level);
+        expect(claim.pico).toEqual(expected.pico);
         expect(claim.caveats).toEqual(expected.caveats);
         expect(claim.condition?.slug ?? null).toBe(expected.condition);
         expect(claim.interventions.map((x: { slug: string }) => x.slug)).toEqual(expected.interventions);
@@ -129,7 +168,7 @@ describe('topics', () => {
       const claim = res.body.claims.find((c: { id: string }) => c.id === 'melanoma-microbiome-immunotherapy-response');
       expect(claim).toMatchObject({
         condition: { slug: 'melanoma', name: 'Melanoma' },
-        grade: { scheme: 'GRADE', level: 'low', certainty: 2 },
+        grade: { scheme: 'GRADE', level: 'very_low', certainty: 1, assessment: { start: { level: 'low' } } },
         sample_size: 112,
         studies: [
           {
@@ -147,28 +186,32 @@ describe('topics', () => {
       });
     });
 
-    it('summarises the evidence over the 8 distinct PMIDs behind its claims, none an RCT', async () => {
+    it('summarises the 8 distinct PMIDs behind its claims: 5 support a claim, 3 are context only, none an RCT', async () => {
       const res = await getJson(app, `/v1/topics/${SLUG}`);
       expect(res.status).toBe(200);
       const distinct = new Set(topicClaims.flatMap((c) => c.studies.map((s) => s.pmid)));
       expect(distinct.size).toBe(8);
-      const studies = seed.studies.filter((s) => distinct.has(s.pmid));
-      const known = studies.filter((s) => s.sample_size !== null);
+      const supporting = new Set(
+        topicClaims.flatMap((c) => c.studies.filter((s) => s.relation === 'supports').map((s) => s.pmid)),
+      );
+      expect(supporting.size).toBe(5);
       expect(res.body.evidence_overview).toEqual({
-        study_count: distinct.size,
+        study_count: 5,
         studies_by_design: [
           { design: 'cohort', count: 1 },
           { design: 'cross_sectional', count: 1 },
           { design: 'narrative_review', count: 3 },
-          { design: null, count: 3 },
         ],
-        total_participants: known.reduce((sum, s) => sum + (s.sample_size ?? 0), 0),
-        studies_with_unknown_sample_size: studies.length - known.length,
+        total_participants: 112 + 242,
+        studies_with_unknown_sample_size: 3,
         strongest_design: 'cohort',
         has_rct: false,
         has_systematic_review: false,
+        sample_size: 242,
+        contradicting_study_count: 0,
+        contradicting_participants: null,
+        context_study_count: 3,
       });
-      expect(res.body.evidence_overview.total_participants).toBe(112 + 242);
     });
 
     it('cites exactly the PMIDs the source document names', async () => {
@@ -201,7 +244,7 @@ describe('topics', () => {
 
 describe('GET /v1/topics with an unpublished claim', () => {
   let app: App;
-  const DRAFT = 'probiotic-strain-dose-unknown';
+  const DRAFT = 'gut-dysbiosis-rosacea-association';
 
   beforeEach(async () => {
     const built = await testApp();

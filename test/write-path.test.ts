@@ -7,11 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
 import { runImportCli } from '../src/cli/import.js';
 import { applySeed, readSeedFiles } from '../src/curation/seed.js';
+import { RISK_OF_BIAS_TOOL_SPECS } from '../src/evidence/risk-of-bias.js';
 import { importCivicText } from '../src/importers/civic/civic.import.js';
 import { importPubmedFiles } from '../src/importers/pubmed/pubmed.import.js';
 import { type Database, openDatabase } from '../src/store/client.js';
 import { migrateDatabase } from '../src/store/migrate.js';
 import { type App, freshDatabase, scratchPath, seed, testApp } from './helpers.js';
+
+/** RoB 2's domains, in the tool's order. */
+const ROB_2_DOMAINS = RISK_OF_BIAS_TOOL_SPECS.rob_2.domains.map((d) => d.id);
 
 const SRC = new URL('../src/', import.meta.url).pathname;
 const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
@@ -73,14 +77,18 @@ function entityRows(db: Database): Map<string, string> {
     'claim',
     all(`SELECT c.*,
            (SELECT json_group_array(json_array(intervention_id, position)) FROM claim_interventions WHERE claim_id = c.id) AS ci,
-           (SELECT json_group_array(json_array(study_id, relation, finding, subgroup_sample_size, position))
-              FROM claim_studies WHERE claim_id = c.id) AS cs
+           (SELECT json_group_array(json_array(study_id, relation, finding, subgroup_sample_size, position, effect_estimates))
+              FROM claim_studies WHERE claim_id = c.id) AS cs,
+           (SELECT json_object('pico', json_array(p.population, p.age_groups, p.sex, p.setting, p.intervention,
+                     p.comparator, p.outcome, p.outcome_code_system, p.outcome_code, p.outcome_code_display, p.timeframe),
+                   'ages', (SELECT json_group_array(age_group) FROM claim_pico_age_groups WHERE claim_id = c.id))
+              FROM claim_picos p WHERE p.claim_id = c.id) AS pico
          FROM claims c`),
     'id',
   );
   put(
     'topic',
-    all(`SELECT t.*, (SELECT json_group_array(json_array(claim_id, position)) FROM topic_claims WHERE topic_id = t.id) AS tc
+    all(`SELECT t.*, (SELECT json_group_array(json_array(claim_id, position, importance)) FROM topic_claims WHERE topic_id = t.id) AS tc
          FROM topics t`),
     'slug',
   );
@@ -118,12 +126,36 @@ async function expectEveryChangeInTheFeed(db: Database, app: App, write: () => P
   return { changed, actors: feed.actors };
 }
 
-/** The study whose sample size the tests change, and the two seeded claims whose largest sample size it is. */
-const CITING_22699609 = [
-  'claim:gut-flora-skin-health-overall',
-  'claim:no-universal-ideal-gut-microbiome',
-  'study:22699609',
-];
+/**
+ * The study whose sample size the tests change, and the seeded claim whose sample size it is. The overall skin claim
+ * cites it too, but as context: a context study lends a claim no sample size (issue 16), so that claim is untouched.
+ */
+const CITING_22699609 = ['claim:no-universal-ideal-gut-microbiome', 'study:22699609'];
+
+// Issue 16 fields, each written by a step of the API test below (made up for the test, like the trial itself).
+const ROB_2_LOW = {
+  tool: 'rob_2',
+  result: 'Lesion count at 8 weeks',
+  domains: ROB_2_DOMAINS.map((domain) => ({ domain, judgement: 'low', support: 'Made up for this test.' })),
+  overall: 'low',
+  source: { kind: 'curator' },
+  assessor: 'curator',
+  assessed_on: '2026-01-31',
+};
+const ZINC_PICO = {
+  population: { description: 'Adults with perioral dermatitis', age_groups: ['adult'], sex: 'any' },
+  intervention: 'Oral zinc sulfate',
+  comparator: 'Placebo',
+  outcome: { description: 'Lesion count' },
+};
+const ZINC_ESTIMATE = {
+  measure: 'mean_difference',
+  value: -3.1,
+  ci: { low: -5.0, high: -1.2 },
+  units: 'lesions',
+  benefit_direction: 'lower',
+  source: { location: 'table', label: 'Table 2' },
+};
 
 async function keyed() {
   const ctx = await testApp();
@@ -156,7 +188,9 @@ describe('every writer records every change it makes', () => {
       ['PATCH', '/v1/conditions/perioral-dermatitis', { synonyms: ['periorificial dermatitis'] }],
       ['POST', '/v1/interventions', { slug: 'zinc', name: 'Zinc', kind: 'other' }],
       ['PATCH', '/v1/interventions/zinc', { description: 'Oral zinc sulfate.' }],
-      ['POST', '/v1/studies', { pmid: '31000001', title: 'A trial', sample_size: 40 }],
+      ['POST', '/v1/studies', { pmid: '31000001', title: 'A trial', design: 'rct', sample_size: 40 }],
+      // Issue 16: a risk-of-bias assessment on the study.
+      ['PATCH', '/v1/studies/31000001', { risk_of_bias: [ROB_2_LOW] }],
       // A study's sample size moves the largest sample size of the claims citing it: those claims change too.
       ['PATCH', '/v1/studies/22699609', { sample_size: 5000 }],
       [
@@ -176,6 +210,25 @@ describe('every writer records every change it makes', () => {
         },
       ],
       ['PATCH', '/v1/claims/zinc-perioral', { outcome: 'lesion count' }],
+      // Issue 16: PICO, GRADE domains and an effect estimate on the claim.
+      ['PATCH', '/v1/claims/zinc-perioral', { pico: ZINC_PICO }],
+      [
+        'PATCH',
+        '/v1/claims/zinc-perioral',
+        {
+          grade: {
+            scheme: 'GRADE',
+            level: 'low',
+            rationale: 'One small trial.',
+            domains: { imprecision: { judgement: 'very_serious', rationale: '40 participants, wide CI.' } },
+          },
+        },
+      ],
+      [
+        'PATCH',
+        '/v1/claims/zinc-perioral',
+        { studies: [{ pmid: '31000001', relation: 'supports', effect_estimates: [ZINC_ESTIMATE] }] },
+      ],
       [
         'POST',
         '/v1/topics',
@@ -188,6 +241,7 @@ describe('every writer records every change it makes', () => {
         },
       ],
       ['PATCH', '/v1/topics/zinc-skin', { bottom_line: 'Still unclear.' }],
+      ['PATCH', '/v1/topics/zinc-skin', { claim_importance: { 'zinc-perioral': 'critical' } }],
       ['DELETE', '/v1/claims/zinc-perioral?reason=withdrawn%20trial'],
       // Purging a claim takes it off the topics that listed it: they change too.
       ['DELETE', '/v1/claims/zinc-perioral?reason=duplicate&purge=true', undefined, 'admin'],
@@ -204,8 +258,8 @@ describe('every writer records every change it makes', () => {
       changedPerStep.push(changed);
       expect(actors).toEqual([who === 'admin' ? 'key:root' : 'key:curator']);
     }
-    expect(changedPerStep[5]).toEqual(CITING_22699609);
-    expect(changedPerStep[11]).toEqual(['claim:zinc-perioral', 'topic:zinc-skin']);
+    expect(changedPerStep[6]).toEqual(CITING_22699609);
+    expect(changedPerStep[16]).toEqual(['claim:zinc-perioral', 'topic:zinc-skin']);
     expect(changedPerStep.every((c) => c.length > 0)).toBe(true);
     await app.close();
   });

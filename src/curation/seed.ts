@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { checkClaimRules, checkStudyRules, checkTopicRules } from '../evidence/rules.js';
 import { claimRecordFromInput } from '../resources/claims/claims.queries.js';
 import { ClaimInput } from '../resources/claims/claims.schemas.js';
 import { ConditionInput } from '../resources/conditions/conditions.schemas.js';
@@ -69,11 +70,22 @@ async function applySeedIn(changes: Changes, seed: Seed): Promise<SeedSummary> {
     claims: tally(),
     topics: tally(),
   };
+  // The evidence rules of the API hold for seeded content too (a 422 problem here names the rule and what broke it).
   for (const c of seed.conditions) summary.conditions[await changes.upsertCondition(c)]++;
   for (const i of seed.interventions) summary.interventions[await changes.upsertIntervention(i)]++;
-  for (const s of seed.studies) summary.studies[await changes.upsertStudy(s)]++;
-  for (const c of seed.claims) summary.claims[await changes.upsertClaim(claimRecordFromInput(c))]++;
-  for (const t of seed.topics) summary.topics[await changes.upsertTopic(t)]++;
+  for (const s of seed.studies) {
+    checkStudyRules(s);
+    summary.studies[await changes.upsertStudy(s)]++;
+  }
+  for (const c of seed.claims) {
+    const record = claimRecordFromInput(c);
+    await checkClaimRules(changes.read, record, { topics: false });
+    summary.claims[await changes.upsertClaim(record)]++;
+  }
+  for (const t of seed.topics) {
+    await checkTopicRules(changes.read, t);
+    summary.topics[await changes.upsertTopic(t)]++;
+  }
   return summary;
 }
 

@@ -130,3 +130,25 @@ export function gradeAssessmentOf(a: ClaimGradeAssessment): GradeAssessment | nu
     override_reason: a.override_reason,
   };
 }
+
+/**
+ * What a reader sees of a stored claim's grade (the read side of `assessClaimGrade`, never a 422): the arithmetic from
+ * its supporting designs and domains, with `overridden` true whenever the level stands above what they give on a
+ * curator's word. A claim without domains passes the write check with a free-text `upgrade_rationale`; that is an
+ * override too (the domains would show the arithmetic), so it is flagged, with the text as its reason. A level below
+ * what unassessed domains allow is not an override: those domains may yet rate it down. Null for non-GRADE schemes.
+ */
+export function claimGradeAssessment(
+  grade: ClaimGradeInput,
+  supportingDesigns: readonly (StudyDesign | null)[],
+): GradeAssessment | null {
+  const shown = gradeAssessmentOf(assessClaimGrade(grade, supportingDesigns));
+  if (shown === null || shown.overridden) return shown;
+  const level = GRADE_LEVEL_NAMES.indexOf(grade.level as GradeLevel);
+  const computed = GRADE_LEVEL_NAMES.indexOf(shown.computed_level);
+  // GRADE_LEVEL_NAMES runs from high to very low: a smaller index is a higher level.
+  const reason = grade.override_reason?.trim() || grade.upgrade_rationale?.trim();
+  if (level === -1 || level >= computed || !reason) return shown;
+  if (grade.domains != null && !grade.override_reason?.trim()) return shown;
+  return { ...shown, overridden: true, override_reason: reason };
+}

@@ -1,15 +1,33 @@
 // Evidence consistency rules checked on every curated write; a violation is a 422 naming the rule.
 
-import { unprocessable } from '../http/writes.js';
-import type { ClaimRecord } from '../resources/claims/claims.queries.js';
+import { unprocessable, unprocessableViolation } from '../http/writes.js';
+import { type ClaimRecord, claimRecordOf } from '../resources/claims/claims.queries.js';
 import type { Reader } from '../store/client.js';
-import { ancestorSlugs, designsOf, missingKeys } from '../store/evidence.queries.js';
-import { checkGradeStart } from './grade-domains.js';
-import type { RuleViolation } from './violations.js';
+import {
+  ancestorSlugs,
+  claimIdsSupportedBy,
+  designsOf,
+  missingKeys,
+  topicClaimGrades,
+  topicsListing,
+} from '../store/evidence.queries.js';
+import { checkEstimateDirection, validateEffectEstimate } from './effect-estimates.js';
+import { assessClaimGrade } from './grade-assessment.js';
+import type { GradeLevel } from './grade-domains.js';
+import { type RiskOfBias, validateRiskOfBias } from './risk-of-bias.js';
+import type { StudyDesign } from './study-record.js';
+import { type ClaimImportance, checkBottomLine, topicOverallCertainty } from './topic-certainty.js';
+import { type RuleViolation, violationOf } from './violations.js';
+import type { Direction, StudyRelation } from './vocabulary.js';
 
 const PMID = /^[1-9][0-9]{0,8}$/;
 
-export function checkStudyRules(study: { pmid: string; sample_size?: number | null }): void {
+export function checkStudyRules(study: {
+  pmid: string;
+  sample_size?: number | null;
+  design?: string | null;
+  risk_of_bias?: readonly RiskOfBias[];
+}): void {
   if (!PMID.test(study.pmid))
     throw unprocessable('study.pmid_digits', `PMID '${study.pmid}' must be 1 to 9 digits with no leading zero.`);
   if (study.sample_size != null && study.sample_size < 0)
@@ -17,9 +35,26 @@ export function checkStudyRules(study: { pmid: string; sample_size?: number | nu
       'study.sample_size_non_negative',
       `A sample size cannot be negative (got ${study.sample_size}).`,
     );
+  // Each assessment follows its tool: its domains, its judgements, the overall its algorithm allows.
+  for (const [i, assessment] of (study.risk_of_bias ?? []).entries()) {
+    const violation = violationOf(
+      validateRiskOfBias(assessment, (study.design ?? null) as StudyDesign | null),
+      `risk_of_bias[${i}]`,
+    );
+    if (violation) throw unprocessableViolation(violation);
+  }
 }
 
-export async function checkClaimRules(h: Reader, claim: ClaimRecord): Promise<void> {
+/**
+ * Every rule a curated claim write must pass, in order: links, references, effect estimates, grade, supporting study,
+ * and (for a published claim, unless `topics: false`) the bottom lines of the topics listing it. The seed checks
+ * its topics itself after writing them, so a re-seed that lowers a grade and rewords the bottom line passes.
+ */
+export async function checkClaimRules(
+  h: Reader,
+  claim: ClaimRecord,
+  options: { topics?: boolean } = {},
+): Promise<void> {
   if (claim.studies.length === 0) throw unprocessable('claim.needs_study', 'A claim needs at least one linked study.');
   for (const link of claim.studies) {
     checkStudyRules({ pmid: link.pmid });
@@ -38,12 +73,80 @@ export async function checkClaimRules(h: Reader, claim: ClaimRecord): Promise<vo
   const unknownInterventions = await missingKeys(h, 'interventions', claim.interventions);
   if (unknownInterventions.length > 0)
     throw unprocessable('claim.interventions_exist', `No intervention has slug ${unknownInterventions.join(', ')}.`);
+  checkEffectEstimates(claim);
   // Only supporting studies can lift a grade: a contradicting or context trial says nothing for the claim.
   const supporting = claim.studies.filter((s) => s.relation === 'supports').map((s) => s.pmid);
-  const liftsGrade =
-    claim.grade.scheme === 'GRADE' && (claim.grade.level === 'high' || claim.grade.level === 'moderate');
-  const violation = checkGradeStart(claim.grade, liftsGrade ? await designsOf(h, supporting) : []);
-  if (violation) throw unprocessable(violation.rule, violation.detail);
+  const grade = checkClaimGrade(claim, (await designsOf(h, supporting)) as (StudyDesign | null)[]);
+  if (grade) throw unprocessableViolation(grade);
+  const support = checkPublishedClaimSupport(claim);
+  if (support)
+    throw unprocessableViolation({
+      ...support,
+      errors: [{ path: 'studies', message: 'no study is linked as supports' }],
+    });
+  if (claim.status === 'published' && options.topics !== false) await checkTopicsOfClaim(h, claim);
+}
+
+/**
+ * Every effect estimate on every link: its numbers (`validateEffectEstimate`: a CI that does not contain its estimate,
+ * a ratio at or below 0, a p-value outside 0-1 ...) and its side against the link's relation and the claim's
+ * direction (`checkEstimateDirection`: a reversed direction is harm). 422 naming `studies[i].effect_estimates[j]...`.
+ */
+export function checkEffectEstimates(claim: Pick<ClaimRecord, 'direction' | 'studies'>): void {
+  for (const [i, link] of claim.studies.entries())
+    for (const [j, estimate] of link.effect_estimates.entries()) {
+      const path = `studies[${i}].effect_estimates[${j}]`;
+      const invalid = violationOf(validateEffectEstimate(estimate), path);
+      if (invalid) throw unprocessableViolation(invalid);
+      const reversed = checkEstimateDirection(link.relation as StudyRelation, claim.direction as Direction, estimate);
+      if (reversed)
+        throw unprocessableViolation({
+          ...reversed,
+          detail: `${path}: ${reversed.detail}`,
+          errors: [{ path, message: reversed.detail }],
+        });
+    }
+}
+
+/**
+ * The claim's GRADE level against its supporting designs and domains (`assessClaimGrade`). With domains, the level
+ * must be what they give, or carry `override_reason` (rule `grade.level_matches_domains`, with `grade_arithmetic`).
+ * Without, moderate and high need a supporting trial or review, or a reason in words (`upgrade_rationale` or
+ * `override_reason`); a reader then sees the grade flagged as overridden. Null when the grade stands.
+ */
+export function checkClaimGrade(
+  claim: Pick<ClaimRecord, 'grade'>,
+  supportingDesigns: readonly (StudyDesign | null)[],
+): RuleViolation | null {
+  const { grade } = claim;
+  const words = grade.upgrade_rationale?.trim() ? grade.upgrade_rationale : grade.override_reason;
+  const { violation } = assessClaimGrade({ ...grade, upgrade_rationale: words }, supportingDesigns);
+  if (violation === null) return null;
+  return violation.rule === 'grade.level_matches_domains'
+    ? { ...violation, errors: [{ path: 'grade.level', message: violation.detail }] }
+    : violation;
+}
+
+/**
+ * A published claim's grade moves the overall certainty of the topics that list it: none of their bottom lines may
+ * then claim more than it allows (rule `topic.bottom_line_within_certainty`, naming the topic). Retracting or
+ * unpublishing a claim is never refused for this.
+ */
+export async function checkTopicsOfClaim(h: Reader, claim: Pick<ClaimRecord, 'id' | 'status' | 'grade'>) {
+  for (const topic of await topicsListing(h, claim.id)) {
+    const claims = (await topicClaimGrades(h, topic.claims)).map((c) =>
+      c.id === claim.id ? { ...c, status: claim.status, grade: claim.grade } : c,
+    );
+    const overall = topicOverallCertainty(
+      claims.map((c) => ({ ...c, importance: topic.importance[c.id] ?? null })),
+    ).level;
+    const violation = checkBottomLine(topic.bottom_line, overall);
+    if (violation)
+      throw unprocessableViolation({
+        ...violation,
+        detail: `Topic '${topic.slug}' lists this claim, and with this grade its bottom line would claim too much. ${violation.detail}`,
+      });
+  }
 }
 
 /**
@@ -62,11 +165,33 @@ export function checkPublishedClaimSupport(claim: {
   };
 }
 
-export async function checkTopicRules(h: Reader, topic: { claims: string[] }): Promise<void> {
+/**
+ * A topic lists existing claims once each, rates the importance only of claims it lists, and its bottom line claims
+ * no more than its overall certainty allows (GRADE: the lowest certainty among its critical claims; see
+ * topic-certainty.ts). 422 naming the rule.
+ */
+export async function checkTopicRules(
+  h: Reader,
+  topic: { bottom_line: string; claims: string[]; claim_importance?: Record<string, ClaimImportance> },
+): Promise<void> {
   const unknown = await missingKeys(h, 'claims', topic.claims);
   if (unknown.length > 0) throw unprocessable('topic.claims_exist', `No claim has id ${unknown.join(', ')}.`);
   if (new Set(topic.claims).size !== topic.claims.length)
     throw unprocessable('topic.claims_unique', 'A claim can appear only once in a topic.');
+  const importance = topic.claim_importance ?? {};
+  const unlisted = Object.keys(importance).filter((id) => !topic.claims.includes(id));
+  if (unlisted.length > 0)
+    throw unprocessableViolation({
+      rule: 'topic.importance_of_listed_claims',
+      detail: `claim_importance rates claims the topic does not list: ${unlisted.join(', ')}.`,
+      errors: unlisted.map((id) => ({ path: `claim_importance.${id}`, message: 'not in claims' })),
+    });
+  const overall: GradeLevel | null = topicOverallCertainty(
+    (await topicClaimGrades(h, topic.claims)).map((c) => ({ ...c, importance: importance[c.id] ?? null })),
+  ).level;
+  const violation = checkBottomLine(topic.bottom_line, overall);
+  if (violation)
+    throw unprocessableViolation({ ...violation, errors: [{ path: 'bottom_line', message: violation.detail }] });
 }
 
 export async function checkConditionRules(
@@ -81,4 +206,28 @@ export async function checkConditionRules(
       'condition.parent_acyclic',
       `'${condition.parent}' is '${condition.slug}' or one of its descendants.`,
     );
+}
+
+/**
+ * A study's design starts the GRADE level of the claims it supports: a new design may not leave one of them with a
+ * level its domains no longer give (e.g. a trial re-read as a cohort under a claim graded high). 422 with rule
+ * `grade.level_matches_domains` (or the design rule's), naming the claim and showing its arithmetic.
+ */
+export async function checkStudyDesignForClaims(
+  h: Reader,
+  study: { pmid: string; design: string | null },
+): Promise<void> {
+  for (const claimId of await claimIdsSupportedBy(h, study.pmid)) {
+    const claim = await claimRecordOf(h, claimId);
+    if (claim?.grade.scheme !== 'GRADE') continue;
+    const others = claim.studies.filter((s) => s.relation === 'supports' && s.pmid !== study.pmid).map((s) => s.pmid);
+    const designs = [...(await designsOf(h, others)), study.design] as (StudyDesign | null)[];
+    const violation = checkClaimGrade(claim, designs);
+    if (violation)
+      throw unprocessableViolation({
+        ...violation,
+        detail: `Claim '${claimId}' rests on this study: with design ${study.design ?? 'unknown'} its grade no longer holds. ${violation.detail}`,
+        errors: [{ path: 'design', message: `claim '${claimId}': ${violation.detail}` }],
+      });
+  }
 }

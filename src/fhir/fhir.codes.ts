@@ -27,6 +27,8 @@ export const SYSTEMS = {
   pmc: 'https://www.ncbi.nlm.nih.gov/pmc',
   mesh: 'https://www.nlm.nih.gov/mesh',
   doid: 'http://purl.obolibrary.org/obo/doid.owl',
+  snomed: 'http://snomed.info/sct',
+  loinc: 'http://loinc.org',
   apiStudyDesign: 'urn:evidence-api:study-design',
   apiDirection: 'urn:evidence-api:direction',
   apiClaimStatus: 'urn:evidence-api:claim-status',
@@ -151,6 +153,36 @@ export const EFFECT_MEASURES = {
   correlation_spearman: ['C65171', 'Spearman Rank-Order Correlation'],
 } as const;
 export type EffectMeasure = keyof typeof EFFECT_MEASURES;
+
+/** Effect measures statistic-type has no single code for (a correlation whose coefficient is not recorded): text only. */
+export const TEXT_ONLY_MEASURES = {
+  correlation: 'Correlation coefficient (Pearson or Spearman not recorded)',
+} as const;
+export type TextOnlyMeasure = keyof typeof TEXT_ONLY_MEASURES;
+
+/** The API's outcome code systems (PICO `outcome.code.system`) → their FHIR system URIs. */
+export const OUTCOME_CODE_SYSTEM_URIS = {
+  MeSH: SYSTEMS.mesh,
+  'SNOMED CT': SYSTEMS.snomed,
+  LOINC: SYSTEMS.loinc,
+} as const;
+
+/**
+ * PICO age groups → MeSH descriptors (the check tags PubMed's age filters use; the UIs as listed in
+ * src/evidence/pico.ts), so a population's age groups travel as codes.
+ */
+export const AGE_GROUP_MESH = {
+  infant_newborn: ['D007231', 'Infant, Newborn'],
+  infant: ['D007223', 'Infant'],
+  child_preschool: ['D002675', 'Child, Preschool'],
+  child: ['D002648', 'Child'],
+  adolescent: ['D000293', 'Adolescent'],
+  young_adult: ['D055815', 'Young Adult'],
+  adult: ['D000328', 'Adult'],
+  middle_aged: ['D008875', 'Middle Aged'],
+  aged: ['D000368', 'Aged'],
+  aged_80_and_over: ['D000369', 'Aged, 80 and over'],
+} as const;
 
 /** attribute-estimate-type codes (THO) for the two attributes an effect estimate carries. */
 export const ATTRIBUTE_ESTIMATES = {

@@ -4,7 +4,7 @@ import type { ClaimSchema } from '../resources/claims/claims.schemas.js';
 import type { OntologyCodesSchema } from '../resources/conditions/conditions.schemas.js';
 import type { StudySchema } from '../resources/studies/studies.schemas.js';
 import type { TopicDetailSchema } from '../resources/topics/topics.schemas.js';
-import type { DomainJudgement, EffectMeasure, GradeDomain, PublicationStatus } from './fhir.codes.js';
+import type { DomainJudgement, EffectMeasure, GradeDomain, PublicationStatus, TextOnlyMeasure } from './fhir.codes.js';
 
 /** The body of `GET /v1/claims/{id}`. */
 export type ClaimJson = z.infer<typeof ClaimSchema>;
@@ -33,7 +33,7 @@ export interface GradeDomainRating {
  * p-value (C44185). With `pmid` it lands on that study's Evidence, without it on the claim's.
  */
 export interface EffectEstimate {
-  measure: EffectMeasure;
+  measure: EffectMeasure | TextOnlyMeasure;
   value: number;
   /** UCUM or free unit for differences of means ("mmHg"); ratios have none. */
   unit?: string | null;
@@ -82,9 +82,11 @@ export type RiskOfBiasJudgement =
 export interface RiskOfBiasAssessment {
   pmid: string;
   tool: string;
-  overall: RiskOfBiasJudgement;
+  /** The tool's own overall judgement (RoB 2, ROBINS-I; also Newcastle-Ottawa good/fair/poor, AMSTAR 2 high … critically low). */
+  overall: RiskOfBiasJudgement | (string & {});
   rationale?: string | null;
-  domains?: { name: string; judgement: RiskOfBiasJudgement; rationale?: string | null }[];
+  /** Newcastle-Ottawa items are judged in stars, written as the number. */
+  domains?: { name: string; judgement: RiskOfBiasJudgement | (string & {}); rationale?: string | null }[];
 }
 
 /** A retraction notice (PubMed CommentsCorrections RetractionIn) for a study. */
@@ -128,7 +130,7 @@ export interface TopicFhirInput {
   condition_codes?: Record<string, OntologyCodes>;
   /** Extras by claim id. */
   extras?: Record<string, EvidenceExtras>;
-  /** The topic's overall GRADE level (`high` … `very_low`), when curators have rated one; the API has none yet. */
+  /** The topic's overall GRADE level (`high` … `very_low`) with its explanation: the topic's `overall_certainty`. */
   overall_certainty?: { level: string; rationale?: string | null } | null;
 }
 

@@ -15,6 +15,7 @@ import {
   PUBLICATION_STATUSES,
   SEVCO,
   SYSTEMS,
+  TEXT_ONLY_MEASURES,
   VARIABLE_ROLES,
   type VariableRole,
 } from './fhir.codes.js';
@@ -266,25 +267,27 @@ function variableDefinitions(builder: BundleBuilder, input: ClaimFhirInput, cont
     definitions.push({ description: element.description, variableRole: role(name), observed: ref(variable) });
   };
 
-  if (pico.population) fromPico(pico.population, 'population', 'population');
-  else if (claim.condition) {
+  // The claim's own condition, interventions and outcome come first, each PICO element after its kind: PICO adds the
+  // question's wording and codes, and the condition and interventions keep their variables (and URLs).
+  if (claim.condition) {
     const variable = builder.add(conditionVariable(claim.condition, input.condition_codes, context));
     definitions.push({ description: claim.condition.name, variableRole: role('population'), observed: ref(variable) });
-  } else definitions.push({ variableRole: role('population') });
+  }
+  if (pico.population) fromPico(pico.population, 'population', 'population');
+  if (!claim.condition && !pico.population) definitions.push({ variableRole: role('population') });
 
   if (claim.biomarker) definitions.push({ description: claim.biomarker, variableRole: role('subpopulation') });
 
+  for (const intervention of claim.interventions) {
+    const variable = builder.add(interventionVariable(intervention, context));
+    definitions.push({ description: intervention.name, variableRole: role('exposure'), observed: ref(variable) });
+  }
   if (pico.intervention) fromPico(pico.intervention, 'exposure', 'intervention');
-  else
-    for (const intervention of claim.interventions) {
-      const variable = builder.add(interventionVariable(intervention, context));
-      definitions.push({ description: intervention.name, variableRole: role('exposure'), observed: ref(variable) });
-    }
 
   if (pico.comparator) fromPico(pico.comparator, 'referenceExposure', 'comparator');
 
+  if (claim.outcome) definitions.push({ description: claim.outcome, variableRole: role('measuredVariable') });
   if (pico.outcome) fromPico(pico.outcome, 'measuredVariable', 'outcome');
-  else if (claim.outcome) definitions.push({ description: claim.outcome, variableRole: role('measuredVariable') });
   return definitions;
 }
 
@@ -359,7 +362,7 @@ function claimSampleSize(claim: ClaimJson): FhirObject {
 }
 
 function effectStatistic(estimate: EffectEstimate): FhirObject {
-  const [code, display] = EFFECT_MEASURES[estimate.measure];
+  const measure = estimate.measure;
   const attributes: FhirObject[] = [];
   if (estimate.ci)
     attributes.push({
@@ -374,7 +377,10 @@ function effectStatistic(estimate: EffectEstimate): FhirObject {
     });
   return compact({
     description: orUndefined(estimate.description),
-    statisticType: concept(SYSTEMS.statisticType, code, display),
+    statisticType:
+      measure in TEXT_ONLY_MEASURES
+        ? { text: TEXT_ONLY_MEASURES[measure as keyof typeof TEXT_ONLY_MEASURES] }
+        : concept(SYSTEMS.statisticType, EFFECT_MEASURES[measure as keyof typeof EFFECT_MEASURES]),
     quantity: compact({ value: estimate.value, unit: orUndefined(estimate.unit) }),
     sampleSize: estimate.sample_size == null ? undefined : { numberOfParticipants: estimate.sample_size },
     attributeEstimate: attributes,

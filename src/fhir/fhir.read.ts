@@ -1,6 +1,17 @@
 // FHIR R5 Bundle → the claim's fields again: the round trip that proves the export loses nothing FHIR can carry.
+import type { GradeDomain } from '../evidence/grade-domains.js';
+import type { AgeGroup, OutcomeCodeSystem } from '../evidence/pico.js';
+import { RISK_OF_BIAS_TOOL_SPECS, type RiskOfBiasTool } from '../evidence/risk-of-bias.js';
 import type { StudyDesign } from '../evidence/vocabulary.js';
-import { SYSTEMS } from './fhir.codes.js';
+import {
+  AGE_GROUP_MESH,
+  EFFECT_MEASURES,
+  GRADE_DOMAINS,
+  OUTCOME_CODE_SYSTEM_URIS,
+  SYSTEMS,
+  TEXT_ONLY_MEASURES,
+} from './fhir.codes.js';
+import { DOMAIN_TO_FHIR, MEASURE_TO_FHIR } from './fhir.extras.js';
 import type { ClaimJson, StudyJson } from './fhir.inputs.js';
 import { type Bundle, type FhirObject, type FhirResource, MONTHS } from './fhir.map.js';
 
@@ -18,9 +29,19 @@ export type ClaimFields = Pick<
 > & {
   condition: { slug: string; name: string } | null;
   interventions: { slug: string; name: string }[];
-  grade: Pick<ClaimJson['grade'], 'scheme' | 'level' | 'rationale' | 'upgrade_rationale'>;
+  grade: Pick<ClaimJson['grade'], 'scheme' | 'level' | 'rationale' | 'upgrade_rationale'> & {
+    /** The assessed GRADE domains only (an unassessed domain has no subcomponent). */
+    domains: Partial<Record<GradeDomain, { judgement: string; rationale: string | null }>>;
+  };
+  /** PICO as FHIR carries it: not its sex, setting or timeframe. */
+  pico: {
+    population: { description: string; age_groups: AgeGroup[] };
+    intervention: string;
+    comparator: string | null;
+    outcome: { description: string; code: { system: OutcomeCodeSystem; code: string; display: string | null } | null };
+  } | null;
   source: ClaimJson['source'];
-  studies: Pick<
+  studies: (Pick<
     ClaimJson['studies'][number],
     | 'pmid'
     | 'title'
@@ -33,8 +54,65 @@ export type ClaimFields = Pick<
     | 'relation'
     | 'finding'
     | 'subgroup_sample_size'
-  >[];
+  > & {
+    /** The numbers of each estimate: not its groups, side of benefit, adjustment or place in the study. */
+    effect_estimates: Pick<
+      ClaimJson['studies'][number]['effect_estimates'][number],
+      'measure' | 'value' | 'units' | 'ci' | 'p_value' | 'p_value_comparator' | 'participants_analysed'
+    >[];
+    /** Tool and overall judgement of each assessment of the study. */
+    risk_of_bias: { tool: string; overall: string }[];
+  })[];
 };
+
+const invert = <K extends string, V extends string>(map: Record<K, V>) =>
+  new Map<string, K>(Object.entries(map).map(([k, v]) => [v as string, k as K]));
+const DOMAIN_OF_TYPE = new Map<string, GradeDomain>(
+  Object.entries(DOMAIN_TO_FHIR).map(([ours, theirs]) => [GRADE_DOMAINS[theirs][0], ours as GradeDomain]),
+);
+const JUDGEMENT_OF_RATING: Record<string, string> = {
+  'no-concern': 'not_serious',
+  'serious-concern': 'serious',
+  'very-serious-concern': 'very_serious',
+  upcode1: 'large',
+  upcode2: 'very_large',
+  'no-change': 'none',
+  present: 'present',
+  absent: 'absent',
+};
+const MEASURE_OF_FHIR = invert(MEASURE_TO_FHIR);
+const MEASURE_OF_CODE = new Map<string, string>(Object.entries(EFFECT_MEASURES).map(([name, [code]]) => [code, name]));
+const AGE_GROUP_OF_MESH = new Map<string, AgeGroup>(
+  Object.entries(AGE_GROUP_MESH).map(([group, [code]]) => [code, group as AgeGroup]),
+);
+const OUTCOME_SYSTEM_OF_URI = invert(OUTCOME_CODE_SYSTEM_URIS);
+const TOOL_OF_NAME = new Map<string, RiskOfBiasTool>(
+  Object.entries(RISK_OF_BIAS_TOOL_SPECS).map(([tool, spec]) => [spec.name, tool as RiskOfBiasTool]),
+);
+
+/** One `Evidence.statistic` back into an estimate's numbers; undefined for a statistic that is no effect estimate. */
+function estimateOf(statistic: Node) {
+  const code = statistic.statisticType?.coding?.[0]?.code;
+  const text = statistic.statisticType?.text;
+  const fhirMeasure = code
+    ? MEASURE_OF_CODE.get(code)
+    : Object.entries(TEXT_ONLY_MEASURES).find(([, t]) => t === text)?.[0];
+  const measure = fhirMeasure === undefined ? undefined : MEASURE_OF_FHIR.get(fhirMeasure);
+  if (measure === undefined) return undefined;
+  const attribute = (code: string) =>
+    (statistic.attributeEstimate ?? []).find((a: Node) => codeIn(a.type, SYSTEMS.attributeEstimateType) === code);
+  const ci = attribute('C53324');
+  const p = attribute('C44185');
+  return {
+    measure,
+    value: statistic.quantity?.value,
+    units: statistic.quantity?.unit ?? null,
+    ci: ci ? { low: ci.range?.low?.value, high: ci.range?.high?.value, level: ci.level } : null,
+    p_value: p?.quantity?.value ?? null,
+    p_value_comparator: p?.quantity?.comparator ?? '=',
+    participants_analysed: statistic.sampleSize?.numberOfParticipants ?? null,
+  } as ClaimFields['studies'][number]['effect_estimates'][number];
+}
 
 /** The bibliographic fields a Citation carries (the journal is the full title, or the abbreviation when alone). */
 export type CitationFields = Pick<
@@ -90,6 +168,17 @@ export function claimFromBundle(bundle: Bundle): ClaimFields {
   const conditionVariable = resolve(population?.observed);
   const certainty = (evidence.certainty ?? []).find((c: Node) => codeIn(c.type, SYSTEMS.certaintyType) === 'Overall');
   const gradeCode = codeIn(certainty?.rating, SYSTEMS.certaintyRating);
+  // PICO variables are the observed variables of no API resource (no url): the condition's and interventions' have one.
+  const picoOf = (role: string) =>
+    ofRole(role)
+      .map((v) => resolve(v.observed))
+      .find((v) => v !== undefined && v.url === undefined);
+  const codesOf = (variable: Node | undefined) =>
+    (variable?.characteristic?.[0]?.definitionCodeableConcept?.coding ?? []) as Node[];
+  const picoPopulation = picoOf('population');
+  const outcomeVariable = picoOf('measuredVariable');
+  const outcomeCode = codesOf(outcomeVariable)[0];
+  const comparator = picoOf('referenceExposure');
   const source = (evidence.relatedArtifact ?? []).find((r: Node) => r.type === 'derived-from');
 
   return {
@@ -103,7 +192,7 @@ export function claimFromBundle(bundle: Bundle): ClaimFields {
       .map((v) => resolve(v.observed))
       .filter((v): v is Node => v?.url !== undefined)
       .map((v) => ({ slug: lastSegment(v.url), name: v.title })),
-    outcome: ofRole('measuredVariable')[0]?.description ?? null,
+    outcome: ofRole('measuredVariable').find((v) => v.observed === undefined)?.description ?? null,
     biomarker: ofRole('subpopulation')[0]?.description ?? null,
     direction: codeIn(classifier(SYSTEMS.apiDirection), SYSTEMS.apiDirection) as ClaimJson['direction'],
     status: codeIn(classifier(SYSTEMS.apiClaimStatus), SYSTEMS.apiClaimStatus) as ClaimJson['status'],
@@ -116,7 +205,36 @@ export function claimFromBundle(bundle: Bundle): ClaimFields {
       level: gradeCode ? gradeCode.replace('-', '_') : (codeIn(certainty?.rating, SYSTEMS.apiCivicLevel) ?? ''),
       rationale: certainty?.description ?? null,
       upgrade_rationale: certainty?.note?.[0]?.text ?? null,
+      domains: Object.fromEntries(
+        (certainty?.subcomponent ?? []).map((c: Node) => [
+          DOMAIN_OF_TYPE.get(codeIn(c.type, SYSTEMS.certaintyType) ?? ''),
+          {
+            judgement: JUDGEMENT_OF_RATING[codeIn(c.rating, SYSTEMS.certaintyRating) ?? ''],
+            rationale: c.description ?? null,
+          },
+        ]),
+      ),
     },
+    pico: picoPopulation
+      ? {
+          population: {
+            description: picoPopulation.title,
+            age_groups: codesOf(picoPopulation).flatMap((c) => AGE_GROUP_OF_MESH.get(c.code) ?? []),
+          },
+          intervention: picoOf('exposure')?.title,
+          comparator: comparator?.title ?? null,
+          outcome: {
+            description: outcomeVariable?.title,
+            code: outcomeCode
+              ? {
+                  system: OUTCOME_SYSTEM_OF_URI.get(outcomeCode.system) as OutcomeCodeSystem,
+                  code: outcomeCode.code,
+                  display: outcomeCode.display ?? null,
+                }
+              : null,
+          },
+        }
+      : null,
     source: source
       ? {
           name: source.display === 'CIViC' ? 'civic' : source.display,
@@ -145,6 +263,13 @@ export function claimFromBundle(bundle: Bundle): ClaimFields {
           relation: codeIn(link.classifier?.[0], SYSTEMS.apiStudyRelation) as ClaimJson['studies'][number]['relation'],
           finding: study.description ?? null,
           subgroup_sample_size: size.knownDataCount ?? null,
+          effect_estimates: (study.statistic ?? []).slice(1).flatMap((x: Node) => estimateOf(x) ?? []),
+          risk_of_bias: (study.certainty ?? [])
+            .filter((c: Node) => codeIn(c.type, SYSTEMS.certaintyType) === 'RiskOfBias')
+            .map((c: Node) => ({
+              tool: TOOL_OF_NAME.get(/^Assessed with (.+)\.$/.exec(c.note?.[0]?.text ?? '')?.[1] ?? '') ?? '',
+              overall: codeIn(c.rating, SYSTEMS.apiRiskOfBias) ?? '',
+            })),
         };
       }),
   };

@@ -51,6 +51,21 @@ export const ProblemSchema = z
       .array(z.string())
       .optional()
       .describe('For `citations.unknown_pmids`: the requested PMIDs that are not in the database.'),
+    grade_arithmetic: z
+      .looseObject({
+        claimed_level: z.string(),
+        computed_level: z.string(),
+      })
+      .optional()
+      .describe(
+        'For rule `grade.level_matches_domains`: the GRADE arithmetic (start, steps, computed and claimed level, unassessed domains) that the level contradicts.',
+      ),
+    phrases: z
+      .array(z.object({ phrase: z.string(), index: z.number().int(), needs: z.string() }))
+      .optional()
+      .describe(
+        'For rule `topic.bottom_line_within_certainty`: the words that claim more than the overall certainty allows, with the level each needs.',
+      ),
   })
   .meta({
     id: 'Problem',
@@ -85,7 +100,9 @@ export const GradeSchema = z
     upgrade_rationale: z
       .string()
       .nullable()
-      .describe('Why a GRADE `high` claim without a randomised trial or systematic review was rated up.'),
+      .describe(
+        'Why the claim was rated up, in words. Without GRADE domains a level above the design start rests on it, and `assessment.overridden` says so.',
+      ),
     rating: z
       .number()
       .int()

@@ -24,6 +24,8 @@ export interface ResourceWrites<Input extends Record<string, unknown>> {
   patchBody: z.ZodObject;
   response: z.ZodType;
   load(h: Reader, key: string): Promise<(Input & { version: number }) | undefined>;
+  /** A PATCH's merge of the stored resource and the body; default: the fields given replace the old ones. */
+  merge?(existing: Input, patch: Partial<Input>): Input;
   /** Evidence rules, read inside the write's transaction (422 naming the rule). */
   rules(h: Reader, input: Input): Promise<void>;
   upsert(changes: Changes, input: Input): Promise<WriteOutcome>;
@@ -108,7 +110,10 @@ export function registerResourceWrites<Input extends Record<string, unknown>>(
         const { loaded, tag } = await current(changes.read, key);
         await requireIfMatch(request, reply, changes.read, r.table, tag);
         const { version: _version, ...existing } = loaded;
-        const merged = { ...existing, ...(request.body as Partial<Input>) } as unknown as Input;
+        const patch = request.body as Partial<Input>;
+        const merged = r.merge
+          ? r.merge(existing as unknown as Input, patch)
+          : ({ ...existing, ...patch } as unknown as Input);
         await r.rules(changes.read, merged);
         await r.upsert(changes, merged);
       });

@@ -1,6 +1,7 @@
 // What every write route shares: the actor, the reason, 409/422 problems, patch schemas, the problems a write answers.
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { joinPath, type RuleViolation } from '../evidence/violations.js';
 import { problem } from './api-schemas.js';
 import { ApiProblem } from './problem.js';
 
@@ -41,6 +42,18 @@ export const IfMatchHeaders = z.object({
 
 export function unprocessable(rule: string, detail: string): ApiProblem {
   return new ApiProblem(422, 'evidence.rule_violated', 'Evidence rule violated', detail, undefined, { rule });
+}
+
+/**
+ * A broken evidence rule with the paths it names (`errors`) and the data a client can show (e.g. `grade_arithmetic`),
+ * as a 422 problem. Paths are relative to the request body and are given here prefixed with `body.`.
+ */
+export function unprocessableViolation(violation: RuleViolation): ApiProblem {
+  const errors = violation.errors?.map((e) => ({ path: joinPath('body', e.path), message: e.message }));
+  return new ApiProblem(422, 'evidence.rule_violated', 'Evidence rule violated', violation.detail, errors, {
+    rule: violation.rule,
+    ...violation.extensions,
+  });
 }
 
 export function conflict(code: string, detail: string): ApiProblem {

@@ -71,7 +71,7 @@ export const TOOLS: ToolDefinition[] = [
     name: 'list_topics',
     title: 'List topics',
     description:
-      'Consumer questions this service answers (e.g. "Does a healthy gut microbiome lead to better skin?"), each with its bottom line and `slug` for get_topic.',
+      'Consumer questions this service answers (e.g. "Does a healthy gut microbiome lead to better skin?"), each with its bottom line, its overall GRADE certainty and `slug` for get_topic. Filter by `condition` (includes sub-conditions) to find the answer cards about it.',
     inputSchema: TopicListQuery,
     path: (args) => `/v1/topics${queryString(args)}`,
     link: (body, base) => ({ ...body, items: items(body).map((t) => withUrl(t, `${base}/v1/topics/${t.slug}`)) }),

@@ -1,5 +1,8 @@
-// SQL behind the evidence rules: which referenced rows exist, and the designs of a claim's studies.
+// SQL behind the evidence rules: which referenced rows exist, the designs of a claim's studies, the claims of topics.
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { ClaimImportance } from '../evidence/topic-certainty.js';
 import type { Reader } from './client.js';
+import { claim_studies, claims, studies, topic_claims, topics } from './schema.js';
 import { prepared } from './statements.js';
 
 type Table = 'conditions' | 'interventions' | 'studies' | 'claims';
@@ -38,4 +41,58 @@ export async function ancestorSlugs(h: Reader, slug: string): Promise<string[]> 
        SELECT slug FROM up`,
     ).all(slug) as { slug: string }[]
   ).map((r) => r.slug);
+}
+
+/** Status and grade of the claims among `ids` (unknown ids skipped), for a topic's overall certainty. */
+export async function topicClaimGrades(
+  h: Reader,
+  ids: readonly string[],
+): Promise<{ id: string; status: string; grade: { scheme: string; level: string } }[]> {
+  if (ids.length === 0) return [];
+  const rows = await h.orm
+    .select({ id: claims.id, status: claims.status, scheme: claims.grade_scheme, level: claims.grade_level })
+    .from(claims)
+    .where(inArray(claims.id, [...ids]));
+  return rows.map((r) => ({ id: r.id, status: r.status, grade: { scheme: r.scheme, level: r.level } }));
+}
+
+/** The topics that list a claim, each with its bottom line, its claims in order and their importance. */
+export async function topicsListing(
+  h: Reader,
+  claimId: string,
+): Promise<{ slug: string; bottom_line: string; claims: string[]; importance: Record<string, ClaimImportance> }[]> {
+  const listing = await h.orm
+    .select({ id: topics.id, slug: topics.slug, bottom_line: topics.bottom_line })
+    .from(topic_claims)
+    .innerJoin(topics, eq(topics.id, topic_claims.topic_id))
+    .where(eq(topic_claims.claim_id, claimId))
+    .orderBy(asc(topics.slug));
+  const result = [];
+  for (const topic of listing) {
+    const rows = await h.orm
+      .select({ claim_id: topic_claims.claim_id, importance: topic_claims.importance })
+      .from(topic_claims)
+      .where(eq(topic_claims.topic_id, topic.id))
+      .orderBy(asc(topic_claims.position));
+    result.push({
+      slug: topic.slug,
+      bottom_line: topic.bottom_line,
+      claims: rows.map((r) => r.claim_id),
+      importance: Object.fromEntries(
+        rows.filter((r) => r.importance !== null).map((r) => [r.claim_id, r.importance as ClaimImportance]),
+      ),
+    });
+  }
+  return result;
+}
+
+/** The ids of the claims that link a study as `supports`, in id order. */
+export async function claimIdsSupportedBy(h: Reader, pmid: string): Promise<string[]> {
+  const rows = await h.orm
+    .select({ id: claim_studies.claim_id })
+    .from(claim_studies)
+    .innerJoin(studies, eq(studies.id, claim_studies.study_id))
+    .where(and(eq(studies.pmid, pmid), eq(claim_studies.relation, 'supports')))
+    .orderBy(asc(claim_studies.claim_id));
+  return rows.map((r) => r.id);
 }

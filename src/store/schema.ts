@@ -10,6 +10,9 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
+import type { EffectEstimate } from '../evidence/effect-estimates.js';
+import type { GradeDomains } from '../evidence/grade-domains.js';
+import type { RiskOfBias } from '../evidence/risk-of-bias.js';
 import type { StudyAuthor } from '../evidence/study-record.js';
 
 // ISO-8601 UTC with milliseconds, the same text SQLite and JavaScript both sort correctly.
@@ -141,6 +144,8 @@ export const studies = sqliteTable(
     retracted: integer('retracted', { mode: 'boolean' }).notNull().default(false),
     /** A source's own citation string (CIViC "Levine et al., 2005, Blood"), kept until a PubMed import completes the record. */
     citation_text: text('citation_text'),
+    // Evidence depth (issue 16): risk-of-bias assessments of the study, each by its tool's own domains.
+    risk_of_bias: text('risk_of_bias', { mode: 'json' }).$type<RiskOfBias[]>().notNull().default(sql`'[]'`),
     ...timestamps,
   },
   (t) => [
@@ -179,7 +184,10 @@ export const claims = sqliteTable(
     caveat_codes: text('caveat_codes', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     caveat_notes: text('caveat_notes'),
     status: text('status').notNull().default('published'),
-    /** Largest known sample size among the linked studies, kept in step by the writers; null when none is known. */
+    /**
+     * Largest known sample size among the studies linked as `supports` (context and contradicting studies never lend
+     * a claim their n), kept in step by the writers; null when none is known.
+     */
     sample_size: integer('sample_size'),
     /** Provenance: `curated` for claims written here; `civic` (with its evidence id, URL and release) for imports. */
     source: text('source').notNull().default('curated'),
@@ -187,6 +195,13 @@ export const claims = sqliteTable(
     source_url: text('source_url'),
     source_release: text('source_release'),
     imported_at: text('imported_at'),
+    // Evidence depth (issue 16): the GRADE domain judgements behind `grade_level`, and an explicit override.
+    /** GRADE domain judgements (risk of bias ... plausible confounding); null when not assessed by domain. */
+    grade_domains: text('grade_domains', { mode: 'json' }).$type<GradeDomains>(),
+    /** What supporting systematic reviews pool (`randomised` or `observational`); null when unknown. */
+    grade_synthesis_of: text('grade_synthesis_of'),
+    /** Why the level differs from what the domains give; null when it does not. */
+    grade_override_reason: text('grade_override_reason'),
     ...timestamps,
   },
   (t) => [
@@ -236,11 +251,55 @@ export const claim_studies = sqliteTable(
     finding: text('finding'),
     subgroup_sample_size: integer('subgroup_sample_size'),
     position: integer('position').notNull(),
+    /** Evidence depth (issue 16): the effect estimates this study gives for the claim, with CIs and their source. */
+    effect_estimates: text('effect_estimates', { mode: 'json' }).$type<EffectEstimate[]>().notNull().default(sql`'[]'`),
   },
   (t) => [
     primaryKey({ columns: [t.claim_id, t.study_id] }),
     index('claim_studies_study_idx').on(t.study_id, t.claim_id),
     check('claim_studies_subgroup_nonneg', sql`${t.subgroup_sample_size} IS NULL OR ${t.subgroup_sample_size} >= 0`),
+  ],
+);
+
+// Evidence depth (issue 16): a claim's PICO, one row per claim that has one, in columns so the list filters are
+// indexed lookups; age groups (a list) in a table of their own for the same reason.
+export const claim_picos = sqliteTable(
+  'claim_picos',
+  {
+    claim_id: text('claim_id')
+      .primaryKey()
+      .references(() => claims.id, { onDelete: 'cascade' }),
+    population: text('population').notNull(),
+    /** MeSH age groups in the curator's order, as written (the filter reads claim_pico_age_groups). */
+    age_groups: text('age_groups', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    sex: text('sex'),
+    setting: text('setting'),
+    intervention: text('intervention').notNull(),
+    comparator: text('comparator'),
+    outcome: text('outcome').notNull(),
+    outcome_code_system: text('outcome_code_system'),
+    outcome_code: text('outcome_code'),
+    outcome_code_display: text('outcome_code_display'),
+    timeframe: text('timeframe'),
+  },
+  (t) => [
+    index('claim_picos_sex_idx').on(t.sex, t.claim_id),
+    index('claim_picos_setting_idx').on(t.setting, t.claim_id),
+    index('claim_picos_outcome_code_idx').on(t.outcome_code_system, t.outcome_code, t.claim_id),
+  ],
+);
+
+export const claim_pico_age_groups = sqliteTable(
+  'claim_pico_age_groups',
+  {
+    claim_id: text('claim_id')
+      .notNull()
+      .references(() => claim_picos.claim_id, { onDelete: 'cascade' }),
+    age_group: text('age_group').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.claim_id, t.age_group] }),
+    index('claim_pico_age_groups_age_idx').on(t.age_group, t.claim_id),
   ],
 );
 
@@ -267,6 +326,8 @@ export const topic_claims = sqliteTable(
       .notNull()
       .references(() => claims.id, { onDelete: 'restrict' }),
     position: integer('position').notNull(),
+    /** Evidence depth (issue 16): GRADE outcome importance of the claim to the topic's question; null = not rated. */
+    importance: text('importance'),
   },
   (t) => [primaryKey({ columns: [t.topic_id, t.claim_id] }), index('topic_claims_claim_idx').on(t.claim_id)],
 );

@@ -182,9 +182,14 @@ export async function importCivicText(
         rationale: `CIViC evidence level ${row.evidence_level} (${CIVIC_LEVELS[row.evidence_level]})${row.rating === null ? '' : `, rated ${row.rating} of 5 by CIViC curators`}.`,
         upgrade_rationale: null,
         rating: row.rating,
+        // GRADE domains do not apply to a CIViC level.
+        domains: null,
+        synthesis_of: null,
+        override_reason: null,
       },
       caveats: { codes: LEVEL_CAVEATS[row.evidence_level] ?? [], notes: null },
       status: STATUS[row.status] ?? 'draft',
+      pico: null,
       studies:
         row.pmid === null
           ? []
@@ -194,6 +199,7 @@ export async function importCivicText(
                 relation: /^does not support$/i.test(row.evidence_direction) ? 'contradicts' : 'supports',
                 finding: null,
                 subgroup_sample_size: null,
+                effect_estimates: [],
               },
             ],
       source: { name: 'civic', id: row.evidence_id, url: row.url, release },

@@ -1,8 +1,13 @@
 // SQL for claims: the composable filtered list with keyset pagination, and hydration of claims with their studies.
 
+import { describeEstimate, type EffectEstimate } from '../../evidence/effect-estimates.js';
+import { claimGradeAssessment } from '../../evidence/grade-assessment.js';
+import type { GradeDomains, SynthesisOf } from '../../evidence/grade-domains.js';
 import type { GradeScheme } from '../../evidence/grades.js';
 import { certaintyOf } from '../../evidence/grades.js';
-import { type MetadataStatus, metadataStatus, summariseEvidence } from '../../evidence/summary.js';
+import type { Pico } from '../../evidence/pico.js';
+import type { RiskOfBias } from '../../evidence/risk-of-bias.js';
+import { type MetadataStatus, metadataStatus, summariseSupportingEvidence } from '../../evidence/summary.js';
 import type {
   CaveatCode,
   ClaimStatus,
@@ -18,6 +23,7 @@ import { type FilterSql, whereClauses } from '../../store/filters.js';
 import { touch } from '../../store/lookup.queries.js';
 import { prepared } from '../../store/statements.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
+import { PICO_FILTER_SQL, picosOf, writePico } from './claims.pico.queries.js';
 import type { ClaimInput, ClaimSort } from './claims.schemas.js';
 
 export interface ClaimFilters {
@@ -38,9 +44,16 @@ export interface ClaimFilters {
   /** An FTS5 MATCH expression built by toMatchQuery, never raw user text. */
   match?: string;
   status: string;
+  // Evidence depth (issue 16): PICO filters.
+  age_group?: string;
+  sex?: string;
+  setting?: string;
+  /** `<system>:<code>`, e.g. `MeSH:D003876`. */
+  outcome_code?: string;
 }
 
-const CLAIM_FILTER_SQL: FilterSql<ClaimFilters> = {
+/** Also used by the topics list, so `topics?condition=` finds the same claims as `claims?condition=`. */
+export const CLAIM_FILTER_SQL: FilterSql<ClaimFilters> = {
   status: 'c.status = @status',
   condition_tree: `c.condition_id IN (WITH RECURSIVE d(id) AS (SELECT @condition_tree UNION SELECT k.id FROM conditions k JOIN d ON k.parent_id = d.id) SELECT id FROM d)`,
   condition_id: 'c.condition_id = @condition_id',
@@ -49,14 +62,17 @@ const CLAIM_FILTER_SQL: FilterSql<ClaimFilters> = {
   min_certainty: 'c.certainty >= @min_certainty',
   grade_level: 'c.grade_level = @grade_level',
   grade_scheme: 'c.grade_scheme = @grade_scheme',
+  // CROSS JOIN: from the claim's few links to their studies. Since claim_studies rows carry effect estimates, SQLite
+  // would otherwise probe every study of the design through its covering index, once per claim.
   design:
-    'EXISTS (SELECT 1 FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id AND s.design = @design)',
+    'EXISTS (SELECT 1 FROM claim_studies cs CROSS JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id AND s.design = @design)',
   min_sample_size: 'c.sample_size >= @min_sample_size',
   direction: 'c.direction = @direction',
   pmid: 'EXISTS (SELECT 1 FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id AND s.pmid = @pmid)',
   biomarker: 'c.biomarker = @biomarker COLLATE NOCASE',
   source: 'c.source = @source',
   match: 'c.seq IN (SELECT rowid >> 3 FROM search_index WHERE search_index MATCH @match AND rowid % 8 = 1)',
+  ...PICO_FILTER_SQL,
 };
 
 interface ClaimRow {
@@ -79,6 +95,9 @@ interface ClaimRow {
   source_url: string | null;
   source_release: string | null;
   imported_at: string | null;
+  grade_domains: string | null;
+  grade_synthesis_of: SynthesisOf | null;
+  grade_override_reason: string | null;
   caveat_codes: string;
   caveat_notes: string | null;
   status: ClaimStatus;
@@ -103,6 +122,8 @@ interface ClaimStudyRow {
   relation: StudyRelation;
   finding: string | null;
   subgroup_sample_size: number | null;
+  effect_estimates: string;
+  risk_of_bias: string;
 }
 
 interface ClaimInterventionRow {
@@ -126,13 +147,15 @@ export interface ClaimStudy {
   relation: StudyRelation;
   finding: string | null;
   subgroup_sample_size: number | null;
+  effect_estimates: (EffectEstimate & { summary: string })[];
+  risk_of_bias: { tool: RiskOfBias['tool']; result: string | null; overall: string }[];
 }
 
 const CLAIM_COLUMNS = `c.id, c.statement, c.plain_summary, co.slug AS condition_slug, co.name AS condition_name,
   c.outcome, c.direction, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.grade_upgrade_rationale,
   c.grade_rating, c.biomarker,
   c.caveat_codes, c.caveat_notes, c.status, c.sample_size, c.source, c.source_id, c.source_url, c.source_release,
-  c.imported_at, c.created_at, c.updated_at`;
+  c.imported_at, c.created_at, c.updated_at, c.grade_domains, c.grade_synthesis_of, c.grade_override_reason`;
 
 /**
  * Selective filters drive the query: the claims are reached from the few rows the filter names (CROSS JOIN fixes
@@ -154,6 +177,11 @@ const DRIVERS: { filter: keyof ClaimFilters; with?: string; from: string; where?
     filter: 'biomarker',
     from: 'claims c INDEXED BY claims_biomarker_idx',
     where: 'c.biomarker = @biomarker COLLATE NOCASE',
+  },
+  {
+    filter: 'outcome_code',
+    from: 'claim_picos p0 CROSS JOIN claims c ON c.id = p0.claim_id',
+    where: 'p0.outcome_code_system = @outcome_code_system AND p0.outcome_code = @outcome_code',
   },
   {
     filter: 'intervention_id',
@@ -216,6 +244,12 @@ export async function listClaims(
     where.splice(where.indexOf(CLAIM_FILTER_SQL[driver.filter] as string), 1);
     where.push(...(driver.where ? [driver.where] : []));
   }
+  if (filters.outcome_code !== undefined) {
+    // `MeSH:D003876` → system and code, so the lookup is on the (system, code) index.
+    const at = filters.outcome_code.indexOf(':');
+    params.outcome_code_system = filters.outcome_code.slice(0, at);
+    params.outcome_code = filters.outcome_code.slice(at + 1);
+  }
   params.limit = limit + 1;
   const spec = SORTS[sort];
   const scope = `claims:${sort}`;
@@ -230,7 +264,7 @@ export async function listClaims(
     WHERE ${where.join(' AND ')} ORDER BY ${spec.order} LIMIT @limit`;
   const rows = prepared(sqlite, sqlText).all(params) as ClaimRow[];
   const pageRows = paginate(rows, limit, scope, spec.key);
-  return { items: hydrateClaims(sqlite, pageRows.items), next_cursor: pageRows.next_cursor };
+  return { items: await hydrateClaims(h, pageRows.items), next_cursor: pageRows.next_cursor };
 }
 
 export async function getClaim(h: Reader, id: string) {
@@ -239,7 +273,7 @@ export async function getClaim(h: Reader, id: string) {
     sqlite,
     `SELECT ${CLAIM_COLUMNS} FROM claims c LEFT JOIN conditions co ON co.id = c.condition_id WHERE c.id = ?`,
   ).get(id) as ClaimRow | undefined;
-  return row ? hydrateClaims(sqlite, [row])[0] : undefined;
+  return row ? (await hydrateClaims(h, [row]))[0] : undefined;
 }
 
 /** Claims by id in the order given (missing ids skipped): two statements whatever the number of claims. */
@@ -252,22 +286,23 @@ export async function getClaimsByIds(h: Reader, ids: readonly string[]) {
   ).all(JSON.stringify(ids)) as ClaimRow[];
   const byId = new Map(rows.map((r) => [r.id, r]));
   return hydrateClaims(
-    sqlite,
+    h,
     ids.flatMap((id) => byId.get(id) ?? []),
   );
 }
 
-export type Claim = ReturnType<typeof hydrateClaims>[number];
+export type Claim = Awaited<ReturnType<typeof hydrateClaims>>[number];
 
-/** Attaches interventions and studies with one statement each, whatever the page size (no N+1). */
-export function hydrateClaims(sqlite: Sqlite, rows: readonly ClaimRow[]) {
+/** Attaches interventions, studies and PICO with one statement each, whatever the page size (no N+1). */
+export async function hydrateClaims(h: Reader, rows: readonly ClaimRow[]) {
   if (rows.length === 0) return [];
+  const sqlite: Sqlite = h.sqlite;
   const ids = JSON.stringify(rows.map((r) => r.id));
   const studyRows = prepared(
     sqlite,
     `SELECT cs.claim_id, s.pmid, s.title, coalesce(s.journal_iso, s.journal) AS journal, s.year, s.design,
        s.sample_size, s.sample_size_note, s.species, s.retracted, json_array_length(s.authors) AS author_total,
-       s.authors_complete, cs.relation, cs.finding, cs.subgroup_sample_size
+       s.authors_complete, cs.relation, cs.finding, cs.subgroup_sample_size, cs.effect_estimates, s.risk_of_bias
      FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
      WHERE cs.claim_id IN (SELECT value FROM json_each(?))
      ORDER BY cs.claim_id, cs.position`,
@@ -282,6 +317,10 @@ export function hydrateClaims(sqlite: Sqlite, rows: readonly ClaimRow[]) {
 
   const studiesByClaim = groupBy(studyRows, (r) => r.claim_id);
   const interventionsByClaim = groupBy(interventionRows, (r) => r.claim_id);
+  const picos = await picosOf(
+    h,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => {
     const studies: ClaimStudy[] = (studiesByClaim.get(r.id) ?? []).map((s) => ({
       pmid: s.pmid,
@@ -297,7 +336,27 @@ export function hydrateClaims(sqlite: Sqlite, rows: readonly ClaimRow[]) {
       relation: s.relation,
       finding: s.finding,
       subgroup_sample_size: s.subgroup_sample_size,
+      effect_estimates: (JSON.parse(s.effect_estimates) as EffectEstimate[]).map((e) => ({
+        ...e,
+        summary: describeEstimate(e),
+      })),
+      risk_of_bias: (JSON.parse(s.risk_of_bias) as RiskOfBias[]).map((a) => ({
+        tool: a.tool,
+        result: a.result,
+        overall: a.overall,
+      })),
     }));
+    const grade = {
+      scheme: r.grade_scheme,
+      level: r.grade_level,
+      certainty: r.certainty,
+      rationale: r.grade_rationale,
+      upgrade_rationale: r.grade_upgrade_rationale,
+      rating: r.grade_rating,
+      domains: r.grade_domains === null ? null : (JSON.parse(r.grade_domains) as GradeDomains),
+      synthesis_of: r.grade_synthesis_of,
+      override_reason: r.grade_override_reason,
+    };
     return {
       id: r.id,
       statement: r.statement,
@@ -308,18 +367,18 @@ export function hydrateClaims(sqlite: Sqlite, rows: readonly ClaimRow[]) {
       direction: r.direction,
       biomarker: r.biomarker,
       grade: {
-        scheme: r.grade_scheme,
-        level: r.grade_level,
-        certainty: r.certainty,
-        rationale: r.grade_rationale,
-        upgrade_rationale: r.grade_upgrade_rationale,
-        rating: r.grade_rating,
+        ...grade,
+        assessment: claimGradeAssessment(
+          grade,
+          studies.filter((s) => s.relation === 'supports').map((s) => s.design),
+        ),
       },
       caveats: { codes: JSON.parse(r.caveat_codes) as CaveatCode[], notes: r.caveat_notes },
       status: r.status,
       sample_size: r.sample_size,
+      pico: picos.get(r.id) ?? null,
       studies,
-      evidence_summary: summariseEvidence(studies),
+      evidence_summary: summariseSupportingEvidence(studies),
       source: {
         name: r.source,
         id: r.source_id,
@@ -363,10 +422,22 @@ export interface ClaimRecord {
     rationale: string | null;
     upgrade_rationale: string | null;
     rating: number | null;
+    // Evidence depth (issue 16).
+    domains: GradeDomains | null;
+    synthesis_of: SynthesisOf | null;
+    override_reason: string | null;
   };
   caveats: { codes: string[]; notes: string | null };
   status: string;
-  studies: { pmid: string; relation: string; finding: string | null; subgroup_sample_size: number | null }[];
+  /** Evidence depth (issue 16): the claim's PICO; null when none is written. */
+  pico: Pico | null;
+  studies: {
+    pmid: string;
+    relation: string;
+    finding: string | null;
+    subgroup_sample_size: number | null;
+    effect_estimates: EffectEstimate[];
+  }[];
   source: { name: string; id: string | null; url: string | null; release: string | null };
 }
 
@@ -401,6 +472,9 @@ const CLAIM_COLUMNS_COMPARED = [
   'source',
   'source_id',
   'source_url',
+  'grade_domains',
+  'grade_synthesis_of',
+  'grade_override_reason',
 ] as const;
 
 // The release and import time name when a claim last changed, so a newer release that repeats an item unchanged
@@ -459,17 +533,26 @@ export async function upsertClaim(
     source_url: record.source.url,
     source_release: record.source.release,
     imported_at: importedAt,
+    grade_domains: record.grade.domains === null ? null : JSON.stringify(record.grade.domains),
+    grade_synthesis_of: record.grade.synthesis_of,
+    grade_override_reason: record.grade.override_reason,
   });
 
   const wantedLinks = JSON.stringify({
     interventions: interventionIds,
-    studies: record.studies.map((l, i) => [studyIds[i], l.relation, l.finding, l.subgroup_sample_size]),
+    studies: record.studies.map((l, i) => [
+      studyIds[i],
+      l.relation,
+      l.finding,
+      l.subgroup_sample_size,
+      JSON.stringify(l.effect_estimates),
+    ]),
   });
   const currentLinks = prepared(
     sqlite,
     `SELECT json_object(
        'interventions', (SELECT json_group_array(intervention_id) FROM (SELECT intervention_id FROM claim_interventions WHERE claim_id = @id ORDER BY position)),
-       'studies', (SELECT json_group_array(json_array(study_id, relation, finding, subgroup_sample_size))
+       'studies', (SELECT json_group_array(json_array(study_id, relation, finding, subgroup_sample_size, effect_estimates))
                    FROM (SELECT * FROM claim_studies WHERE claim_id = @id ORDER BY position))) AS links`,
   ).get({ id: record.id }) as { links: string };
   const linksChanged = currentLinks.links !== wantedLinks;
@@ -483,26 +566,35 @@ export async function upsertClaim(
     for (const [position, iid] of interventionIds.entries()) insertIntervention.run(record.id, iid, position);
     const insertStudy = prepared(
       sqlite,
-      `INSERT INTO claim_studies (claim_id, study_id, relation, finding, subgroup_sample_size, position)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO claim_studies (claim_id, study_id, relation, finding, subgroup_sample_size, position, effect_estimates)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const [position, link] of record.studies.entries())
-      insertStudy.run(record.id, studyIds[position], link.relation, link.finding, link.subgroup_sample_size, position);
+      insertStudy.run(
+        record.id,
+        studyIds[position],
+        link.relation,
+        link.finding,
+        link.subgroup_sample_size,
+        position,
+        JSON.stringify(link.effect_estimates),
+      );
     await refreshClaimSampleSize(tx, record.id);
   }
+  const picoChanged = await writePico(tx, record.id, record.pico);
   if (!existed) return 'inserted';
-  if (row.changes === 0 && !linksChanged) return 'unchanged';
+  if (row.changes === 0 && !linksChanged && !picoChanged) return 'unchanged';
   if (row.changes === 0) touch(tx, 'claims', record.id);
   return 'updated';
 }
 
-/** One claim's sample_size after its links changed. */
+/** One claim's sample_size after its links changed: the largest known n among the studies linked as `supports`. */
 export async function refreshClaimSampleSize(tx: Transaction, claimId: string): Promise<void> {
   const sqlite = tx.sqlite;
   prepared(
     sqlite,
     `UPDATE claims SET sample_size = (SELECT max(s.sample_size) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
-       WHERE cs.claim_id = claims.id) WHERE id = ?`,
+       WHERE cs.claim_id = claims.id AND cs.relation = 'supports') WHERE id = ?`,
   ).run(claimId);
 }
 
@@ -519,7 +611,8 @@ export async function claimRecordOf(h: Reader, id: string): Promise<(ClaimRecord
        (SELECT json_group_array(slug) FROM (SELECT i.slug FROM claim_interventions ci JOIN interventions i ON i.id = ci.intervention_id
           WHERE ci.claim_id = c.id ORDER BY ci.position)) AS intervention_slugs,
        (SELECT json_group_array(json_object('pmid', s.pmid, 'relation', cs.relation, 'finding', cs.finding,
-          'subgroup_sample_size', cs.subgroup_sample_size)) FROM (SELECT * FROM claim_studies WHERE claim_id = c.id ORDER BY position) cs
+          'subgroup_sample_size', cs.subgroup_sample_size, 'effect_estimates', json(cs.effect_estimates)))
+          FROM (SELECT * FROM claim_studies WHERE claim_id = c.id ORDER BY position) cs
           JOIN studies s ON s.id = cs.study_id) AS study_links
      FROM claims c LEFT JOIN conditions co ON co.id = c.condition_id WHERE c.id = ?`,
   ).get(id) as Record<string, unknown> | undefined;
@@ -540,9 +633,13 @@ export async function claimRecordOf(h: Reader, id: string): Promise<(ClaimRecord
       rationale: text('grade_rationale'),
       upgrade_rationale: text('grade_upgrade_rationale'),
       rating: row.grade_rating as number | null,
+      domains: row.grade_domains === null ? null : (JSON.parse(row.grade_domains as string) as GradeDomains),
+      synthesis_of: text('grade_synthesis_of') as SynthesisOf | null,
+      override_reason: text('grade_override_reason'),
     },
     caveats: { codes: JSON.parse(row.caveat_codes as string) as string[], notes: text('caveat_notes') },
     status: row.status as string,
+    pico: (await picosOf(h, [id])).get(id) ?? null,
     studies: JSON.parse(row.study_links as string) as ClaimRecord['studies'],
     source: {
       name: row.source as string,

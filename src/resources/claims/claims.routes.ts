@@ -11,6 +11,7 @@ import { resolveLookup } from '../../store/lookup.queries.js';
 import { snapshotAt } from '../history/history.queries.js';
 import { getClaim, listClaims } from './claims.queries.js';
 import { ClaimListQuery, ClaimListSchema, ClaimSchema } from './claims.schemas.js';
+import { servedClaimSnapshot } from './claims.snapshots.js';
 
 export const claimsRoutes: RoutePlugin = async (app, { db }) => {
   app.get('/v1/claims', {
@@ -19,7 +20,7 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
       tags: ['claims'],
       summary: 'List claims',
       description:
-        'Claims with their grade, caveats and linked studies (design, sample size), strongest evidence first. Filters compose (AND). `condition` includes sub-conditions unless `include_descendants=false`. Pages never repeat or skip a claim; pass `next_cursor` back as `cursor` with the same filters and sort. An unknown `condition` or `intervention` is a 400 naming the parameter, so a typo never reads as "no evidence".',
+        'Claims with their grade, caveats and linked studies (design, sample size), strongest evidence first. Filters compose (AND); PICO filters (`age_group`, `sex`, `setting`, `outcome_code`) match only what a claim\'s PICO states. `condition` includes sub-conditions unless `include_descendants=false`. Pages never repeat or skip a claim; pass `next_cursor` back as `cursor` with the same filters and sort. An unknown `condition` or `intervention` is a 400 naming the parameter, so a typo never reads as "no evidence".',
       querystring: ClaimListQuery,
       response: { 200: ClaimListSchema, ...problemResponses },
     },
@@ -60,6 +61,10 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
           source: q.source,
           match: q.q === undefined ? undefined : requireMatchQuery('query.q', q.q),
           status: q.status,
+          age_group: q.age_group,
+          sex: q.sex,
+          setting: q.setting,
+          outcome_code: q.outcome_code,
         },
         q.sort,
         q.limit,
@@ -100,7 +105,7 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
               : `Claim '${id}' has no recorded state at or before ${asOf}.`,
           );
         reply.header('cache-control', 'public, max-age=86400');
-        return past.snapshot as z.infer<typeof ClaimSchema>;
+        return servedClaimSnapshot(past.snapshot) as z.infer<typeof ClaimSchema>;
       }
       // The tag is read before the body: a write in between makes the tag older than the body, never newer.
       const tag = await rowTag(db, 'claims', id);

@@ -1,6 +1,11 @@
 // API shapes for claims: the claim with its grade, caveats and studies, its evidence summary, and the list filters.
 import { z } from 'zod';
+import { EffectEstimateInput } from '../../evidence/effect-estimates.js';
+import { GradeAssessmentSchema } from '../../evidence/grade-assessment.js';
+import { GradeAssessmentInput, GradeDomainsInput } from '../../evidence/grade-domains.js';
 import { certaintyOf, GRADE_SCHEMES } from '../../evidence/grades.js';
+import { PicoFilterQuery, PicoInput } from '../../evidence/pico.js';
+import { RISK_OF_BIAS_TOOLS } from '../../evidence/risk-of-bias.js';
 import { CAVEAT_CODES, CLAIM_STATUSES, DIRECTIONS, STUDY_DESIGNS } from '../../evidence/vocabulary.js';
 import {
   CaveatsSchema,
@@ -18,6 +23,38 @@ import {
   SpeciesSchema,
 } from '../../http/api-schemas.js';
 import { cursorParam, limitParam } from '../../http/pagination.js';
+
+// Evidence depth (issue 16): effect estimates, risk of bias, GRADE domains and PICO as a reader sees them.
+
+/** An effect estimate as stored, with the one-line summary a reader sees. */
+export const EffectEstimateSchema = EffectEstimateInput.extend({
+  summary: z
+    .string()
+    .describe('The estimate in one line, e.g. `RR 0.62 (95% CI 0.45 to 0.85; p = 0.003; n = 43)`.')
+    .meta({ example: 'RR 0.62 (95% CI 0.45 to 0.85; p = 0.003; n = 43)' }),
+}).meta({ id: 'EffectEstimate' });
+
+export const StudyRiskOfBiasRefSchema = z
+  .object({
+    tool: z.enum(RISK_OF_BIAS_TOOLS),
+    result: z.string().nullable().describe('The result assessed, for RoB 2 and ROBINS-I.'),
+    overall: z.string().describe("Overall judgement in the tool's vocabulary."),
+  })
+  .meta({ id: 'StudyRiskOfBiasRef' });
+
+export const ClaimGradeSchema = GradeSchema.extend({
+  domains: GradeDomainsInput.nullable().describe(
+    'GRADE domain judgements (each null when not assessed); null when the claim has not been assessed by domain.',
+  ),
+  synthesis_of: GradeAssessmentInput.shape.synthesis_of,
+  override_reason: z
+    .string()
+    .nullable()
+    .describe('Why the level differs from what the domains give; null when it does not (see `assessment.overridden`).'),
+  assessment: GradeAssessmentSchema.nullable().describe(
+    'The GRADE arithmetic: where the rating starts (from the strongest supporting design), each domain step, and the level it gives; null for non-GRADE schemes.',
+  ),
+}).meta({ id: 'ClaimGrade' });
 
 export const ClaimStudySchema = z
   .object({
@@ -41,25 +78,52 @@ export const ClaimStudySchema = z
       .int()
       .nullable()
       .describe('Participants in the subgroup behind this finding, when smaller than the study.'),
+    // Evidence depth (issue 16).
+    effect_estimates: z
+      .array(EffectEstimateSchema)
+      .describe('Effect estimates this study gives for the claim, each with its CI and where in the study it is.'),
+    risk_of_bias: z
+      .array(StudyRiskOfBiasRefSchema)
+      .describe("The study's risk-of-bias assessments, overall judgement per tool (the domains are on the study)."),
   })
   .meta({ id: 'ClaimStudy' });
 
 export const EvidenceSummarySchema = z
   .object({
-    study_count: z.number().int(),
+    study_count: z.number().int().describe('Studies linked as `supports`.'),
     studies_by_design: z
       .array(z.object({ design: DesignSchema.nullable(), count: z.number().int() }))
-      .describe('Linked studies per design, strongest first; `design: null` counts studies of unknown design.'),
+      .describe('Supporting studies per design, strongest first; `design: null` counts studies of unknown design.'),
     total_participants: z
       .number()
       .int()
       .nullable()
-      .describe('Sum of the known sample sizes of the linked studies; null when none is known.'),
-    studies_with_unknown_sample_size: z.number().int(),
-    strongest_design: DesignSchema.nullable(),
-    has_rct: z.boolean().describe('Whether any linked study is a randomised controlled trial.'),
-    has_systematic_review: z.boolean().describe('Whether any linked study is a systematic review or meta-analysis.'),
+      .describe('Sum of the known sample sizes of the supporting studies; null when none is known.'),
+    studies_with_unknown_sample_size: z.number().int().describe('Supporting studies whose sample size is unknown.'),
+    strongest_design: DesignSchema.nullable().describe('The strongest design among the supporting studies.'),
+    has_rct: z.boolean().describe('Whether any supporting study is a randomised controlled trial.'),
+    has_systematic_review: z
+      .boolean()
+      .describe('Whether any supporting study is a systematic review or meta-analysis.'),
+    sample_size: z
+      .number()
+      .int()
+      .nullable()
+      .describe("Largest known sample size among the supporting studies (the claim's `sample_size`)."),
+    contradicting_study_count: z.number().int().describe('Studies linked as `contradicts`, counted apart.'),
+    contradicting_participants: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Sum of the known sample sizes of the contradicting studies; null when none is known.'),
+    context_study_count: z
+      .number()
+      .int()
+      .describe('Studies linked as `context` only: background, never counted as evidence for the claim.'),
   })
+  .describe(
+    'The evidence behind the claim, counted from the studies linked as `supports`; contradicting and context studies are counted apart and lend the claim neither their sample size nor their design.',
+  )
   .meta({ id: 'EvidenceSummary' });
 
 export const ClaimSourceSchema = z
@@ -85,7 +149,7 @@ export const ClaimSchema = z
     outcome: z.string().nullable(),
     direction: DirectionSchema,
     biomarker: z.string().nullable().describe('The biomarker or population the claim is about, e.g. `BRAF V600E`.'),
-    grade: GradeSchema,
+    grade: ClaimGradeSchema,
     caveats: CaveatsSchema,
     status: z.enum(CLAIM_STATUSES),
     sample_size: z
@@ -93,8 +157,11 @@ export const ClaimSchema = z
       .int()
       .nullable()
       .describe(
-        'Largest known sample size among the linked studies (what `min_sample_size` and `sort=-sample_size` use).',
+        'Largest known sample size among the studies linked as `supports` (what `min_sample_size` and `sort=-sample_size` use); context and contradicting studies do not count.',
       ),
+    pico: PicoInput.nullable().describe(
+      'The clinical question as PICO (population, intervention, comparator, outcome, timeframe); null when not written.',
+    ),
     studies: z.array(ClaimStudySchema),
     evidence_summary: EvidenceSummarySchema,
     source: ClaimSourceSchema,
@@ -134,7 +201,13 @@ export const ClaimListQuery = z
     grade: z.string().max(20).optional().describe('Exact grade level, e.g. `low` or `B`.'),
     grade_scheme: z.enum(GRADE_SCHEMES).optional().describe('Only claims graded with this scheme.'),
     design: z.enum(STUDY_DESIGNS).optional().describe('Claims with at least one linked study of this design.'),
-    min_sample_size: z.coerce.number().int().min(0).max(1_000_000_000).optional().describe('Minimum `sample_size`.'),
+    min_sample_size: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000_000)
+      .optional()
+      .describe('Minimum `sample_size`: the largest n among the supporting studies (unknown never matches).'),
     direction: z.enum(DIRECTIONS).optional().describe('Direction of the effect or association.'),
     pmid: z
       .string()
@@ -160,6 +233,8 @@ export const ClaimListQuery = z
       .enum(CLAIM_STATUSES)
       .default('published')
       .describe('Claim status; default `published`. Retracted claims are listed only when asked for.'),
+    // Evidence depth (issue 16): PICO filters.
+    ...PicoFilterQuery.shape,
     sort: z
       .enum(CLAIM_SORTS)
       .default('-certainty')
@@ -171,6 +246,15 @@ export const ClaimListQuery = z
   })
   .strict();
 export type ClaimListQuery = z.infer<typeof ClaimListQuery>;
+
+/** Effect estimates on one claim-study link, as a curator writes them (checked on write: 422 with the path). */
+export const EffectEstimatesInput = z
+  .array(EffectEstimateInput)
+  .max(50)
+  .default([])
+  .describe(
+    'Effect estimates this study gives for the claim. A CI that does not contain its estimate, a ratio at or below 0, a p-value outside 0-1 or an estimate whose CI points against the relation of its link are 422s naming the path.',
+  );
 
 /** What a curator (or a seed file) supplies for a claim; grades are checked against their scheme on write. */
 export const ClaimInput = z
@@ -192,7 +276,11 @@ export const ClaimInput = z
           .max(5000)
           .nullable()
           .default(null)
-          .describe('Required for GRADE `high` when no linked study is an RCT, systematic review or meta-analysis.'),
+          .describe(
+            'Why the claim was rated up, in words. A level above where the supporting designs start needs `domains` that rate it up (or `override_reason`); this text alone no longer lifts a grade.',
+          ),
+        // Evidence depth (issue 16): GRADE domains, what reviews pool, and an explicit override.
+        ...GradeAssessmentInput.shape,
       })
       .strict()
       .refine((g) => certaintyOf(g.scheme, g.level) !== undefined, {
@@ -207,6 +295,9 @@ export const ClaimInput = z
       .strict()
       .default({ codes: [], notes: null }),
     status: z.enum(CLAIM_STATUSES).default('published'),
+    pico: PicoInput.nullable()
+      .default(null)
+      .describe('The clinical question as PICO; null when not written. Fields the evidence does not state stay null.'),
     studies: z
       .array(
         z
@@ -215,6 +306,7 @@ export const ClaimInput = z
             relation: RelationSchema,
             finding: z.string().max(5000).nullable().default(null),
             subgroup_sample_size: z.number().int().min(0).max(1_000_000_000).nullable().default(null),
+            effect_estimates: EffectEstimatesInput,
           })
           .strict(),
       )

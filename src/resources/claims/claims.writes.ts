@@ -19,7 +19,7 @@ import {
 import type { Reader } from '../../store/client.js';
 import { dataTagOf, rowTag } from '../../store/data-version.queries.js';
 import { type ClaimRecord, claimRecordFromInput, claimRecordOf, getClaim } from './claims.queries.js';
-import { ClaimInput, ClaimSchema } from './claims.schemas.js';
+import { ClaimInput, ClaimSchema, EffectEstimatesInput } from './claims.schemas.js';
 
 /** The API body: link rules (at least one study, PMIDs that exist) answer 422 with the rule, not 400. */
 export const ClaimCreateBody = ClaimInput.extend({
@@ -31,11 +31,14 @@ export const ClaimCreateBody = ClaimInput.extend({
           relation: z.enum(['supports', 'contradicts', 'context']),
           finding: z.string().max(5000).nullable().default(null),
           subgroup_sample_size: z.number().int().nullable().default(null),
+          effect_estimates: EffectEstimatesInput,
         })
         .strict(),
     )
     .max(500)
-    .describe('Linked studies in display order; at least one (422 `claim.needs_study`), each an existing PMID.'),
+    .describe(
+      'Linked studies in display order; at least one (422 `claim.needs_study`), each an existing PMID; a published claim needs one linked as `supports` (422 `claim.needs_supporting_study`).',
+    ),
 }).meta({ id: 'ClaimCreate' });
 
 const ClaimPatchBody = patchOf(ClaimCreateBody, ['id'], 'ClaimPatch');
@@ -63,7 +66,7 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       tags: ['claims'],
       summary: 'Create a claim',
       description:
-        'Creates a curated claim with its studies (write scope). Evidence rules (422 with `rule`): at least one linked study, every PMID, condition and intervention must exist, and GRADE `high` needs a linked RCT, systematic review or meta-analysis, or an explicit `grade.upgrade_rationale`.',
+        'Creates a curated claim with its studies (write scope). Evidence rules (422 with `rule`, and `errors` naming each path): at least one linked study, and for a published claim one linked as `supports`; every PMID, condition and intervention must exist; effect estimates must be consistent (a CI containing its estimate, ratios above 0, p-values in 0-1, a side that matches the link); with `grade.domains` the GRADE level must be what the start and the domains give (`grade_arithmetic` shows the steps) unless `grade.override_reason` says why, which the response then flags; without domains, moderate and high need a supporting RCT or review, or a reason in words; and the bottom line of every topic listing the claim must stay within its overall certainty.',
       security: [{ bearerAuth: [] }],
       querystring: ReasonQuery,
       body: ClaimCreateBody,

@@ -6,7 +6,8 @@ import { notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
 import { rowTagById } from '../../store/data-version.queries.js';
 import { resolveLookup } from '../../store/lookup.queries.js';
-import { getCondition, listConditions } from './conditions.queries.js';
+import { getConditionDetail } from './conditions.detail.js';
+import { listConditions } from './conditions.queries.js';
 import { ConditionDetailSchema, ConditionListQuery, ConditionListSchema } from './conditions.schemas.js';
 
 export const conditionsRoutes: RoutePlugin = async (app, { db }) => {
@@ -28,7 +29,7 @@ export const conditionsRoutes: RoutePlugin = async (app, { db }) => {
       tags: ['conditions'],
       summary: 'Get a condition',
       description:
-        'A condition with its synonyms, ontology codes, parent, children and published claim counts by grade. The path accepts the slug, or any name, synonym or code (`DOID:1909`), case- and accent-insensitive.',
+        'A condition with its synonyms, ontology codes, parent, children, published claim counts by grade and the answer cards (topics) about it. The path accepts the slug, or any name, synonym or code (`DOID:1909`), case- and accent-insensitive.',
       params: z.object({
         slug: z.string().min(1).max(200).describe('Slug, name, synonym or code.').meta({ example: 'eczema' }),
       }),
@@ -38,7 +39,7 @@ export const conditionsRoutes: RoutePlugin = async (app, { db }) => {
       const id = await resolveLookup(db, 'condition', request.params.slug);
       // The tag is read before the body: a write in between makes the tag older than the body, never newer.
       const tag = id === undefined ? undefined : await rowTagById(db, 'conditions', id);
-      const condition = id === undefined ? undefined : await getCondition(db, id);
+      const condition = id === undefined ? undefined : await getConditionDetail(db, id);
       if (!condition || !tag)
         throw notFound(PROBLEM_CODES.conditionNotFound, `No condition is known by '${request.params.slug}'.`);
       reply.header('etag', resourceEtag(request.dataTag, 'conditions', tag));

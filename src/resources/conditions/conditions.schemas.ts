@@ -1,6 +1,6 @@
 // API shapes for conditions: list items, the detail with hierarchy and claim counts, and the list query.
 import { z } from 'zod';
-import { GRADE_SCHEMES } from '../../evidence/grades.js';
+import { GRADE_LEVEL_NAMES, GRADE_SCHEMES } from '../../evidence/grades.js';
 import { ConditionRefSchema, page, Slug } from '../../http/api-schemas.js';
 import { cursorParam, limitParam } from '../../http/pagination.js';
 
@@ -19,6 +19,18 @@ export const GradeCountSchema = z
     count: z.number().int(),
   })
   .meta({ id: 'GradeCount' });
+
+/** Evidence depth (issue 16): an answer card as a condition's detail lists it. */
+export const TopicRefSchema = z
+  .object({
+    slug: z.string(),
+    question: z.string(),
+    overall_certainty: z
+      .enum(GRADE_LEVEL_NAMES)
+      .nullable()
+      .describe("The topic's overall GRADE certainty; null when no published GRADE claim counts."),
+  })
+  .meta({ id: 'TopicRef' });
 
 export const ConditionSchema = z
   .object({
@@ -39,6 +51,11 @@ export const ConditionDetailSchema = ConditionSchema.extend({
   claim_counts_by_grade: z
     .array(GradeCountSchema)
     .describe('Published claims about this condition and its sub-conditions, per grade, strongest first.'),
+  topics: z
+    .array(TopicRefSchema)
+    .describe(
+      'Answer cards with a published claim about this condition or a sub-condition, in slug order (the first 100; `GET /v1/topics?condition=` pages through all).',
+    ),
 }).meta({ id: 'ConditionDetail' });
 
 export const ConditionListSchema = page(ConditionSchema, 'ConditionList');

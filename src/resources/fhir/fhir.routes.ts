@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { evidenceExtrasOf } from '../../fhir/fhir.extras.js';
 import type { ClaimFhirInput, ClaimJson, OntologyCodes, StudyJson, TopicJson } from '../../fhir/fhir.inputs.js';
 import { type Bundle, claimBundle, topicBundle } from '../../fhir/fhir.map.js';
 import { ClaimId, problemResponses, Slug } from '../../http/api-schemas.js';
@@ -87,7 +88,12 @@ export async function claimFhirInput(
     studiesByPmid(app, caller, [claim]),
     conditionCodes(app, caller, [claim]),
   ]);
-  return { claim, studies, condition_codes: claim.condition ? codes[claim.condition.slug] : null };
+  return {
+    claim,
+    studies,
+    condition_codes: claim.condition ? codes[claim.condition.slug] : null,
+    extras: evidenceExtrasOf(claim, studies),
+  };
 }
 
 function sendBundle(reply: FastifyReply, bundle: Bundle) {
@@ -109,7 +115,7 @@ export const fhirRoutes = fp(
         tags: ['claims'],
         summary: 'Get a claim as FHIR R5',
         description:
-          'The claim as a FHIR R5 Bundle (type collection): an Evidence with the statement (assertion), the plain summary (description), the GRADE certainty, SEVCO study designs, sample size and PICO variables; an ArtifactAssessment with direction, status and caveats; an EvidenceVariable per condition (MeSH, DOID) and intervention; and per study an Evidence (design, sample size, finding) citing a Citation (PMID, DOI, title, authors, journal, dates, retraction). Unknown facts are absent. `GET /v1/claims/{id}` with `Accept: application/fhir+json` returns the same.',
+          'The claim as a FHIR R5 Bundle (type collection): an Evidence with the statement (assertion), the plain summary (description), the GRADE certainty with a subcomponent per assessed domain, SEVCO study designs, sample size, effect estimates and PICO variables; an ArtifactAssessment with direction, status and caveats; an EvidenceVariable per condition (MeSH, DOID) and intervention; and per study an Evidence (design, sample size, finding, effect estimates, risk of bias) citing a Citation (PMID, DOI, title, authors, journal, dates, retraction). Unknown facts are absent. `GET /v1/claims/{id}` with `Accept: application/fhir+json` returns the same.',
         params: z.object({ id: ClaimId }),
         querystring: z
           .object({
@@ -130,7 +136,7 @@ export const fhirRoutes = fp(
         tags: ['topics'],
         summary: 'Get a topic as FHIR R5',
         description:
-          "The topic as a FHIR R5 Bundle (type collection): an EvidenceReport with the question, bottom line, evidence summary, the claims in curated order and the references, then every claim's resources as in `GET /v1/claims/{id}/fhir`, shared studies and variables once. Topics carry no overall grade of their own: each claim's Evidence carries its certainty.",
+          "The topic as a FHIR R5 Bundle (type collection): an EvidenceReport with the question, bottom line, evidence summary, its overall certainty (a Certainty-of-Evidence section), the claims in curated order and the references, then every claim's resources as in `GET /v1/claims/{id}/fhir`, shared studies and variables once.",
         params: z.object({ slug: Slug.describe('Topic slug.').meta({ example: 'gut-microbiome-and-skin' }) }),
         response: { 200: fhirResponse('The topic as a FHIR R5 Bundle.'), ...problemResponses },
       },
@@ -141,7 +147,13 @@ export const fhirRoutes = fp(
           studiesByPmid(app, caller, topic.claims),
           conditionCodes(app, caller, topic.claims),
         ]);
-        return sendBundle(reply, topicBundle({ topic, studies, condition_codes }, { baseUrl: baseUrlOf(request) }));
+        const extras = Object.fromEntries(topic.claims.map((claim) => [claim.id, evidenceExtrasOf(claim, studies)]));
+        const { level, explanation } = topic.overall_certainty;
+        const overall_certainty = level === null ? null : { level, rationale: explanation };
+        return sendBundle(
+          reply,
+          topicBundle({ topic, studies, condition_codes, extras, overall_certainty }, { baseUrl: baseUrlOf(request) }),
+        );
       },
     });
 

@@ -1,6 +1,7 @@
 // SQL for studies: filtered keyset pages in PMID order, a study by PMID, and the claims it bears on.
 
 import type { GradeScheme } from '../../evidence/grades.js';
+import { overallRiskOfBias, RISK_OF_BIAS_TOOL_SPECS, type RiskOfBias } from '../../evidence/risk-of-bias.js';
 import type { StudyAuthor, StudyBibliography } from '../../evidence/study-record.js';
 import { metadataStatus } from '../../evidence/summary.js';
 import type { Species, StudyDesign, StudyRelation } from '../../evidence/vocabulary.js';
@@ -38,8 +39,14 @@ export interface StudyRow {
   population: string | null;
   species: Species | null;
   retracted: number;
+  risk_of_bias: string;
   created_at: string;
   updated_at: string;
+}
+
+/** A stored assessment as a reader sees it: the tool's name and what its algorithm gives for the domains. */
+export function riskOfBiasView(a: RiskOfBias) {
+  return { ...a, tool_name: RISK_OF_BIAS_TOOL_SPECS[a.tool].name, algorithm: overallRiskOfBias(a.tool, a.domains) };
 }
 
 // PMIDs are digits: ordering by their numeric value keeps 9-digit ids after 8-digit ones.
@@ -79,6 +86,7 @@ export function toStudy(r: StudyRow) {
       journal: r.journal_iso ?? r.journal,
       year: r.year,
     }),
+    risk_of_bias: (JSON.parse(r.risk_of_bias) as RiskOfBias[]).map(riskOfBiasView),
     pubmed_url: `https://pubmed.ncbi.nlm.nih.gov/${r.pmid}/`,
     created_at: r.created_at,
     updated_at: r.updated_at,
@@ -189,6 +197,7 @@ export const STUDY_WRITE_COLUMNS = [
   'population',
   'species',
   'retracted',
+  'risk_of_bias',
 ] as const;
 
 export function studyParams(input: StudyInput) {
@@ -200,6 +209,7 @@ export function studyParams(input: StudyInput) {
     publication_types: JSON.stringify(input.publication_types),
     design_source: input.design === null ? null : 'curated',
     retracted: input.retracted ? 1 : 0,
+    risk_of_bias: JSON.stringify(input.risk_of_bias),
   };
 }
 
@@ -255,6 +265,7 @@ export async function studyInputOf(h: Reader, pmid: string): Promise<(StudyInput
     population: s.population,
     species: s.species,
     retracted: s.retracted,
+    risk_of_bias: JSON.parse(row.risk_of_bias) as RiskOfBias[],
     version: (row as StudyRow & { version: number }).version,
   };
 }
@@ -272,14 +283,16 @@ export async function deleteStudy(tx: Transaction, pmid: string): Promise<{ dele
   return { deleted: true, claims: 0 };
 }
 
-/** After a study's sample size changed: the claims citing it recompute their largest sample size. Returns the ids of
- * the claims whose stored sample size changed. */
+/** After a study's sample size changed: the claims citing it recompute their largest sample size among the studies
+ * linked as `supports`. Returns the ids of the claims whose stored sample size changed. */
 export async function refreshStudyClaims(tx: Transaction, pmid: string): Promise<string[]> {
+  // max() over the supporting links only: a claim citing the study as context only gets the same value back.
   return (
     prepared(
       tx.sqlite,
       `UPDATE claims SET sample_size = m.size
-       FROM (SELECT cs.claim_id, max(s.sample_size) AS size FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
+       FROM (SELECT cs.claim_id, max(CASE WHEN cs.relation = 'supports' THEN s.sample_size END) AS size
+             FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
              WHERE cs.claim_id IN (SELECT cs2.claim_id FROM claim_studies cs2 JOIN studies s2 ON s2.id = cs2.study_id
                                    WHERE s2.pmid = ?)
              GROUP BY cs.claim_id) AS m

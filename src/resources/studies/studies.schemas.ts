@@ -1,5 +1,6 @@
 // API shapes for studies: full bibliographic record, design and sample size, and the claims a study bears on.
 import { z } from 'zod';
+import { RISK_OF_BIAS_TOOLS, RiskOfBiasInput } from '../../evidence/risk-of-bias.js';
 import { SPECIES, STUDY_DESIGNS } from '../../evidence/vocabulary.js';
 import {
   AuthorSchema,
@@ -12,6 +13,34 @@ import {
   SpeciesSchema,
 } from '../../http/api-schemas.js';
 import { cursorParam, limitParam } from '../../http/pagination.js';
+
+// Evidence depth (issue 16): a risk-of-bias assessment as a reader sees it, with what the tool's algorithm gives.
+export const StudyRiskOfBiasSchema = RiskOfBiasInput.extend({
+  tool_name: z.string().describe("The tool's name, e.g. `RoB 2`.").meta({ example: 'RoB 2' }),
+  algorithm: z
+    .object({
+      computed: z.string().describe("The overall judgement the tool's algorithm gives for these domains."),
+      allowed: z
+        .array(z.string())
+        .describe(
+          'Every overall judgement the algorithm permits (more than one where the tool leaves it to the assessor).',
+        ),
+      rule: z.string().describe('The algorithm in words, with what it found.'),
+      source: z.string().describe('Where the tool defines it.'),
+      stars: z
+        .object({
+          total: z.number().int(),
+          selection: z.number().int(),
+          comparability: z.number().int(),
+          outcome: z.number().int(),
+        })
+        .optional()
+        .describe('Newcastle-Ottawa: stars per category and in total (0-9).'),
+      critical_flaws: z.array(z.string()).optional().describe('AMSTAR 2: critical items answered no.'),
+      non_critical_weaknesses: z.array(z.string()).optional().describe('AMSTAR 2: other items answered no.'),
+    })
+    .describe("How the tool's own algorithm reaches the overall judgement from the domains."),
+}).meta({ id: 'StudyRiskOfBias' });
 
 export const StudySchema = z
   .object({
@@ -44,6 +73,9 @@ export const StudySchema = z
     species: SpeciesSchema.nullable(),
     retracted: z.boolean(),
     metadata_status: MetadataStatus,
+    risk_of_bias: z
+      .array(StudyRiskOfBiasSchema)
+      .describe('Risk-of-bias assessments of the study, each by its tool’s own domains, with source and assessor.'),
     pubmed_url: z.string().describe('Link to the PubMed record.'),
     created_at: z.string(),
     updated_at: z.string(),
@@ -132,6 +164,13 @@ export const StudyInput = z
     population: z.string().max(2000).nullable().default(null),
     species: z.enum(SPECIES).nullable().default(null),
     retracted: z.boolean().default(false),
+    risk_of_bias: z
+      .array(RiskOfBiasInput)
+      .max(20)
+      .default([])
+      .describe(
+        `Risk-of-bias assessments (${RISK_OF_BIAS_TOOLS.join(', ')}), each judging every domain of its tool with support text, and an overall judgement its algorithm allows (otherwise 422 naming the path). A tool must fit the study's design.`,
+      ),
   })
   .strict()
   .meta({ id: 'StudyWrite' });

@@ -1,6 +1,6 @@
 // POST/PATCH/DELETE /v1/studies: curated study records with history; PMID and sample-size rules answer 422.
 import { z } from 'zod';
-import { checkStudyRules } from '../../evidence/rules.js';
+import { checkStudyDesignForClaims, checkStudyRules } from '../../evidence/rules.js';
 import { PROBLEM_CODES } from '../../http/problem.js';
 import { registerResourceWrites } from '../../http/resource-writes.js';
 import type { RoutePlugin } from '../../http/route-types.js';
@@ -36,7 +36,10 @@ export const studiesWrites: RoutePlugin = async (app, { db }) => {
     patchBody: StudyPatchBody,
     response: StudyDetailSchema,
     load: studyInputOf,
-    rules: async (_h, input) => checkStudyRules(input),
+    rules: async (h, input) => {
+      checkStudyRules(input);
+      await checkStudyDesignForClaims(h, input);
+    },
     upsert: (changes, input) => changes.upsertStudy(input),
     remove: async (changes, pmid) => {
       const result = await changes.deleteStudy(pmid);

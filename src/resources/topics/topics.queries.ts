@@ -1,11 +1,13 @@
 // SQL for topics: keyset pages by slug, and a topic with its ordered claims.
 
-import { summariseEvidence } from '../../evidence/summary.js';
+import { summariseTopicEvidence } from '../../evidence/summary.js';
+import { type ClaimImportance, topicOverallCertainty } from '../../evidence/topic-certainty.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
 import type { Reader, Transaction } from '../../store/client.js';
+import { type FilterSql, whereClauses } from '../../store/filters.js';
 import { touch } from '../../store/lookup.queries.js';
 import { prepared } from '../../store/statements.js';
-import { getClaimsByIds } from '../claims/claims.queries.js';
+import { CLAIM_FILTER_SQL, getClaimsByIds } from '../claims/claims.queries.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
 import type { TopicInput } from './topics.schemas.js';
 
@@ -25,22 +27,98 @@ const TOPIC_SELECT = `SELECT t.id, t.slug, t.question, t.bottom_line, t.evidence
     WHERE tc.topic_id = t.id AND c.status = 'published') AS claim_count, t.created_at, t.updated_at
   FROM topics t`;
 
-function toTopic(r: TopicRow) {
+type Certainty = ReturnType<typeof topicOverallCertainty>;
+
+function toTopic(r: TopicRow, overall: Certainty) {
   const { id: _id, ...topic } = r;
-  return topic;
+  const { created_at, updated_at, ...rest } = topic;
+  return { ...rest, overall_certainty: overall, created_at, updated_at };
 }
 
-export async function listTopics(h: Reader, limit: number, cursor: string | undefined) {
+interface TopicClaimGradeRow {
+  topic_id: number;
+  claim_id: string;
+  importance: ClaimImportance | null;
+  status: string;
+  grade_scheme: string;
+  grade_level: string;
+}
+
+/**
+ * The overall certainty of each topic in `ids` (GRADE: the lowest among its critical claims), one statement for the
+ * page (the ids as one JSON parameter, like the claims' hydration).
+ */
+async function overallCertainties(h: Reader, ids: readonly number[]): Promise<Map<number, Certainty>> {
+  const rows = prepared(
+    h.sqlite,
+    `SELECT tc.topic_id, tc.claim_id, tc.importance, c.status, c.grade_scheme, c.grade_level
+     FROM topic_claims tc CROSS JOIN claims c ON c.id = tc.claim_id
+     WHERE tc.topic_id IN (SELECT value FROM json_each(?)) ORDER BY tc.topic_id, tc.position`,
+  ).all(JSON.stringify(ids)) as TopicClaimGradeRow[];
+  return new Map(
+    ids.map((id) => [
+      id,
+      topicOverallCertainty(
+        rows
+          .filter((r) => r.topic_id === id)
+          .map((r) => ({
+            id: r.claim_id,
+            status: r.status,
+            importance: r.importance,
+            grade: { scheme: r.grade_scheme, level: r.grade_level },
+          })),
+      ),
+    ]),
+  );
+}
+
+export interface TopicFilters {
+  /** Topics with a published claim about this condition or a descendant (the claims' own tree filter). */
+  condition_tree?: number;
+  /** Topics with a published claim about exactly this condition. */
+  condition_id?: number;
+}
+
+// A topic lists a handful of claims: testing each topic's claims against the condition set is cheaper than reading
+// every claim of a big condition tree, and reuses the claims' own condition filter (`c.condition_id IN ...`).
+const claimOfTopic = (filter: string) =>
+  `EXISTS (SELECT 1 FROM topic_claims tc CROSS JOIN claims c ON c.id = tc.claim_id
+    WHERE tc.topic_id = t.id AND c.status = 'published' AND ${filter})`;
+const TOPIC_FILTER_SQL: FilterSql<TopicFilters> = {
+  condition_tree: claimOfTopic(CLAIM_FILTER_SQL.condition_tree as string),
+  condition_id: claimOfTopic(CLAIM_FILTER_SQL.condition_id as string),
+};
+
+export async function listTopics(h: Reader, filters: TopicFilters, limit: number, cursor: string | undefined) {
   const sqlite = h.sqlite;
-  const params: Record<string, unknown> = { limit: limit + 1 };
-  let where = '';
+  const { where, params } = whereClauses(filters, TOPIC_FILTER_SQL);
+  params.limit = limit + 1;
   if (cursor !== undefined) {
     params.after = decodeCursor(cursor, 'topics', 1)[0];
-    where = 'WHERE t.slug > @after';
+    where.push('t.slug > @after');
   }
-  const rows = prepared(sqlite, `${TOPIC_SELECT} ${where} ORDER BY t.slug LIMIT @limit`).all(params) as TopicRow[];
+  const rows = prepared(
+    sqlite,
+    `${TOPIC_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.slug LIMIT @limit`,
+  ).all(params) as TopicRow[];
   const result = paginate(rows, limit, 'topics', (r) => [r.slug]);
-  return { items: result.items.map(toTopic), next_cursor: result.next_cursor };
+  const overall = await overallCertainties(
+    h,
+    result.items.map((r) => r.id),
+  );
+  return {
+    items: result.items.map((r) => toTopic(r, overall.get(r.id) as Certainty)),
+    next_cursor: result.next_cursor,
+  };
+}
+
+/** How many topics a condition's detail lists; `GET /v1/topics?condition=` pages through all of them. */
+export const CONDITION_TOPICS_SHOWN = 100;
+
+/** The answer cards about a condition or its sub-conditions, in slug order, for the condition's detail. */
+export async function topicRefsForCondition(h: Reader, conditionId: number) {
+  const { items } = await listTopics(h, { condition_tree: conditionId }, CONDITION_TOPICS_SHOWN, undefined);
+  return items.map((t) => ({ slug: t.slug, question: t.question, overall_certainty: t.overall_certainty.level }));
 }
 
 /** Published claims only: a retracted or draft claim never shows on an answer card. */
@@ -48,20 +126,28 @@ export async function getTopic(h: Reader, slug: string) {
   const sqlite = h.sqlite;
   const row = prepared(sqlite, `${TOPIC_SELECT} WHERE t.slug = ?`).get(slug) as TopicRow | undefined;
   if (!row) return undefined;
-  const ids = (
-    prepared(
-      sqlite,
-      `SELECT tc.claim_id FROM topic_claims tc CROSS JOIN claims c ON c.id = tc.claim_id
-       WHERE tc.topic_id = ? AND c.status = 'published' ORDER BY tc.position`,
-    ).all(row.id) as { claim_id: string }[]
-  ).map((r) => r.claim_id);
-  const claims = await getClaimsByIds(h, ids);
-  const distinct = new Map(claims.flatMap((c) => c.studies).map((s) => [s.pmid, s]));
+  const listed = prepared(
+    sqlite,
+    `SELECT tc.claim_id, tc.importance FROM topic_claims tc CROSS JOIN claims c ON c.id = tc.claim_id
+     WHERE tc.topic_id = ? AND c.status = 'published' ORDER BY tc.position`,
+  ).all(row.id) as { claim_id: string; importance: ClaimImportance | null }[];
+  const claims = await getClaimsByIds(
+    h,
+    listed.map((r) => r.claim_id),
+  );
+  const importance = Object.fromEntries(
+    listed.filter((r) => r.importance !== null).map((r) => [r.claim_id, r.importance as ClaimImportance]),
+  );
+  // Only published claims show on the card, and only they count: the same set as the rule the writes check.
+  const overall = topicOverallCertainty(
+    claims.map((c) => ({ id: c.id, status: c.status, importance: importance[c.id] ?? null, grade: c.grade })),
+  );
   return {
-    ...toTopic(row),
+    ...toTopic(row, overall),
     claim_count: claims.length,
     claims,
-    evidence_overview: summariseEvidence([...distinct.values()]),
+    claim_importance: importance,
+    evidence_overview: summariseTopicEvidence(claims),
   };
 }
 
@@ -85,16 +171,20 @@ export async function upsertTopic(tx: Transaction, input: TopicInput): Promise<W
     evidence_summary: input.evidence_summary,
   });
   const id = existing?.id ?? Number(result.lastInsertRowid);
-  const current = (
-    prepared(sqlite, 'SELECT claim_id FROM topic_claims WHERE topic_id = ? ORDER BY position').all(id) as {
-      claim_id: string;
-    }[]
-  ).map((r) => r.claim_id);
-  const claimsChanged = current.join('\n') !== input.claims.join('\n');
+  const current = prepared(
+    sqlite,
+    'SELECT claim_id, importance FROM topic_claims WHERE topic_id = ? ORDER BY position',
+  ).all(id) as { claim_id: string; importance: string | null }[];
+  const importance = input.claim_importance ?? {};
+  const wanted = input.claims.map((claimId) => ({ claim_id: claimId, importance: importance[claimId] ?? null }));
+  const claimsChanged = JSON.stringify(current) !== JSON.stringify(wanted);
   if (claimsChanged) {
     prepared(sqlite, 'DELETE FROM topic_claims WHERE topic_id = ?').run(id);
-    const insert = prepared(sqlite, 'INSERT INTO topic_claims (topic_id, claim_id, position) VALUES (?, ?, ?)');
-    for (const [position, claimId] of input.claims.entries()) insert.run(id, claimId, position);
+    const insert = prepared(
+      sqlite,
+      'INSERT INTO topic_claims (topic_id, claim_id, position, importance) VALUES (?, ?, ?, ?)',
+    );
+    for (const [position, claim] of wanted.entries()) insert.run(id, claim.claim_id, position, claim.importance);
   }
   if (!existing) return 'inserted';
   if (result.changes === 0 && !claimsChanged) return 'unchanged';
@@ -108,10 +198,17 @@ export async function topicInputOf(h: Reader, slug: string): Promise<(TopicInput
   const row = prepared(
     sqlite,
     `SELECT t.slug, t.question, t.bottom_line, t.evidence_summary, t.version,
-       (SELECT json_group_array(claim_id) FROM (SELECT claim_id FROM topic_claims WHERE topic_id = t.id ORDER BY position)) AS claims
+       (SELECT json_group_array(json_array(claim_id, importance))
+          FROM (SELECT claim_id, importance FROM topic_claims WHERE topic_id = t.id ORDER BY position)) AS claims
      FROM topics t WHERE t.slug = ?`,
-  ).get(slug) as (Omit<TopicInput, 'claims'> & { claims: string; version: number }) | undefined;
-  return row ? { ...row, claims: JSON.parse(row.claims) as string[] } : undefined;
+  ).get(slug) as (Omit<TopicInput, 'claims' | 'claim_importance'> & { claims: string; version: number }) | undefined;
+  if (!row) return undefined;
+  const listed = JSON.parse(row.claims) as [string, ClaimImportance | null][];
+  return {
+    ...row,
+    claims: listed.map(([id]) => id),
+    claim_importance: Object.fromEntries(listed.filter(([, i]) => i !== null)) as Record<string, ClaimImportance>,
+  };
 }
 
 export async function deleteTopic(tx: Transaction, slug: string): Promise<boolean> {

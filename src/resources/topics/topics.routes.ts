@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import { problemResponses, Slug } from '../../http/api-schemas.js';
 import { resourceEtag } from '../../http/concurrency.js';
-import { notFound, PROBLEM_CODES } from '../../http/problem.js';
+import { badRequest, notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
 import { rowTag } from '../../store/data-version.queries.js';
+import { resolveLookup } from '../../store/lookup.queries.js';
 import { getTopic, listTopics } from './topics.queries.js';
 import { TopicDetailSchema, TopicListQuery, TopicListSchema } from './topics.schemas.js';
 
@@ -14,11 +15,23 @@ export const topicsRoutes: RoutePlugin = async (app, { db }) => {
       operationId: 'listTopics',
       tags: ['topics'],
       summary: 'List topics',
-      description: 'Consumer questions with their bottom lines, in slug order.',
+      description:
+        'Consumer questions with their bottom lines and overall certainty, in slug order. `condition` finds the answer cards with a published claim about that condition, including sub-conditions unless `include_descendants=false` (as for claims); an unknown condition is a 400 naming the parameter.',
       querystring: TopicListQuery,
       response: { 200: TopicListSchema, ...problemResponses },
     },
-    handler: async (request) => await listTopics(db, request.query.limit, request.query.cursor),
+    handler: async (request) => {
+      const q = request.query;
+      const conditionId = q.condition === undefined ? undefined : await resolveLookup(db, 'condition', q.condition);
+      if (q.condition !== undefined && conditionId === undefined)
+        throw badRequest('query.condition', `no condition is known by '${q.condition}' (slug, name, synonym or code)`);
+      return await listTopics(
+        db,
+        q.include_descendants ? { condition_tree: conditionId } : { condition_id: conditionId },
+        q.limit,
+        q.cursor,
+      );
+    },
   });
 
   app.get('/v1/topics/:slug', {
@@ -27,7 +40,7 @@ export const topicsRoutes: RoutePlugin = async (app, { db }) => {
       tags: ['topics'],
       summary: 'Get a topic answer card',
       description:
-        'The question, the bottom line, the evidence summary and the published claims with their grades, caveats and studies, in the curated order: what a health app needs for an answer card.',
+        "The question, the bottom line, the topic's overall certainty (the lowest among its critical claims, GRADE's rule), the evidence summary and the published claims with their grades, caveats and studies, in the curated order: what a health app needs for an answer card.",
       params: z.object({ slug: Slug.describe('Topic slug.').meta({ example: 'gut-microbiome-and-skin' }) }),
       response: { 200: TopicDetailSchema, ...problemResponses },
     },

@@ -24,6 +24,13 @@ export const topicsWrites: RoutePlugin = async (app, { db }) => {
     patchBody: TopicPatchBody,
     response: TopicDetailSchema,
     load: topicInputOf,
+    // A new list of claims without new importances keeps the importances of the claims still listed.
+    merge: (existing, patch) => {
+      const merged = { ...existing, ...patch };
+      if (patch.claims === undefined || patch.claim_importance !== undefined) return merged;
+      const kept = Object.entries(existing.claim_importance).filter(([id]) => patch.claims?.includes(id));
+      return { ...merged, claim_importance: Object.fromEntries(kept) };
+    },
     rules: checkTopicRules,
     upsert: (changes, input) => changes.upsertTopic(input),
     remove: async (changes, slug) => ((await changes.deleteTopic(slug)) ? null : 'it could not be deleted'),
