@@ -1,6 +1,11 @@
 // The one grade check a claim write makes, and the assessment a reader sees: start, steps, computed level, override flag.
 import { describe, expect, it } from 'vitest';
-import { assessClaimGrade, GradeAssessmentSchema, gradeAssessmentOf } from '../src/evidence/grade-assessment.js';
+import {
+  assessClaimGrade,
+  claimGradeAssessment,
+  GradeAssessmentSchema,
+  gradeAssessmentOf,
+} from '../src/evidence/grade-assessment.js';
 
 const melanomaDomains = {
   indirectness: { judgement: 'not_serious' as const, rationale: 'Study population is the claim population.' },
@@ -98,5 +103,42 @@ describe('assessClaimGrade', () => {
     const a = assessClaimGrade({ scheme: 'civic', level: 'B' }, []);
     expect(a).toEqual({ computed: null, violation: null, overridden: false, override_reason: null });
     expect(gradeAssessmentOf(a)).toBeNull();
+  });
+});
+
+describe('claimGradeAssessment (what a reader sees of a stored grade)', () => {
+  it('flags a level above the design start that rests on a free-text upgrade rationale as an override', () => {
+    const shown = claimGradeAssessment({ scheme: 'GRADE', level: 'high', upgrade_rationale: 'Very large effect.' }, [
+      'cohort',
+    ]);
+    expect(shown).toMatchObject({
+      computed_level: 'low',
+      upper_bound: true,
+      overridden: true,
+      override_reason: 'Very large effect.',
+    });
+  });
+
+  it('does not flag a level below what unassessed domains allow, nor one the domains give', () => {
+    expect(claimGradeAssessment({ scheme: 'GRADE', level: 'moderate' }, ['rct'])).toMatchObject({
+      computed_level: 'high',
+      upper_bound: true,
+      overridden: false,
+      override_reason: null,
+    });
+    expect(
+      claimGradeAssessment({ scheme: 'GRADE', level: 'very_low', domains: melanomaDomains }, ['cohort']),
+    ).toMatchObject({ computed_level: 'very_low', overridden: false });
+  });
+
+  it('shows a level the domains no longer give, without a reason, as not overridden', () => {
+    // E.g. a study's design re-read after the claim was written: the reader sees both levels.
+    expect(
+      claimGradeAssessment(
+        { scheme: 'GRADE', level: 'low', domains: melanomaDomains, upgrade_rationale: 'Words only.' },
+        ['cohort'],
+      ),
+    ).toMatchObject({ computed_level: 'very_low', overridden: false, override_reason: null });
+    expect(claimGradeAssessment({ scheme: 'civic', level: 'B' }, [])).toBeNull();
   });
 });
