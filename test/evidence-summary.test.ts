@@ -16,7 +16,7 @@ function seedLinks(claimId: string): SummarisableLink[] {
   return claim.studies.map((link) => {
     const study = seed.studies.find((s) => s.pmid === link.pmid);
     return {
-      pmid: link.pmid,
+      pmid: link.pmid as string,
       relation: link.relation,
       design: study?.design ?? null,
       sample_size: study?.sample_size ?? null,

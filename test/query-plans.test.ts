@@ -26,6 +26,10 @@ const BIG_TABLES = new Set([
   'lookup_keys',
   'search_index',
   'conditions',
+  'condition_parents',
+  'condition_descendants',
+  'condition_codes',
+  'claim_relations',
   'interventions',
   'condition_synonyms',
   'intervention_synonyms',
@@ -41,6 +45,7 @@ const LOW_CARDINALITY = new Set([
   'grade_scheme',
   'grade_level',
   'direction',
+  'evidence_type',
   'source',
   'design',
   'kind',
@@ -57,7 +62,9 @@ const db: Database = generateDatabase({ claims: 2000, seed: 7, path: scratchPath
 const prepare = db.sqlite.prepare.bind(db.sqlite);
 const one = (sql: string) => prepare(sql).pluck().get() as string;
 const values = {
-  rootCondition: one('SELECT slug FROM conditions WHERE parent_id IS NULL ORDER BY id LIMIT 1'),
+  rootCondition: one(
+    'SELECT slug FROM conditions k WHERE NOT EXISTS (SELECT 1 FROM condition_parents p WHERE p.condition_id = k.id) ORDER BY id LIMIT 1',
+  ),
   leafCondition: one(
     "SELECT co.slug FROM claims c JOIN conditions co ON co.id = c.condition_id WHERE c.status = 'published' GROUP BY co.id ORDER BY count(*) DESC LIMIT 1",
   ),
@@ -205,6 +212,7 @@ const URLS = [
   '/v1/claims?design=rct',
   '/v1/claims?min_sample_size=100',
   '/v1/claims?direction=harm',
+  '/v1/claims?evidence_type=prognostic',
   `/v1/claims?pmid=${v.pmid}`,
   `/v1/claims?biomarker=${encodeURIComponent(v.biomarker)}`,
   '/v1/claims?source=civic',
@@ -248,6 +256,7 @@ const PAGED = [
   // for the inner loop (once per condition of the tree: minutes at 1M claims).
   `/v1/claims?limit=5&condition=${values.rootCondition}&sort=-updated`,
   `/v1/claims?limit=5&condition=${values.rootCondition}&sort=-sample_size`,
+  '/v1/claims?limit=5&evidence_type=predictive',
   `/v1/claims?limit=5&intervention=${values.intervention}&sort=-updated`,
   `/v1/claims?limit=5&intervention=${values.intervention}&sort=-sample_size`,
   `/v1/claims?limit=5&q=${values.word}&sort=-updated`,

@@ -1,11 +1,25 @@
 // The one write path: every change (API, seed, importers) is applied here, in one immediate transaction that
 // records a revision for every entity it creates, changes or deletes and bumps the data version once.
 
-import { ensureCitedStudy } from '../importers/civic/civic.queries.js';
+import { type CitedStudy, ensureCitedStudy } from '../importers/civic/civic.queries.js';
 import type { PubmedRecord } from '../importers/pubmed/pubmed.parse.js';
 import { mergePubmedStudy } from '../importers/pubmed/pubmed.queries.js';
-import { type ClaimRecord, purgeClaim, setClaimStatus, upsertClaim } from '../resources/claims/claims.queries.js';
-import { deleteCondition, upsertCondition, type WriteOutcome } from '../resources/conditions/conditions.queries.js';
+import {
+  type ClaimImportState,
+  type ClaimRecord,
+  claimsRelatedTo,
+  noteImportedStatus,
+  purgeClaim,
+  setClaimStatus,
+  upsertClaim,
+} from '../resources/claims/claims.queries.js';
+import {
+  attachOntologyTerm,
+  deleteCondition,
+  type OntologyAttachment,
+  upsertCondition,
+  type WriteOutcome,
+} from '../resources/conditions/conditions.queries.js';
 import type { ConditionInput } from '../resources/conditions/conditions.schemas.js';
 import { type Action, type Entity, recordRevision } from '../resources/history/history.queries.js';
 import { deleteIntervention, upsertIntervention } from '../resources/interventions/interventions.queries.js';
@@ -100,6 +114,28 @@ export class Changes {
     return this.#upsert('condition', input.slug, () => upsertCondition(this.#tx, input), options);
   }
 
+  /**
+   * Attaches an ontology term to a condition (its synonyms, codes and is_a links; see attachOntologyTerm), creating
+   * the condition from `create` first when it does not exist: one revision either way (`create` or `update`).
+   */
+  applyOntologyTerm(
+    slug: string,
+    create: ConditionInput | null,
+    term: OntologyAttachment,
+    options: OpOptions = {},
+  ): Promise<WriteOutcome> {
+    return this.#upsert(
+      'condition',
+      slug,
+      async () => {
+        const created = create === null ? 'unchanged' : await upsertCondition(this.#tx, create);
+        const attached = await attachOntologyTerm(this.#tx, slug, term);
+        return created === 'inserted' ? 'inserted' : attached;
+      },
+      options,
+    );
+  }
+
   /** Deletes a condition nothing refers to; otherwise changes nothing and says what refers to it. */
   deleteCondition(slug: string, options: OpOptions = {}) {
     return this.#delete('condition', slug, () => deleteCondition(this.#tx, slug), options);
@@ -114,41 +150,58 @@ export class Changes {
   }
 
   /**
-   * A curated study, replaced whole. When its sample size changes, the claims citing it recompute their largest
-   * sample size, and each claim whose stored value moved gets a revision of its own.
+   * Applies a write to a study, then its knock-on: the claims citing it recompute their largest sample size and
+   * rank key (which read the study's size, design and date), and each claim whose stored row moved gets a revision
+   * of its own after the study's.
    */
-  async upsertStudy(input: StudyInput, options: OpOptions = {}): Promise<WriteOutcome> {
-    const before = await snapshotOf(this.#tx, 'study', input.pmid);
-    const sizeMoves = before !== null && before.sample_size !== input.sample_size;
-    const citing = sizeMoves ? await claimIdsCiting(this.#tx, input.pmid) : [];
+  async #studyWrite(key: string, write: () => Promise<WriteOutcome>, options: OpOptions): Promise<WriteOutcome> {
+    const before = await snapshotOf(this.#tx, 'study', key);
     const claimsBefore = new Map<string, Snapshot>();
-    for (const id of citing) claimsBefore.set(id, await snapshotOf(this.#tx, 'claim', id));
-    const outcome = await upsertStudy(this.#tx, input);
+    for (const id of await claimIdsCiting(this.#tx, key)) claimsBefore.set(id, await snapshotOf(this.#tx, 'claim', id));
+    const outcome = await write();
     if (outcome === 'unchanged') return outcome;
-    await this.#record('study', input.pmid, outcome === 'inserted' ? 'create' : 'update', before, options);
-    if (sizeMoves)
-      for (const id of await refreshStudyClaims(this.#tx, input.pmid))
-        await this.#record('claim', id, 'update', claimsBefore.get(id) ?? null, options);
+    await this.#record('study', key, outcome === 'inserted' ? 'create' : 'update', before, options);
+    for (const id of await refreshStudyClaims(this.#tx, key))
+      await this.#record('claim', id, 'update', claimsBefore.get(id) ?? null, options);
     return outcome;
   }
 
-  deleteStudy(pmid: string, options: OpOptions = {}) {
-    return this.#delete('study', pmid, () => deleteStudy(this.#tx, pmid), options);
+  /** A curated study (a PubMed article), replaced whole; claims citing it follow its size, design and date. */
+  upsertStudy(input: StudyInput, options: OpOptions = {}): Promise<WriteOutcome> {
+    return this.#studyWrite(input.pmid, () => upsertStudy(this.#tx, input), options);
+  }
+
+  deleteStudy(key: string, options: OpOptions = {}) {
+    return this.#delete('study', key, () => deleteStudy(this.#tx, key), options);
   }
 
   /** Merges PubMed's bibliography into a study ("curated values win"; see importers/pubmed/pubmed.queries.ts). */
   mergePubmedStudy(record: PubmedRecord, overwrite: boolean, options: OpOptions = {}): Promise<WriteOutcome> {
-    return this.#upsert('study', record.pmid, () => mergePubmedStudy(this.#tx, record, overwrite), options);
+    return this.#studyWrite(record.pmid, () => mergePubmedStudy(this.#tx, record, overwrite), options);
   }
 
-  /** A study known by PMID and a source's citation string (CIViC): added when new, its citation filled when empty. */
-  citeStudy(pmid: string, citation: string | null, options: OpOptions = {}): Promise<WriteOutcome> {
-    return this.#upsert('study', pmid, () => ensureCitedStudy(this.#tx, pmid, citation), options);
+  /**
+   * A study known from a citing source (CIViC): a PubMed article by PMID, or a source without one (an ASCO abstract)
+   * by its key, with the source's citation string. Added when new; its citation filled when empty.
+   */
+  citeSource(study: CitedStudy, options: OpOptions = {}): Promise<WriteOutcome> {
+    return this.#upsert('study', study.key, () => ensureCitedStudy(this.#tx, study), options);
   }
 
-  /** Creates or updates a claim with its links; `importedAt` stamps an imported one. */
-  upsertClaim(record: ClaimRecord, options: OpOptions & { importedAt?: string | null } = {}): Promise<WriteOutcome> {
-    return this.#upsert('claim', record.id, () => upsertClaim(this.#tx, record, options.importedAt ?? null), options);
+  /**
+   * Creates or updates a claim with its links; `importedAt` stamps an imported one, `importState` keeps what the
+   * import wrote (so that the next import can tell a curator's change from its own).
+   */
+  upsertClaim(
+    record: ClaimRecord,
+    options: OpOptions & { importedAt?: string | null; importState?: ClaimImportState } = {},
+  ): Promise<WriteOutcome> {
+    return this.#upsert(
+      'claim',
+      record.id,
+      () => upsertClaim(this.#tx, record, options.importedAt ?? null, options.importState),
+      options,
+    );
   }
 
   /**
@@ -159,23 +212,32 @@ export class Changes {
     id: string,
     status: string,
     action: 'retract' | 'update',
-    options: OpOptions = {},
+    options: OpOptions & { byImport?: boolean } = {},
   ): Promise<boolean> {
     const before = await snapshotOf(this.#tx, 'claim', id);
     if (before === null || !(await setClaimStatus(this.#tx, id, status))) return false;
+    if (options.byImport) await noteImportedStatus(this.#tx, id, status);
     await this.#record('claim', id, action, before, options);
     return true;
   }
 
-  /** Deletes a claim for good; the topics that listed it lose it and get a revision each. */
+  /**
+   * Deletes a claim for good; the topics that listed it lose it, and the claims that named it as agreeing or
+   * disagreeing lose that link; each gets a revision.
+   */
   async purgeClaim(id: string, options: OpOptions = {}): Promise<boolean> {
     const before = await snapshotOf(this.#tx, 'claim', id);
     const topics = await topicSlugsWithClaim(this.#tx, id);
     const topicsBefore = new Map<string, Snapshot>();
     for (const slug of topics) topicsBefore.set(slug, await snapshotOf(this.#tx, 'topic', slug));
+    const related = (await claimsRelatedTo(this.#tx, id)).filter((other) => other !== id);
+    const relatedBefore = new Map<string, Snapshot>();
+    for (const other of related) relatedBefore.set(other, await snapshotOf(this.#tx, 'claim', other));
     if (!(await purgeClaim(this.#tx, id))) return false;
     // The purge comes last in the feed: a reader of the feed sees the topics let go of the claim first.
     for (const slug of topics) await this.#record('topic', slug, 'update', topicsBefore.get(slug) ?? null, options);
+    for (const other of related)
+      await this.#record('claim', other, 'update', relatedBefore.get(other) ?? null, options);
     await this.#record('claim', id, 'purge', before, options);
     return true;
   }

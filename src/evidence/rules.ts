@@ -3,7 +3,7 @@
 import { unprocessable } from '../http/writes.js';
 import type { ClaimRecord } from '../resources/claims/claims.queries.js';
 import type { Reader } from '../store/client.js';
-import { ancestorSlugs, designsOf, missingKeys } from '../store/evidence.queries.js';
+import { descendantSlugs, designsOf, doidHolder, missingKeys } from '../store/evidence.queries.js';
 import { checkGradeStart } from './grade-domains.js';
 import type { RuleViolation } from './violations.js';
 
@@ -22,24 +22,34 @@ export function checkStudyRules(study: { pmid: string; sample_size?: number | nu
 export async function checkClaimRules(h: Reader, claim: ClaimRecord): Promise<void> {
   if (claim.studies.length === 0) throw unprocessable('claim.needs_study', 'A claim needs at least one linked study.');
   for (const link of claim.studies) {
-    checkStudyRules({ pmid: link.pmid });
+    if (!/^[a-z][a-z0-9]*:/.test(link.key)) checkStudyRules({ pmid: link.key });
     if (link.subgroup_sample_size != null && link.subgroup_sample_size < 0)
       throw unprocessable('study.sample_size_non_negative', 'A subgroup sample size cannot be negative.');
   }
   const unknownStudies = await missingKeys(
     h,
     'studies',
-    claim.studies.map((s) => s.pmid),
+    claim.studies.map((s) => s.key),
   );
   if (unknownStudies.length > 0)
-    throw unprocessable('claim.studies_exist', `Create these studies first: PMID ${unknownStudies.join(', ')}.`);
+    throw unprocessable(
+      'claim.studies_exist',
+      `Create these studies first: ${[
+        unknownStudies.some((k) => /^\d+$/.test(k))
+          ? `PMID ${unknownStudies.filter((k) => /^\d+$/.test(k)).join(', ')}`
+          : null,
+        ...unknownStudies.filter((k) => !/^\d+$/.test(k)),
+      ]
+        .filter(Boolean)
+        .join(', ')}.`,
+    );
   if (claim.condition !== null && (await missingKeys(h, 'conditions', [claim.condition])).length > 0)
     throw unprocessable('claim.condition_exists', `No condition has slug '${claim.condition}'.`);
   const unknownInterventions = await missingKeys(h, 'interventions', claim.interventions);
   if (unknownInterventions.length > 0)
     throw unprocessable('claim.interventions_exist', `No intervention has slug ${unknownInterventions.join(', ')}.`);
   // Only supporting studies can lift a grade: a contradicting or context trial says nothing for the claim.
-  const supporting = claim.studies.filter((s) => s.relation === 'supports').map((s) => s.pmid);
+  const supporting = claim.studies.filter((s) => s.relation === 'supports').map((s) => s.key);
   const liftsGrade =
     claim.grade.scheme === 'GRADE' && (claim.grade.level === 'high' || claim.grade.level === 'moderate');
   const violation = checkGradeStart(claim.grade, liftsGrade ? await designsOf(h, supporting) : []);
@@ -69,16 +79,30 @@ export async function checkTopicRules(h: Reader, topic: { claims: string[] }): P
     throw unprocessable('topic.claims_unique', 'A claim can appear only once in a topic.');
 }
 
+/**
+ * A condition's curated parents (`parent`, then `parents`) exist and close no cycle through the whole hierarchy,
+ * ontology links included (the hierarchy is a DAG); a DOID names one condition (the ontology term it is attached to).
+ */
 export async function checkConditionRules(
   h: Reader,
-  condition: { slug: string; parent: string | null },
+  condition: { slug: string; parent: string | null; parents?: string[]; doid?: string | null },
 ): Promise<void> {
-  if (condition.parent === null) return;
-  if ((await missingKeys(h, 'conditions', [condition.parent])).length > 0)
-    throw unprocessable('condition.parent_exists', `No condition has slug '${condition.parent}'.`);
-  if (condition.parent === condition.slug || (await ancestorSlugs(h, condition.parent)).includes(condition.slug))
-    throw unprocessable(
-      'condition.parent_acyclic',
-      `'${condition.parent}' is '${condition.slug}' or one of its descendants.`,
-    );
+  const parents = [
+    ...new Set([...(condition.parent === null ? [] : [condition.parent]), ...(condition.parents ?? [])]),
+  ];
+  const missing = await missingKeys(h, 'conditions', parents);
+  if (missing.length > 0)
+    throw unprocessable('condition.parent_exists', `No condition has slug ${missing.map((m) => `'${m}'`).join(', ')}.`);
+  const below = parents.length === 0 ? [] : await descendantSlugs(h, condition.slug);
+  for (const parent of parents)
+    if (parent === condition.slug || below.includes(parent))
+      throw unprocessable('condition.parent_acyclic', `'${parent}' is '${condition.slug}' or one of its descendants.`);
+  if (condition.doid) {
+    const holder = await doidHolder(h, condition.doid, condition.slug);
+    if (holder !== undefined)
+      throw unprocessable(
+        'condition.doid_unique',
+        `${condition.doid} is already the ontology term of condition '${holder}'; change that condition instead.`,
+      );
+  }
 }

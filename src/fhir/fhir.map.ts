@@ -1,6 +1,8 @@
 // Claim and topic JSON → FHIR R5 Bundles (Evidence, Citation, EvidenceVariable, ArtifactAssessment, EvidenceReport).
+
 import { v5 as uuidv5 } from 'uuid';
 import { expandPageRange, formatCitation } from '../citations/citations.format.js';
+import { citableStudy } from '../citations/source-citation.js';
 import type { StudyDesign } from '../evidence/vocabulary.js';
 import {
   ATTRIBUTE_ESTIMATES,
@@ -203,22 +205,22 @@ function addClaim(builder: BundleBuilder, input: ClaimFhirInput, context: FhirCo
   const designs: CodeableConcept[] = [];
   const retracted: string[] = [];
   for (const link of claim.studies) {
-    const study = input.studies[link.pmid];
+    const study = input.studies[link.key];
     const citation = builder.add(citationOf(link, study, extras, context));
-    citations.push(ref(citation, `PMID ${link.pmid}`));
+    citations.push(ref(citation, studyLabel(link)));
     const studyEvidence = builder.add(studyEvidenceOf(claim, link, study, citation, extras));
     studyLinks.push(
       compact({
         type: 'composed-of',
         classifier: [concept(SYSTEMS.apiStudyRelation, link.relation)],
-        label: `PMID ${link.pmid}`,
+        label: studyLabel(link),
         display: orUndefined(link.title),
         resourceReference: ref(studyEvidence),
       }),
     );
     for (const design of designConcepts(link.design))
       if (!designs.some((d) => d.coding?.[0]?.code === design.coding?.[0]?.code)) designs.push(design);
-    if (link.retracted) retracted.push(`PMID ${link.pmid}${link.title ? ` (${link.title})` : ''}`);
+    if (link.retracted) retracted.push(`${studyLabel(link)}${link.title ? ` (${link.title})` : ''}`);
   }
 
   Object.assign(
@@ -424,6 +426,9 @@ function riskOfBiasCertainty(assessment: RiskOfBiasAssessment): FhirObject {
   });
 }
 
+/** How a study is named in labels: `PMID 29097493`, or its key for a source without a PMID (`asco:160900`). */
+const studyLabel = (link: Pick<ClaimStudy, 'key' | 'pmid'>) => (link.pmid ? `PMID ${link.pmid}` : link.key);
+
 /** One study's evidence for the claim: design, sample size (the finding's subgroup as knownDataCount), finding. */
 function studyEvidenceOf(
   claim: ClaimJson,
@@ -432,11 +437,11 @@ function studyEvidenceOf(
   citation: FhirResource,
   extras: EvidenceExtras,
 ): FhirResource {
-  const path = `/v1/claims/${claim.id}/studies/${link.pmid}`;
+  const path = `/v1/claims/${claim.id}/studies/${link.key}`;
   return compact({
     resourceType: 'Evidence',
     id: resourceId('Evidence', path),
-    citeAsReference: ref(citation, `PMID ${link.pmid}`),
+    citeAsReference: ref(citation, studyLabel(link)),
     status: link.retracted ? 'retired' : 'active',
     description: orUndefined(link.finding),
     note: link.retracted ? [{ text: 'This publication has been retracted.' }] : undefined,
@@ -452,9 +457,9 @@ function studyEvidenceOf(
           description: orUndefined(link.sample_size_note),
         }),
       },
-      ...(extras.effect_estimates ?? []).filter((e) => e.pmid === link.pmid).map(effectStatistic),
+      ...(extras.effect_estimates ?? []).filter((e) => e.pmid === link.key).map(effectStatistic),
     ],
-    certainty: (extras.risk_of_bias ?? []).filter((r) => r.pmid === link.pmid).map(riskOfBiasCertainty),
+    certainty: (extras.risk_of_bias ?? []).filter((r) => r.pmid === link.key).map(riskOfBiasCertainty),
   });
 }
 
@@ -537,8 +542,8 @@ function citationOf(
   extras: EvidenceExtras,
   context: FhirContext,
 ): FhirResource {
-  const path = `/v1/studies/${link.pmid}`;
-  const facts = extras.publications?.[link.pmid];
+  const path = `/v1/studies/${link.key}`;
+  const facts = extras.publications?.[link.key];
   const retracted = study?.retracted ?? link.retracted;
   const journal = study ? (study.journal ?? study.journal_iso) : link.journal;
   const seasonal = study?.date_text && SEASONS.has(study.date_text) ? study.date_text : undefined;
@@ -586,7 +591,7 @@ function citationOf(
 
   const citedArtifact = compact({
     identifier: [
-      { system: SYSTEMS.pubmed, value: link.pmid },
+      ...(link.pmid ? [{ system: SYSTEMS.pubmed, value: link.pmid }] : []),
       ...(study?.doi ? [{ system: SYSTEMS.doi, value: study.doi }] : []),
       ...(study?.pmcid ? [{ system: SYSTEMS.pmc, value: study.pmcid }] : []),
     ],
@@ -606,7 +611,10 @@ function citationOf(
     webLocation: [
       {
         classifier: [concept(SYSTEMS.artifactUrlClassifier, 'abstract', 'Abstract')],
-        url: study?.pubmed_url ?? `https://pubmed.ncbi.nlm.nih.gov/${link.pmid}/`,
+        url:
+          study?.pubmed_url ??
+          study?.source_url ??
+          (link.pmid ? `https://pubmed.ncbi.nlm.nih.gov/${link.pmid}/` : `/v1/studies/${link.key}`),
       },
       ...(study?.doi
         ? [
@@ -642,7 +650,7 @@ function citationOf(
       ? [
           {
             style: concept(SYSTEMS.citationSummaryStyle, 'vancouver', 'Vancouver style'),
-            text: formatCitation(study, 'vancouver'),
+            text: formatCitation(citableStudy(study), 'vancouver'),
           },
         ]
       : undefined,

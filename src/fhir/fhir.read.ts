@@ -19,7 +19,8 @@ export type ClaimFields = Pick<
   condition: { slug: string; name: string } | null;
   interventions: { slug: string; name: string }[];
   grade: Pick<ClaimJson['grade'], 'scheme' | 'level' | 'rationale' | 'upgrade_rationale'>;
-  source: ClaimJson['source'];
+  /** CIViC's own evidence direction, significance and review date are not carried. */
+  source: Pick<ClaimJson['source'], 'name' | 'id' | 'url' | 'release' | 'imported_at'>;
   studies: Pick<
     ClaimJson['studies'][number],
     | 'pmid'
@@ -134,7 +135,7 @@ export function claimFromBundle(bundle: Bundle): ClaimFields {
         const fields = citationFields(citation);
         const size = study.statistic?.[0]?.sampleSize ?? {};
         return {
-          pmid: fields.pmid,
+          pmid: fields.pmid ?? null,
           title: fields.title,
           journal: fields.journal,
           year: fields.year,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { GRADE_SCHEMES } from '../evidence/grades.js';
 import {
   CAVEAT_CODES,
+  DIRECTION_DEFINITIONS,
   DIRECTIONS,
   INTERVENTION_KINDS,
   SPECIES,
@@ -22,6 +23,28 @@ export const Pmid = z
   .regex(/^[1-9][0-9]{0,8}$/, 'must be a PubMed id: 1 to 9 digits, no leading zero')
   .describe('PubMed identifier (digits only).')
   .meta({ example: '29097493' });
+
+/** A study's key: a PMID, or `<source type>:<id>` for a source without one (`asco:160900`). */
+export const StudyKey = z
+  .string()
+  .min(1)
+  .max(300)
+  .regex(
+    /^(?:[1-9][0-9]{0,8}|(?:asco|ash|other):\S+)$/,
+    'must be a PubMed id (digits) or a source key such as asco:160900',
+  )
+  .describe('Study key: the PMID of a PubMed article, or `asco:<web id>`, `ash:<DOI>`, `other:<type>:<id>`.')
+  .meta({ example: '29097493' });
+
+export const SourceCitationSchema = z
+  .object({
+    text: z.string().describe('The citation exactly as the source wrote it, e.g. `Levine et al., 2005, Blood`.'),
+    source: z.string().describe('Who wrote it, e.g. `CIViC`.'),
+    note: z
+      .string()
+      .describe('What the citation is: never bibliographic metadata, only what the source that cited it says.'),
+  })
+  .meta({ id: 'SourceCitation' });
 
 export const ClaimId = z
   .string()
@@ -51,6 +74,12 @@ export const ProblemSchema = z
       .array(z.string())
       .optional()
       .describe('For `citations.unknown_pmids`: the requested PMIDs that are not in the database.'),
+    candidates: z
+      .array(z.object({ slug: z.string().nullable(), name: z.string(), doid: z.string().nullable() }))
+      .optional()
+      .describe(
+        'For `conditions.ambiguous`: the conditions the text could mean; pass one slug instead (null: the term is not a condition in this database).',
+      ),
   })
   .meta({
     id: 'Problem',
@@ -124,7 +153,9 @@ export const MetadataStatus = z
 
 export const DesignSchema = z.enum(STUDY_DESIGNS).describe('Study design, strongest first in the enum order.');
 export const SpeciesSchema = z.enum(SPECIES);
-export const DirectionSchema = z.enum(DIRECTIONS);
+export const DirectionSchema = z
+  .enum(DIRECTIONS)
+  .describe(`Which way the claim points: ${DIRECTIONS.map((d) => `\`${d}\`: ${DIRECTION_DEFINITIONS[d]}`).join(' ')}`);
 export const RelationSchema = z.enum(STUDY_RELATIONS);
 
 /** A response documented as `application/problem+json`, the media type every error is served with. */

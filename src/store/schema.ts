@@ -1,15 +1,6 @@
 // Every table of the evidence database: conditions, interventions, studies, claims, topics and their links.
 import { sql } from 'drizzle-orm';
-import {
-  type AnySQLiteColumn,
-  check,
-  index,
-  integer,
-  primaryKey,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { StudyAuthor } from '../evidence/study-record.js';
 
 // ISO-8601 UTC with milliseconds, the same text SQLite and JavaScript both sort correctly.
@@ -35,19 +26,21 @@ export const conditions = sqliteTable(
     name: text('name').notNull(),
     description: text('description'),
     mesh_id: text('mesh_id'),
+    /** The Disease Ontology term the condition is attached to (one condition per term). */
     doid: text('doid'),
-    parent_id: integer('parent_id').references((): AnySQLiteColumn => conditions.id, {
-      onDelete: 'restrict',
-    }),
     ...timestamps,
   },
   (t) => [
     uniqueIndex('conditions_slug_uq').on(t.slug),
-    index('conditions_parent_idx').on(t.parent_id),
     index('conditions_name_idx').on(t.name),
+    index('conditions_doid_idx').on(t.doid),
   ],
 );
 
+/**
+ * Synonyms of a condition. `scope` null: written by a curator (part of the condition a curator writes); EXACT,
+ * RELATED, BROAD or NARROW: read from an ontology (OBO 1.2 synonym scope), owned by the ontology import.
+ */
 export const condition_synonyms = sqliteTable(
   'condition_synonyms',
   {
@@ -56,8 +49,68 @@ export const condition_synonyms = sqliteTable(
       .references(() => conditions.id, { onDelete: 'cascade' }),
     synonym: text('synonym').notNull(),
     position: integer('position').notNull(),
+    scope: text('scope', { enum: ['EXACT', 'RELATED', 'BROAD', 'NARROW'] }),
   },
   (t) => [primaryKey({ columns: [t.condition_id, t.synonym] })],
+);
+
+// ---- Condition hierarchy: a DAG (a condition may have several parents), with its transitive closure stored ----
+
+/** One is-a link: `condition_id` is a kind of `parent_id`, said by a curator or by an ontology (both may). */
+export const condition_parents = sqliteTable(
+  'condition_parents',
+  {
+    condition_id: integer('condition_id')
+      .notNull()
+      .references(() => conditions.id, { onDelete: 'cascade' }),
+    parent_id: integer('parent_id')
+      .notNull()
+      .references(() => conditions.id, { onDelete: 'restrict' }),
+    source: text('source', { enum: ['curated', 'ontology'] }).notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.condition_id, t.parent_id, t.source] }),
+    index('condition_parents_parent_idx').on(t.parent_id, t.condition_id),
+  ],
+);
+
+/**
+ * The transitive closure of condition_parents, each condition also its own descendant: `condition=` reads one
+ * index range instead of walking the graph. Kept in step by the writers of condition_parents.
+ */
+export const condition_descendants = sqliteTable(
+  'condition_descendants',
+  {
+    ancestor_id: integer('ancestor_id')
+      .notNull()
+      .references(() => conditions.id, { onDelete: 'cascade' }),
+    descendant_id: integer('descendant_id')
+      .notNull()
+      .references(() => conditions.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ancestor_id, t.descendant_id] }),
+    index('condition_descendants_descendant_idx').on(t.descendant_id, t.ancestor_id),
+  ],
+);
+
+/**
+ * Codes a condition is known by besides its DOID and MeSH id, from an ontology: cross-references (`xref`: MESH,
+ * NCI, ICD10CM, UMLS_CUI, EFO, ...), the term's older ids (`alt_id`) and obsolete terms it replaces (`replaces`).
+ */
+export const condition_codes = sqliteTable(
+  'condition_codes',
+  {
+    condition_id: integer('condition_id')
+      .notNull()
+      .references(() => conditions.id, { onDelete: 'cascade' }),
+    relation: text('relation', { enum: ['xref', 'alt_id', 'replaces'] }).notNull(),
+    system: text('system').notNull(),
+    code: text('code').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.condition_id, t.relation, t.system, t.code] })],
 );
 
 export const interventions = sqliteTable(
@@ -112,7 +165,23 @@ export const studies = sqliteTable(
   'studies',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    pmid: text('pmid').notNull(),
+    /**
+     * The study's key: its PMID for a PubMed article; `asco:<web id>`, `ash:<DOI>` or `<source type>:<id>` for a
+     * source without one (a meeting abstract CIViC cites). What `/v1/studies/{key}` and claim links name.
+     */
+    key: text('key').notNull(),
+    /** Null for a source that is not a PubMed article. */
+    pmid: text('pmid'),
+    /** `pubmed`, `asco`, `ash` or `other` (CIViC's source types). */
+    source_type: text('source_type', { enum: ['pubmed', 'asco', 'ash', 'other'] })
+      .notNull()
+      .default('pubmed'),
+    /** The source's own id when it is not a PMID: ASCO web id, ASH DOI, or another type's citation id. */
+    source_id: text('source_id'),
+    /** ASCO abstract number within its meeting ("9056"). */
+    abstract_number: text('abstract_number'),
+    /** Where the source can be read when it has no PubMed record (ASCO abstract page). */
+    source_url: text('source_url'),
     doi: text('doi'),
     pmcid: text('pmcid'),
     title: text('title'),
@@ -141,15 +210,32 @@ export const studies = sqliteTable(
     retracted: integer('retracted', { mode: 'boolean' }).notNull().default(false),
     /** A source's own citation string (CIViC "Levine et al., 2005, Blood"), kept until a PubMed import completes the record. */
     citation_text: text('citation_text'),
+    /** Who wrote `citation_text` (`CIViC`), so it is served labelled as that source's citation. */
+    citation_text_source: text('citation_text_source'),
     ...timestamps,
   },
   (t) => [
+    uniqueIndex('studies_key_uq').on(t.key),
     uniqueIndex('studies_pmid_uq').on(t.pmid),
-    index('studies_pmid_num_idx').on(sql`CAST(${t.pmid} AS INTEGER)`),
-    index('studies_design_idx').on(t.design, sql`CAST(${t.pmid} AS INTEGER)`),
+    // List order (STUDY_ORDER): PubMed articles by PMID, then other sources in the order they were added (a PMID
+    // has at most 9 digits). CASE, not coalesce: drizzle-kit splits an index expression at its commas.
+    index('studies_pmid_num_idx').on(
+      sql`(CASE WHEN ${t.pmid} IS NULL THEN 1000000000 + ${t.id} ELSE CAST(${t.pmid} AS INTEGER) END)`,
+    ),
+    index('studies_design_idx').on(
+      t.design,
+      sql`(CASE WHEN ${t.pmid} IS NULL THEN 1000000000 + ${t.id} ELSE CAST(${t.pmid} AS INTEGER) END)`,
+    ),
     index('studies_sample_size_idx').on(t.sample_size),
     index('studies_year_idx').on(t.year),
-    check('studies_pmid_digits', sql`${t.pmid} NOT GLOB '*[^0-9]*' AND length(${t.pmid}) BETWEEN 1 AND 9`),
+    check(
+      'studies_pmid_digits',
+      sql`${t.pmid} IS NULL OR (${t.pmid} NOT GLOB '*[^0-9]*' AND length(${t.pmid}) BETWEEN 1 AND 9)`,
+    ),
+    check(
+      'studies_key_source',
+      sql`(${t.source_type} = 'pubmed' AND ${t.pmid} IS NOT NULL AND ${t.key} = ${t.pmid}) OR (${t.source_type} <> 'pubmed' AND ${t.pmid} IS NULL AND ${t.key} LIKE ${t.source_type} || ':%')`,
+    ),
     check('studies_sample_size_nonneg', sql`${t.sample_size} IS NULL OR ${t.sample_size} >= 0`),
   ],
 );
@@ -161,13 +247,23 @@ export const claims = sqliteTable(
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     id: text('id').notNull(),
     statement: text('statement').notNull(),
-    /** Plain-language summary; null when none has been written (imported evidence items have none). */
+    /** Plain-language summary; null when none has been written. */
     plain_summary: text('plain_summary'),
+    /** `curated` (written by a person), `generated` (composed by an importer from the fields), null with no summary. */
+    plain_summary_source: text('plain_summary_source', { enum: ['curated', 'generated'] }),
     condition_id: integer('condition_id').references(() => conditions.id, { onDelete: 'restrict' }),
     outcome: text('outcome'),
     direction: text('direction').notNull(),
     /** The biomarker or population the claim is about, e.g. "BRAF V600E" (CIViC gene + variant). */
     biomarker: text('biomarker'),
+    /** CIViC's evidence type in lower case (predictive, diagnostic, prognostic, predisposing, oncogenic, functional). */
+    evidence_type: text('evidence_type'),
+    /** How several interventions were given: combination, sequential, substitutes; null with one, or unrecorded. */
+    intervention_relation: text('intervention_relation', { enum: ['combination', 'sequential', 'substitutes'] }),
+    /** Somatic, germline, ... (CIViC variant origin, normalised across its renames). */
+    variant_origin: text('variant_origin'),
+    /** ClinicalTrials.gov ids of the trials behind the evidence. */
+    nct_ids: text('nct_ids', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     grade_scheme: text('grade_scheme').notNull().default('GRADE'),
     grade_level: text('grade_level').notNull(),
     certainty: integer('certainty').notNull(),
@@ -187,17 +283,28 @@ export const claims = sqliteTable(
     source_url: text('source_url'),
     source_release: text('source_release'),
     imported_at: text('imported_at'),
+    /** The source's own record of the item: CIViC's evidence direction and clinical significance as written. */
+    source_evidence_direction: text('source_evidence_direction'),
+    source_significance: text('source_significance'),
+    /** When the source last reviewed the item (CIViC last_review_date), ISO 8601. */
+    source_reviewed_at: text('source_reviewed_at'),
+    /**
+     * Order within one certainty level, as one ascending string: rating, strongest design, sample size, newest
+     * publication, id (claimRankKeySql in resources/claims/claims.rank.ts). Kept in step by the writers.
+     */
+    rank_key: text('rank_key').notNull().default(''),
     ...timestamps,
   },
   (t) => [
     uniqueIndex('claims_id_uq').on(t.id),
     uniqueIndex('claims_source_uq').on(t.source, t.source_id),
-    // In exactly the ORDER BY of each sort (descending key, then id), so a page is read off the index in order
-    // instead of sorting every claim that ties on the first key.
-    index('claims_status_certainty_idx').on(t.status, sql`${t.certainty} DESC`, t.id),
+    // In exactly the ORDER BY of each sort (descending key, then a unique tie-break), so a page is read off the
+    // index in order instead of sorting every claim that ties on the first key.
+    index('claims_status_certainty_idx').on(t.status, sql`${t.certainty} DESC`, t.rank_key),
     index('claims_status_updated_idx').on(t.status, sql`${t.updated_at} DESC`, t.id),
     index('claims_status_sample_idx').on(t.status, sql`coalesce(${t.sample_size}, -1) DESC`, t.id),
-    index('claims_condition_idx').on(t.condition_id, t.status, sql`${t.certainty} DESC`, t.id),
+    index('claims_condition_idx').on(t.condition_id, t.status, sql`${t.certainty} DESC`, t.rank_key),
+    index('claims_evidence_type_idx').on(t.evidence_type, t.status, sql`${t.certainty} DESC`, t.rank_key),
     index('claims_biomarker_idx').on(sql`${t.biomarker} COLLATE NOCASE`),
     index('claims_direction_idx').on(t.direction),
     index('claims_grade_idx').on(t.grade_level),
@@ -243,6 +350,36 @@ export const claim_studies = sqliteTable(
     check('claim_studies_subgroup_nonneg', sql`${t.subgroup_sample_size} IS NULL OR ${t.subgroup_sample_size} >= 0`),
   ],
 );
+
+/**
+ * Items that agree or disagree with a claim (same biomarker, disease and interventions; CIViC items compared by
+ * civicConcordance). Stored from each claim's side, so both directions exist; `other_id` has no foreign key because
+ * an import writes a claim's links before the other claim of the pair.
+ */
+export const claim_relations = sqliteTable(
+  'claim_relations',
+  {
+    claim_id: text('claim_id')
+      .notNull()
+      .references(() => claims.id, { onDelete: 'cascade' }),
+    other_id: text('other_id').notNull(),
+    relation: text('relation', { enum: ['agrees', 'disagrees'] }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.claim_id, t.other_id] }), index('claim_relations_other_idx').on(t.other_id)],
+);
+
+/**
+ * What an importer last wrote into each field of an imported claim. A field whose stored value differs from it was
+ * changed by a curator: the next import keeps the curator's value and lists the conflict. Bookkeeping, not part of
+ * the claim a reader sees.
+ */
+export const claim_import_state = sqliteTable('claim_import_state', {
+  claim_id: text('claim_id')
+    .primaryKey()
+    .references(() => claims.id, { onDelete: 'cascade' }),
+  source_release: text('source_release'),
+  imported_values: text('imported_values', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+});
 
 export const topics = sqliteTable(
   'topics',

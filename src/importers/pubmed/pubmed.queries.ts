@@ -51,8 +51,9 @@ const MERGED: Record<string, string> = {
 
 const MERGES = Object.entries(MERGED);
 
-const UPSERT_SQL = `INSERT INTO studies (pmid, ${MERGES.map(([c]) => c).join(', ')})
-  VALUES (@pmid, ${MERGES.map(([c]) => `@${c}`).join(', ')})
+// A PubMed article's study key is its PMID.
+const UPSERT_SQL = `INSERT INTO studies (key, pmid, ${MERGES.map(([c]) => c).join(', ')})
+  VALUES (@pmid, @pmid, ${MERGES.map(([c]) => `@${c}`).join(', ')})
   ON CONFLICT (pmid) DO UPDATE SET ${MERGES.map(([c, merged]) => `${c} = ${merged}`).join(', ')},
     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
   WHERE ${MERGES.map(([c, merged]) => `(${merged}) IS NOT studies.${c}`).join(' OR ')}`;

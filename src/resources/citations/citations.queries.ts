@@ -1,22 +1,26 @@
 // SQL for citations: the studies behind a claim, a topic or a PMID list, in a stable order, as citable records.
 
+import { citableStudy } from '../../citations/source-citation.js';
 import type { StudyBibliography } from '../../evidence/study-record.js';
 import type { Reader } from '../../store/client.js';
 import { prepared } from '../../store/statements.js';
-import { bibliographyOf, type StudyRow, toStudy } from '../studies/studies.queries.js';
+import { bibliographyOf, STUDY_ORDER, type StudyRow, toStudy } from '../studies/studies.queries.js';
 
-const STUDY_COLUMNS = 's.*, CAST(s.pmid AS INTEGER) AS pmid_order';
+const STUDY_COLUMNS = `s.*, ${STUDY_ORDER} AS pmid_order`;
 
-const toBibliography = (row: StudyRow): StudyBibliography => bibliographyOf(toStudy(row));
+const toBibliography = (row: StudyRow): StudyBibliography => {
+  const study = toStudy(row);
+  return citableStudy({ ...bibliographyOf(study), ...study });
+};
 
-/** The studies with these PMIDs, in the order asked; `missing` lists the PMIDs not in the database. */
+/** The studies with these keys (PMIDs, or keys of sources without one), in the order asked; `missing` lists the others. */
 export async function studiesByPmids(h: Reader, pmids: readonly string[]) {
   const sqlite = h.sqlite;
   const rows = prepared(
     sqlite,
-    `SELECT ${STUDY_COLUMNS} FROM studies s WHERE s.pmid IN (SELECT value FROM json_each(?))`,
+    `SELECT ${STUDY_COLUMNS} FROM studies s WHERE s.key IN (SELECT value FROM json_each(?))`,
   ).all(JSON.stringify(pmids)) as StudyRow[];
-  const byPmid = new Map(rows.map((r) => [r.pmid, r]));
+  const byPmid = new Map(rows.map((r) => [r.key, r]));
   return {
     studies: pmids.flatMap((p) => {
       const row = byPmid.get(p);

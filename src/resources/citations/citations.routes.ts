@@ -9,7 +9,7 @@ import {
   formatCitation,
 } from '../../citations/citations.format.js';
 import type { StudyBibliography } from '../../evidence/study-record.js';
-import { ClaimId, Pmid, Slug } from '../../http/api-schemas.js';
+import { ClaimId, Pmid, Slug, StudyKey } from '../../http/api-schemas.js';
 import { ApiProblem, badRequest, notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
 import { claimStudies, studiesByPmids, topicStudies } from './citations.queries.js';
@@ -51,17 +51,22 @@ export const citationsRoutes: RoutePlugin = async (app, { db }) => {
       tags: ['citations'],
       summary: 'Cite a study',
       description:
-        'The citation of one study in Vancouver, AMA, APA, RIS, BibTeX or CSL-JSON (an array of one item). Fields PubMed has not given us are left out, never invented; a study known only by its PMID still yields a valid entry.',
-      params: z.object({ pmid: Pmid }),
+        "The citation of one study in Vancouver, AMA, APA, RIS, BibTeX or CSL-JSON (an array of one item). Fields PubMed has not given us are left out, never invented; a study known only by its PMID still yields a valid entry. A study whose record is missing but that a source cited (CIViC) is cited by that source's own string, labelled `[citation as given by CIViC]`; so is a source without a PMID (`asco:160900`).",
+      params: z.object({ pmid: StudyKey.describe('The study key: a PMID, or e.g. `asco:160900`.') }),
       querystring: CitationQuery,
       response: { 200: citationResponse('The citation'), ...citationErrors },
     },
     handler: async (request, reply) => {
       const format = chooseFormat(request, request.query.format);
       const { studies } = await studiesByPmids(db, [request.params.pmid]);
+      const key = request.params.pmid;
       if (studies.length === 0)
-        throw notFound(PROBLEM_CODES.studyNotFound, `No study has PMID ${request.params.pmid}.`);
-      return send(reply, format, `pmid-${request.params.pmid}`, bibliography(studies, format));
+        throw notFound(
+          PROBLEM_CODES.studyNotFound,
+          /^\d+$/.test(key) ? `No study has PMID ${key}.` : `No study is '${key}'.`,
+        );
+      const fileBase = /^\d+$/.test(key) ? `pmid-${key}` : key.replace(/[^A-Za-z0-9]+/g, '-');
+      return send(reply, format, fileBase, bibliography(studies, format));
     },
   });
 

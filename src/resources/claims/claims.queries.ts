@@ -7,10 +7,15 @@ import type {
   CaveatCode,
   ClaimStatus,
   Direction,
+  EvidenceType,
   InterventionKind,
+  InterventionRelation,
+  PlainSummarySource,
   Species,
   StudyDesign,
   StudyRelation,
+  StudySourceType,
+  VariantOrigin,
 } from '../../evidence/vocabulary.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
 import type { Reader, Sqlite, Transaction } from '../../store/client.js';
@@ -18,6 +23,7 @@ import { type FilterSql, whereClauses } from '../../store/filters.js';
 import { touch } from '../../store/lookup.queries.js';
 import { prepared } from '../../store/statements.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
+import { refreshClaimDerived } from './claims.rank.js';
 import type { ClaimInput, ClaimSort } from './claims.schemas.js';
 
 export interface ClaimFilters {
@@ -32,6 +38,7 @@ export interface ClaimFilters {
   design?: string;
   min_sample_size?: number;
   direction?: string;
+  evidence_type?: string;
   pmid?: string;
   biomarker?: string;
   source?: string;
@@ -42,7 +49,8 @@ export interface ClaimFilters {
 
 const CLAIM_FILTER_SQL: FilterSql<ClaimFilters> = {
   status: 'c.status = @status',
-  condition_tree: `c.condition_id IN (WITH RECURSIVE d(id) AS (SELECT @condition_tree UNION SELECT k.id FROM conditions k JOIN d ON k.parent_id = d.id) SELECT id FROM d)`,
+  condition_tree:
+    'c.condition_id IN (SELECT descendant_id FROM condition_descendants WHERE ancestor_id = @condition_tree)',
   condition_id: 'c.condition_id = @condition_id',
   intervention_id:
     'EXISTS (SELECT 1 FROM claim_interventions ci WHERE ci.claim_id = c.id AND ci.intervention_id = @intervention_id)',
@@ -53,6 +61,7 @@ const CLAIM_FILTER_SQL: FilterSql<ClaimFilters> = {
     'EXISTS (SELECT 1 FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id AND s.design = @design)',
   min_sample_size: 'c.sample_size >= @min_sample_size',
   direction: 'c.direction = @direction',
+  evidence_type: 'c.evidence_type = @evidence_type',
   pmid: 'EXISTS (SELECT 1 FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id AND s.pmid = @pmid)',
   biomarker: 'c.biomarker = @biomarker COLLATE NOCASE',
   source: 'c.source = @source',
@@ -63,6 +72,15 @@ interface ClaimRow {
   id: string;
   statement: string;
   plain_summary: string | null;
+  plain_summary_source: PlainSummarySource | null;
+  evidence_type: EvidenceType | null;
+  intervention_relation: InterventionRelation | null;
+  variant_origin: VariantOrigin | null;
+  nct_ids: string;
+  source_evidence_direction: string | null;
+  source_significance: string | null;
+  source_reviewed_at: string | null;
+  rank_key: string;
   condition_slug: string | null;
   condition_name: string | null;
   outcome: string | null;
@@ -89,7 +107,11 @@ interface ClaimRow {
 
 interface ClaimStudyRow {
   claim_id: string;
-  pmid: string;
+  key: string;
+  pmid: string | null;
+  source_type: StudySourceType;
+  citation_text: string | null;
+  citation_text_source: string | null;
   title: string | null;
   journal: string | null;
   year: number | null;
@@ -113,7 +135,9 @@ interface ClaimInterventionRow {
 }
 
 export interface ClaimStudy {
-  pmid: string;
+  key: string;
+  pmid: string | null;
+  source_type: StudySourceType;
   title: string | null;
   journal: string | null;
   year: number | null;
@@ -123,16 +147,44 @@ export interface ClaimStudy {
   species: Species | null;
   retracted: boolean;
   metadata_status: MetadataStatus;
+  source_citation: SourceCitation | null;
   relation: StudyRelation;
   finding: string | null;
   subgroup_sample_size: number | null;
 }
 
-const CLAIM_COLUMNS = `c.id, c.statement, c.plain_summary, co.slug AS condition_slug, co.name AS condition_name,
-  c.outcome, c.direction, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.grade_upgrade_rationale,
+/** A source's own citation string, served labelled while the study's bibliographic record is missing. */
+export interface SourceCitation {
+  text: string;
+  source: string;
+  note: string;
+}
+
+/**
+ * The citation a source (CIViC) gave for a study, while the study has no title of its own (no PubMed record yet,
+ * or a meeting abstract with no PubMed record at all); null otherwise.
+ */
+export function sourceCitationOf(s: {
+  title: string | null;
+  citation_text: string | null;
+  citation_text_source: string | null;
+}): SourceCitation | null {
+  if (s.title !== null || s.citation_text === null) return null;
+  const source = s.citation_text_source ?? 'the importing source';
+  return {
+    text: s.citation_text,
+    source,
+    note: `Citation as given by ${source}; the bibliographic record has not been imported.`,
+  };
+}
+
+const CLAIM_COLUMNS = `c.id, c.statement, c.plain_summary, c.plain_summary_source, co.slug AS condition_slug,
+  co.name AS condition_name, c.outcome, c.direction, c.evidence_type, c.intervention_relation, c.variant_origin,
+  c.nct_ids, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.grade_upgrade_rationale,
   c.grade_rating, c.biomarker,
   c.caveat_codes, c.caveat_notes, c.status, c.sample_size, c.source, c.source_id, c.source_url, c.source_release,
-  c.imported_at, c.created_at, c.updated_at`;
+  c.imported_at, c.source_evidence_direction, c.source_significance, c.source_reviewed_at, c.rank_key,
+  c.created_at, c.updated_at`;
 
 /**
  * Selective filters drive the query: the claims are reached from the few rows the filter names (CROSS JOIN fixes
@@ -151,6 +203,11 @@ const DRIVERS: { filter: keyof ClaimFilters; with?: string; from: string; where?
     where: 's0.pmid = @pmid',
   },
   {
+    filter: 'evidence_type',
+    from: 'claims c INDEXED BY claims_evidence_type_idx',
+    where: 'c.evidence_type = @evidence_type',
+  },
+  {
     filter: 'biomarker',
     from: 'claims c INDEXED BY claims_biomarker_idx',
     where: 'c.biomarker = @biomarker COLLATE NOCASE',
@@ -162,18 +219,21 @@ const DRIVERS: { filter: keyof ClaimFilters; with?: string; from: string; where?
   },
   {
     filter: 'condition_tree',
-    with: 'WITH RECURSIVE tree(id) AS (SELECT @condition_tree UNION SELECT k.id FROM conditions k JOIN tree ON k.parent_id = tree.id)',
+    // The stored closure: one index range gives every descendant through the whole DAG.
     // INDEXED BY: with a keyset range on another sort, SQLite would probe each condition through that sort's index.
-    from: 'tree CROSS JOIN claims c INDEXED BY claims_condition_idx ON c.condition_id = tree.id',
+    from: `condition_descendants tree CROSS JOIN claims c INDEXED BY claims_condition_idx
+      ON c.condition_id = tree.descendant_id`,
+    where: 'tree.ancestor_id = @condition_tree',
   },
 ];
 
 /** Sort expression and the keyset predicate after a cursor, per sort. Every order ends in the unique id. */
 const SORTS: Record<ClaimSort, { order: string; after: string; key: (r: ClaimRow) => (string | number)[] }> = {
+  // Within one certainty level: rank_key (rating, design, sample size, recency, id: see claims.rank.ts).
   '-certainty': {
-    order: 'c.certainty DESC, c.id ASC',
-    after: 'c.certainty <= @k0 AND (c.certainty < @k0 OR c.id > @k1)',
-    key: (r) => [r.certainty, r.id],
+    order: 'c.certainty DESC, c.rank_key ASC',
+    after: 'c.certainty <= @k0 AND (c.certainty < @k0 OR c.rank_key > @k1)',
+    key: (r) => [r.certainty, r.rank_key],
   },
   '-updated': {
     order: 'c.updated_at DESC, c.id ASC',
@@ -206,8 +266,8 @@ export async function listClaims(
     (
       prepared(
         sqlite,
-        'WITH RECURSIVE d(id) AS (SELECT ? UNION SELECT k.id FROM conditions k JOIN d ON k.parent_id = d.id) SELECT count(*) AS n FROM d',
-      ).get(filters.condition_tree) as { n: number }
+        'SELECT count(*) AS n FROM (SELECT 1 FROM condition_descendants WHERE ancestor_id = ? LIMIT ?)',
+      ).get(filters.condition_tree, LARGE_TREE + 1) as { n: number }
     ).n > LARGE_TREE;
   const driver = DRIVERS.find((d) => filters[d.filter] !== undefined && !(bigTree && d.filter === 'condition_tree'));
   const { where, params } = whereClauses(filters, CLAIM_FILTER_SQL);
@@ -229,6 +289,7 @@ export async function listClaims(
     LEFT JOIN conditions co ON co.id = c.condition_id
     WHERE ${where.join(' AND ')} ORDER BY ${spec.order} LIMIT @limit`;
   const rows = prepared(sqlite, sqlText).all(params) as ClaimRow[];
+  // A cursor names the sort's keys, so a cursor from before the rank order cannot silently resume elsewhere.
   const pageRows = paginate(rows, limit, scope, spec.key);
   return { items: hydrateClaims(sqlite, pageRows.items), next_cursor: pageRows.next_cursor };
 }
@@ -265,7 +326,8 @@ export function hydrateClaims(sqlite: Sqlite, rows: readonly ClaimRow[]) {
   const ids = JSON.stringify(rows.map((r) => r.id));
   const studyRows = prepared(
     sqlite,
-    `SELECT cs.claim_id, s.pmid, s.title, coalesce(s.journal_iso, s.journal) AS journal, s.year, s.design,
+    `SELECT cs.claim_id, s.key, s.pmid, s.source_type, s.citation_text, s.citation_text_source, s.title,
+       coalesce(s.journal_iso, s.journal) AS journal, s.year, s.design,
        s.sample_size, s.sample_size_note, s.species, s.retracted, json_array_length(s.authors) AS author_total,
        s.authors_complete, cs.relation, cs.finding, cs.subgroup_sample_size
      FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
@@ -279,12 +341,20 @@ export function hydrateClaims(sqlite: Sqlite, rows: readonly ClaimRow[]) {
      WHERE ci.claim_id IN (SELECT value FROM json_each(?))
      ORDER BY ci.claim_id, ci.position`,
   ).all(ids) as ClaimInterventionRow[];
+  const relationRows = prepared(
+    sqlite,
+    `SELECT claim_id, other_id, relation FROM claim_relations WHERE claim_id IN (SELECT value FROM json_each(?))
+     ORDER BY claim_id, other_id`,
+  ).all(ids) as { claim_id: string; other_id: string; relation: 'agrees' | 'disagrees' }[];
 
   const studiesByClaim = groupBy(studyRows, (r) => r.claim_id);
   const interventionsByClaim = groupBy(interventionRows, (r) => r.claim_id);
+  const relationsByClaim = groupBy(relationRows, (r) => r.claim_id);
   return rows.map((r) => {
     const studies: ClaimStudy[] = (studiesByClaim.get(r.id) ?? []).map((s) => ({
+      key: s.key,
       pmid: s.pmid,
+      source_type: s.source_type,
       title: s.title,
       journal: s.journal,
       year: s.year,
@@ -294,19 +364,28 @@ export function hydrateClaims(sqlite: Sqlite, rows: readonly ClaimRow[]) {
       species: s.species,
       retracted: s.retracted === 1,
       metadata_status: metadataStatus(s),
+      source_citation: sourceCitationOf(s),
       relation: s.relation,
       finding: s.finding,
       subgroup_sample_size: s.subgroup_sample_size,
     }));
+    const related = relationsByClaim.get(r.id) ?? [];
+    const agreeing = related.filter((x) => x.relation === 'agrees').map((x) => x.other_id);
+    const disagreeing = related.filter((x) => x.relation === 'disagrees').map((x) => x.other_id);
     return {
       id: r.id,
       statement: r.statement,
       plain_summary: r.plain_summary,
+      plain_summary_source: r.plain_summary_source,
       condition: r.condition_slug === null ? null : { slug: r.condition_slug, name: r.condition_name as string },
       interventions: (interventionsByClaim.get(r.id) ?? []).map((i) => ({ slug: i.slug, name: i.name, kind: i.kind })),
+      intervention_relation: r.intervention_relation,
       outcome: r.outcome,
       direction: r.direction,
+      evidence_type: r.evidence_type,
       biomarker: r.biomarker,
+      variant_origin: r.variant_origin,
+      nct_ids: JSON.parse(r.nct_ids) as string[],
       grade: {
         scheme: r.grade_scheme,
         level: r.grade_level,
@@ -320,12 +399,21 @@ export function hydrateClaims(sqlite: Sqlite, rows: readonly ClaimRow[]) {
       sample_size: r.sample_size,
       studies,
       evidence_summary: summariseEvidence(studies),
+      agreement: {
+        agreeing: agreeing.length,
+        disagreeing: disagreeing.length,
+        agreeing_claims: agreeing,
+        disagreeing_claims: disagreeing,
+      },
       source: {
         name: r.source,
         id: r.source_id,
         url: r.source_url,
         release: r.source_release,
         imported_at: r.imported_at,
+        evidence_direction: r.source_evidence_direction,
+        significance: r.source_significance,
+        reviewed_at: r.source_reviewed_at,
       },
       created_at: r.created_at,
       updated_at: r.updated_at,
@@ -344,19 +432,32 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
   return map;
 }
 
+/** One link from a claim to a study, by the study's key (its PMID, or `asco:...` for a source without one). */
+export interface ClaimStudyLink {
+  key: string;
+  relation: string;
+  finding: string | null;
+  subgroup_sample_size: number | null;
+}
+
 /**
  * Everything a claim row holds, curated or imported. Curated writes come from ClaimInput (see claimRecordFromInput);
- * importers add provenance, a biomarker and a scheme rating.
+ * importers add provenance, a biomarker, a scheme rating, the source's own record and agreement with other items.
  */
 export interface ClaimRecord {
   id: string;
   statement: string;
   plain_summary: string | null;
+  plain_summary_source: PlainSummarySource | null;
   condition: string | null;
   interventions: string[];
+  intervention_relation: InterventionRelation | null;
   outcome: string | null;
   direction: string;
+  evidence_type: EvidenceType | null;
   biomarker: string | null;
+  variant_origin: VariantOrigin | null;
+  nct_ids: string[];
   grade: {
     scheme: GradeScheme;
     level: string;
@@ -366,15 +467,28 @@ export interface ClaimRecord {
   };
   caveats: { codes: string[]; notes: string | null };
   status: string;
-  studies: { pmid: string; relation: string; finding: string | null; subgroup_sample_size: number | null }[];
-  source: { name: string; id: string | null; url: string | null; release: string | null };
+  studies: ClaimStudyLink[];
+  /** Claim ids that agree and that disagree with this one (both directions are stored by writing each claim). */
+  related: { agrees: string[]; disagrees: string[] };
+  source: {
+    name: string;
+    id: string | null;
+    url: string | null;
+    release: string | null;
+    evidence_direction?: string | null;
+    significance?: string | null;
+    reviewed_at?: string | null;
+  };
 }
 
 export function claimRecordFromInput(input: ClaimInput): ClaimRecord {
   return {
     ...input,
+    plain_summary_source: 'curated',
     biomarker: null,
     grade: { ...input.grade, rating: null },
+    studies: input.studies.map(({ pmid, key, ...link }) => ({ ...link, key: (key ?? pmid) as string })),
+    related: { agrees: [], disagrees: [] },
     source: { name: 'curated', id: null, url: null, release: null },
   };
 }
@@ -385,10 +499,15 @@ const idOf = (row: unknown) => (row as { id: number } | undefined)?.id;
 const CLAIM_COLUMNS_COMPARED = [
   'statement',
   'plain_summary',
+  'plain_summary_source',
   'condition_id',
   'outcome',
   'direction',
+  'evidence_type',
   'biomarker',
+  'variant_origin',
+  'nct_ids',
+  'intervention_relation',
   'grade_scheme',
   'grade_level',
   'certainty',
@@ -401,22 +520,36 @@ const CLAIM_COLUMNS_COMPARED = [
   'source',
   'source_id',
   'source_url',
+  'source_evidence_direction',
+  'source_significance',
+  'source_reviewed_at',
 ] as const;
 
 // The release and import time name when a claim last changed, so a newer release that repeats an item unchanged
-// leaves it untouched.
+// leaves it untouched; a curator's write (no import time) keeps the last import's.
 const UPSERT_CLAIM_SQL = `INSERT INTO claims (id, ${CLAIM_COLUMNS_COMPARED.join(', ')}, source_release, imported_at)
   VALUES (@id, ${CLAIM_COLUMNS_COMPARED.map((c) => `@${c}`).join(', ')}, @source_release, @imported_at)
   ON CONFLICT (id) DO UPDATE SET ${CLAIM_COLUMNS_COMPARED.map((c) => `${c} = excluded.${c}`).join(', ')},
-    source_release = excluded.source_release, imported_at = excluded.imported_at,
+    source_release = excluded.source_release, imported_at = coalesce(excluded.imported_at, imported_at),
     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
   WHERE ${CLAIM_COLUMNS_COMPARED.map((c) => `${c} IS NOT excluded.${c}`).join(' OR ')}`;
 
-/** Inserts or updates a claim with its interventions and study links; touches updated_at only on a real change. */
+/** What an import remembers of the values it wrote into a claim (see claim_import_state in store/schema.ts). */
+export interface ClaimImportState {
+  release: string | null;
+  values: Record<string, unknown>;
+}
+
+/**
+ * Inserts or updates a claim with its interventions, study links and agreement links; touches updated_at only on a
+ * real change, and keeps the derived sample size and rank key in step. `importState`, when given, is stored as the
+ * values the import wrote (bookkeeping, not part of the claim).
+ */
 export async function upsertClaim(
   tx: Transaction,
   record: ClaimRecord,
   importedAt: string | null = null,
+  importState?: ClaimImportState,
 ): Promise<WriteOutcome> {
   const sqlite = tx.sqlite;
   const conditionId =
@@ -431,8 +564,8 @@ export async function upsertClaim(
   );
   const studyIds = record.studies.map(
     (link) =>
-      idOf(prepared(sqlite, 'SELECT id FROM studies WHERE pmid = ?').get(link.pmid)) ??
-      fail(`claim ${record.id}: study PMID ${link.pmid} does not exist`),
+      idOf(prepared(sqlite, 'SELECT id FROM studies WHERE key = ?').get(link.key)) ??
+      fail(`claim ${record.id}: study ${link.key} does not exist`),
   );
   const certainty =
     certaintyOf(record.grade.scheme, record.grade.level) ?? fail(`claim ${record.id}: unknown grade level`);
@@ -441,10 +574,15 @@ export async function upsertClaim(
     id: record.id,
     statement: record.statement,
     plain_summary: record.plain_summary,
+    plain_summary_source: record.plain_summary === null ? null : record.plain_summary_source,
     condition_id: conditionId,
     outcome: record.outcome,
     direction: record.direction,
+    evidence_type: record.evidence_type,
     biomarker: record.biomarker,
+    variant_origin: record.variant_origin,
+    nct_ids: JSON.stringify(record.nct_ids),
+    intervention_relation: record.interventions.length > 1 ? record.intervention_relation : null,
     grade_scheme: record.grade.scheme,
     grade_level: record.grade.level,
     certainty,
@@ -458,24 +596,35 @@ export async function upsertClaim(
     source_id: record.source.id,
     source_url: record.source.url,
     source_release: record.source.release,
+    source_evidence_direction: record.source.evidence_direction ?? null,
+    source_significance: record.source.significance ?? null,
+    source_reviewed_at: record.source.reviewed_at ?? null,
     imported_at: importedAt,
   });
 
+  const relations = [
+    ...record.related.agrees.map((other) => [other, 'agrees'] as const),
+    ...record.related.disagrees.map((other) => [other, 'disagrees'] as const),
+  ].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const wantedLinks = JSON.stringify({
     interventions: interventionIds,
     studies: record.studies.map((l, i) => [studyIds[i], l.relation, l.finding, l.subgroup_sample_size]),
+    relations,
   });
   const currentLinks = prepared(
     sqlite,
     `SELECT json_object(
        'interventions', (SELECT json_group_array(intervention_id) FROM (SELECT intervention_id FROM claim_interventions WHERE claim_id = @id ORDER BY position)),
        'studies', (SELECT json_group_array(json_array(study_id, relation, finding, subgroup_sample_size))
-                   FROM (SELECT * FROM claim_studies WHERE claim_id = @id ORDER BY position))) AS links`,
+                   FROM (SELECT * FROM claim_studies WHERE claim_id = @id ORDER BY position)),
+       'relations', (SELECT json_group_array(json_array(other_id, relation))
+                   FROM (SELECT * FROM claim_relations WHERE claim_id = @id ORDER BY other_id))) AS links`,
   ).get({ id: record.id }) as { links: string };
   const linksChanged = currentLinks.links !== wantedLinks;
   if (linksChanged) {
     prepared(sqlite, 'DELETE FROM claim_interventions WHERE claim_id = ?').run(record.id);
     prepared(sqlite, 'DELETE FROM claim_studies WHERE claim_id = ?').run(record.id);
+    prepared(sqlite, 'DELETE FROM claim_relations WHERE claim_id = ?').run(record.id);
     const insertIntervention = prepared(
       sqlite,
       'INSERT INTO claim_interventions (claim_id, intervention_id, position) VALUES (?, ?, ?)',
@@ -488,29 +637,50 @@ export async function upsertClaim(
     );
     for (const [position, link] of record.studies.entries())
       insertStudy.run(record.id, studyIds[position], link.relation, link.finding, link.subgroup_sample_size, position);
-    await refreshClaimSampleSize(tx, record.id);
+    const insertRelation = prepared(
+      sqlite,
+      'INSERT INTO claim_relations (claim_id, other_id, relation) VALUES (?, ?, ?)',
+    );
+    for (const [other, relation] of relations) insertRelation.run(record.id, other, relation);
   }
+  const derivedChanged = (await refreshClaimDerived(tx, [record.id])).length > 0;
+  if (importState)
+    prepared(
+      sqlite,
+      `INSERT INTO claim_import_state (claim_id, source_release, imported_values) VALUES (?, ?, ?)
+       ON CONFLICT (claim_id) DO UPDATE SET source_release = excluded.source_release,
+         imported_values = excluded.imported_values`,
+    ).run(record.id, importState.release, JSON.stringify(importState.values));
   if (!existed) return 'inserted';
-  if (row.changes === 0 && !linksChanged) return 'unchanged';
+  if (row.changes === 0 && !linksChanged && !derivedChanged) return 'unchanged';
   if (row.changes === 0) touch(tx, 'claims', record.id);
   return 'updated';
 }
 
-/** One claim's sample_size after its links changed. */
-export async function refreshClaimSampleSize(tx: Transaction, claimId: string): Promise<void> {
-  const sqlite = tx.sqlite;
-  prepared(
-    sqlite,
-    `UPDATE claims SET sample_size = (SELECT max(s.sample_size) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
-       WHERE cs.claim_id = claims.id) WHERE id = ?`,
-  ).run(claimId);
+/** Records that an import set a claim's status (a withdrawal), so the next import does not take it for a curator's. */
+export async function noteImportedStatus(tx: Transaction, id: string, status: string): Promise<void> {
+  const state = await claimImportStateOf(tx, id);
+  if (!state) return;
+  prepared(tx.sqlite, 'UPDATE claim_import_state SET imported_values = ? WHERE claim_id = ?').run(
+    JSON.stringify({ ...state.values, status }),
+    id,
+  );
+}
+
+/** What an import last wrote into a claim, or undefined for a claim no import has written (or written before). */
+export async function claimImportStateOf(h: Reader, id: string): Promise<ClaimImportState | undefined> {
+  const row = prepared(
+    h.sqlite,
+    'SELECT source_release, imported_values FROM claim_import_state WHERE claim_id = ?',
+  ).get(id) as { source_release: string | null; imported_values: string } | undefined;
+  return row ? { release: row.source_release, values: JSON.parse(row.imported_values) } : undefined;
 }
 
 function fail(message: string): never {
   throw new Error(message);
 }
 
-/** The claim as a curator would write it, for PATCH merges. */
+/** The claim as a curator would write it, for PATCH merges; with what importers keep (provenance, agreement). */
 export async function claimRecordOf(h: Reader, id: string): Promise<(ClaimRecord & { version: number }) | undefined> {
   const sqlite = h.sqlite;
   const row = prepared(
@@ -518,22 +688,30 @@ export async function claimRecordOf(h: Reader, id: string): Promise<(ClaimRecord
     `SELECT c.*, co.slug AS condition_slug,
        (SELECT json_group_array(slug) FROM (SELECT i.slug FROM claim_interventions ci JOIN interventions i ON i.id = ci.intervention_id
           WHERE ci.claim_id = c.id ORDER BY ci.position)) AS intervention_slugs,
-       (SELECT json_group_array(json_object('pmid', s.pmid, 'relation', cs.relation, 'finding', cs.finding,
+       (SELECT json_group_array(json_object('key', s.key, 'relation', cs.relation, 'finding', cs.finding,
           'subgroup_sample_size', cs.subgroup_sample_size)) FROM (SELECT * FROM claim_studies WHERE claim_id = c.id ORDER BY position) cs
-          JOIN studies s ON s.id = cs.study_id) AS study_links
+          JOIN studies s ON s.id = cs.study_id) AS study_links,
+       (SELECT json_group_array(json_array(other_id, relation)) FROM
+          (SELECT other_id, relation FROM claim_relations WHERE claim_id = c.id ORDER BY other_id)) AS relations
      FROM claims c LEFT JOIN conditions co ON co.id = c.condition_id WHERE c.id = ?`,
   ).get(id) as Record<string, unknown> | undefined;
   if (!row) return undefined;
   const text = (k: string) => row[k] as string | null;
+  const relations = JSON.parse(row.relations as string) as [string, 'agrees' | 'disagrees'][];
   return {
     id,
     statement: row.statement as string,
     plain_summary: text('plain_summary'),
+    plain_summary_source: text('plain_summary_source') as PlainSummarySource | null,
     condition: text('condition_slug'),
     interventions: JSON.parse(row.intervention_slugs as string) as string[],
+    intervention_relation: text('intervention_relation') as InterventionRelation | null,
     outcome: text('outcome'),
     direction: row.direction as string,
+    evidence_type: text('evidence_type') as EvidenceType | null,
     biomarker: text('biomarker'),
+    variant_origin: text('variant_origin') as VariantOrigin | null,
+    nct_ids: JSON.parse(row.nct_ids as string) as string[],
     grade: {
       scheme: row.grade_scheme as GradeScheme,
       level: row.grade_level as string,
@@ -543,12 +721,19 @@ export async function claimRecordOf(h: Reader, id: string): Promise<(ClaimRecord
     },
     caveats: { codes: JSON.parse(row.caveat_codes as string) as string[], notes: text('caveat_notes') },
     status: row.status as string,
-    studies: JSON.parse(row.study_links as string) as ClaimRecord['studies'],
+    studies: JSON.parse(row.study_links as string) as ClaimStudyLink[],
+    related: {
+      agrees: relations.filter(([, r]) => r === 'agrees').map(([o]) => o),
+      disagrees: relations.filter(([, r]) => r === 'disagrees').map(([o]) => o),
+    },
     source: {
       name: row.source as string,
       id: text('source_id'),
       url: text('source_url'),
       release: text('source_release'),
+      evidence_direction: text('source_evidence_direction'),
+      significance: text('source_significance'),
+      reviewed_at: text('source_reviewed_at'),
     },
     version: row.version as number,
   };
@@ -564,7 +749,16 @@ export async function setClaimStatus(tx: Transaction, id: string, status: string
   );
 }
 
-/** Removes a claim for good (admin purge): its links and topic places go with it. */
+/** The claims that name `id` among the items agreeing or disagreeing with them. */
+export async function claimsRelatedTo(h: Reader, id: string): Promise<string[]> {
+  return (
+    prepared(h.sqlite, 'SELECT claim_id FROM claim_relations WHERE other_id = ? ORDER BY claim_id').all(id) as {
+      claim_id: string;
+    }[]
+  ).map((r) => r.claim_id);
+}
+
+/** Removes a claim for good (admin purge): its links, topic places and the other claims' links to it go with it. */
 export async function purgeClaim(tx: Transaction, id: string): Promise<boolean> {
   const sqlite = tx.sqlite;
   // The topics that listed it change too: their version moves, so an If-Match on them sees it.
@@ -573,5 +767,10 @@ export async function purgeClaim(tx: Transaction, id: string): Promise<boolean> 
     "UPDATE topics SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id IN (SELECT topic_id FROM topic_claims WHERE claim_id = ?)",
   ).run(id);
   prepared(sqlite, 'DELETE FROM topic_claims WHERE claim_id = ?').run(id);
+  prepared(
+    sqlite,
+    "UPDATE claims SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id IN (SELECT claim_id FROM claim_relations WHERE other_id = ?)",
+  ).run(id);
+  prepared(sqlite, 'DELETE FROM claim_relations WHERE other_id = ?').run(id);
   return prepared(sqlite, 'DELETE FROM claims WHERE id = ?').run(id).changes > 0;
 }

@@ -8,6 +8,7 @@ import type { RoutePlugin } from '../../http/route-types.js';
 import { requireMatchQuery } from '../../http/text-queries.js';
 import { rowTag } from '../../store/data-version.queries.js';
 import { resolveLookup } from '../../store/lookup.queries.js';
+import { requireCondition } from '../conditions/conditions.resolve.js';
 import { snapshotAt } from '../history/history.queries.js';
 import { getClaim, listClaims } from './claims.queries.js';
 import { ClaimListQuery, ClaimListSchema, ClaimSchema } from './claims.schemas.js';
@@ -19,15 +20,14 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
       tags: ['claims'],
       summary: 'List claims',
       description:
-        'Claims with their grade, caveats and linked studies (design, sample size), strongest evidence first. Filters compose (AND). `condition` includes sub-conditions unless `include_descendants=false`. Pages never repeat or skip a claim; pass `next_cursor` back as `cursor` with the same filters and sort. An unknown `condition` or `intervention` is a 400 naming the parameter, so a typo never reads as "no evidence".',
+        'Claims with their grade, caveats and linked studies (design, sample size), strongest evidence first; within one certainty level by CIViC rating, then strongest design, then sample size, then recency. Filters compose (AND). `condition` includes every descendant through the condition hierarchy (curated and ontology links) unless `include_descendants=false`. Pages never repeat or skip a claim; pass `next_cursor` back as `cursor` with the same filters and sort. An unknown `condition` or `intervention` is a 400 naming the parameter, so a typo never reads as "no evidence"; an ambiguous `condition` is a 400 listing the candidates.',
       querystring: ClaimListQuery,
       response: { 200: ClaimListSchema, ...problemResponses },
     },
     handler: async (request) => {
       const q = request.query;
-      const conditionId = q.condition === undefined ? undefined : await resolveLookup(db, 'condition', q.condition);
-      if (q.condition !== undefined && conditionId === undefined)
-        throw badRequest('query.condition', `no condition is known by '${q.condition}' (slug, name, synonym or code)`);
+      const conditionId =
+        q.condition === undefined ? undefined : await requireCondition(db, q.condition, 'query.condition');
       const interventionId =
         q.intervention === undefined ? undefined : await resolveLookup(db, 'intervention', q.intervention);
       if (q.intervention !== undefined && interventionId === undefined)
@@ -55,6 +55,7 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
           design: q.design,
           min_sample_size: q.min_sample_size,
           direction: q.direction,
+          evidence_type: q.evidence_type,
           pmid: q.pmid,
           biomarker: q.biomarker,
           source: q.source,

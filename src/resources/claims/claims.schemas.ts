@@ -1,7 +1,17 @@
 // API shapes for claims: the claim with its grade, caveats and studies, its evidence summary, and the list filters.
 import { z } from 'zod';
 import { certaintyOf, GRADE_SCHEMES } from '../../evidence/grades.js';
-import { CAVEAT_CODES, CLAIM_STATUSES, DIRECTIONS, STUDY_DESIGNS } from '../../evidence/vocabulary.js';
+import {
+  CAVEAT_CODES,
+  CLAIM_STATUSES,
+  DIRECTIONS,
+  EVIDENCE_TYPES,
+  INTERVENTION_RELATIONS,
+  PLAIN_SUMMARY_SOURCES,
+  STUDY_DESIGNS,
+  STUDY_SOURCE_TYPES,
+  VARIANT_ORIGINS,
+} from '../../evidence/vocabulary.js';
 import {
   CaveatsSchema,
   ClaimId,
@@ -15,13 +25,17 @@ import {
   page,
   RelationSchema,
   Slug,
+  SourceCitationSchema,
   SpeciesSchema,
+  StudyKey,
 } from '../../http/api-schemas.js';
 import { cursorParam, limitParam } from '../../http/pagination.js';
 
 export const ClaimStudySchema = z
   .object({
-    pmid: z.string(),
+    key: StudyKey,
+    pmid: z.string().nullable().describe('PubMed id; null for a source without one (a meeting abstract).'),
+    source_type: z.enum(STUDY_SOURCE_TYPES).describe('`pubmed`, or the kind of source without a PMID.'),
     title: z.string().nullable(),
     journal: z
       .string()
@@ -34,6 +48,9 @@ export const ClaimStudySchema = z
     species: SpeciesSchema.nullable(),
     retracted: z.boolean(),
     metadata_status: MetadataStatus,
+    source_citation: SourceCitationSchema.nullable().describe(
+      "The citation string of the source that cited the study (CIViC), served while the study's bibliographic record is missing (no title); null once it is known.",
+    ),
     relation: RelationSchema.describe('How this study bears on the claim.'),
     finding: z.string().nullable().describe('What this study found, as it bears on the claim.'),
     subgroup_sample_size: z
@@ -69,8 +86,29 @@ export const ClaimSourceSchema = z
     url: z.string().nullable(),
     release: z.string().nullable().describe('The release file the claim was imported from.'),
     imported_at: z.string().nullable(),
+    evidence_direction: z
+      .string()
+      .nullable()
+      .describe("The source's own evidence direction as written (CIViC: `Supports`, `Does Not Support`)."),
+    significance: z
+      .string()
+      .nullable()
+      .describe("The source's clinical significance as written (CIViC: `Resistance`, `Poor Outcome`, ...)."),
+    reviewed_at: z.string().nullable().describe('When the source last reviewed the item (CIViC last review date).'),
   })
   .meta({ id: 'ClaimSource' });
+
+export const AgreementSchema = z
+  .object({
+    agreeing: z.number().int().describe('Items on the same biomarker, disease and interventions that agree.'),
+    disagreeing: z.number().int().describe('Items on the same biomarker, disease and interventions that disagree.'),
+    agreeing_claims: z.array(z.string()).describe('Their claim ids.'),
+    disagreeing_claims: z.array(z.string()).describe('Their claim ids; each lists this claim among its own.'),
+  })
+  .describe(
+    'Other claims about the same biomarker, disease and intervention set, with the same evidence type, that reach the same or the opposite conclusion (CIViC items compared by their stance in the mapping table; curated claims have none).',
+  )
+  .meta({ id: 'Agreement' });
 
 export const ClaimSchema = z
   .object({
@@ -79,12 +117,36 @@ export const ClaimSchema = z
     plain_summary: z
       .string()
       .nullable()
-      .describe('Plain-language summary, for patients; null when none has been written (imported evidence).'),
+      .describe('Plain-language summary, for patients and health apps; null when none exists.'),
+    plain_summary_source: z
+      .enum(PLAIN_SUMMARY_SOURCES)
+      .nullable()
+      .describe(
+        "`curated`: written by a person. `generated`: composed by an importer from the claim's own fields only (nothing they do not say), replaced when a curator writes one. Null with no summary.",
+      ),
     condition: ConditionRefSchema.nullable().describe('The condition; null for claims about health in general.'),
     interventions: z.array(InterventionRefSchema).describe('Treatments or exposures the claim is about, in order.'),
+    intervention_relation: z
+      .enum(INTERVENTION_RELATIONS)
+      .nullable()
+      .describe(
+        'How several interventions were given: `combination` (together, as one treatment), `sequential` (one after another), `substitutes` (any one of them). Null with one intervention, or when the source does not record it.',
+      ),
     outcome: z.string().nullable(),
     direction: DirectionSchema,
+    evidence_type: z
+      .enum(EVIDENCE_TYPES)
+      .nullable()
+      .describe('The kind of biomarker evidence (CIViC evidence type); null for other claims. A filter.'),
     biomarker: z.string().nullable().describe('The biomarker or population the claim is about, e.g. `BRAF V600E`.'),
+    variant_origin: z
+      .enum(VARIANT_ORIGINS)
+      .nullable()
+      .describe('Where the variant comes from (somatic, rare or common germline, ...); null when not recorded.'),
+    nct_ids: z
+      .array(z.string())
+      .describe('ClinicalTrials.gov ids of the trials behind the evidence.')
+      .meta({ example: ['NCT01585805'] }),
     grade: GradeSchema,
     caveats: CaveatsSchema,
     status: z.enum(CLAIM_STATUSES),
@@ -97,6 +159,7 @@ export const ClaimSchema = z
       ),
     studies: z.array(ClaimStudySchema),
     evidence_summary: EvidenceSummarySchema,
+    agreement: AgreementSchema,
     source: ClaimSourceSchema,
     created_at: z.string(),
     updated_at: z.string(),
@@ -118,13 +181,22 @@ export const ClaimListQuery = z
       .max(200)
       .optional()
       .describe(
-        'Condition slug, name, synonym or ontology code (`DOID:1909`, `MeSH:D008545`), case- and accent-insensitive.',
+        'Condition slug, name, synonym, ontology code (`DOID:1909`, `MeSH:D008545`, `NCI:C3224`) or clinical abbreviation (`AML`, from seeds/condition-abbreviations.tsv), case- and accent-insensitive. One that could mean several conditions (`MM`) is a 400 `conditions.ambiguous` listing `candidates`.',
       )
       .meta({ example: 'melanoma' }),
     include_descendants: booleanParam
       .default(true)
-      .describe('Include claims about sub-conditions (e.g. melanoma under skin cancer). Default true.'),
-    intervention: z.string().min(1).max(200).optional().describe('Intervention slug, name or synonym.'),
+      .describe(
+        'Include claims about every descendant through the whole hierarchy, curated and ontology links (e.g. lung adenocarcinoma under lung cancer). Default true.',
+      ),
+    intervention: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        'Intervention slug, name or synonym; finds claims where it is one of several (a combination with it included).',
+      ),
     min_grade: z
       .string()
       .max(20)
@@ -136,6 +208,11 @@ export const ClaimListQuery = z
     design: z.enum(STUDY_DESIGNS).optional().describe('Claims with at least one linked study of this design.'),
     min_sample_size: z.coerce.number().int().min(0).max(1_000_000_000).optional().describe('Minimum `sample_size`.'),
     direction: z.enum(DIRECTIONS).optional().describe('Direction of the effect or association.'),
+    evidence_type: z
+      .enum(EVIDENCE_TYPES)
+      .optional()
+      .describe('Only claims of this evidence type (CIViC: predictive, diagnostic, prognostic, ...).')
+      .meta({ example: 'prognostic' }),
     pmid: z
       .string()
       .regex(/^[1-9][0-9]{0,8}$/, 'must be a PubMed id: 1 to 9 digits')
@@ -164,7 +241,7 @@ export const ClaimListQuery = z
       .enum(CLAIM_SORTS)
       .default('-certainty')
       .describe(
-        '`-certainty` (default; strongest first), `-updated` (newest first), `-sample_size` (largest first). Ties break on id.',
+        '`-certainty` (default): strongest certainty first; within one certainty level, higher CIViC rating, then stronger study design, then larger sample size, then more recent publication, then id (unknown values last at each step). `-updated` (newest first) and `-sample_size` (largest first) break ties on id.',
       ),
     limit: limitParam,
     cursor: cursorParam,
@@ -180,8 +257,19 @@ export const ClaimInput = z
     plain_summary: z.string().min(1).max(5000),
     condition: Slug.nullable().describe('Slug of the condition; null for claims about health in general.'),
     interventions: z.array(Slug).max(50).default([]),
+    intervention_relation: z
+      .enum(INTERVENTION_RELATIONS)
+      .nullable()
+      .default(null)
+      .describe('How several interventions were given; null with one.'),
     outcome: z.string().max(500).nullable().default(null),
     direction: z.enum(DIRECTIONS),
+    evidence_type: z.enum(EVIDENCE_TYPES).nullable().default(null),
+    variant_origin: z.enum(VARIANT_ORIGINS).nullable().default(null),
+    nct_ids: z
+      .array(z.string().regex(/^NCT[0-9]{8}$/, 'must be a ClinicalTrials.gov id such as NCT01585805'))
+      .max(50)
+      .default([]),
     grade: z
       .object({
         scheme: z.enum(GRADE_SCHEMES).default('GRADE'),
@@ -211,12 +299,17 @@ export const ClaimInput = z
       .array(
         z
           .object({
-            pmid: Pmid,
+            pmid: Pmid.optional().describe('PubMed id of the study (or give `key`).'),
+            key: StudyKey.optional().describe('Key of the study: its PMID, or e.g. `asco:160900` (or give `pmid`).'),
             relation: RelationSchema,
             finding: z.string().max(5000).nullable().default(null),
             subgroup_sample_size: z.number().int().min(0).max(1_000_000_000).nullable().default(null),
           })
-          .strict(),
+          .strict()
+          .refine(
+            (l) => (l.pmid === undefined) !== (l.key === undefined),
+            'give the study as `pmid` or `key`, not both',
+          ),
       )
       .min(1, 'a claim needs at least one linked study')
       .max(500),

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { commit } from '../../curation/commit.js';
 import { checkClaimRules } from '../../evidence/rules.js';
-import { ClaimId } from '../../http/api-schemas.js';
+import { ClaimId, StudyKey } from '../../http/api-schemas.js';
 import { requireIfMatch, resourceEtag } from '../../http/concurrency.js';
 import { ApiProblem, notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
@@ -27,15 +27,19 @@ export const ClaimCreateBody = ClaimInput.extend({
     .array(
       z
         .object({
-          pmid: z.string().min(1).max(20),
+          pmid: z.string().min(1).max(20).optional().describe('PubMed id of the study (or give `key`).'),
+          key: StudyKey.optional().describe('Key of the study: its PMID, or e.g. `asco:160900` (or give `pmid`).'),
           relation: z.enum(['supports', 'contradicts', 'context']),
           finding: z.string().max(5000).nullable().default(null),
           subgroup_sample_size: z.number().int().nullable().default(null),
         })
-        .strict(),
+        .strict()
+        .refine((l) => (l.pmid === undefined) !== (l.key === undefined), 'give the study as `pmid` or `key`, not both'),
     )
     .max(500)
-    .describe('Linked studies in display order; at least one (422 `claim.needs_study`), each an existing PMID.'),
+    .describe(
+      'Linked studies in display order; at least one (422 `claim.needs_study`), each an existing study (PMID or key).',
+    ),
 }).meta({ id: 'ClaimCreate' });
 
 const ClaimPatchBody = patchOf(ClaimCreateBody, ['id'], 'ClaimPatch');
@@ -103,11 +107,19 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
         const { record, tag } = await load(changes.read, id);
         await requireIfMatch(request, reply, changes.read, 'claims', tag);
         const { version: _version, ...existing } = record;
-        const patch = request.body as Partial<ClaimInput>;
+        const { studies, ...patch } = request.body as Partial<ClaimInput>;
         const merged: ClaimRecord = {
           ...existing,
           ...patch,
           grade: patch.grade ? { ...patch.grade, rating: existing.grade.rating } : existing.grade,
+          studies: studies
+            ? studies.map(({ pmid, key, ...link }) => ({ ...link, key: (key ?? pmid) as string }))
+            : existing.studies,
+          // A summary the curator writes replaces a generated one; one they leave alone keeps its source.
+          plain_summary_source:
+            patch.plain_summary !== undefined && patch.plain_summary !== existing.plain_summary
+              ? 'curated'
+              : existing.plain_summary_source,
         } as ClaimRecord;
         await checkClaimRules(changes.read, merged);
         await changes.upsertClaim(merged);

@@ -5,8 +5,8 @@ import { resourceEtag } from '../../http/concurrency.js';
 import { notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
 import { rowTagById } from '../../store/data-version.queries.js';
-import { resolveLookup } from '../../store/lookup.queries.js';
 import { getCondition, listConditions } from './conditions.queries.js';
+import { requireCondition, resolveCondition } from './conditions.resolve.js';
 import { ConditionDetailSchema, ConditionListQuery, ConditionListSchema } from './conditions.schemas.js';
 
 export const conditionsRoutes: RoutePlugin = async (app, { db }) => {
@@ -28,14 +28,16 @@ export const conditionsRoutes: RoutePlugin = async (app, { db }) => {
       tags: ['conditions'],
       summary: 'Get a condition',
       description:
-        'A condition with its synonyms, ontology codes, parent, children and published claim counts by grade. The path accepts the slug, or any name, synonym or code (`DOID:1909`), case- and accent-insensitive.',
+        "A condition with its synonyms (curated, and from the ontology with their scope), codes (DOID, MeSH, the ontology term's cross-references and older ids), parents and children (curated and ontology links: the hierarchy is a graph) and published claim counts by grade over all its descendants. The path accepts the slug, or any name, synonym, code (`DOID:1909`, `NCI:C3224`) or curated abbreviation (`AML`), case- and accent-insensitive; one that names several conditions is a 400 `conditions.ambiguous` listing the `candidates`.",
       params: z.object({
         slug: z.string().min(1).max(200).describe('Slug, name, synonym or code.').meta({ example: 'eczema' }),
       }),
       response: { 200: ConditionDetailSchema, ...problemResponses },
     },
     handler: async (request, reply) => {
-      const id = await resolveLookup(db, 'condition', request.params.slug);
+      const match = await resolveCondition(db, request.params.slug);
+      if ('ambiguous' in match) await requireCondition(db, request.params.slug, 'params.slug');
+      const id = 'ambiguous' in match ? undefined : match.id;
       // The tag is read before the body: a write in between makes the tag older than the body, never newer.
       const tag = id === undefined ? undefined : await rowTagById(db, 'conditions', id);
       const condition = id === undefined ? undefined : await getCondition(db, id);

@@ -54,11 +54,11 @@ export function prefersFhir(accept: string | undefined): boolean {
 export const baseUrlOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
 async function studiesByPmid(app: FastifyInstance, caller: Caller, claims: ClaimJson[]) {
-  const pmids = [...new Set(claims.flatMap((claim) => claim.studies.map((s) => s.pmid)))];
+  const pmids = [...new Set(claims.flatMap((claim) => claim.studies.map((s) => s.key)))];
   const studies = await Promise.all(
     pmids.map((pmid) => internalGet(app, caller, `/v1/studies/${pmid}`) as Promise<StudyJson>),
   );
-  return Object.fromEntries(studies.map((study) => [study.pmid, study]));
+  return Object.fromEntries(studies.map((study) => [study.key, study]));
 }
 
 async function conditionCodes(app: FastifyInstance, caller: Caller, claims: ClaimJson[]) {

@@ -3,17 +3,26 @@
 import type { GradeScheme } from '../../evidence/grades.js';
 import type { StudyAuthor, StudyBibliography } from '../../evidence/study-record.js';
 import { metadataStatus } from '../../evidence/summary.js';
-import type { Species, StudyDesign, StudyRelation } from '../../evidence/vocabulary.js';
+import type { Species, StudyDesign, StudyRelation, StudySourceType } from '../../evidence/vocabulary.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
 import type { Reader, Transaction } from '../../store/client.js';
 import { type FilterSql, whereClauses } from '../../store/filters.js';
 import { prepared } from '../../store/statements.js';
+import { sourceCitationOf } from '../claims/claims.queries.js';
+import { refreshClaimDerived } from '../claims/claims.rank.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
 import type { StudyInput } from './studies.schemas.js';
 
 export interface StudyRow {
   id: number;
-  pmid: string;
+  key: string;
+  pmid: string | null;
+  source_type: StudySourceType;
+  source_id: string | null;
+  abstract_number: string | null;
+  source_url: string | null;
+  citation_text: string | null;
+  citation_text_source: string | null;
   pmid_order: number;
   doi: string | null;
   pmcid: string | null;
@@ -42,13 +51,21 @@ export interface StudyRow {
   updated_at: string;
 }
 
-// PMIDs are digits: ordering by their numeric value keeps 9-digit ids after 8-digit ones.
-const STUDY_SELECT = 'SELECT s.*, CAST(s.pmid AS INTEGER) AS pmid_order FROM studies s';
+// PMIDs are digits: ordering by their numeric value keeps 9-digit ids after 8-digit ones. Sources without a PMID
+// come after every PubMed article, in the order they were added (the expression of studies_pmid_num_idx).
+export const STUDY_ORDER = '(CASE WHEN s.pmid IS NULL THEN 1000000000 + s.id ELSE CAST(s.pmid AS INTEGER) END)';
+const STUDY_SELECT = `SELECT s.*, ${STUDY_ORDER} AS pmid_order FROM studies s`;
 
 export function toStudy(r: StudyRow) {
   const authors = JSON.parse(r.authors) as StudyAuthor[];
   return {
+    key: r.key,
     pmid: r.pmid,
+    source_type: r.source_type,
+    source_id: r.source_id,
+    abstract_number: r.abstract_number,
+    source_url: r.source_url,
+    source_citation: sourceCitationOf(r),
     doi: r.doi,
     pmcid: r.pmcid,
     title: r.title,
@@ -79,7 +96,7 @@ export function toStudy(r: StudyRow) {
       journal: r.journal_iso ?? r.journal,
       year: r.year,
     }),
-    pubmed_url: `https://pubmed.ncbi.nlm.nih.gov/${r.pmid}/`,
+    pubmed_url: r.pmid === null ? null : `https://pubmed.ncbi.nlm.nih.gov/${r.pmid}/`,
     created_at: r.created_at,
     updated_at: r.updated_at,
   };
@@ -108,22 +125,23 @@ export async function listStudies(h: Reader, filters: StudyFilters, limit: numbe
   if (cursor !== undefined) {
     const [after] = decodeCursor(cursor, 'studies', 1);
     params.after = after;
-    where.push('CAST(s.pmid AS INTEGER) > @after');
+    where.push(`${STUDY_ORDER} > @after`);
   }
-  const sqlText = `${STUDY_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY CAST(s.pmid AS INTEGER) LIMIT @limit`;
+  const sqlText = `${STUDY_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${STUDY_ORDER} LIMIT @limit`;
   const rows = prepared(sqlite, sqlText).all(params) as StudyRow[];
   const result = paginate(rows, limit, 'studies', (r) => [r.pmid_order]);
   return { items: result.items.map(toStudy), next_cursor: result.next_cursor };
 }
 
-export async function getStudyRow(h: Reader, pmid: string): Promise<StudyRow | undefined> {
+/** A study by its key (a PMID is the key of a PubMed article). */
+export async function getStudyRow(h: Reader, key: string): Promise<StudyRow | undefined> {
   const sqlite = h.sqlite;
-  return prepared(sqlite, `${STUDY_SELECT} WHERE s.pmid = ?`).get(pmid) as StudyRow | undefined;
+  return prepared(sqlite, `${STUDY_SELECT} WHERE s.key = ?`).get(key) as StudyRow | undefined;
 }
 
-export async function getStudy(h: Reader, pmid: string) {
+export async function getStudy(h: Reader, key: string) {
   const sqlite = h.sqlite;
-  const row = await getStudyRow(h, pmid);
+  const row = await getStudyRow(h, key);
   if (!row) return undefined;
   const claims = prepared(
     sqlite,
@@ -203,17 +221,17 @@ export function studyParams(input: StudyInput) {
   };
 }
 
-const UPSERT_STUDY_SQL = `INSERT INTO studies (pmid, ${STUDY_WRITE_COLUMNS.join(', ')})
-  VALUES (@pmid, ${STUDY_WRITE_COLUMNS.map((c) => `@${c}`).join(', ')})
+const UPSERT_STUDY_SQL = `INSERT INTO studies (key, pmid, ${STUDY_WRITE_COLUMNS.join(', ')})
+  VALUES (@key, @pmid, ${STUDY_WRITE_COLUMNS.map((c) => `@${c}`).join(', ')})
   ON CONFLICT (pmid) DO UPDATE SET ${STUDY_WRITE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')},
     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
   WHERE ${STUDY_WRITE_COLUMNS.map((c) => `${c} IS NOT excluded.${c}`).join(' OR ')}`;
 
-/** Inserts or replaces a curated study by PMID; touches updated_at only when something changed. */
+/** Inserts or replaces a curated study (a PubMed article) by PMID; touches updated_at only when something changed. */
 export async function upsertStudy(tx: Transaction, input: StudyInput): Promise<WriteOutcome> {
   const sqlite = tx.sqlite;
   const existed = prepared(sqlite, 'SELECT 1 FROM studies WHERE pmid = ?').get(input.pmid) !== undefined;
-  const result = prepared(sqlite, UPSERT_STUDY_SQL).run(studyParams(input));
+  const result = prepared(sqlite, UPSERT_STUDY_SQL).run({ ...studyParams(input), key: input.pmid });
   if (!existed) return 'inserted';
   return result.changes === 0 ? 'unchanged' : 'updated';
 }
@@ -221,7 +239,7 @@ export async function upsertStudy(tx: Transaction, input: StudyInput): Promise<W
 /** The citable part of a study: what the citation formatters read. */
 export function bibliographyOf(s: ReturnType<typeof toStudy>): StudyBibliography {
   return {
-    pmid: s.pmid,
+    pmid: s.pmid ?? '',
     doi: s.doi,
     pmcid: s.pmcid,
     title: s.title,
@@ -241,10 +259,13 @@ export function bibliographyOf(s: ReturnType<typeof toStudy>): StudyBibliography
   };
 }
 
-/** The study as a curator would write it, for PATCH merges and history. */
-export async function studyInputOf(h: Reader, pmid: string): Promise<(StudyInput & { version: number }) | undefined> {
-  const row = await getStudyRow(h, pmid);
-  if (!row) return undefined;
+/**
+ * The study as a curator would write it, for PATCH merges and history. Undefined for a source without a PMID: such
+ * a record is the import's (studySnapshotOf gives its history).
+ */
+export async function studyInputOf(h: Reader, key: string): Promise<(StudyInput & { version: number }) | undefined> {
+  const row = await getStudyRow(h, key);
+  if (!row || row.pmid === null) return undefined;
   const s = toStudy(row);
   return {
     ...bibliographyOf(s),
@@ -259,42 +280,48 @@ export async function studyInputOf(h: Reader, pmid: string): Promise<(StudyInput
   };
 }
 
+/** What a revision keeps of a study: the curated shape, or for a source without a PMID its source fields too. */
+export async function studySnapshotOf(h: Reader, key: string): Promise<Record<string, unknown> | undefined> {
+  const row = await getStudyRow(h, key);
+  if (!row) return undefined;
+  const s = toStudy(row);
+  const input = await studyInputOf(h, key);
+  return {
+    ...(input ?? { ...bibliographyOf(s), pmid: null, version: (row as StudyRow & { version: number }).version }),
+    ...(row.pmid === null
+      ? { key: s.key, source_type: s.source_type, source_id: s.source_id, abstract_number: s.abstract_number }
+      : {}),
+    ...(s.source_citation ? { source_citation: s.source_citation.text } : {}),
+  };
+}
+
 /** Deletes a study no claim cites; returns the number of claims citing it otherwise. */
-export async function deleteStudy(tx: Transaction, pmid: string): Promise<{ deleted: boolean; claims: number }> {
+export async function deleteStudy(tx: Transaction, key: string): Promise<{ deleted: boolean; claims: number }> {
   const sqlite = tx.sqlite;
   const usage = prepared(
     sqlite,
-    'SELECT s.id, (SELECT count(*) FROM claim_studies cs WHERE cs.study_id = s.id) AS claims FROM studies s WHERE s.pmid = ?',
-  ).get(pmid) as { id: number; claims: number } | undefined;
+    'SELECT s.id, (SELECT count(*) FROM claim_studies cs WHERE cs.study_id = s.id) AS claims FROM studies s WHERE s.key = ?',
+  ).get(key) as { id: number; claims: number } | undefined;
   if (!usage) return { deleted: false, claims: 0 };
   if (usage.claims > 0) return { deleted: false, claims: usage.claims };
   prepared(sqlite, 'DELETE FROM studies WHERE id = ?').run(usage.id);
   return { deleted: true, claims: 0 };
 }
 
-/** After a study's sample size changed: the claims citing it recompute their largest sample size. Returns the ids of
- * the claims whose stored sample size changed. */
-export async function refreshStudyClaims(tx: Transaction, pmid: string): Promise<string[]> {
-  return (
-    prepared(
-      tx.sqlite,
-      `UPDATE claims SET sample_size = m.size
-       FROM (SELECT cs.claim_id, max(s.sample_size) AS size FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
-             WHERE cs.claim_id IN (SELECT cs2.claim_id FROM claim_studies cs2 JOIN studies s2 ON s2.id = cs2.study_id
-                                   WHERE s2.pmid = ?)
-             GROUP BY cs.claim_id) AS m
-       WHERE m.claim_id = claims.id AND claims.sample_size IS NOT m.size
-       RETURNING claims.id`,
-    ).all(pmid) as { id: string }[]
-  ).map((r) => r.id);
+/**
+ * After a study changed: the claims citing it recompute their largest sample size and rank key (design, date).
+ * Returns the ids of the claims whose stored row changed.
+ */
+export async function refreshStudyClaims(tx: Transaction, key: string): Promise<string[]> {
+  return refreshClaimDerived(tx, await claimIdsCiting(tx, key));
 }
 
 /** The ids of the claims that cite a study. */
-export async function claimIdsCiting(h: Reader, pmid: string): Promise<string[]> {
+export async function claimIdsCiting(h: Reader, key: string): Promise<string[]> {
   return (
     prepared(
       h.sqlite,
-      'SELECT cs.claim_id AS id FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE s.pmid = ? ORDER BY cs.claim_id',
-    ).all(pmid) as { id: string }[]
+      'SELECT cs.claim_id AS id FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE s.key = ? ORDER BY cs.claim_id',
+    ).all(key) as { id: string }[]
   ).map((r) => r.id);
 }

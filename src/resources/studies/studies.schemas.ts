@@ -1,6 +1,6 @@
 // API shapes for studies: full bibliographic record, design and sample size, and the claims a study bears on.
 import { z } from 'zod';
-import { SPECIES, STUDY_DESIGNS } from '../../evidence/vocabulary.js';
+import { SPECIES, STUDY_DESIGNS, STUDY_SOURCE_TYPES } from '../../evidence/vocabulary.js';
 import {
   AuthorSchema,
   DesignSchema,
@@ -9,13 +9,27 @@ import {
   Pmid,
   page,
   RelationSchema,
+  SourceCitationSchema,
   SpeciesSchema,
+  StudyKey,
 } from '../../http/api-schemas.js';
 import { cursorParam, limitParam } from '../../http/pagination.js';
 
 export const StudySchema = z
   .object({
-    pmid: z.string().describe('PubMed id; the stable id of a study.'),
+    key: StudyKey.describe(
+      'The stable id of a study: its PMID, or `asco:<web id>` / `ash:<DOI>` / `other:<type>:<id>` for a source without one.',
+    ),
+    pmid: z.string().nullable().describe('PubMed id; null for a source that is not a PubMed article.'),
+    source_type: z
+      .enum(STUDY_SOURCE_TYPES)
+      .describe('`pubmed`, or the kind of source without a PMID: `asco` (ASCO meeting abstract), `ash`, `other`.'),
+    source_id: z.string().nullable().describe("The source's own id when it is not a PMID: ASCO web id, ASH DOI."),
+    abstract_number: z.string().nullable().describe('The abstract number within its meeting (ASCO).'),
+    source_url: z.string().nullable().describe('Where a source without a PubMed record can be read.'),
+    source_citation: SourceCitationSchema.nullable().describe(
+      'The citation string of the source that cited this study (CIViC), labelled, served while the bibliographic record is missing (no title); null once it is known.',
+    ),
     doi: z.string().nullable(),
     pmcid: z.string().nullable(),
     title: z.string().nullable().describe('Null until known: never guessed.'),
@@ -44,7 +58,7 @@ export const StudySchema = z
     species: SpeciesSchema.nullable(),
     retracted: z.boolean(),
     metadata_status: MetadataStatus,
-    pubmed_url: z.string().describe('Link to the PubMed record.'),
+    pubmed_url: z.string().nullable().describe('Link to the PubMed record; null for a source without a PMID.'),
     created_at: z.string(),
     updated_at: z.string(),
   })

@@ -56,7 +56,7 @@ export async function getTopic(h: Reader, slug: string) {
     ).all(row.id) as { claim_id: string }[]
   ).map((r) => r.claim_id);
   const claims = await getClaimsByIds(h, ids);
-  const distinct = new Map(claims.flatMap((c) => c.studies).map((s) => [s.pmid, s]));
+  const distinct = new Map(claims.flatMap((c) => c.studies).map((s) => [s.key, s]));
   return {
     ...toTopic(row),
     claim_count: claims.length,

@@ -1,0 +1,61 @@
+// The order of claims within one certainty level, as one stored string (claims.rank_key) that an index can walk.
+import { DESIGN_STRENGTH } from '../../evidence/vocabulary.js';
+import type { Transaction } from '../../store/client.js';
+import { prepared } from '../../store/statements.js';
+
+const designCases = DESIGN_STRENGTH.map((d, i) => `WHEN '${d}' THEN ${i}`).join(' ');
+
+/**
+ * SQL for a claim's rank key, over the row `claims` (so it works in `UPDATE claims SET rank_key = ...`):
+ *
+ *   `<5 - CIViC rating>|<rank of the strongest linked design, 2 digits>|<10^12 - sample size, 13 digits>|
+ *    <99999999 - newest linked publication date as YYYYMMDD>|<id>`
+ *
+ * Ascending order of the key is: higher rating (1-5 stars; none = 0) first, then the strongest design of the linked
+ * studies (DESIGN_STRENGTH in evidence/vocabulary.ts, meta-analysis first; unknown last), then the larger sample size
+ * (the claim's stored `sample_size`; unknown last), then the more recent publication (year, month, day of the newest
+ * linked study whose date is known; a missing month or day counts as 0; unknown last), then the id. It is the order
+ * of compareWithinCertainty in importers/civic/civic.semantics.ts, with the stored values this database has.
+ * The migration that added rank_key repeats this expression literally (test/claims.order.test.ts keeps them equal).
+ */
+export const CLAIM_RANK_KEY_SQL = `printf('%d|%02d|%013d|%08d|%s',
+  5 - max(0, min(5, coalesce(claims.grade_rating, 0))),
+  coalesce((SELECT min(CASE s.design ${designCases} END) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
+    WHERE cs.claim_id = claims.id), ${DESIGN_STRENGTH.length}),
+  1000000000000 - coalesce(claims.sample_size, -1),
+  99999999 - coalesce((SELECT max(s.year * 10000 + coalesce(s.month, 0) * 100 + coalesce(s.day, 0))
+    FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = claims.id AND s.year IS NOT NULL), 0),
+  claims.id)`;
+
+/**
+ * Recomputes the stored sample size (largest among the linked studies) and rank key of the given claims; returns
+ * the ids whose row changed. Called whenever a claim's links, rating or a linked study's design, size or date move.
+ */
+export async function refreshClaimDerived(tx: Transaction, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  return (
+    prepared(
+      tx.sqlite,
+      `UPDATE claims SET
+         sample_size = (SELECT max(s.sample_size) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
+                        WHERE cs.claim_id = claims.id)
+       WHERE id IN (SELECT value FROM json_each(@ids))
+         AND sample_size IS NOT (SELECT max(s.sample_size) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
+                                 WHERE cs.claim_id = claims.id)
+       RETURNING id`,
+    ).all({ ids: JSON.stringify(ids) }) as { id: string }[]
+  )
+    .map((r) => r.id)
+    .concat(
+      (
+        prepared(
+          tx.sqlite,
+          `UPDATE claims SET rank_key = ${CLAIM_RANK_KEY_SQL}
+           WHERE id IN (SELECT value FROM json_each(@ids)) AND rank_key IS NOT ${CLAIM_RANK_KEY_SQL}
+           RETURNING id`,
+        ).all({ ids: JSON.stringify(ids) }) as { id: string }[]
+      ).map((r) => r.id),
+    )
+    .filter((id, i, all) => all.indexOf(id) === i)
+    .sort();
+}
