@@ -1,5 +1,5 @@
 // The one write path: no module outside store/ and curation/ opens a transaction, and after every writer (API, seed,
-// PubMed import and fetch, CIViC import) each entity it created, changed or deleted has a revision in the change
+// PubMed import and fetch, CIViC import, ontology import) each entity it created, changed or deleted has a revision in the change
 // feed, and no other entity has one. Checked generically: the tables before and after, against the feed.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -8,6 +8,7 @@ import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
 import { runImportCli } from '../src/cli/import.js';
 import { applySeed, readSeedFiles } from '../src/curation/seed.js';
 import { importCivicText } from '../src/importers/civic/civic.import.js';
+import { importOntologyText } from '../src/importers/ontology/ontology.import.js';
 import { importPubmedFiles } from '../src/importers/pubmed/pubmed.import.js';
 import { type Database, openDatabase } from '../src/store/client.js';
 import { migrateDatabase } from '../src/store/migrate.js';
@@ -58,7 +59,10 @@ function entityRows(db: Database): Map<string, string> {
   };
   put(
     'condition',
-    all(`SELECT c.*, (SELECT json_group_array(synonym) FROM condition_synonyms WHERE condition_id = c.id) AS syn
+    all(`SELECT c.*,
+           (SELECT json_group_array(json_array(synonym, scope)) FROM condition_synonyms WHERE condition_id = c.id) AS syn,
+           (SELECT json_group_array(json_array(parent_id, source, position)) FROM condition_parents WHERE condition_id = c.id) AS par,
+           (SELECT json_group_array(json_array(relation, system, code)) FROM condition_codes WHERE condition_id = c.id) AS codes
          FROM conditions c`),
     'slug',
   );
@@ -68,13 +72,14 @@ function entityRows(db: Database): Map<string, string> {
          FROM interventions i`),
     'slug',
   );
-  put('study', all('SELECT * FROM studies'), 'pmid');
+  put('study', all('SELECT * FROM studies'), 'key');
   put(
     'claim',
     all(`SELECT c.*,
            (SELECT json_group_array(json_array(intervention_id, position)) FROM claim_interventions WHERE claim_id = c.id) AS ci,
            (SELECT json_group_array(json_array(study_id, relation, finding, subgroup_sample_size, position))
-              FROM claim_studies WHERE claim_id = c.id) AS cs
+              FROM claim_studies WHERE claim_id = c.id) AS cs,
+           (SELECT json_group_array(json_array(other_id, relation)) FROM claim_relations WHERE claim_id = c.id) AS cr
          FROM claims c`),
     'id',
   );
@@ -97,10 +102,14 @@ const lastRevision = (db: Database) =>
 
 /** The entities the change feed names after revision `since`, as an app syncing from it sees them. */
 async function feedSince(app: App, since: number): Promise<{ entities: string[]; actors: string[] }> {
-  const res = await app.inject('/v1/changes?limit=1000');
-  const items = (res.json().items as { revision: number; entity: string; key: string; actor: string }[]).filter(
-    (c) => c.revision > since,
-  );
+  const all: { revision: number; entity: string; key: string; actor: string }[] = [];
+  for (let cursor: string | undefined; ; ) {
+    const res = await app.inject(`/v1/changes?limit=1000${cursor ? `&since=${encodeURIComponent(cursor)}` : ''}`);
+    all.push(...res.json().items);
+    cursor = res.json().next_cursor;
+    if (!res.json().has_more) break;
+  }
+  const items = all.filter((c) => c.revision > since);
   return {
     entities: [...new Set(items.map((c) => `${c.entity}:${c.key}`))].sort(),
     actors: [...new Set(items.map((c) => c.actor))].sort(),
@@ -302,6 +311,43 @@ describe('every writer records every change it makes', () => {
     );
     expect(second.changed).toHaveLength(5);
     expect(second.changed.every((k) => k.startsWith('claim:civic-eid-'))).toBe(true);
+    await app.close();
+  });
+
+  it('purging a claim that another names as disagreeing changes that claim too, with its revision', async () => {
+    const { app, db, admin } = await keyed();
+    const synthetic = readFileSync(join(FIXTURES, 'civic', 'synthetic-issue15.tsv'), 'utf8');
+    await importCivicText(db, synthetic, 'synthetic-issue15.tsv');
+    const url = '/v1/claims/civic-eid-124';
+    const { changed } = await expectEveryChangeInTheFeed(db, app, async () => {
+      const res = await app.inject({
+        method: 'DELETE',
+        url: `${url}?reason=duplicate&purge=true`,
+        headers: { authorization: `Bearer ${admin}`, 'if-match': (await app.inject(url)).headers.etag as string },
+      });
+      expect(res.statusCode).toBe(204);
+    });
+    expect(changed).toEqual(['claim:civic-eid-124', 'claim:civic-eid-36']);
+    expect((await app.inject('/v1/claims/civic-eid-36')).json().agreement.disagreeing_claims).toEqual([]);
+    await app.close();
+  });
+
+  it('ontology import: the conditions it creates and attaches, then a second file, then a CIViC release on top', async () => {
+    const { app, db } = await testApp({ config: { MAX_EVENT_LOOP_DELAY_MS: 0 } });
+    const slim = readFileSync(join(FIXTURES, 'ontology', 'DO_cancer_slim.obo'), 'utf8');
+    const first = await expectEveryChangeInTheFeed(db, app, () => importOntologyText(db, slim, 'DO_cancer_slim.obo'));
+    expect(first.changed).toHaveLength(729);
+    expect(first.changed).toContain('condition:melanoma');
+    expect(first.actors).toEqual(['import:ontology']);
+    const extension = 'format-version: 1.2\n\n[Term]\nid: DOID:1909\nname: melanoma\nsynonym: "test melanoma" EXACT []\n';
+    const second = await expectEveryChangeInTheFeed(db, app, () => importOntologyText(db, extension, 'extra.obo'));
+    expect(second.changed).toEqual(['condition:melanoma']);
+    const synthetic = readFileSync(join(FIXTURES, 'civic', 'synthetic-issue15.tsv'), 'utf8');
+    const civic = await expectEveryChangeInTheFeed(db, app, () =>
+      importCivicText(db, synthetic, 'synthetic-issue15.tsv'),
+    );
+    expect(civic.changed).toContain('study:asco:160900');
+    expect(civic.changed).toContain('claim:civic-eid-124');
     await app.close();
   });
 });

@@ -204,6 +204,25 @@ export async function importOntologyText(
       await apply(changes, term);
       if ((index + 1) % 100 === 0 || index + 1 === ordered.length) onProgress?.(index + 1, ordered.length);
     }
+    // An obsolete term whose replacement an earlier file loaded: its id now finds that condition too.
+    const inFile = new Set(current.map((t) => t.id));
+    for (const [replacement, obsoleteIds] of replaces) {
+      if (inFile.has(replacement)) continue;
+      const holder = byDoids(changes.read, [replacement]);
+      if (!holder) continue;
+      const codes = obsoleteIds.map((id) => ({
+        relation: 'replaces' as const,
+        system: id.split(':')[0] as string,
+        code: id,
+      }));
+      const outcome = await changes.applyOntologyTerm(holder.slug, null, {
+        term_id: replacement,
+        synonyms: [],
+        codes,
+        parents: [],
+      });
+      if (outcome === 'updated') summary.updated++;
+    }
   });
   return summary;
 }
