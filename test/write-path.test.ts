@@ -339,7 +339,8 @@ describe('every writer records every change it makes', () => {
     expect(first.changed).toHaveLength(729);
     expect(first.changed).toContain('condition:melanoma');
     expect(first.actors).toEqual(['import:ontology']);
-    const extension = 'format-version: 1.2\n\n[Term]\nid: DOID:1909\nname: melanoma\nsynonym: "test melanoma" EXACT []\n';
+    const extension =
+      'format-version: 1.2\n\n[Term]\nid: DOID:1909\nname: melanoma\nsynonym: "test melanoma" EXACT []\n';
     const second = await expectEveryChangeInTheFeed(db, app, () => importOntologyText(db, extension, 'extra.obo'));
     expect(second.changed).toEqual(['condition:melanoma']);
     const synthetic = readFileSync(join(FIXTURES, 'civic', 'synthetic-issue15.tsv'), 'utf8');

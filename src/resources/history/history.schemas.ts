@@ -12,7 +12,9 @@ export const RevisionSchema = z
     action: z.enum(ACTIONS),
     actor: z
       .string()
-      .describe('Who made the change: `key:<name>` for API keys, `seed`, `import:civic`, `import:pubmed`, `import:ontology`.'),
+      .describe(
+        'Who made the change: `key:<name>` for API keys, `seed`, `import:civic`, `import:pubmed`, `import:ontology`.',
+      ),
     reason: z.string().nullable(),
     changes: z
       .record(z.string(), z.object({ before: z.unknown(), after: z.unknown() }))
