@@ -9,8 +9,8 @@ import type {
 } from './civic.parse.js';
 
 /**
- * Directions CIViC evidence needs beyond src/evidence/vocabulary.ts DIRECTIONS (proposed additions; the existing
- * six keep their meaning). Each says which way the biomarker points, so that "Does Not Support X" is never served
+ * Directions CIViC evidence needs beyond the original six of src/evidence/vocabulary.ts DIRECTIONS, which lists them
+ * after those six with these definitions (test/civic.semantics.test.ts keeps the two equal). Each says which way the biomarker points, so that "Does Not Support X" is never served
  * like "Supports X" and prognosis and diagnosis keep their sign.
  */
 export const CIVIC_NEW_DIRECTIONS = [
