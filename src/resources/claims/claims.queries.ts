@@ -203,11 +203,6 @@ const DRIVERS: { filter: keyof ClaimFilters; with?: string; from: string; where?
     where: 's0.pmid = @pmid',
   },
   {
-    filter: 'evidence_type',
-    from: 'claims c INDEXED BY claims_evidence_type_idx',
-    where: 'c.evidence_type = @evidence_type',
-  },
-  {
     filter: 'biomarker',
     from: 'claims c INDEXED BY claims_biomarker_idx',
     where: 'c.biomarker = @biomarker COLLATE NOCASE',
