@@ -16,16 +16,26 @@ const designCases = DESIGN_STRENGTH.map((d, i) => `WHEN '${d}' THEN ${i}`).join(
  * (the claim's stored `sample_size`; unknown last), then the more recent publication (year, month, day of the newest
  * linked study whose date is known; a missing month or day counts as 0; unknown last), then the id. It is the order
  * of compareWithinCertainty in importers/civic/civic.semantics.ts, with the stored values this database has.
- * The migration that added rank_key repeats this expression literally (test/claims.order.test.ts keeps them equal).
+ * The migration that added rank_key repeats this expression literally (test/migration.test.ts keeps them equal).
  */
-export const CLAIM_RANK_KEY_SQL = `printf('%d|%02d|%013d|%08d|%s',
+export const CLAIM_RANK_KEY_SQL = rankKeySql('claims.sample_size');
+
+/** CLAIM_RANK_KEY_SQL with another expression for the claim's sample size (the writers' fresh value). */
+function rankKeySql(sampleSize: string): string {
+  return `printf('%d|%02d|%013d|%08d|%s',
   5 - max(0, min(5, coalesce(claims.grade_rating, 0))),
   coalesce((SELECT min(CASE s.design ${designCases} END) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
     WHERE cs.claim_id = claims.id), ${DESIGN_STRENGTH.length}),
-  1000000000000 - coalesce(claims.sample_size, -1),
+  1000000000000 - coalesce(${sampleSize}, -1),
   99999999 - coalesce((SELECT max(s.year * 10000 + coalesce(s.month, 0) * 100 + coalesce(s.day, 0))
     FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = claims.id AND s.year IS NOT NULL), 0),
   claims.id)`;
+}
+
+/** The largest known sample size among a claim's linked studies (the stored `claims.sample_size`). */
+const LARGEST_SAMPLE_SQL =
+  '(SELECT max(s.sample_size) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = claims.id)';
+const FRESH_RANK_KEY_SQL = rankKeySql(LARGEST_SAMPLE_SQL);
 
 /**
  * Recomputes the stored sample size (largest among the linked studies) and rank key of the given claims; returns
@@ -33,29 +43,16 @@ export const CLAIM_RANK_KEY_SQL = `printf('%d|%02d|%013d|%08d|%s',
  */
 export async function refreshClaimDerived(tx: Transaction, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
+  // One statement, so a claim whose size and key both move is updated (and its version bumped) once.
   return (
     prepared(
       tx.sqlite,
-      `UPDATE claims SET
-         sample_size = (SELECT max(s.sample_size) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
-                        WHERE cs.claim_id = claims.id)
+      `UPDATE claims SET sample_size = ${LARGEST_SAMPLE_SQL}, rank_key = ${FRESH_RANK_KEY_SQL}
        WHERE id IN (SELECT value FROM json_each(@ids))
-         AND sample_size IS NOT (SELECT max(s.sample_size) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
-                                 WHERE cs.claim_id = claims.id)
+         AND (sample_size IS NOT ${LARGEST_SAMPLE_SQL} OR rank_key IS NOT ${FRESH_RANK_KEY_SQL})
        RETURNING id`,
     ).all({ ids: JSON.stringify(ids) }) as { id: string }[]
   )
     .map((r) => r.id)
-    .concat(
-      (
-        prepared(
-          tx.sqlite,
-          `UPDATE claims SET rank_key = ${CLAIM_RANK_KEY_SQL}
-           WHERE id IN (SELECT value FROM json_each(@ids)) AND rank_key IS NOT ${CLAIM_RANK_KEY_SQL}
-           RETURNING id`,
-        ).all({ ids: JSON.stringify(ids) }) as { id: string }[]
-      ).map((r) => r.id),
-    )
-    .filter((id, i, all) => all.indexOf(id) === i)
     .sort();
 }
