@@ -149,6 +149,11 @@ describe('sources without a PMID, and citation strings', () => {
       title: null,
       claims: [expect.objectContaining({ id: 'civic-eid-999001', relation: 'supports' })],
     });
+    // Listed after every PubMed article, in pages like the rest.
+    const listed = (await walkPages(app, '/v1/studies?limit=7')).items.map((s: any) => s.key);
+    expect(listed.at(-1)).toBe('asco:160900');
+    expect(listed.slice(0, -1).every((k: string) => /^\d+$/.test(k))).toBe(true);
+    expect(new Set(listed).size).toBe(listed.length);
     await app.close();
   });
 

@@ -751,10 +751,13 @@ describe('the CIViC mapping table', () => {
     );
   });
 
-  it('adds its directions to the vocabulary after the original six, with the same definitions', () => {
+  it('adds its directions to the vocabulary after the original six, each with its definition', () => {
     expect(DIRECTIONS.slice(0, 6)).toEqual(['benefit', 'harm', 'no_effect', 'association', 'mixed', 'unclear']);
     expect(DIRECTIONS.slice(6)).toEqual([...CIVIC_NEW_DIRECTIONS]);
-    for (const d of CIVIC_NEW_DIRECTIONS) expect(DIRECTION_DEFINITIONS[d]).toBe(CIVIC_NEW_DIRECTION_DEFINITIONS[d]);
+    expect(CIVIC_NEW_DIRECTION_DEFINITIONS.no_resistance).toBe(
+      'The study did not support resistance to the therapy in biomarker carriers (Does Not Support Resistance).',
+    );
+    expect(Object.keys(DIRECTION_DEFINITIONS)).toEqual([...DIRECTIONS]);
   });
 
   it('is the table printed in src/importers/civic/README.md', () => {
