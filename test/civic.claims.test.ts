@@ -149,6 +149,8 @@ describe('sources without a PMID, and citation strings', () => {
       title: null,
       claims: [expect.objectContaining({ id: 'civic-eid-999001', relation: 'supports' })],
     });
+    const history = (await getJson(app, '/v1/studies/asco:160900/revisions')).body.items;
+    expect(history.map((r: any) => [r.action, r.actor])).toEqual([['create', 'import:civic']]);
     // Listed after every PubMed article, in pages like the rest.
     const listed = (await walkPages(app, '/v1/studies?limit=7')).items.map((s: any) => s.key);
     expect(listed.at(-1)).toBe('asco:160900');

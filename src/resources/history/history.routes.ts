@@ -1,6 +1,6 @@
 // GET /v1/{resource}/{key}/revisions for every curated resource, and GET /v1/changes, the feed apps sync from.
 import { z } from 'zod';
-import { ClaimId, Pmid, problemResponses, Slug } from '../../http/api-schemas.js';
+import { ClaimId, problemResponses, Slug, StudyKey } from '../../http/api-schemas.js';
 import type { RoutePlugin } from '../../http/route-types.js';
 import { type Entity, listChanges, listRevisions } from './history.queries.js';
 import { ChangeFeedSchema, ChangesQuery, RevisionListSchema, RevisionQuery } from './history.schemas.js';
@@ -8,7 +8,14 @@ import { ChangeFeedSchema, ChangesQuery, RevisionListSchema, RevisionQuery } fro
 const RESOURCES: { entity: Entity; path: string; param: string; key: z.ZodType<string>; tag: string; name: string }[] =
   [
     { entity: 'claim', path: '/v1/claims/:id/revisions', param: 'id', key: ClaimId, tag: 'claims', name: 'Claim' },
-    { entity: 'study', path: '/v1/studies/:pmid/revisions', param: 'pmid', key: Pmid, tag: 'studies', name: 'Study' },
+    {
+      entity: 'study',
+      path: '/v1/studies/:pmid/revisions',
+      param: 'pmid',
+      key: StudyKey,
+      tag: 'studies',
+      name: 'Study',
+    },
     {
       entity: 'condition',
       path: '/v1/conditions/:slug/revisions',
