@@ -260,6 +260,51 @@ describe('curators and releases', () => {
   });
 });
 
+describe('curated claims with the new fields', () => {
+  it('writes evidence type, interventions given together, origin and trials, and links a study by its key', async () => {
+    const { app, db } = await imported();
+    const write = await writer(db, app);
+    const res = await write('POST', '/v1/claims', {
+      id: 'curated-erlotinib-abstract',
+      statement: 'EGFR L858R predicts response to erlotinib with rapamycin (abstract).',
+      plain_summary: 'A meeting abstract reports a response.',
+      condition: 'non-small-cell-lung-carcinoma',
+      interventions: ['erlotinib', 'rapamycin'],
+      intervention_relation: 'combination',
+      direction: 'benefit',
+      evidence_type: 'predictive',
+      variant_origin: 'somatic',
+      nct_ids: ['NCT01585805'],
+      grade: { scheme: 'GRADE', level: 'very_low', rationale: 'One abstract.' },
+      status: 'draft',
+      studies: [{ key: 'asco:160900', relation: 'supports' }],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({
+      plain_summary_source: 'curated',
+      intervention_relation: 'combination',
+      evidence_type: 'predictive',
+      variant_origin: 'somatic',
+      nct_ids: ['NCT01585805'],
+      studies: [{ key: 'asco:160900', pmid: null, relation: 'supports' }],
+    });
+    const both = await write('POST', '/v1/claims', {
+      id: 'two-names-for-one-study',
+      statement: 'S.',
+      plain_summary: 'P.',
+      condition: null,
+      direction: 'benefit',
+      grade: { scheme: 'GRADE', level: 'very_low' },
+      studies: [{ key: 'asco:160900', pmid: '29097493', relation: 'supports' }],
+    });
+    expect(both.statusCode).toBe(400);
+    expect(both.json().errors).toEqual([
+      { path: 'body.studies.0', message: 'give the study as `pmid` or `key`, not both' },
+    ]);
+    await app.close();
+  });
+});
+
 describe('npm run import -- civic --dialect', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'civic-dialect-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
