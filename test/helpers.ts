@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { buildApp } from '../src/app.js';
+import type { Config } from '../src/config.js';
 import { applySeed, parseSeed, readSeedFiles } from '../src/curation/seed.js';
 import { type AppDatabase, openDatabase } from '../src/store/client.js';
 import { migrateDatabase } from '../src/store/migrate.js';
@@ -13,9 +14,9 @@ export function freshDatabase({ seed = true }: { seed?: boolean } = {}): AppData
   return db;
 }
 
-export async function testApp(options: { seed?: boolean; db?: AppDatabase } = {}) {
+export async function testApp(options: { seed?: boolean; db?: AppDatabase; config?: Partial<Config> } = {}) {
   const db = options.db ?? freshDatabase(options);
-  const app = await buildApp({ db });
+  const app = await buildApp({ db, config: options.config });
   await app.ready();
   return { app, db };
 }

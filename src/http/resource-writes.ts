@@ -6,6 +6,7 @@ import type { WriteOutcome } from '../resources/conditions/conditions.queries.js
 import type { Entity } from '../resources/history/history.queries.js';
 import type { AppDatabase, Sqlite } from '../store/client.js';
 import { dataTagOf } from '../store/data-version.queries.js';
+import { notFoundProblem } from './api-schemas.js';
 import { requireIfMatch, resourceEtag } from './concurrency.js';
 import { notFound } from './problem.js';
 import type { App } from './route-types.js';
@@ -18,7 +19,7 @@ export interface ResourceWrites<Input extends Record<string, unknown>> {
   param: string;
   keyField: keyof Input & string;
   noun: string;
-  tag: string;
+  tag: 'conditions' | 'interventions' | 'studies' | 'topics';
   notFoundCode: string;
   createBody: z.ZodObject;
   patchBody: z.ZodObject;
@@ -59,7 +60,6 @@ export function registerResourceWrites<Input extends Record<string, unknown>>(
       tags: [r.tag],
       summary: `Create a ${r.noun}`,
       description: `Creates a ${r.noun} (write scope). Unknown fields are a 400; evidence rules are checked (422 names the rule); the change is recorded in the ${r.noun}'s revisions with the key's name and the optional reason.`,
-      security: [{ bearerAuth: [] }],
       querystring: ReasonQuery,
       body: r.createBody,
       response: { 201: r.response, ...writeProblems },
@@ -93,12 +93,11 @@ export function registerResourceWrites<Input extends Record<string, unknown>>(
       tags: [r.tag],
       summary: `Update a ${r.noun}`,
       description: `Changes the fields given (write scope); fields not given keep their values, objects and lists given replace the old ones. Requires If-Match with the ETag of a GET (428 without, 412 when someone changed it since). The ${r.keyField} cannot change.`,
-      security: [{ bearerAuth: [] }],
       params,
       headers: IfMatchHeaders,
       querystring: ReasonQuery,
       body: r.patchBody,
-      response: { 200: r.response, ...writeProblems },
+      response: { 200: r.response, 404: notFoundProblem(r.tag), ...writeProblems },
     },
     handler: async (request, reply) => {
       const key = keyOf(request.params);
@@ -126,11 +125,10 @@ export function registerResourceWrites<Input extends Record<string, unknown>>(
       tags: [r.tag],
       summary: `Delete a ${r.noun}`,
       description: `Deletes a ${r.noun} nothing refers to (write scope; 409 otherwise). Requires If-Match. The deletion is recorded in the revisions.`,
-      security: [{ bearerAuth: [] }],
       params,
       headers: IfMatchHeaders,
       querystring: ReasonQuery,
-      response: { 204: z.null().describe('Deleted.'), ...writeProblems },
+      response: { 204: z.null().describe('Deleted.'), 404: notFoundProblem(r.tag), ...writeProblems },
     },
     handler: async (request, reply) => {
       const key = keyOf(request.params);
