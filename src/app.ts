@@ -6,6 +6,7 @@ import { type Config, DEFAULT_CONFIG } from './config.js';
 import { ApiProblem } from './http/problem.js';
 import { authPlugin } from './plugins/auth.js';
 import { cachingPlugin } from './plugins/caching.js';
+import { compressionPlugin } from './plugins/compression.js';
 import { corsPlugin, hardeningPlugin } from './plugins/hardening.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { problemDetailsPlugin, sendProblem } from './plugins/problem-details.js';
@@ -87,6 +88,8 @@ export async function buildApp({
   await app.register(problemDetailsPlugin);
   await app.register(hardeningPlugin, settings);
   await app.register(authPlugin, { db, config: settings });
+  // Before the document and every route: compression is the last onSend of each route (see plugins/compression.ts).
+  await app.register(compressionPlugin);
   await app.register(openapiPlugin, {
     version: APP_VERSION,
     publicBaseUrl: settings.PUBLIC_BASE_URL,

@@ -10,6 +10,14 @@ export function resourceEtag(dataTag: string, version: number): string {
   return `"${dataTag}.v${version}"`;
 }
 
+/**
+ * The tag without the content-coding suffix the compression plugin appends to a compressed representation
+ * (`"<tag>.v3-br"` → `"<tag>.v3"`): both name the same version of the resource.
+ */
+export function withoutEncodingSuffix(tag: string): string {
+  return tag.replace(/-(?:br|gzip|deflate)"$/, '"');
+}
+
 /** The version a client's If-Match names, per tag; weak tags never match (RFC 9110 strong comparison). */
 function versionsIn(ifMatch: string): (number | '*')[] {
   return ifMatch
@@ -17,7 +25,7 @@ function versionsIn(ifMatch: string): (number | '*')[] {
     .map((t) => t.trim())
     .flatMap((tag): (number | '*')[] => {
       if (tag === '*') return ['*'];
-      const m = /^"[^"]*\.v(\d+)"$/.exec(tag);
+      const m = /^"[^"]*\.v(\d+)"$/.exec(withoutEncodingSuffix(tag));
       return m ? [Number(m[1])] : [];
     });
 }

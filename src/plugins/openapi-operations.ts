@@ -50,7 +50,7 @@ export const RESPONSE_HEADERS = {
   },
   ETag: {
     description:
-      'Validator of this representation. Lists (and `as_of` reads): weak, `W/"<build>.<database id>.<data version>"`, changing with any write. Single resources: strong, `"<build>.<database id>.<data version>.v<row version>"`. Send it in `If-None-Match` for a 304, or in `If-Match` to change the resource.',
+      'Validator of this representation. Lists (and `as_of` reads): weak, `W/"<build>.<database id>.<data version>"`, changing with any write. Single resources: strong, `"<build>.<database id>.<data version>.v<row version>"`, with `-br`, `-gzip` or `-deflate` appended when the body is compressed (the same version for `If-Match`). Send it in `If-None-Match` for a 304, or in `If-Match` to change the resource.',
     schema: { type: 'string' },
   },
   'Cache-Control': {
