@@ -48,13 +48,13 @@ describe('the docs page', () => {
       const responses = operation.locator('.live-responses-table');
       const status = responses.locator('tr.response .response-col_status');
       await status.waitFor();
-      expect((await status.innerText()).trim()).toBe('200');
-      const body = await responses.locator('tr.response .response-col_description pre').first().innerText();
+      expect((await status.textContent())?.trim()).toBe('200');
+      const body = String(await responses.locator('tr.response .response-col_description pre').first().textContent());
       expect(JSON.parse(body).items.map((c: { id: string }) => c.id)).toContain(
         'melanoma-microbiome-immunotherapy-response',
       );
       // The request went to the origin the page came from, not to a fixed host and port.
-      const url = await operation.locator('.request-url pre').innerText();
+      const url = String(await operation.locator('.request-url pre').textContent());
       expect(url.startsWith(`${base}/v1/claims?condition=melanoma`)).toBe(true);
       expect(blocked).toEqual([]);
     },
