@@ -346,4 +346,13 @@ describe('openapi/openapi.json', () => {
     expect(exposed).toContain('x-ratelimit-reset');
     await app.close();
   });
+
+  it('writes "an intervention", not "a intervention"', () => {
+    expect(doc.paths['/v1/interventions'].post.summary).toBe('Create an intervention');
+    expect(doc.paths['/v1/interventions/{slug}'].patch.summary).toBe('Update an intervention');
+    expect(doc.paths['/v1/interventions/{slug}'].delete.summary).toBe('Delete an intervention');
+    expect(doc.paths['/v1/conditions'].post.summary).toBe('Create a condition');
+    const summaries = operations().map(({ op }) => String(op.summary));
+    expect(summaries.filter((summary) => /\ba [aeiou]/i.test(summary))).toEqual([]);
+  });
 });

@@ -33,6 +33,8 @@ export interface ResourceWrites<Input extends Record<string, unknown>> {
 }
 
 const capitalised = (s: string) => `${s[0]?.toUpperCase()}${s.slice(1)}`;
+/** `an intervention`, `a condition`: the nouns here begin with a vowel sound exactly when they begin with a vowel. */
+export const withArticle = (noun: string) => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
 
 export function registerResourceWrites<Input extends Record<string, unknown>>(
   app: App,
@@ -42,6 +44,7 @@ export function registerResourceWrites<Input extends Record<string, unknown>>(
   const sqlite = db.sqlite;
   const itemPath = `${r.path}/:${r.param}`;
   const Name = capitalised(r.noun);
+  const aNoun = withArticle(r.noun);
   const params = z.object({
     [r.param]: z.string().min(1).max(200).describe(`The ${r.noun}'s ${r.keyField}.`),
   });
@@ -58,8 +61,8 @@ export function registerResourceWrites<Input extends Record<string, unknown>>(
     schema: {
       operationId: `create${Name}`,
       tags: [r.tag],
-      summary: `Create a ${r.noun}`,
-      description: `Creates a ${r.noun} (write scope). Unknown fields are a 400; evidence rules are checked (422 names the rule); the change is recorded in the ${r.noun}'s revisions with the key's name and the optional reason.`,
+      summary: `Create ${aNoun}`,
+      description: `Creates ${aNoun} (write scope). Unknown fields are a 400; evidence rules are checked (422 names the rule); the change is recorded in the ${r.noun}'s revisions with the key's name and the optional reason.`,
       querystring: ReasonQuery,
       body: r.createBody,
       response: { 201: r.response, ...writeProblems },
@@ -68,7 +71,7 @@ export function registerResourceWrites<Input extends Record<string, unknown>>(
       const input = request.body as Input;
       const key = String(input[r.keyField]);
       if (r.load(sqlite, key))
-        throw conflict(`${r.entity}.exists`, `A ${r.noun} '${key}' already exists; PATCH it instead.`);
+        throw conflict(`${r.entity}.exists`, `${capitalised(aNoun)} '${key}' already exists; PATCH it instead.`);
       r.rules(sqlite, input);
       writeTransaction(db, () => {
         r.upsert(sqlite, input);
@@ -91,7 +94,7 @@ export function registerResourceWrites<Input extends Record<string, unknown>>(
     schema: {
       operationId: `update${Name}`,
       tags: [r.tag],
-      summary: `Update a ${r.noun}`,
+      summary: `Update ${aNoun}`,
       description: `Changes the fields given (write scope); fields not given keep their values, objects and lists given replace the old ones. Requires If-Match with the ETag of a GET (428 without, 412 when someone changed it since). The ${r.keyField} cannot change.`,
       params,
       headers: IfMatchHeaders,
@@ -123,8 +126,8 @@ export function registerResourceWrites<Input extends Record<string, unknown>>(
     schema: {
       operationId: `delete${Name}`,
       tags: [r.tag],
-      summary: `Delete a ${r.noun}`,
-      description: `Deletes a ${r.noun} nothing refers to (write scope; 409 otherwise). Requires If-Match. The deletion is recorded in the revisions.`,
+      summary: `Delete ${aNoun}`,
+      description: `Deletes ${aNoun} nothing refers to (write scope; 409 otherwise). Requires If-Match. The deletion is recorded in the revisions.`,
       params,
       headers: IfMatchHeaders,
       querystring: ReasonQuery,
