@@ -54,17 +54,8 @@ export const ProblemSchema = z
   })
   .meta({
     id: 'Problem',
-    description: 'RFC 9457 problem details, served as `application/problem+json`.',
-    example: {
-      type: 'urn:evidence-api:problem:request.unknown_parameter',
-      title: 'Invalid request',
-      status: 400,
-      detail: "query: unknown parameter 'conditon'",
-      instance: '/v1/claims?conditon=eczema',
-      code: 'request.unknown_parameter',
-      request_id: 'b7c0d7e4-5f1c-4c4f-9f5e-0d7d2b0f3a11',
-      errors: [{ path: 'query.conditon', message: 'unknown parameter' }],
-    },
+    description:
+      'RFC 9457 problem details, served as `application/problem+json`. Each response documents an example of its own status.',
   });
 
 export const GradeSchema = z
@@ -127,18 +118,53 @@ export const SpeciesSchema = z.enum(SPECIES);
 export const DirectionSchema = z.enum(DIRECTIONS);
 export const RelationSchema = z.enum(STUDY_RELATIONS);
 
-/** A response documented as `application/problem+json`, the media type every error is served with. */
-export const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-});
+export interface SharedProblem {
+  /** The `components.responses` entry every route declaring this problem points at. */
+  name: string;
+  /** What its example shows, where the status alone does not say (see plugins/openapi-operations.ts). */
+  example?: { code: string; detail: string; [member: string]: unknown };
+}
 
-/** Response map entries for the problems every route can return. */
-export const problemResponses = {
-  400: problem('Invalid parameter: the detail and `errors` name it and say why.'),
-  404: problem('No such resource.'),
-  500: problem('Unexpected server error; the body never contains internals.'),
+/** Problem responses documented once under `components.responses`, by description. */
+export const SHARED_PROBLEMS = new Map<string, SharedProblem>();
+
+/**
+ * A response documented as `application/problem+json`, the media type every error is served with. With `shared`,
+ * every route that declares it points at one `components.responses` entry instead of a copy.
+ */
+export const problem = (description: string, shared?: SharedProblem) => {
+  if (shared !== undefined) SHARED_PROBLEMS.set(description, shared);
+  return { description, content: { 'application/problem+json': { schema: ProblemSchema } } };
+};
+
+const NOT_FOUND = {
+  claims: ['Claim', "No claim has id 'no-such-claim'."],
+  conditions: ['Condition', "No condition is 'no-such-condition'."],
+  interventions: ['Intervention', "No intervention is 'no-such-intervention'."],
+  studies: ['Study', 'No study has PMID 1.'],
+  topics: ['Topic', "No topic has slug 'no-such-topic'."],
 } as const;
+
+/** The 404 of a route whose path names a `resource` that must exist; one shared response per resource. */
+export const notFoundProblem = (resource: keyof typeof NOT_FOUND) => {
+  const [noun, detail] = NOT_FOUND[resource];
+  return problem(`No such ${noun.toLowerCase()}: the detail names it.`, {
+    name: `${noun}NotFound`,
+    example: { code: `${resource}.not_found`, detail },
+  });
+};
+
+/**
+ * A query flag: `true` or `false` in the URL, a boolean to the handler and `type: boolean` in the OpenAPI document,
+ * so generated clients take `include_descendants: false` rather than the string `"false"`.
+ */
+export const booleanQuery = (defaultValue: boolean) =>
+  z
+    .preprocess(
+      (value) => (value === 'true' ? true : value === 'false' ? false : value),
+      z.boolean({ error: 'must be true or false' }),
+    )
+    .default(defaultValue);
 
 export const page = <T extends z.ZodType>(item: T, id: string) =>
   z

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { certaintyOf, GRADE_SCHEMES } from '../../evidence/grades.js';
 import { CAVEAT_CODES, CLAIM_STATUSES, DIRECTIONS, STUDY_DESIGNS } from '../../evidence/vocabulary.js';
 import {
+  booleanQuery,
   CaveatsSchema,
   ClaimId,
   ConditionRefSchema,
@@ -108,8 +109,6 @@ export const ClaimListSchema = page(ClaimSchema, 'ClaimList');
 export const CLAIM_SORTS = ['-certainty', '-updated', '-sample_size'] as const;
 export type ClaimSort = (typeof CLAIM_SORTS)[number];
 
-const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
-
 export const ClaimListQuery = z
   .object({
     condition: z
@@ -121,9 +120,9 @@ export const ClaimListQuery = z
         'Condition slug, name, synonym or ontology code (`DOID:1909`, `MeSH:D008545`), case- and accent-insensitive.',
       )
       .meta({ example: 'melanoma' }),
-    include_descendants: booleanParam
-      .default(true)
-      .describe('Include claims about sub-conditions (e.g. melanoma under skin cancer). Default true.'),
+    include_descendants: booleanQuery(true).describe(
+      'Include claims about sub-conditions (e.g. melanoma under skin cancer). Default true.',
+    ),
     intervention: z.string().min(1).max(200).optional().describe('Intervention slug, name or synonym.'),
     min_grade: z
       .string()
@@ -146,8 +145,7 @@ export const ClaimListQuery = z
       .min(1)
       .max(200)
       .optional()
-      .describe('Exact biomarker, case-insensitive, e.g. `BRAF V600E`.')
-      .meta({ example: 'BRAF V600E' }),
+      .describe('Exact biomarker, case-insensitive, e.g. `BRAF V600E` (imported CIViC evidence).'),
     source: z.enum(['curated', 'civic']).optional().describe('Only claims from this source.'),
     q: z
       .string()

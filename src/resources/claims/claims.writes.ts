@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { commit } from '../../curation/commit.js';
 import { checkClaimRules } from '../../evidence/rules.js';
-import { ClaimId } from '../../http/api-schemas.js';
+import { ClaimId, notFoundProblem } from '../../http/api-schemas.js';
 import { requireIfMatch, resourceEtag } from '../../http/concurrency.js';
 import { ApiProblem, notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
@@ -64,7 +64,6 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       summary: 'Create a claim',
       description:
         'Creates a curated claim with its studies (write scope). Evidence rules (422 with `rule`): at least one linked study, every PMID, condition and intervention must exist, and GRADE `high` needs a linked RCT, systematic review or meta-analysis, or an explicit `grade.upgrade_rationale`.',
-      security: [{ bearerAuth: [] }],
       querystring: ReasonQuery,
       body: ClaimCreateBody,
       response: { 201: ClaimSchema, ...writeProblems },
@@ -90,12 +89,11 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       summary: 'Update a claim',
       description:
         'Changes the fields given (write scope); `grade`, `caveats`, `studies` and `interventions` given replace the old ones whole. Requires If-Match (428 without, 412 when stale). Evidence rules as for create.',
-      security: [{ bearerAuth: [] }],
       params,
       headers: IfMatchHeaders,
       querystring: ReasonQuery,
       body: ClaimPatchBody,
-      response: { 200: ClaimSchema, ...writeProblems },
+      response: { 200: ClaimSchema, 404: notFoundProblem('claims'), ...writeProblems },
     },
     handler: async (request, reply) => {
       const { id } = request.params;
@@ -124,16 +122,20 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       summary: 'Retract (or purge) a claim',
       description:
         'Retracts the claim (write scope): its status becomes `retracted`, it leaves default listings and answer cards, and stays readable by id and in its history. `reason` is required. With `purge=true` (admin scope) the claim is deleted for good; the purge itself stays in the change feed. Requires If-Match.',
-      security: [{ bearerAuth: [] }],
       params,
       headers: IfMatchHeaders,
       querystring: RequiredReasonQuery,
-      response: { 200: ClaimSchema, 204: z.null().describe('Purged.'), ...writeProblems },
+      response: {
+        200: ClaimSchema,
+        204: z.null().describe('Purged.'),
+        404: notFoundProblem('claims'),
+        ...writeProblems,
+      },
     },
     handler: async (request, reply) => {
       const { id } = request.params;
       const { reason, purge } = request.query;
-      if (purge === 'true' && request.apiKey?.scope !== 'admin') {
+      if (purge && request.apiKey?.scope !== 'admin') {
         // 404, 428 and 412 come before 403, as for every write; nothing is written, so no transaction is needed.
         const { tag } = await load(db, id);
         await requireIfMatch(request, reply, db, 'claims', tag);
@@ -147,7 +149,7 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       await commit(db, { actor: actorOf(request), reason }, async (changes) => {
         const { record, tag } = await load(changes.read, id);
         await requireIfMatch(request, reply, changes.read, 'claims', tag);
-        if (purge === 'true') {
+        if (purge) {
           await changes.purgeClaim(id);
           return;
         }
@@ -155,7 +157,7 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
           throw conflict('claim.already_retracted', `Claim '${id}' is already retracted.`);
         await changes.setClaimStatus(id, 'retracted', 'retract');
       });
-      if (purge === 'true') return reply.code(204).send(null);
+      if (purge) return reply.code(204).send(null);
       return respond(reply, id);
     },
   });

@@ -1,6 +1,6 @@
 // GET /v1/studies and /v1/studies/{pmid}: the studies behind the claims, with design and sample size.
 import { z } from 'zod';
-import { Pmid, problemResponses } from '../../http/api-schemas.js';
+import { notFoundProblem, Pmid } from '../../http/api-schemas.js';
 import { resourceEtag } from '../../http/concurrency.js';
 import { badRequest, notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
@@ -17,7 +17,7 @@ export const studiesRoutes: RoutePlugin = async (app, { db }) => {
       description:
         'Studies in PMID order. Filters compose (AND). A study whose sample size or year is unknown never matches a filter on it.',
       querystring: StudyListQuery,
-      response: { 200: StudyListSchema, ...problemResponses },
+      response: { 200: StudyListSchema },
     },
     handler: async (request) => {
       const { design, min_sample_size, year_from, year_to, limit, cursor } = request.query;
@@ -35,7 +35,7 @@ export const studiesRoutes: RoutePlugin = async (app, { db }) => {
       description:
         'The study with its bibliographic record (null where unknown), design, sample size and the claims it bears on.',
       params: z.object({ pmid: Pmid }),
-      response: { 200: StudyDetailSchema, ...problemResponses },
+      response: { 200: StudyDetailSchema, 404: notFoundProblem('studies') },
     },
     handler: async (request, reply) => {
       // The tag is read before the body: a write in between makes the tag older than the body, never newer.
