@@ -348,6 +348,25 @@ describe('DeleteCitation marks the study deleted by PubMed, never deletes it', (
     expect((await call('GET', '/v1/studies/993')).body.deleted_by_pubmed).toBe(true);
   });
 
+  it('POST /v1/import/pubmed answers the same summary, deletions included', async () => {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/import/pubmed',
+      headers: { authorization: `Bearer ${ctx.key}`, 'content-type': 'application/xml' },
+      payload: readFileSync(DELETE_XML, 'utf8'),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      records: 1,
+      inserted: 1,
+      deleted: [
+        { file: 'request body', pmid: '993', outcome: 'marked' },
+        { file: 'request body', pmid: '900000016', outcome: 'not_in_database' },
+      ],
+    });
+    expect((await call('GET', '/v1/studies/993')).body.deleted_by_pubmed).toBe(true);
+  });
+
   it('npm run import -- pubmed prints the deletions in its summary', async () => {
     const path = scratchPath('delete-citation');
     const run = async (file: string) => {
