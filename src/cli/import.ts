@@ -14,6 +14,7 @@ import {
   PubmedFetchError,
 } from '../importers/pubmed/pubmed.fetch.js';
 import {
+  type DeletedCitation,
   type ImportSummary,
   type ParsedSource,
   PartialImportError,
@@ -85,6 +86,12 @@ function progressBar(stream: CliIo['stderr'], label: string) {
 
 type PubmedReport = ImportSummary & { not_found?: string[] };
 
+const DELETION_TEXT: Record<DeletedCitation['outcome'], string> = {
+  marked: 'study marked deleted by PubMed',
+  already_marked: 'already marked by an earlier import',
+  not_in_database: 'not in the database',
+};
+
 function humanSummary(source: string, report: PubmedReport): string {
   const lines = [
     `${source} import: ${report.records} record${report.records === 1 ? '' : 's'} from ${report.files} ${report.files === 1 ? 'file' : 'files'}`,
@@ -94,6 +101,11 @@ function humanSummary(source: string, report: PubmedReport): string {
     `  skipped    ${report.skipped.length}`,
     ...report.skipped.map((s) => `    ${s.file} record ${s.position} (PMID ${s.pmid ?? 'unknown'}): ${s.reason}`),
   ];
+  if (report.deleted.length > 0)
+    lines.push(
+      `  deleted by PubMed (DeleteCitation) ${report.deleted.length}`,
+      ...report.deleted.map((d) => `    PMID ${d.pmid} (${d.file}): ${DELETION_TEXT[d.outcome]}`),
+    );
   if (report.not_found?.length) lines.push(`  not found in PubMed: ${report.not_found.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,10 +1,19 @@
 // The one write path: every change (API, seed, importers) is applied here, in one immediate transaction that
 // records a revision for every entity it creates, changes or deletes and bumps the data version once.
 
+import { type Retraction, retractionOf } from '../evidence/retraction.js';
+import { isRetracted } from '../evidence/study-record.js';
 import { ensureCitedStudy } from '../importers/civic/civic.queries.js';
 import type { PubmedRecord } from '../importers/pubmed/pubmed.parse.js';
-import { mergePubmedStudy } from '../importers/pubmed/pubmed.queries.js';
+import { type DeletionOutcome, markDeletedByPubmed, mergePubmedStudy } from '../importers/pubmed/pubmed.queries.js';
 import { type ClaimRecord, purgeClaim, setClaimStatus, upsertClaim } from '../resources/claims/claims.queries.js';
+import {
+  recordClaimReview,
+  retractedPmids,
+  retractionReason,
+  syncClaimRetraction,
+  withRetractionCaveat,
+} from '../resources/claims/claims.retractions.js';
 import { deleteCondition, upsertCondition, type WriteOutcome } from '../resources/conditions/conditions.queries.js';
 import type { ConditionInput } from '../resources/conditions/conditions.schemas.js';
 import { type Action, type Entity, recordRevision } from '../resources/history/history.queries.js';
@@ -18,7 +27,7 @@ import type { Database, Reader, Transaction } from '../store/client.js';
 import { bumpDataVersion } from '../store/data-version.queries.js';
 import { snapshotOf } from './snapshots.js';
 
-export type { WriteOutcome };
+export type { DeletionOutcome, WriteOutcome };
 
 /** Who makes a commit and why: kept on every revision it writes. */
 export interface CommitMeta {
@@ -76,8 +85,9 @@ export class Changes {
     key: string,
     write: () => Promise<WriteOutcome>,
     options: OpOptions,
+    known?: Snapshot,
   ): Promise<WriteOutcome> {
-    const before = await snapshotOf(this.#tx, entity, key);
+    const before = known === undefined ? await snapshotOf(this.#tx, entity, key) : known;
     const outcome = await write();
     if (outcome !== 'unchanged')
       await this.#record(entity, key, outcome === 'inserted' ? 'create' : 'update', before, options);
@@ -123,12 +133,15 @@ export class Changes {
     const citing = sizeMoves ? await claimIdsCiting(this.#tx, input.pmid) : [];
     const claimsBefore = new Map<string, Snapshot>();
     for (const id of citing) claimsBefore.set(id, await snapshotOf(this.#tx, 'claim', id));
+    const retractionMoves = (before?.retracted === true) !== (retractionOf(input) !== null);
+    const claimsBeforeRetraction = retractionMoves ? await this.#citingSnapshots(input.pmid) : undefined;
     const outcome = await upsertStudy(this.#tx, input);
     if (outcome === 'unchanged') return outcome;
     await this.#record('study', input.pmid, outcome === 'inserted' ? 'create' : 'update', before, options);
     if (sizeMoves)
       for (const id of await refreshStudyClaims(this.#tx, input.pmid))
         await this.#record('claim', id, 'update', claimsBefore.get(id) ?? null, options);
+    await this.#retractionActs(input.pmid, before, claimsBeforeRetraction);
     return outcome;
   }
 
@@ -136,9 +149,62 @@ export class Changes {
     return this.#delete('study', pmid, () => deleteStudy(this.#tx, pmid), options);
   }
 
-  /** Merges PubMed's bibliography into a study ("curated values win"; see importers/pubmed/pubmed.queries.ts). */
-  mergePubmedStudy(record: PubmedRecord, overwrite: boolean, options: OpOptions = {}): Promise<WriteOutcome> {
-    return this.#upsert('study', record.pmid, () => mergePubmedStudy(this.#tx, record, overwrite), options);
+  /**
+   * Merges PubMed's bibliography into a study ("curated values win"; see importers/pubmed/pubmed.queries.ts). When
+   * the merge retracts the study, the claims resting on it act in this same commit (see #retractionActs).
+   */
+  async mergePubmedStudy(record: PubmedRecord, overwrite: boolean, options: OpOptions = {}): Promise<WriteOutcome> {
+    const before = await snapshotOf(this.#tx, 'study', record.pmid);
+    // A merge can only retract (a retraction never lapses on import): the claims are seen before it when it may.
+    const claimsBefore =
+      before !== null && before.retracted !== true && isRetracted(record)
+        ? await this.#citingSnapshots(record.pmid)
+        : undefined;
+    const outcome = await this.#upsert(
+      'study',
+      record.pmid,
+      () => mergePubmedStudy(this.#tx, record, overwrite),
+      options,
+      before,
+    );
+    if (outcome !== 'unchanged' && claimsBefore) await this.#retractionActs(record.pmid, before, claimsBefore);
+    return outcome;
+  }
+
+  /**
+   * PubMed's `<DeleteCitation>` for a PMID: the study is marked deleted by PubMed (stamped with the commit's time) and
+   * gets a revision; nothing is deleted. `not_in_database` and `already_marked` write nothing.
+   */
+  async markDeletedByPubmed(pmid: string, options: OpOptions = {}): Promise<DeletionOutcome> {
+    const before = await snapshotOf(this.#tx, 'study', pmid);
+    const outcome = await markDeletedByPubmed(this.#tx, pmid, new Date().toISOString());
+    if (outcome === 'marked') await this.#record('study', pmid, 'update', before, options);
+    return outcome;
+  }
+
+  /**
+   * Retractions act (issue 9): after a study write, when the study became retracted, every claim linking it gets the
+   * caveat `retracted_evidence`, `has_retracted_evidence` and a review request, each with a revision naming the
+   * study and its notice; when it is no longer retracted, claims with no other retracted study lose them.
+   */
+  async #retractionActs(pmid: string, before: Snapshot, claimsBefore?: Map<string, Snapshot>): Promise<void> {
+    const after = await snapshotOf(this.#tx, 'study', pmid);
+    const was = before?.retracted === true;
+    const is = after?.retracted === true;
+    if (was === is) return;
+    const reason = retractionReason(pmid, (after?.retraction ?? null) as Retraction | null);
+    for (const id of await claimIdsCiting(this.#tx, pmid)) {
+      // Seen before the study changed, so the claim's revision shows its study entry and pointer changing too.
+      const claimBefore = claimsBefore?.get(id) ?? (await snapshotOf(this.#tx, 'claim', id));
+      if (await syncClaimRetraction(this.#tx, id, { requestReview: is }))
+        await this.#record('claim', id, 'update', claimBefore, { reason });
+    }
+  }
+
+  async #citingSnapshots(pmid: string): Promise<Map<string, Snapshot>> {
+    const snapshots = new Map<string, Snapshot>();
+    for (const id of await claimIdsCiting(this.#tx, pmid)) snapshots.set(id, await snapshotOf(this.#tx, 'claim', id));
+    return snapshots;
   }
 
   /** A study known by PMID and a source's citation string (CIViC): added when new, its citation filled when empty. */
@@ -146,9 +212,44 @@ export class Changes {
     return this.#upsert('study', pmid, () => ensureCitedStudy(this.#tx, pmid, citation), options);
   }
 
-  /** Creates or updates a claim with its links; `importedAt` stamps an imported one. */
-  upsertClaim(record: ClaimRecord, options: OpOptions & { importedAt?: string | null } = {}): Promise<WriteOutcome> {
-    return this.#upsert('claim', record.id, () => upsertClaim(this.#tx, record, options.importedAt ?? null), options);
+  /**
+   * Creates or updates a claim with its links; `importedAt` stamps an imported one. The caveat `retracted_evidence`
+   * follows the linked studies whatever the record says, and linking a retracted study the claim did not rest on
+   * before asks for a curator's review (see resources/claims/claims.retractions.ts).
+   */
+  async upsertClaim(
+    record: ClaimRecord,
+    options: OpOptions & { importedAt?: string | null } = {},
+  ): Promise<WriteOutcome> {
+    const before = await snapshotOf(this.#tx, 'claim', record.id);
+    const retracted = await retractedPmids(
+      this.#tx,
+      record.studies.map((s) => s.pmid),
+    );
+    const codes = withRetractionCaveat(record.caveats.codes, retracted.length > 0);
+    const outcome = await upsertClaim(
+      this.#tx,
+      { ...record, caveats: { ...record.caveats, codes } },
+      options.importedAt ?? null,
+    );
+    const known = new Set(((before?.retracted_evidence ?? []) as { pmid: string }[]).map((e) => e.pmid));
+    const synced = await syncClaimRetraction(this.#tx, record.id, {
+      requestReview: retracted.some((pmid) => !known.has(pmid)),
+    });
+    if (outcome === 'unchanged' && !synced) return outcome;
+    await this.#record('claim', record.id, outcome === 'inserted' ? 'create' : 'update', before, options);
+    return outcome === 'unchanged' ? 'updated' : outcome;
+  }
+
+  /**
+   * A curator's review of a claim awaiting one (retracted evidence): clears the request, keeps who, when and the
+   * note, and records a `review` revision. False, and nothing written, when no review was pending.
+   */
+  async reviewClaim(id: string, note: string, options: OpOptions = {}): Promise<boolean> {
+    const before = await snapshotOf(this.#tx, 'claim', id);
+    if (before === null || !(await recordClaimReview(this.#tx, id, this.#meta.actor, note))) return false;
+    await this.#record('claim', id, 'review', before, { reason: options.reason ?? note });
+    return true;
   }
 
   /**

@@ -1,10 +1,13 @@
 // Zod schemas shared by several resources: problems, grades, caveats, authors, references between resources.
 import { z } from 'zod';
 import { GRADE_SCHEMES } from '../evidence/grades.js';
+import { RETRACTION_SOURCES } from '../evidence/retraction.js';
+import { NOTICE_TYPES } from '../evidence/study-record.js';
 import {
   CAVEAT_CODES,
   DIRECTIONS,
   INTERVENTION_KINDS,
+  RETRACTED_EVIDENCE,
   SPECIES,
   STUDY_DESIGNS,
   STUDY_RELATIONS,
@@ -87,7 +90,9 @@ export const GradeSchema = z
 
 export const CaveatsSchema = z
   .object({
-    codes: z.array(z.enum(CAVEAT_CODES)).describe('Structured caveats.'),
+    codes: z
+      .array(z.enum(CAVEAT_CODES))
+      .describe(`Structured caveats. \`${RETRACTED_EVIDENCE.code}\`: ${RETRACTED_EVIDENCE.definition}`),
     notes: z.string().nullable().describe('Free-text caveats.'),
   })
   .meta({ id: 'Caveats' });
@@ -98,8 +103,60 @@ export const AuthorSchema = z
     given: z.string().nullable(),
     initials: z.string().nullable(),
     collective: z.string().nullable().describe('Group author name; the other fields are null for a group author.'),
+    suffix: z
+      .string()
+      .nullable()
+      .describe('Family-rank suffix as NLM records it (`Jr`, `Sr`, `2nd`, `3rd`, `III`); null when none.')
+      .meta({ example: 'Jr' }),
   })
   .meta({ id: 'Author' });
+
+export const NoticeSchema = z
+  .object({
+    type: z
+      .enum(NOTICE_TYPES)
+      .describe(
+        'PubMed CommentsCorrections RefType: `RetractionIn` (retracted by the linked notice), `ErratumIn`, `ExpressionOfConcernIn` (shown, not acted on), `CommentIn`, ...',
+      )
+      .meta({ example: 'RetractionIn' }),
+    pmid: z
+      .string()
+      .nullable()
+      .describe('PMID of the linked citation; null when PubMed gives none.')
+      .meta({ example: '195582' }),
+    ref_source: z
+      .string()
+      .nullable()
+      .describe("NLM's short citation of the linked item (RefSource).")
+      .meta({ example: 'Rowe CE. Biochem J. 1977 Apr 15;164(1):287-8' }),
+    note: z.string().nullable().describe("PubMed's note on the link, when any."),
+    in_database: z.boolean().describe('Whether the linked PMID is a study in this database (`/v1/studies/{pmid}`).'),
+  })
+  .meta({ id: 'Notice' });
+
+export const RetractionSchema = z
+  .object({
+    source: z
+      .enum(RETRACTION_SOURCES)
+      .describe(
+        '`retraction_in`: PubMed links a retraction notice (RetractionIn); `publication_type`: PubMed types the record "Retracted Publication" without a notice; `curator`: flagged here.',
+      ),
+    notice_pmid: z
+      .string()
+      .nullable()
+      .describe('PMID of the retraction notice, when known.')
+      .meta({ example: '195582' }),
+    notice_citation: z
+      .string()
+      .nullable()
+      .describe("The notice's citation as PubMed gives it (RefSource), when known.")
+      .meta({ example: 'Rowe CE. Biochem J. 1977 Apr 15;164(1):287-8' }),
+  })
+  .meta({
+    id: 'Retraction',
+    description:
+      'How a study is known to be retracted, and the notice when PubMed links one. It never lapses on a later import.',
+  });
 
 export const ConditionRefSchema = z.object({ slug: z.string(), name: z.string() }).meta({ id: 'ConditionRef' });
 
@@ -165,6 +222,15 @@ export const booleanQuery = (defaultValue: boolean) =>
       z.boolean({ error: 'must be true or false' }),
     )
     .default(defaultValue);
+
+/** An optional query filter: absent matches either value; `true` or `false` as for booleanQuery, typed boolean. */
+export const booleanFilter = () =>
+  z
+    .preprocess(
+      (value) => (value === 'true' ? true : value === 'false' ? false : value),
+      z.boolean({ error: 'must be true or false' }),
+    )
+    .optional();
 
 export const page = <T extends z.ZodType>(item: T, id: string) =>
   z

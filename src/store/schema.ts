@@ -10,7 +10,8 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
-import type { StudyAuthor } from '../evidence/study-record.js';
+import { RETRACTION_SOURCES } from '../evidence/retraction.js';
+import { PUBLICATION_KINDS, type PubmedHistoryDate, type StudyAuthor } from '../evidence/study-record.js';
 
 // ISO-8601 UTC with milliseconds, the same text SQLite and JavaScript both sort correctly.
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
@@ -141,10 +142,34 @@ export const studies = sqliteTable(
     retracted: integer('retracted', { mode: 'boolean' }).notNull().default(false),
     /** A source's own citation string (CIViC "Levine et al., 2005, Blood"), kept until a PubMed import completes the record. */
     citation_text: text('citation_text'),
+    // What the record is and how PubMed dates and identifies it (StudyBibliography in evidence/study-record.ts).
+    journal_medline_ta: text('journal_medline_ta'),
+    publication_kind: text('publication_kind', { enum: PUBLICATION_KINDS }),
+    publication_status: text('publication_status'),
+    article_date: text('article_date'),
+    history: text('history', { mode: 'json' }).$type<PubmedHistoryDate[]>().notNull().default(sql`'[]'`),
+    elocation_id: text('elocation_id'),
+    arxiv_id: text('arxiv_id'),
+    bookshelf_id: text('bookshelf_id'),
+    isbn: text('isbn'),
+    editors: text('editors', { mode: 'json' }).$type<StudyAuthor[]>().notNull().default(sql`'[]'`),
+    publisher: text('publisher'),
+    publisher_place: text('publisher_place'),
+    edition: text('edition'),
+    collection_title: text('collection_title'),
+    /** Why `retracted` is set (evidence/retraction.ts); null when it is not. */
+    retraction_source: text('retraction_source', { enum: RETRACTION_SOURCES }),
+    retraction_notice_pmid: text('retraction_notice_pmid'),
+    retraction_notice_citation: text('retraction_notice_citation'),
+    /** PubMed withdrew the PMID (`<DeleteCitation>`): the row stays, marked, with when the import saw it. */
+    deleted_by_pubmed: integer('deleted_by_pubmed', { mode: 'boolean' }).notNull().default(false),
+    deleted_by_pubmed_at: text('deleted_by_pubmed_at'),
     ...timestamps,
   },
   (t) => [
     uniqueIndex('studies_pmid_uq').on(t.pmid),
+    // `?retracted=` in PMID order: the few retracted studies are one index range, read in the order of the list.
+    index('studies_retracted_idx').on(t.retracted, sql`CAST(${t.pmid} AS INTEGER)`),
     index('studies_pmid_num_idx').on(sql`CAST(${t.pmid} AS INTEGER)`),
     index('studies_design_idx').on(t.design, sql`CAST(${t.pmid} AS INTEGER)`),
     index('studies_sample_size_idx').on(t.sample_size),
@@ -152,6 +177,27 @@ export const studies = sqliteTable(
     check('studies_pmid_digits', sql`${t.pmid} NOT GLOB '*[^0-9]*' AND length(${t.pmid}) BETWEEN 1 AND 9`),
     check('studies_sample_size_nonneg', sql`${t.sample_size} IS NULL OR ${t.sample_size} >= 0`),
   ],
+);
+
+/**
+ * A study's links to related citations (PubMed CommentsCorrections: retraction, erratum, expression of concern,
+ * comment, ...), in PubMed's order. A table rather than a JSON column so that a notice's PMID is an indexed key:
+ * "which stored studies does notice 195582 retract" is one index search, on any engine.
+ */
+export const study_notices = sqliteTable(
+  'study_notices',
+  {
+    study_id: integer('study_id')
+      .notNull()
+      .references(() => studies.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    /** PubMed RefType, e.g. RetractionIn (NOTICE_TYPES in evidence/study-record.ts). */
+    type: text('type').notNull(),
+    pmid: text('pmid'),
+    ref_source: text('ref_source'),
+    note: text('note'),
+  },
+  (t) => [primaryKey({ columns: [t.study_id, t.position] }), index('study_notices_pmid_idx').on(t.pmid)],
 );
 
 export const claims = sqliteTable(
@@ -187,10 +233,21 @@ export const claims = sqliteTable(
     source_url: text('source_url'),
     source_release: text('source_release'),
     imported_at: text('imported_at'),
+    // Retracted evidence and the review it calls for (resources/claims/claims.retractions.ts keeps them in step).
+    /** 1 when a linked study is retracted: what `has_retracted_evidence` filters on. */
+    has_retracted_evidence: integer('has_retracted_evidence', { mode: 'boolean' }).notNull().default(false),
+    /** Why the claim awaits a curator's review (`retracted_evidence`); null when it does not. */
+    review_reason: text('review_reason'),
+    review_requested_at: text('review_requested_at'),
+    reviewed_at: text('reviewed_at'),
+    reviewed_by: text('reviewed_by'),
+    review_note: text('review_note'),
     ...timestamps,
   },
   (t) => [
     uniqueIndex('claims_id_uq').on(t.id),
+    // `has_retracted_evidence=true` is a short range, read in the default order (strongest first).
+    index('claims_retracted_evidence_idx').on(t.has_retracted_evidence, t.status, sql`${t.certainty} DESC`, t.id),
     uniqueIndex('claims_source_uq').on(t.source, t.source_id),
     // In exactly the ORDER BY of each sort (descending key, then id), so a page is read off the index in order
     // instead of sorting every claim that ties on the first key.

@@ -19,7 +19,7 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
       tags: ['claims'],
       summary: 'List claims',
       description:
-        'Claims with their grade, caveats and linked studies (design, sample size), strongest evidence first. Filters compose (AND). `condition` includes sub-conditions unless `include_descendants=false`. Pages never repeat or skip a claim; pass `next_cursor` back as `cursor` with the same filters and sort. An unknown `condition` or `intervention` is a 400 naming the parameter, so a typo never reads as "no evidence".',
+        'Claims with their grade, caveats and linked studies (design, sample size), strongest evidence first. Filters compose (AND). `condition` includes sub-conditions unless `include_descendants=false`. Pages never repeat or skip a claim; pass `next_cursor` back as `cursor` with the same filters and sort. An unknown `condition` or `intervention` is a 400 naming the parameter, so a typo never reads as "no evidence". A claim resting on a retracted study carries the caveat `retracted_evidence`, names the study in `retracted_evidence`, and is left out of `min_grade` above very_low until a curator reviews it; `has_retracted_evidence=true` lists them.',
       querystring: ClaimListQuery,
       response: { 200: ClaimListSchema },
     },
@@ -60,6 +60,7 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
           source: q.source,
           match: q.q === undefined ? undefined : requireMatchQuery('query.q', q.q),
           status: q.status,
+          has_retracted_evidence: q.has_retracted_evidence === undefined ? undefined : q.has_retracted_evidence ? 1 : 0,
         },
         q.sort,
         q.limit,

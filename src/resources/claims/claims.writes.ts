@@ -1,4 +1,5 @@
-// POST/PATCH/DELETE /v1/claims: curated claims with their study links, evidence rules, retraction and admin purge.
+// POST/PATCH/DELETE /v1/claims: curated claims with their study links, evidence rules, retraction and admin purge,
+// and the review of a claim resting on retracted evidence.
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { commit } from '../../curation/commit.js';
@@ -109,6 +110,42 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
         } as ClaimRecord;
         await checkClaimRules(changes.read, merged);
         await changes.upsertClaim(merged);
+      });
+      return respond(reply, id);
+    },
+  });
+
+  app.post('/v1/claims/:id/review', {
+    onRequest: app.requireScope('write'),
+    schema: {
+      operationId: 'reviewClaim',
+      tags: ['claims'],
+      summary: 'Review a claim that awaits review',
+      description:
+        "Records a curator's review of a claim whose `review.needed` is true (write scope): a linked study was retracted, or a retracted study was linked. First make the claim right (PATCH its grade, caveat notes or studies, or retract it); then review it with `reason` saying what was decided. The review request clears, `review` keeps when, who and the note, and the claim counts again in `min_grade` filters. The caveat `retracted_evidence` stays while a retracted study is linked. Requires If-Match; 409 `claim.review_not_needed` when no review is pending. The change feed records it as action `review`.",
+      security: [{ bearerAuth: [] }],
+      params,
+      headers: IfMatchHeaders,
+      querystring: z
+        .object({
+          reason: z
+            .string()
+            .min(1)
+            .max(1000)
+            .describe('What the review decided; required, kept as `review.note` and in the revision history.')
+            .meta({ example: 'Retracted trial unlinked; grade lowered to very_low on the remaining cohort.' }),
+        })
+        .strict(),
+      response: { 200: ClaimSchema, ...writeProblems },
+    },
+    handler: async (request, reply) => {
+      const { id } = request.params;
+      const { reason } = request.query;
+      await commit(db, { actor: actorOf(request), reason }, async (changes) => {
+        const { tag } = await load(changes.read, id);
+        await requireIfMatch(request, reply, changes.read, 'claims', tag);
+        if (!(await changes.reviewClaim(id, reason)))
+          throw conflict('claim.review_not_needed', `Claim '${id}' is not awaiting review.`);
       });
       return respond(reply, id);
     },

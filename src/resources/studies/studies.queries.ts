@@ -1,14 +1,29 @@
 // SQL for studies: filtered keyset pages in PMID order, a study by PMID, and the claims it bears on.
 
 import type { GradeScheme } from '../../evidence/grades.js';
-import type { StudyAuthor, StudyBibliography } from '../../evidence/study-record.js';
+import { type Retraction, type RetractionSource, retractionOf } from '../../evidence/retraction.js';
+import type {
+  PublicationKind,
+  PubmedHistoryDate,
+  RelatedNotice,
+  StudyAuthor,
+  StudyBibliography,
+} from '../../evidence/study-record.js';
 import { metadataStatus } from '../../evidence/summary.js';
 import type { Species, StudyDesign, StudyRelation } from '../../evidence/vocabulary.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
 import type { Reader, Transaction } from '../../store/client.js';
 import { type FilterSql, whereClauses } from '../../store/filters.js';
+import { touch } from '../../store/lookup.queries.js';
 import { prepared } from '../../store/statements.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
+import {
+  asRelatedNotice,
+  noticeBacklinks,
+  noticesByStudy,
+  replaceNotices,
+  type ShownNotice,
+} from './studies.notices.js';
 import type { StudyInput } from './studies.schemas.js';
 
 export interface StudyRow {
@@ -40,13 +55,48 @@ export interface StudyRow {
   retracted: number;
   created_at: string;
   updated_at: string;
+  // The record's kind, dates, identifiers and book fields; retraction and PubMed deletion (migration 0006).
+  journal_medline_ta: string | null;
+  publication_kind: PublicationKind | null;
+  publication_status: string | null;
+  article_date: string | null;
+  history: string;
+  elocation_id: string | null;
+  arxiv_id: string | null;
+  bookshelf_id: string | null;
+  isbn: string | null;
+  editors: string;
+  publisher: string | null;
+  publisher_place: string | null;
+  edition: string | null;
+  collection_title: string | null;
+  retraction_source: RetractionSource | null;
+  retraction_notice_pmid: string | null;
+  retraction_notice_citation: string | null;
+  deleted_by_pubmed: number;
+  deleted_by_pubmed_at: string | null;
 }
+
+/** Authors as the API shows them: `suffix` always present (rows stored before it was kept have none). */
+const withSuffix = (a: StudyAuthor): Required<StudyAuthor> => ({ ...a, suffix: a.suffix ?? null });
 
 // PMIDs are digits: ordering by their numeric value keeps 9-digit ids after 8-digit ones.
 const STUDY_SELECT = 'SELECT s.*, CAST(s.pmid AS INTEGER) AS pmid_order FROM studies s';
 
-export function toStudy(r: StudyRow) {
-  const authors = JSON.parse(r.authors) as StudyAuthor[];
+/** The stored retraction, or null when the study is not retracted. */
+function retractionOfRow(r: StudyRow): Retraction | null {
+  if (r.retracted !== 1) return null;
+  return {
+    source: r.retraction_source ?? 'curator',
+    notice_pmid: r.retraction_notice_pmid,
+    notice_citation: r.retraction_notice_citation,
+  };
+}
+
+/** A stored study as the API shows it; `notices` are its CommentsCorrections links (see noticesByStudy). */
+export function toStudy(r: StudyRow, notices: readonly ShownNotice[] = []) {
+  const authors = (JSON.parse(r.authors) as StudyAuthor[]).map(withSuffix);
+  const last = r.last_author === null ? null : (JSON.parse(r.last_author) as StudyAuthor | null);
   return {
     pmid: r.pmid,
     doi: r.doi,
@@ -54,7 +104,7 @@ export function toStudy(r: StudyRow) {
     title: r.title,
     authors,
     authors_complete: r.authors_complete === 1,
-    last_author: r.last_author === null ? null : (JSON.parse(r.last_author) as StudyAuthor | null),
+    last_author: last === null ? null : withSuffix(last),
     author_count: r.author_count,
     journal: r.journal,
     journal_iso: r.journal_iso,
@@ -72,6 +122,24 @@ export function toStudy(r: StudyRow) {
     population: r.population,
     species: r.species,
     retracted: r.retracted === 1,
+    retraction: retractionOfRow(r),
+    deleted_by_pubmed: r.deleted_by_pubmed === 1,
+    deleted_by_pubmed_at: r.deleted_by_pubmed_at,
+    journal_medline_ta: r.journal_medline_ta,
+    publication_kind: r.publication_kind,
+    publication_status: r.publication_status,
+    article_date: r.article_date,
+    history: JSON.parse(r.history) as PubmedHistoryDate[],
+    elocation_id: r.elocation_id,
+    arxiv_id: r.arxiv_id,
+    bookshelf_id: r.bookshelf_id,
+    isbn: r.isbn,
+    editors: (JSON.parse(r.editors) as StudyAuthor[]).map(withSuffix),
+    publisher: r.publisher,
+    publisher_place: r.publisher_place,
+    edition: r.edition,
+    collection_title: r.collection_title,
+    notices: [...notices],
     metadata_status: metadataStatus({
       title: r.title,
       author_total: authors.length,
@@ -90,6 +158,8 @@ export interface StudyFilters {
   min_sample_size?: number;
   year_from?: number;
   year_to?: number;
+  /** 1 or 0: retracted studies only, or none of them. */
+  retracted?: number;
 }
 
 const STUDY_FILTER_SQL: FilterSql<StudyFilters> = {
@@ -99,7 +169,18 @@ const STUDY_FILTER_SQL: FilterSql<StudyFilters> = {
   min_sample_size: '+s.sample_size >= @min_sample_size',
   year_from: '+s.year >= @year_from',
   year_to: '+s.year <= @year_to',
+  // studies_retracted_idx holds each value's studies in PMID order: the page is read off it, never sorted.
+  retracted: 's.retracted = @retracted',
 };
+
+/** Stored rows as the API shows them, with their notices: one more statement whatever the number of rows. */
+export async function toStudies(h: Reader, rows: readonly StudyRow[]) {
+  const notices = await noticesByStudy(
+    h,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toStudy(r, notices.get(r.id)));
+}
 
 export async function listStudies(h: Reader, filters: StudyFilters, limit: number, cursor: string | undefined) {
   const sqlite = h.sqlite;
@@ -113,7 +194,7 @@ export async function listStudies(h: Reader, filters: StudyFilters, limit: numbe
   const sqlText = `${STUDY_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY CAST(s.pmid AS INTEGER) LIMIT @limit`;
   const rows = prepared(sqlite, sqlText).all(params) as StudyRow[];
   const result = paginate(rows, limit, 'studies', (r) => [r.pmid_order]);
-  return { items: result.items.map(toStudy), next_cursor: result.next_cursor };
+  return { items: await toStudies(h, result.items), next_cursor: result.next_cursor };
 }
 
 export async function getStudyRow(h: Reader, pmid: string): Promise<StudyRow | undefined> {
@@ -143,8 +224,10 @@ export async function getStudy(h: Reader, pmid: string) {
     grade_rating: number | null;
     status: string;
   }[];
+  const [study] = await toStudies(h, [row]);
   return {
-    ...toStudy(row),
+    ...(study as ReturnType<typeof toStudy>),
+    linked_from: await noticeBacklinks(h, pmid),
     claims: claims.map((c) => ({
       id: c.id,
       statement: c.statement,
@@ -189,17 +272,43 @@ export const STUDY_WRITE_COLUMNS = [
   'population',
   'species',
   'retracted',
+  // The record's kind, dates, identifiers and book fields, and where its retraction comes from (issue 9).
+  'journal_medline_ta',
+  'publication_kind',
+  'publication_status',
+  'article_date',
+  'history',
+  'elocation_id',
+  'arxiv_id',
+  'bookshelf_id',
+  'isbn',
+  'editors',
+  'publisher',
+  'publisher_place',
+  'edition',
+  'collection_title',
+  'retraction_source',
+  'retraction_notice_pmid',
+  'retraction_notice_citation',
 ] as const;
 
 export function studyParams(input: StudyInput) {
+  // A curated study's retraction comes from its own record (notice, type) or, failing those, the curator's flag.
+  const { notices: _notices, ...columns } = input;
+  const retraction = retractionOf(input);
   return {
-    ...input,
+    ...columns,
     authors: JSON.stringify(input.authors),
     authors_complete: input.authors_complete ? 1 : 0,
     last_author: input.last_author === null ? null : JSON.stringify(input.last_author),
     publication_types: JSON.stringify(input.publication_types),
     design_source: input.design === null ? null : 'curated',
-    retracted: input.retracted ? 1 : 0,
+    retracted: retraction === null ? 0 : 1,
+    history: JSON.stringify(input.history),
+    editors: JSON.stringify(input.editors),
+    retraction_source: retraction?.source ?? null,
+    retraction_notice_pmid: retraction?.notice_pmid ?? null,
+    retraction_notice_citation: retraction?.notice_citation ?? null,
   };
 }
 
@@ -214,8 +323,22 @@ export async function upsertStudy(tx: Transaction, input: StudyInput): Promise<W
   const sqlite = tx.sqlite;
   const existed = prepared(sqlite, 'SELECT 1 FROM studies WHERE pmid = ?').get(input.pmid) !== undefined;
   const result = prepared(sqlite, UPSERT_STUDY_SQL).run(studyParams(input));
+  const noticesMoved = await replaceStudyNotices(tx, input.pmid, input.notices);
   if (!existed) return 'inserted';
-  return result.changes === 0 ? 'unchanged' : 'updated';
+  if (result.changes === 0 && noticesMoved) touch(tx, 'studies', studyIdOf(tx, input.pmid));
+  return result.changes === 0 && !noticesMoved ? 'unchanged' : 'updated';
+}
+
+const studyIdOf = (h: Reader, pmid: string): number =>
+  (prepared(h.sqlite, 'SELECT id FROM studies WHERE pmid = ?').get(pmid) as { id: number }).id;
+
+/** Replaces the notices of the study with this PMID (which must exist); true when they changed. */
+export async function replaceStudyNotices(
+  tx: Transaction,
+  pmid: string,
+  notices: readonly RelatedNotice[],
+): Promise<boolean> {
+  return replaceNotices(tx, studyIdOf(tx, pmid), notices.map(asRelatedNotice));
 }
 
 /** The citable part of a study: what the citation formatters read. */
@@ -238,16 +361,33 @@ export function bibliographyOf(s: ReturnType<typeof toStudy>): StudyBibliography
     issue: s.issue,
     pages: s.pages,
     publication_types: s.publication_types,
+    journal_medline_ta: s.journal_medline_ta,
+    publication_kind: s.publication_kind,
+    publication_status: s.publication_status,
+    article_date: s.article_date,
+    history: s.history,
+    elocation_id: s.elocation_id,
+    arxiv_id: s.arxiv_id,
+    bookshelf_id: s.bookshelf_id,
+    isbn: s.isbn,
+    editors: s.editors,
+    publisher: s.publisher,
+    publisher_place: s.publisher_place,
+    edition: s.edition,
+    collection_title: s.collection_title,
+    notices: s.notices.map(asRelatedNotice),
+    retracted: s.retracted,
   };
 }
 
-/** The study as a curator would write it, for PATCH merges and history. */
-export async function studyInputOf(h: Reader, pmid: string): Promise<(StudyInput & { version: number }) | undefined> {
-  const row = await getStudyRow(h, pmid);
-  if (!row) return undefined;
-  const s = toStudy(row);
+/** The curator-written part of a study shown by toStudy. */
+function inputFrom(s: ReturnType<typeof toStudy>): StudyInput {
+  const { retracted: _retracted, ...bibliography } = bibliographyOf(s);
   return {
-    ...bibliographyOf(s),
+    ...(bibliography as Required<Omit<StudyBibliography, 'retracted'>>),
+    authors: s.authors,
+    last_author: s.last_author,
+    editors: s.editors,
     author_count: s.author_count,
     design: s.design,
     sample_size: s.sample_size,
@@ -255,8 +395,31 @@ export async function studyInputOf(h: Reader, pmid: string): Promise<(StudyInput
     population: s.population,
     species: s.species,
     retracted: s.retracted,
-    version: (row as StudyRow & { version: number }).version,
   };
+}
+
+async function shownStudy(h: Reader, pmid: string) {
+  const row = await getStudyRow(h, pmid);
+  if (!row) return undefined;
+  const [study] = (await toStudies(h, [row])) as [ReturnType<typeof toStudy>];
+  return { study, version: (row as StudyRow & { version: number }).version };
+}
+
+/** The study as a curator would write it, for PATCH merges. */
+export async function studyInputOf(h: Reader, pmid: string): Promise<(StudyInput & { version: number }) | undefined> {
+  const shown = await shownStudy(h, pmid);
+  return shown && { ...inputFrom(shown.study), version: shown.version };
+}
+
+/**
+ * The study as its revisions remember it: what a curator writes, plus what the service derives and a curator does
+ * not write (the retraction's source and notice, PubMed's deletion), so the change feed shows those changes too.
+ */
+export async function studySnapshotOf(h: Reader, pmid: string): Promise<Record<string, unknown> | undefined> {
+  const shown = await shownStudy(h, pmid);
+  if (!shown) return undefined;
+  const { retraction, deleted_by_pubmed, deleted_by_pubmed_at } = shown.study;
+  return { ...inputFrom(shown.study), retraction, deleted_by_pubmed, deleted_by_pubmed_at };
 }
 
 /** Deletes a study no claim cites; returns the number of claims citing it otherwise. */

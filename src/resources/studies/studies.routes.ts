@@ -15,15 +15,26 @@ export const studiesRoutes: RoutePlugin = async (app, { db }) => {
       tags: ['studies'],
       summary: 'List studies',
       description:
-        'Studies in PMID order. Filters compose (AND). A study whose sample size or year is unknown never matches a filter on it.',
+        'Studies in PMID order. Filters compose (AND). A study whose sample size or year is unknown never matches a filter on it. `retracted=true` lists the retracted studies (by PubMed publication type, a RetractionIn notice, or a curator).',
       querystring: StudyListQuery,
       response: { 200: StudyListSchema },
     },
     handler: async (request) => {
-      const { design, min_sample_size, year_from, year_to, limit, cursor } = request.query;
+      const { design, min_sample_size, year_from, year_to, retracted, limit, cursor } = request.query;
       if (year_from !== undefined && year_to !== undefined && year_from > year_to)
         throw badRequest('query.year_to', `must not be before year_from (${year_from})`);
-      return await listStudies(db, { design, min_sample_size, year_from, year_to }, limit, cursor);
+      return await listStudies(
+        db,
+        {
+          design,
+          min_sample_size,
+          year_from,
+          year_to,
+          retracted: retracted === undefined ? undefined : retracted ? 1 : 0,
+        },
+        limit,
+        cursor,
+      );
     },
   });
 
@@ -33,7 +44,7 @@ export const studiesRoutes: RoutePlugin = async (app, { db }) => {
       tags: ['studies'],
       summary: 'Get a study by PMID',
       description:
-        'The study with its bibliographic record (null where unknown), design, sample size and the claims it bears on.',
+        'The study with its bibliographic record (null where unknown): what it is (`publication_kind`, `publication_status`), its dates and identifiers, book fields, notices (retraction, erratum, expression of concern, comment) and `linked_from` (studies here whose notices name it), its retraction and PubMed deletion, design, sample size and the claims it bears on.',
       params: z.object({ pmid: Pmid }),
       response: { 200: StudyDetailSchema, 404: notFoundProblem('studies') },
     },
