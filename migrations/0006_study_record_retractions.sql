@@ -41,20 +41,8 @@ ALTER TABLE `studies` ADD `deleted_by_pubmed` integer DEFAULT false NOT NULL;-->
 ALTER TABLE `studies` ADD `deleted_by_pubmed_at` text;--> statement-breakpoint
 CREATE INDEX `studies_retracted_idx` ON `studies` (`retracted`,CAST("pmid" AS INTEGER));--> statement-breakpoint
 -- ---- Hand-written data migration (not generated) -------------------------------------------------------------
--- 1. Before this release the PubMed import stored "Retracted Publication" in publication_types but left retracted = 0
---    (issue 9): such studies are retracted from their publication type. LIKE is case-insensitive, like isRetracted().
-UPDATE `studies` SET `retracted` = 1 WHERE `retracted` = 0 AND `publication_types` LIKE '%"Retracted Publication"%';--> statement-breakpoint
--- 2. The source of every stored retraction: the publication type when PubMed gave it, else a curator's flag (no notice
---    was kept before; a re-import of the record adds its RetractionIn link).
-UPDATE `studies` SET `retraction_source` = CASE WHEN `publication_types` LIKE '%"Retracted Publication"%' THEN 'publication_type' ELSE 'curator' END WHERE `retracted` = 1;--> statement-breakpoint
--- 3. Claims linking a retracted study get what the write path now gives them in the commit that retracts a study: the
---    flag, the caveat `retracted_evidence` and a review request (not for a claim already retracted by a curator).
---    No revision is written for this one-off catch-up; the claims' version and updated_at move, so ETags change.
-UPDATE `claims` SET
-  `has_retracted_evidence` = 1,
-  `caveat_codes` = CASE WHEN EXISTS (SELECT 1 FROM json_each(`caveat_codes`) WHERE value = 'retracted_evidence')
-    THEN `caveat_codes` ELSE json_insert(`caveat_codes`, '$[#]', 'retracted_evidence') END,
-  `review_reason` = CASE WHEN `status` = 'retracted' THEN NULL ELSE 'retracted_evidence' END,
-  `review_requested_at` = CASE WHEN `status` = 'retracted' THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END,
-  `updated_at` = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-WHERE `id` IN (SELECT cs.`claim_id` FROM `claim_studies` cs JOIN `studies` s ON s.`id` = cs.`study_id` WHERE s.`retracted` = 1);
+-- The source of every retraction stored before this release: the publication type when PubMed gave it, else a
+-- curator's flag (no notice was kept before; a re-import of the record adds its RetractionIn link). Rows whose type
+-- says "Retracted Publication" but were never marked retracted, and the claims resting on retracted studies, are
+-- caught up after migration by curation/prepare.ts through the write path, so each change has its revision.
+UPDATE `studies` SET `retraction_source` = CASE WHEN `publication_types` LIKE '%"Retracted Publication"%' THEN 'publication_type' ELSE 'curator' END WHERE `retracted` = 1;

@@ -3,9 +3,10 @@
 // and every citation format show it; a curator's review ends it. Also: curators' retractions, expressions of concern,
 // stale files, and PubMed's DeleteCitation.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runImportCli } from '../src/cli/import.js';
+import { prepareDatabase } from '../src/curation/prepare.js';
 import { importPubmedFiles, parsePubmedSources, writePubmedImport } from '../src/importers/pubmed/pubmed.import.js';
 import { openDatabase } from '../src/store/client.js';
 import { type App, curatorApp, scratchPath } from './helpers.js';
@@ -398,16 +399,8 @@ describe('DeleteCitation marks the study deleted by PubMed, never deletes it', (
   });
 });
 
-describe('migration study_record_retractions: the hand-written catch-up for rows stored before it', () => {
-  it('retracts studies typed "Retracted Publication" and flags the claims resting on them, with a review request', async () => {
-    // Found by name, not number: migrations are renumbered when branches merge.
-    const folder = new URL('../migrations/', import.meta.url);
-    const file = readdirSync(folder).find((f) => f.endsWith('_study_record_retractions.sql')) as string;
-    const sql = readFileSync(new URL(file, folder), 'utf8');
-    const handWritten = sql
-      .slice(sql.indexOf('-- ---- Hand-written data migration'))
-      .split('--> statement-breakpoint')
-      .map((s) => s.trim());
+describe('prepareDatabase: rows an earlier version stored without acting on a retraction', () => {
+  it('retracts studies typed "Retracted Publication" and flags the claims resting on them, each with a revision', async () => {
     const raw = ctx.db.sqlite;
     // The state an older release left: the type stored, the flag not set, the claims unflagged.
     raw
@@ -423,7 +416,10 @@ describe('migration study_record_retractions: the hand-written catch-up for rows
         .all() as { id: string }[]
     ).map((r) => r.id);
     expect(citing.length).toBeGreaterThan(0);
-    for (const statement of handWritten) raw.exec(statement);
+    const feedBefore = (await call('GET', '/v1/changes?limit=1000')).body.items.length;
+
+    expect((await prepareDatabase(ctx.db)).reconciled).toEqual({ studies: 1, claims: citing.length });
+
     const study = (await call('GET', '/v1/studies/22699609')).body;
     expect(study).toMatchObject({
       retracted: true,
@@ -435,9 +431,13 @@ describe('migration study_record_retractions: the hand-written catch-up for rows
       expect(claim.caveats.codes.filter((c: string) => c === 'retracted_evidence')).toEqual(['retracted_evidence']);
       expect(claim.review).toMatchObject({ needed: true, reason: 'retracted_evidence' });
     }
-    // Run twice, it changes nothing more (the caveat is not added again).
-    for (const statement of handWritten) raw.exec(statement);
-    const claim = (await call('GET', `/v1/claims/${citing[0]}`)).body;
-    expect(claim.caveats.codes.filter((c: string) => c === 'retracted_evidence')).toHaveLength(1);
+    const feed = (await call('GET', '/v1/changes?limit=1000')).body.items.slice(feedBefore);
+    expect(feed.map((c: { entity: string; key: string; actor: string }) => [c.entity, c.key, c.actor])).toEqual([
+      ['study', '22699609', 'system:upgrade'],
+      ...citing.map((id) => ['claim', id, 'system:upgrade']),
+    ]);
+    // Run again, it changes nothing (no revision, the caveat not added twice).
+    expect((await prepareDatabase(ctx.db)).reconciled).toEqual({ studies: 0, claims: 0 });
+    expect((await call('GET', '/v1/changes?limit=1000')).body.items.length).toBe(feedBefore + 1 + citing.length);
   });
 });

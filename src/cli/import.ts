@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { seedIfEmpty } from '../curation/seed.js';
+import { prepareDatabase } from '../curation/prepare.js';
 import { CivicFileError, type CivicImportSummary, importCivicText } from '../importers/civic/civic.import.js';
 import {
   DEFAULT_EUTILS_BASE_URL,
@@ -24,7 +24,6 @@ import {
   writePubmedImport,
 } from '../importers/pubmed/pubmed.import.js';
 import { type Database, openDatabase, StoreBusyError } from '../store/client.js';
-import { migrateDatabase } from '../store/migrate.js';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -53,8 +52,7 @@ async function openForImport(io: CliIo): Promise<Database> {
   });
   const db = openDatabase(DATABASE_PATH, { busyWaitMs: WRITE_LOCK_WAIT_MS });
   try {
-    await migrateDatabase(db);
-    await seedIfEmpty(db);
+    await prepareDatabase(db);
   } catch (error) {
     await db.close();
     throw error;

@@ -19,7 +19,15 @@ import type { ConditionInput } from '../resources/conditions/conditions.schemas.
 import { type Action, type Entity, recordRevision } from '../resources/history/history.queries.js';
 import { deleteIntervention, upsertIntervention } from '../resources/interventions/interventions.queries.js';
 import type { InterventionInput } from '../resources/interventions/interventions.schemas.js';
-import { claimIdsCiting, deleteStudy, refreshStudyClaims, upsertStudy } from '../resources/studies/studies.queries.js';
+import {
+  claimIdsCiting,
+  claimsMissingRetractionFlag,
+  deleteStudy,
+  markRetractedByPublicationType,
+  refreshStudyClaims,
+  unmarkedRetractedPmids,
+  upsertStudy,
+} from '../resources/studies/studies.queries.js';
 import type { StudyInput } from '../resources/studies/studies.schemas.js';
 import { deleteTopic, topicSlugsWithClaim, upsertTopic } from '../resources/topics/topics.queries.js';
 import type { TopicInput } from '../resources/topics/topics.schemas.js';
@@ -199,6 +207,31 @@ export class Changes {
       if (await syncClaimRetraction(this.#tx, id, { requestReview: is }))
         await this.#record('claim', id, 'update', claimBefore, { reason });
     }
+  }
+
+  /**
+   * Catches up rows written before retractions acted (issue 9), as the import would have done them: a study stored
+   * with PubMed's publication type "Retracted Publication" becomes retracted, and every claim resting on a retracted
+   * study gets the caveat, the flag and a review request; each with its revision. Returns how many studies and
+   * claims changed (0 on any database written since).
+   */
+  async reconcileRetractions(options: OpOptions = {}): Promise<{ studies: number; claims: number }> {
+    const start = this.#revisions;
+    let studies = 0;
+    for (const pmid of await unmarkedRetractedPmids(this.#tx)) {
+      const before = await snapshotOf(this.#tx, 'study', pmid);
+      const claimsBefore = await this.#citingSnapshots(pmid);
+      if (!(await markRetractedByPublicationType(this.#tx, pmid))) continue;
+      await this.#record('study', pmid, 'update', before, options);
+      await this.#retractionActs(pmid, before, claimsBefore);
+      studies++;
+    }
+    for (const id of await claimsMissingRetractionFlag(this.#tx)) {
+      const before = await snapshotOf(this.#tx, 'claim', id);
+      if (await syncClaimRetraction(this.#tx, id, { requestReview: true }))
+        await this.#record('claim', id, 'update', before, options);
+    }
+    return { studies, claims: this.#revisions - start - studies };
   }
 
   async #citingSnapshots(pmid: string): Promise<Map<string, Snapshot>> {

@@ -202,8 +202,9 @@ export const ClaimListQuery = z
       .optional()
       .describe('Exact biomarker, case-insensitive, e.g. `BRAF V600E` (imported CIViC evidence).'),
     source: z.enum(['curated', 'civic']).optional().describe('Only claims from this source.'),
-    has_retracted_evidence: booleanFilter()
-      .describe('`true`: only claims resting on at least one retracted study; `false`: none of them.'),
+    has_retracted_evidence: booleanFilter().describe(
+      '`true`: only claims resting on at least one retracted study; `false`: none of them.',
+    ),
     q: z
       .string()
       .max(1000)

@@ -461,3 +461,36 @@ export async function claimIdsCiting(h: Reader, pmid: string): Promise<string[]>
     ).all(pmid) as { id: string }[]
   ).map((r) => r.id);
 }
+
+/**
+ * PMIDs of studies stored with PubMed's publication type "Retracted Publication" but not marked retracted: rows an
+ * import wrote before retractions acted (issue 9). Empty on any database written since.
+ */
+export async function unmarkedRetractedPmids(h: Reader): Promise<string[]> {
+  const rows = prepared(
+    h.sqlite,
+    `SELECT pmid FROM studies WHERE retracted = 0 AND publication_types LIKE '%"Retracted Publication"%' ORDER BY CAST(pmid AS INTEGER)`,
+  ).all() as { pmid: string }[];
+  return rows.map((r) => r.pmid);
+}
+
+/** Marks one study retracted by its own publication type; false when it already was (or does not exist). */
+export async function markRetractedByPublicationType(tx: Transaction, pmid: string): Promise<boolean> {
+  const result = prepared(
+    tx.sqlite,
+    `UPDATE studies SET retracted = 1, retraction_source = 'publication_type',
+       updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE pmid = ? AND retracted = 0`,
+  ).run(pmid);
+  return result.changes > 0;
+}
+
+/** Claims linking a retracted study that do not carry `has_retracted_evidence` yet. */
+export async function claimsMissingRetractionFlag(h: Reader): Promise<string[]> {
+  const rows = prepared(
+    h.sqlite,
+    `SELECT DISTINCT cs.claim_id AS id FROM studies s JOIN claim_studies cs ON cs.study_id = s.id
+       JOIN claims c ON c.id = cs.claim_id
+     WHERE s.retracted = 1 AND c.has_retracted_evidence = 0 ORDER BY cs.claim_id`,
+  ).all() as { id: string }[];
+  return rows.map((r) => r.id);
+}

@@ -162,8 +162,7 @@ export const StudyListQuery = z
       .describe('Only studies with at least this many participants (unknown sizes never match).'),
     year_from: z.coerce.number().int().min(1800).max(2200).optional().describe('Published in or after this year.'),
     year_to: z.coerce.number().int().min(1800).max(2200).optional().describe('Published in or before this year.'),
-    retracted: booleanFilter()
-      .describe('`true`: only retracted studies; `false`: none of them.'),
+    retracted: booleanFilter().describe('`true`: only retracted studies; `false`: none of them.'),
     limit: limitParam,
     cursor: cursorParam,
   })
