@@ -698,6 +698,22 @@ export function generateDatabase(options: GenerateOptions & { temporary?: boolea
   sqlite.exec(`UPDATE claims SET rank_key = ${CLAIM_RANK_KEY_SQL}`);
   phase('rank keys');
 
+  // ---- retracted evidence: what the write path gives a claim resting on a retracted study ----
+  sqlite.exec(`UPDATE studies SET retraction_source = 'publication_type' WHERE retracted = 1`);
+  const flagged = sqlite
+    .prepare(
+      `UPDATE claims SET has_retracted_evidence = 1,
+         caveat_codes = json_insert(caveat_codes, '$[#]', 'retracted_evidence'),
+         review_reason = CASE WHEN seq % 3 = 0 OR status = 'retracted' THEN NULL ELSE 'retracted_evidence' END,
+         review_requested_at = CASE WHEN seq % 3 = 0 OR status = 'retracted' THEN NULL ELSE updated_at END,
+         reviewed_at = CASE WHEN seq % 3 = 0 AND status <> 'retracted' THEN updated_at END,
+         reviewed_by = CASE WHEN seq % 3 = 0 AND status <> 'retracted' THEN 'key:curator' END,
+         review_note = CASE WHEN seq % 3 = 0 AND status <> 'retracted' THEN 'Other studies carry the claim.' END
+       WHERE id IN (SELECT cs.claim_id FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE s.retracted = 1)`,
+    )
+    .run().changes;
+  phase(`retracted evidence (${flagged} claims)`);
+
   if (fast) {
     for (const { sql } of dropped.indexes) sqlite.exec(sql);
     phase(`indexes (${dropped.indexes.length})`);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
+import { commit } from '../src/curation/commit.js';
 import { importCivicText } from '../src/importers/civic/civic.import.js';
 import { compareWithinCertainty } from '../src/importers/civic/civic.semantics.js';
 import { importPubmedFiles } from '../src/importers/pubmed/pubmed.import.js';
@@ -159,6 +160,35 @@ describe('sources without a PMID, and citation strings', () => {
     await app.close();
   });
 
+  it("has no PubMed notices, retraction or deletion, and PubMed's retraction catch-up passes it by", async () => {
+    const { app, db } = await imported();
+    const study = (await getJson(app, '/v1/studies/asco:160900')).body;
+    expect(study).toMatchObject({
+      retracted: false,
+      retraction: null,
+      deleted_by_pubmed: false,
+      deleted_by_pubmed_at: null,
+      notices: [],
+      linked_from: [],
+    });
+    const claim = (await getJson(app, '/v1/claims/civic-eid-999001')).body;
+    expect([claim.retracted_evidence, claim.review.needed, claim.caveats.codes]).toEqual([[], false, []]);
+    expect(claim.studies[0]).toMatchObject({ key: 'asco:160900', retraction: null, notices: [] });
+    const reconciled = await commit(db, { actor: 'system:upgrade' }, (changes) => changes.reconcileRetractions());
+    expect(reconciled).toEqual({ studies: 0, claims: 0 });
+    // Its revision is filed under its key and remembers the source fields beside the derived deletion state.
+    const [created] = (await getJson(app, '/v1/studies/asco:160900/revisions')).body.items;
+    expect(created.changes).toMatchObject({
+      key: { before: null, after: 'asco:160900' },
+      source_type: { before: null, after: 'asco' },
+      source_id: { before: null, after: '160900' },
+      abstract_number: { before: null, after: '9056' },
+      source_citation: { before: null, after: 'Tyler Stewart, 2018, ASCO Annual Meeting' },
+      deleted_by_pubmed: { before: null, after: false },
+    });
+    await app.close();
+  });
+
   it('cites the abstract in every format from its labelled citation string', async () => {
     const { app } = await imported();
     const cite = async (format: string) => (await app.inject(`/v1/studies/asco:160900/citation?format=${format}`)).body;
@@ -172,7 +202,13 @@ describe('sources without a PMID, and citation strings', () => {
     expect(await cite('bibtex')).toBe(
       '@misc{asco160900,\n  url = {https://www.asco.org/abstracts-presentations/160900},\n  note = {Citation as given by CIViC: Tyler Stewart, 2018, ASCO Annual Meeting. ASCO abstract 9056 (web id 160900). Bibliographic details not yet available}\n}',
     );
-    expect(JSON.parse(await cite('csl-json'))).toEqual([
+    // CSL-JSON is its own operation: `format=csl-json` on the text one is sent there.
+    const redirected = await app.inject('/v1/studies/asco:160900/citation?format=csl-json');
+    expect([redirected.statusCode, redirected.headers.location]).toEqual([
+      303,
+      '/v1/studies/asco:160900/citation/csl-json',
+    ]);
+    expect((await app.inject('/v1/studies/asco:160900/citation/csl-json')).json()).toEqual([
       {
         type: 'paper-conference',
         id: 'asco:160900',

@@ -1,5 +1,6 @@
-// Migration 0006 on a database written before it: one parent becomes a curated link with its closure, studies are
-// keyed by PMID with CIViC's citation labelled, lookups get their ranks, claims their order key.
+// Migrations 0006 and 0007 on databases written before them: one parent becomes a curated link with its closure,
+// studies are keyed by PMID with CIViC's citation labelled and keep their record, notices and retraction, lookups get
+// their ranks, claims their order key and their retracted-evidence review.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,19 +14,28 @@ import { openDatabase } from '../src/store/client.js';
 import { MIGRATIONS_FOLDER, migrateDatabase } from '../src/store/migrate.js';
 import { getJson } from './helpers.js';
 
-const MIGRATION = readFileSync(join(MIGRATIONS_FOLDER, '0006_condition_dag_study_keys.sql'), 'utf8');
+const MIGRATION = readFileSync(join(MIGRATIONS_FOLDER, '0007_condition_dag_study_keys.sql'), 'utf8');
 const tmp = mkdtempSync(join(tmpdir(), 'migration-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** A database at migration 0005 with a few rows as the code of that time wrote them. */
-function databaseBefore0006(path: string) {
-  const folder = join(tmp, 'migrations-0005');
+/** A database migrated up to migration `last` (its journal index), as the code of that time left it. */
+function databaseAt(path: string, last: number): BetterSqlite3.Database {
+  const folder = join(tmp, `migrations-${last}`);
   cpSync(MIGRATIONS_FOLDER, folder, { recursive: true });
   const journal = JSON.parse(readFileSync(join(folder, 'meta/_journal.json'), 'utf8'));
-  journal.entries = journal.entries.filter((e: { idx: number }) => e.idx <= 5);
+  journal.entries = journal.entries.filter((e: { idx: number }) => e.idx <= last);
   writeFileSync(join(folder, 'meta/_journal.json'), JSON.stringify(journal));
   const sqlite = new BetterSqlite3(path);
   migrate(drizzle(sqlite), { migrationsFolder: folder });
+  return sqlite;
+}
+
+const viewsAndTriggers = (sqlite: { prepare: BetterSqlite3.Database['prepare'] }) =>
+  sqlite.prepare(`SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger') ORDER BY type, name`).all();
+
+/** A database at migration 0005 with a few rows as the code of that time wrote them. */
+function databaseBefore0006(path: string) {
+  const sqlite = databaseAt(path, 5);
   sqlite.exec(`
     INSERT INTO meta (key, value) VALUES ('database_id', 'old'), ('data_version', '3');
     INSERT INTO conditions (id, slug, name, doid, mesh_id) VALUES (1, 'skin-cancer', 'Skin cancer', 'DOID:4159', NULL);
@@ -50,12 +60,46 @@ function databaseBefore0006(path: string) {
   sqlite.close();
 }
 
-describe('migration 0006 on a database with data', () => {
+/**
+ * A database at migration 0006 (the study record and retractions) with rows as the code of that time wrote them: a
+ * retracted study with its RetractionIn notice, the notice itself, a study PubMed deleted, a claim awaiting review.
+ */
+function databaseAt0006(path: string) {
+  const sqlite = databaseAt(path, 6);
+  sqlite.exec(`
+    INSERT INTO meta (key, value) VALUES ('database_id', 'old'), ('data_version', '7');
+    INSERT INTO conditions (id, slug, name, doid) VALUES (1, 'cancer', 'Cancer', 'DOID:162');
+    INSERT INTO conditions (id, slug, name, doid, parent_id) VALUES (2, 'melanoma', 'Melanoma', 'DOID:1909', 1);
+    INSERT INTO lookup_keys (entity, key, entity_id, exact) VALUES ('condition', 'cancer', 1, 1),
+      ('condition', 'melanoma', 2, 1), ('condition', 'doid:1909', 2, 1);
+    INSERT INTO studies (id, pmid, title, year, design, sample_size, publication_types, retracted, retraction_source,
+        retraction_notice_pmid, retraction_notice_citation, publication_kind, publication_status, history)
+      VALUES (1, '993', 'A retracted trial', 2001, 'rct', 40, '["Journal Article","Retracted Publication"]', 1,
+        'retraction_in', '195582', 'Rowe CE. Biochem J. 1977 Apr 15;164(1):287-8', 'journal_article', 'ppublish',
+        '[{"status":"pubmed","date":"2001-01-02"}]');
+    INSERT INTO studies (id, pmid, title, year, publication_types) VALUES
+      (2, '195582', 'Retraction notice', 1977, '["Retraction of Publication"]');
+    INSERT INTO studies (id, pmid, title, deleted_by_pubmed, deleted_by_pubmed_at) VALUES
+      (3, '29097493', 'Withdrawn by PubMed', 1, '2026-11-01T00:00:00.000Z');
+    INSERT INTO study_notices (study_id, position, type, pmid, ref_source, note) VALUES
+      (1, 0, 'RetractionIn', '195582', 'Rowe CE. Biochem J. 1977 Apr 15;164(1):287-8', NULL);
+    INSERT INTO claims (seq, id, statement, condition_id, direction, grade_scheme, grade_level, certainty, status,
+        source, sample_size, caveat_codes, has_retracted_evidence, review_reason, review_requested_at)
+      VALUES (1, 'melanoma-retracted', 'A claim on a retracted trial.', 2, 'benefit', 'GRADE', 'low', 2, 'published',
+        'curated', 40, '["retracted_evidence"]', 1, 'retracted_evidence', '2026-11-01T00:00:00.000Z');
+    INSERT INTO claim_studies (claim_id, study_id, relation, position) VALUES ('melanoma-retracted', 1, 'supports', 0);
+  `);
+  const before = viewsAndTriggers(sqlite);
+  sqlite.close();
+  return before;
+}
+
+describe('migrations 0006 and 0007 on a database with data', () => {
   it('repeats CLAIM_RANK_KEY_SQL literally, so migrated rank keys are the ones the writers compute', () => {
     expect(MIGRATION).toContain(`UPDATE \`claims\` SET \`rank_key\` = ${CLAIM_RANK_KEY_SQL};`);
   });
 
-  it('keeps the hierarchy, the studies, the lookups and the claims, and serves them', async () => {
+  it('keeps the hierarchy, the studies, the lookups and the claims of a database before 0006, and serves them', async () => {
     const path = join(tmp, 'old.db');
     databaseBefore0006(path);
     const db = openDatabase(path, { temporary: true });
@@ -105,6 +149,76 @@ describe('migration 0006 on a database with data', () => {
     });
     const search = (await getJson(app, '/v1/search?q=Woodman')).body.items;
     expect(search.map((i: any) => [i.type, i.id ?? i.key ?? i.ref])).toEqual([['study', '19671763']]);
+    await app.close();
+  });
+  it('keeps the study record, its notices and retraction and the claim awaiting review of a database at 0006', async () => {
+    const path = join(tmp, 'at-0006.db');
+    const before = databaseAt0006(path);
+    const db = openDatabase(path, { temporary: true });
+    await migrateDatabase(db);
+    const app = await buildApp({ db });
+    await app.ready();
+    const sqlite = db.sqlite;
+    expect(sqlite.pragma('foreign_key_check')).toEqual([]);
+    // The rebuilt studies table keeps its ids, so the notices still point at their study (and cascade with it).
+    expect(
+      (sqlite.pragma('foreign_key_list(study_notices)') as { table: string; from: string; on_delete: string }[]).map(
+        (f) => [f.table, f.from, f.on_delete],
+      ),
+    ).toEqual([['studies', 'study_id', 'CASCADE']]);
+    // Every view and trigger 0006 left is there again, reading the rebuilt tables.
+    expect(viewsAndTriggers(sqlite)).toEqual(before);
+    expect(sqlite.prepare('SELECT id, key, pmid, source_type FROM studies ORDER BY id').all()).toEqual([
+      { id: 1, key: '993', pmid: '993', source_type: 'pubmed' },
+      { id: 2, key: '195582', pmid: '195582', source_type: 'pubmed' },
+      { id: 3, key: '29097493', pmid: '29097493', source_type: 'pubmed' },
+    ]);
+
+    const retracted = (await getJson(app, '/v1/studies/993')).body;
+    expect(retracted).toMatchObject({
+      key: '993',
+      retracted: true,
+      retraction: {
+        source: 'retraction_in',
+        notice_pmid: '195582',
+        notice_citation: 'Rowe CE. Biochem J. 1977 Apr 15;164(1):287-8',
+      },
+      publication_kind: 'journal_article',
+      publication_status: 'ppublish',
+      history: [{ status: 'pubmed', date: '2001-01-02' }],
+      notices: [
+        {
+          type: 'RetractionIn',
+          pmid: '195582',
+          ref_source: 'Rowe CE. Biochem J. 1977 Apr 15;164(1):287-8',
+          note: null,
+          in_database: true,
+        },
+      ],
+    });
+    expect((await getJson(app, '/v1/studies/195582')).body.linked_from).toEqual([
+      { pmid: '993', type: 'RetractionIn' },
+    ]);
+    expect((await getJson(app, '/v1/studies/29097493')).body).toMatchObject({
+      deleted_by_pubmed: true,
+      deleted_by_pubmed_at: '2026-11-01T00:00:00.000Z',
+    });
+    const listed = (await getJson(app, '/v1/studies?retracted=true')).body.items;
+    expect(listed.map((s: any) => s.key)).toEqual(['993']);
+
+    const claims = (await getJson(app, '/v1/claims?condition=cancer&has_retracted_evidence=true')).body.items;
+    expect(claims.map((c: any) => c.id)).toEqual(['melanoma-retracted']);
+    expect(claims[0]).toMatchObject({
+      caveats: { codes: ['retracted_evidence'] },
+      retracted_evidence: [{ pmid: '993', retraction: { source: 'retraction_in', notice_pmid: '195582' } }],
+      review: { needed: true, reason: 'retracted_evidence', requested_at: '2026-11-01T00:00:00.000Z' },
+      studies: [{ key: '993', pmid: '993', source_type: 'pubmed', retracted: true }],
+    });
+    const rank = sqlite.prepare(`SELECT rank_key, ${CLAIM_RANK_KEY_SQL} AS computed FROM claims`).get() as {
+      rank_key: string;
+      computed: string;
+    };
+    expect(rank).toEqual({ rank_key: '5|02|0999999999960|79989999|melanoma-retracted', computed: rank.rank_key });
     await app.close();
   });
 });

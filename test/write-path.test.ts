@@ -72,7 +72,13 @@ function entityRows(db: Database): Map<string, string> {
          FROM interventions i`),
     'slug',
   );
-  put('study', all('SELECT * FROM studies'), 'key');
+  put(
+    'study',
+    all(`SELECT s.*, (SELECT json_group_array(json_array(position, type, pmid, ref_source, note))
+                        FROM study_notices WHERE study_id = s.id) AS notices
+         FROM studies s`),
+    'key',
+  );
   put(
     'claim',
     all(`SELECT c.*,
@@ -292,6 +298,57 @@ describe('every writer records every change it makes', () => {
     // The command seeds a new database first (actor seed), then imports.
     expect(changed).toContain('study:29768149');
     expect(actors).toEqual(['import:pubmed', 'seed']);
+    await app.close();
+  });
+
+  it('PubMed import that retracts a cited study (its claims act), a DeleteCitation, and the review of a claim', async () => {
+    const { app, db, write } = await keyed();
+    const send = async (method: 'POST' | 'PATCH', url: string, body?: unknown, tagFrom?: string) => {
+      const etag = tagFrom ? ((await app.inject(tagFrom)).headers.etag as string) : undefined;
+      const res = await app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${write}`, ...(etag ? { 'if-match': etag } : {}) },
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
+      expect(res.statusCode, res.body).toBeLessThan(300);
+    };
+    await send('POST', '/v1/studies', { pmid: '993' });
+    await send(
+      'PATCH',
+      '/v1/claims/gut-flora-skin-health-overall',
+      {
+        studies: [
+          ...seed.claims
+            .find((c) => c.id === 'gut-flora-skin-health-overall')!
+            .studies.map(({ pmid, relation, finding, subgroup_sample_size }) => ({
+              pmid,
+              relation,
+              finding,
+              subgroup_sample_size,
+            })),
+          { pmid: '993', relation: 'context' },
+        ],
+      },
+      '/v1/claims/gut-flora-skin-health-overall',
+    );
+    const retraction = await expectEveryChangeInTheFeed(db, app, () =>
+      importPubmedFiles(db, [join(FIXTURES, 'field-reports', '05-retracted-publication.xml')]),
+    );
+    expect(retraction.changed).toEqual(['claim:gut-flora-skin-health-overall', 'study:993']);
+    const deletion = await expectEveryChangeInTheFeed(db, app, () =>
+      importPubmedFiles(db, [join(FIXTURES, 'pubmed', 'delete-citation.xml')]),
+    );
+    expect(deletion.changed).toEqual(['study:31120893', 'study:993']);
+    const review = await expectEveryChangeInTheFeed(db, app, () =>
+      send(
+        'POST',
+        '/v1/claims/gut-flora-skin-health-overall/review?reason=context%20only',
+        undefined,
+        '/v1/claims/gut-flora-skin-health-overall',
+      ),
+    );
+    expect(review).toEqual({ changed: ['claim:gut-flora-skin-health-overall'], actors: ['key:curator'] });
     await app.close();
   });
 

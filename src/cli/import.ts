@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { seedIfEmpty } from '../curation/seed.js';
+import { prepareDatabase } from '../curation/prepare.js';
 import { CivicFileError, type CivicImportSummary, importCivicText } from '../importers/civic/civic.import.js';
 import { CIVIC_DIALECTS, type CivicDialect } from '../importers/civic/civic.parse.js';
 import {
@@ -20,6 +20,7 @@ import {
   PubmedFetchError,
 } from '../importers/pubmed/pubmed.fetch.js';
 import {
+  type DeletedCitation,
   type ImportSummary,
   type ParsedSource,
   PartialImportError,
@@ -29,7 +30,6 @@ import {
   writePubmedImport,
 } from '../importers/pubmed/pubmed.import.js';
 import { type Database, openDatabase, StoreBusyError } from '../store/client.js';
-import { migrateDatabase } from '../store/migrate.js';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -58,8 +58,7 @@ async function openForImport(io: CliIo): Promise<Database> {
   });
   const db = openDatabase(DATABASE_PATH, { busyWaitMs: WRITE_LOCK_WAIT_MS });
   try {
-    await migrateDatabase(db);
-    await seedIfEmpty(db);
+    await prepareDatabase(db);
   } catch (error) {
     await db.close();
     throw error;
@@ -91,6 +90,12 @@ function progressBar(stream: CliIo['stderr'], label: string) {
 
 type PubmedReport = ImportSummary & { not_found?: string[] };
 
+const DELETION_TEXT: Record<DeletedCitation['outcome'], string> = {
+  marked: 'study marked deleted by PubMed',
+  already_marked: 'already marked by an earlier import',
+  not_in_database: 'not in the database',
+};
+
 function humanSummary(source: string, report: PubmedReport): string {
   const lines = [
     `${source} import: ${report.records} record${report.records === 1 ? '' : 's'} from ${report.files} ${report.files === 1 ? 'file' : 'files'}`,
@@ -100,6 +105,11 @@ function humanSummary(source: string, report: PubmedReport): string {
     `  skipped    ${report.skipped.length}`,
     ...report.skipped.map((s) => `    ${s.file} record ${s.position} (PMID ${s.pmid ?? 'unknown'}): ${s.reason}`),
   ];
+  if (report.deleted.length > 0)
+    lines.push(
+      `  deleted by PubMed (DeleteCitation) ${report.deleted.length}`,
+      ...report.deleted.map((d) => `    PMID ${d.pmid} (${d.file}): ${DELETION_TEXT[d.outcome]}`),
+    );
   if (report.not_found?.length) lines.push(`  not found in PubMed: ${report.not_found.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }

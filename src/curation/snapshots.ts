@@ -21,7 +21,7 @@ export async function snapshotOf(h: Reader, entity: Entity, key: string): Promis
     case 'claim':
       return ((await getClaim(h, key)) as Record<string, unknown> | undefined) ?? null;
     case 'study':
-      return withoutVersion((await studySnapshotOf(h, key)) as { version: number } | undefined);
+      return (await studySnapshotOf(h, key)) ?? null;
     case 'condition':
       return withoutVersion(await conditionSnapshotOf(h, key));
     case 'intervention':

@@ -5,11 +5,25 @@ import type { ClaimRecord } from '../resources/claims/claims.queries.js';
 import type { Reader } from '../store/client.js';
 import { descendantSlugs, designsOf, doidHolder, missingKeys } from '../store/evidence.queries.js';
 import { checkGradeStart } from './grade-domains.js';
+import { pubmedRetracts, retractionOf } from './retraction.js';
+import type { StudyBibliography } from './study-record.js';
 import type { RuleViolation } from './violations.js';
 
 const PMID = /^[1-9][0-9]{0,8}$/;
 
-export function checkStudyRules(study: { pmid: string; sample_size?: number | null }): void {
+export function checkStudyRules(
+  study: { pmid: string; sample_size?: number | null } & Partial<
+    Pick<StudyBibliography, 'publication_types' | 'notices' | 'retracted'>
+  >,
+): void {
+  // A curated record cannot deny the retraction its own publication types or notices state (NLM's two signals).
+  if (study.retracted === false && pubmedRetracts(study)) {
+    const retraction = retractionOf(study);
+    throw unprocessable(
+      'study.retraction_signals',
+      `Study ${study.pmid} is retracted by its own record (${retraction?.source === 'retraction_in' ? `RetractionIn notice${retraction.notice_pmid ? ` PMID ${retraction.notice_pmid}` : ''}` : 'publication type "Retracted Publication"'}): \`retracted\` must be true.`,
+    );
+  }
   if (!PMID.test(study.pmid))
     throw unprocessable('study.pmid_digits', `PMID '${study.pmid}' must be 1 to 9 digits with no leading zero.`);
   if (study.sample_size != null && study.sample_size < 0)

@@ -566,7 +566,13 @@ function citationOf(
         : {
             resourceType: 'Practitioner',
             id,
-            name: [compact({ family: orUndefined(author.family), given: author.given ? [author.given] : undefined })],
+            name: [
+              compact({
+                family: orUndefined(author.family),
+                given: author.given ? [author.given] : undefined,
+                suffix: author.suffix ? [author.suffix] : undefined,
+              }),
+            ],
           },
     );
     entries.push(

@@ -166,12 +166,13 @@ export function citationFields(citation: FhirObject): CitationFields {
   const author = (entry: Node) => {
     const who = contained.get(entry.contributor?.reference) ?? {};
     return who.resourceType === 'Organization'
-      ? { family: null, given: null, initials: null, collective: who.name }
+      ? { family: null, given: null, initials: null, collective: who.name, suffix: null }
       : {
           family: who.name?.[0]?.family ?? null,
           given: who.name?.[0]?.given?.[0] ?? null,
           initials: entry.forenameInitials ?? null,
           collective: null,
+          suffix: who.name?.[0]?.suffix?.[0] ?? null,
         };
   };
   const date = /^(\d{4})(?: (\w{3})(?: (\d{1,2}))?)?$/.exec(form.publicationDateText ?? '');

@@ -1,7 +1,8 @@
 // Every table of the evidence database: conditions, interventions, studies, claims, topics and their links.
 import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { StudyAuthor } from '../evidence/study-record.js';
+import { RETRACTION_SOURCES } from '../evidence/retraction.js';
+import { PUBLICATION_KINDS, type PubmedHistoryDate, type StudyAuthor } from '../evidence/study-record.js';
 
 // ISO-8601 UTC with milliseconds, the same text SQLite and JavaScript both sort correctly.
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
@@ -212,6 +213,28 @@ export const studies = sqliteTable(
     citation_text: text('citation_text'),
     /** Who wrote `citation_text` (`CIViC`), so it is served labelled as that source's citation. */
     citation_text_source: text('citation_text_source'),
+    // What the record is and how PubMed dates and identifies it (StudyBibliography in evidence/study-record.ts).
+    journal_medline_ta: text('journal_medline_ta'),
+    publication_kind: text('publication_kind', { enum: PUBLICATION_KINDS }),
+    publication_status: text('publication_status'),
+    article_date: text('article_date'),
+    history: text('history', { mode: 'json' }).$type<PubmedHistoryDate[]>().notNull().default(sql`'[]'`),
+    elocation_id: text('elocation_id'),
+    arxiv_id: text('arxiv_id'),
+    bookshelf_id: text('bookshelf_id'),
+    isbn: text('isbn'),
+    editors: text('editors', { mode: 'json' }).$type<StudyAuthor[]>().notNull().default(sql`'[]'`),
+    publisher: text('publisher'),
+    publisher_place: text('publisher_place'),
+    edition: text('edition'),
+    collection_title: text('collection_title'),
+    /** Why `retracted` is set (evidence/retraction.ts); null when it is not. */
+    retraction_source: text('retraction_source', { enum: RETRACTION_SOURCES }),
+    retraction_notice_pmid: text('retraction_notice_pmid'),
+    retraction_notice_citation: text('retraction_notice_citation'),
+    /** PubMed withdrew the PMID (`<DeleteCitation>`): the row stays, marked, with when the import saw it. */
+    deleted_by_pubmed: integer('deleted_by_pubmed', { mode: 'boolean' }).notNull().default(false),
+    deleted_by_pubmed_at: text('deleted_by_pubmed_at'),
     ...timestamps,
   },
   (t) => [
@@ -219,6 +242,11 @@ export const studies = sqliteTable(
     uniqueIndex('studies_pmid_uq').on(t.pmid),
     // List order (STUDY_ORDER): PubMed articles by PMID, then other sources in the order they were added (a PMID
     // has at most 9 digits). CASE, not coalesce: drizzle-kit splits an index expression at its commas.
+    // `?retracted=` in list order: the few retracted studies are one index range, read in the order of the list.
+    index('studies_retracted_idx').on(
+      t.retracted,
+      sql`(CASE WHEN ${t.pmid} IS NULL THEN 1000000000 + ${t.id} ELSE CAST(${t.pmid} AS INTEGER) END)`,
+    ),
     index('studies_pmid_num_idx').on(
       sql`(CASE WHEN ${t.pmid} IS NULL THEN 1000000000 + ${t.id} ELSE CAST(${t.pmid} AS INTEGER) END)`,
     ),
@@ -238,6 +266,27 @@ export const studies = sqliteTable(
     ),
     check('studies_sample_size_nonneg', sql`${t.sample_size} IS NULL OR ${t.sample_size} >= 0`),
   ],
+);
+
+/**
+ * A study's links to related citations (PubMed CommentsCorrections: retraction, erratum, expression of concern,
+ * comment, ...), in PubMed's order. A table rather than a JSON column so that a notice's PMID is an indexed key:
+ * "which stored studies does notice 195582 retract" is one index search, on any engine.
+ */
+export const study_notices = sqliteTable(
+  'study_notices',
+  {
+    study_id: integer('study_id')
+      .notNull()
+      .references(() => studies.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    /** PubMed RefType, e.g. RetractionIn (NOTICE_TYPES in evidence/study-record.ts). */
+    type: text('type').notNull(),
+    pmid: text('pmid'),
+    ref_source: text('ref_source'),
+    note: text('note'),
+  },
+  (t) => [primaryKey({ columns: [t.study_id, t.position] }), index('study_notices_pmid_idx').on(t.pmid)],
 );
 
 export const claims = sqliteTable(
@@ -293,10 +342,21 @@ export const claims = sqliteTable(
      * publication, id (claimRankKeySql in resources/claims/claims.rank.ts). Kept in step by the writers.
      */
     rank_key: text('rank_key').notNull().default(''),
+    // Retracted evidence and the review it calls for (resources/claims/claims.retractions.ts keeps them in step).
+    /** 1 when a linked study is retracted: what `has_retracted_evidence` filters on. */
+    has_retracted_evidence: integer('has_retracted_evidence', { mode: 'boolean' }).notNull().default(false),
+    /** Why the claim awaits a curator's review (`retracted_evidence`); null when it does not. */
+    review_reason: text('review_reason'),
+    review_requested_at: text('review_requested_at'),
+    reviewed_at: text('reviewed_at'),
+    reviewed_by: text('reviewed_by'),
+    review_note: text('review_note'),
     ...timestamps,
   },
   (t) => [
     uniqueIndex('claims_id_uq').on(t.id),
+    // `has_retracted_evidence=true` is a short range, read in the default order (strongest first).
+    index('claims_retracted_evidence_idx').on(t.has_retracted_evidence, t.status, sql`${t.certainty} DESC`, t.rank_key),
     uniqueIndex('claims_source_uq').on(t.source, t.source_id),
     // In exactly the ORDER BY of each sort (descending key, then a unique tie-break), so a page is read off the
     // index in order instead of sorting every claim that ties on the first key.

@@ -4,14 +4,16 @@ import { citableStudy } from '../../citations/source-citation.js';
 import type { StudyBibliography } from '../../evidence/study-record.js';
 import type { Reader } from '../../store/client.js';
 import { prepared } from '../../store/statements.js';
-import { bibliographyOf, STUDY_ORDER, type StudyRow, toStudy } from '../studies/studies.queries.js';
+import { bibliographyOf, STUDY_ORDER, type StudyRow, toStudies } from '../studies/studies.queries.js';
 
 const STUDY_COLUMNS = `s.*, ${STUDY_ORDER} AS pmid_order`;
 
-const toBibliography = (row: StudyRow): StudyBibliography => {
-  const study = toStudy(row);
-  return citableStudy({ ...bibliographyOf(study), ...study });
-};
+/**
+ * Every field the formatters read, notices and retraction included (one more statement for all the rows); a study
+ * cited from its source's string, or without a PMID, carries its cited source (citableStudy).
+ */
+const toBibliographies = async (h: Reader, rows: readonly StudyRow[]): Promise<StudyBibliography[]> =>
+  (await toStudies(h, rows)).map((study) => citableStudy({ ...study, ...bibliographyOf(study), pmid: study.pmid }));
 
 /** The studies with these keys (PMIDs, or keys of sources without one), in the order asked; `missing` lists the others. */
 export async function studiesByPmids(h: Reader, pmids: readonly string[]) {
@@ -22,10 +24,10 @@ export async function studiesByPmids(h: Reader, pmids: readonly string[]) {
   ).all(JSON.stringify(pmids)) as StudyRow[];
   const byPmid = new Map(rows.map((r) => [r.key, r]));
   return {
-    studies: pmids.flatMap((p) => {
-      const row = byPmid.get(p);
-      return row ? [toBibliography(row)] : [];
-    }),
+    studies: await toBibliographies(
+      h,
+      pmids.flatMap((p) => byPmid.get(p) ?? []),
+    ),
     missing: pmids.filter((p) => !byPmid.has(p)),
   };
 }
@@ -39,7 +41,7 @@ export async function claimStudies(h: Reader, claimId: string): Promise<StudyBib
     `SELECT ${STUDY_COLUMNS} FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
      WHERE cs.claim_id = ? ORDER BY cs.position`,
   ).all(claimId) as StudyRow[];
-  return rows.map(toBibliography);
+  return toBibliographies(h, rows);
 }
 
 /**
@@ -59,5 +61,5 @@ export async function topicStudies(h: Reader, slug: string): Promise<StudyBiblio
        WHERE tc.topic_id = ? GROUP BY cs.study_id) f ON f.study_id = s.id
      ORDER BY f.first_seen`,
   ).all(topic.id) as StudyRow[];
-  return rows.map(toBibliography);
+  return toBibliographies(h, rows);
 }

@@ -2,6 +2,8 @@
 
 import type { GradeScheme } from '../../evidence/grades.js';
 import { certaintyOf } from '../../evidence/grades.js';
+import type { Retraction, RetractionSource } from '../../evidence/retraction.js';
+import type { NoticeType, PublicationKind } from '../../evidence/study-record.js';
 import { type MetadataStatus, metadataStatus, summariseEvidence } from '../../evidence/summary.js';
 import type {
   CaveatCode,
@@ -24,6 +26,7 @@ import { touch } from '../../store/lookup.queries.js';
 import { prepared } from '../../store/statements.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
 import { refreshClaimDerived } from './claims.rank.js';
+import type { ReviewReason } from './claims.retractions.js';
 import type { ClaimInput, ClaimSort } from './claims.schemas.js';
 
 export interface ClaimFilters {
@@ -45,6 +48,8 @@ export interface ClaimFilters {
   /** An FTS5 MATCH expression built by toMatchQuery, never raw user text. */
   match?: string;
   status: string;
+  /** 1 or 0: claims resting on a retracted study, or none of them. */
+  has_retracted_evidence?: number;
 }
 
 const CLAIM_FILTER_SQL: FilterSql<ClaimFilters> = {
@@ -54,7 +59,8 @@ const CLAIM_FILTER_SQL: FilterSql<ClaimFilters> = {
   condition_id: 'c.condition_id = @condition_id',
   intervention_id:
     'EXISTS (SELECT 1 FROM claim_interventions ci WHERE ci.claim_id = c.id AND ci.intervention_id = @intervention_id)',
-  min_certainty: 'c.certainty >= @min_certainty',
+  // Above very_low, a claim awaiting review (retracted evidence) is left out until a curator has reviewed it.
+  min_certainty: 'c.certainty >= @min_certainty AND (@min_certainty <= 1 OR c.review_reason IS NULL)',
   grade_level: 'c.grade_level = @grade_level',
   grade_scheme: 'c.grade_scheme = @grade_scheme',
   design:
@@ -66,6 +72,7 @@ const CLAIM_FILTER_SQL: FilterSql<ClaimFilters> = {
   biomarker: 'c.biomarker = @biomarker COLLATE NOCASE',
   source: 'c.source = @source',
   match: 'c.seq IN (SELECT rowid >> 3 FROM search_index WHERE search_index MATCH @match AND rowid % 8 = 1)',
+  has_retracted_evidence: 'c.has_retracted_evidence = @has_retracted_evidence',
 };
 
 interface ClaimRow {
@@ -103,6 +110,11 @@ interface ClaimRow {
   sample_size: number | null;
   created_at: string;
   updated_at: string;
+  review_reason: ReviewReason | null;
+  review_requested_at: string | null;
+  reviewed_at: string | null;
+  reviewed_by: string | null;
+  review_note: string | null;
 }
 
 interface ClaimStudyRow {
@@ -125,6 +137,13 @@ interface ClaimStudyRow {
   relation: StudyRelation;
   finding: string | null;
   subgroup_sample_size: number | null;
+  study_id: number;
+  publication_kind: PublicationKind | null;
+  publication_status: string | null;
+  retraction_source: RetractionSource | null;
+  retraction_notice_pmid: string | null;
+  retraction_notice_citation: string | null;
+  deleted_by_pubmed: number;
 }
 
 interface ClaimInterventionRow {
@@ -151,6 +170,11 @@ export interface ClaimStudy {
   relation: StudyRelation;
   finding: string | null;
   subgroup_sample_size: number | null;
+  publication_kind: PublicationKind | null;
+  publication_status: string | null;
+  retraction: Retraction | null;
+  deleted_by_pubmed: boolean;
+  notices: { type: NoticeType; pmid: string | null }[];
 }
 
 /** A source's own citation string, served labelled while the study's bibliographic record is missing. */
@@ -184,14 +208,15 @@ const CLAIM_COLUMNS = `c.id, c.statement, c.plain_summary, c.plain_summary_sourc
   c.grade_rating, c.biomarker,
   c.caveat_codes, c.caveat_notes, c.status, c.sample_size, c.source, c.source_id, c.source_url, c.source_release,
   c.imported_at, c.source_evidence_direction, c.source_significance, c.source_reviewed_at, c.rank_key,
-  c.created_at, c.updated_at`;
+  c.created_at, c.updated_at,
+  c.review_reason, c.review_requested_at, c.reviewed_at, c.reviewed_by, c.review_note`;
 
 /**
  * Selective filters drive the query: the claims are reached from the few rows the filter names (CROSS JOIN fixes
  * that order) and only those are sorted. Without this, SQLite walks the whole certainty index to fill a page of a
  * rare condition: 140 ms instead of 2 ms at 100,000 claims. The first filter present in this list drives.
  */
-const DRIVERS: { filter: keyof ClaimFilters; with?: string; from: string; where?: string }[] = [
+const DRIVERS: { filter: keyof ClaimFilters; value?: unknown; with?: string; from: string; where?: string }[] = [
   {
     filter: 'match',
     from: `(SELECT rowid >> 3 AS seq FROM search_index WHERE search_index MATCH @match AND rowid % 8 = 1) hit
@@ -201,6 +226,13 @@ const DRIVERS: { filter: keyof ClaimFilters; with?: string; from: string; where?
     filter: 'pmid',
     from: 'studies s0 CROSS JOIN claim_studies cs0 ON cs0.study_id = s0.id CROSS JOIN claims c ON c.id = cs0.claim_id',
     where: 's0.pmid = @pmid',
+  },
+  {
+    // Only `true` drives: claims resting on retracted studies are few, and every sort then sorts just them.
+    filter: 'has_retracted_evidence',
+    value: 1,
+    from: 'claims c INDEXED BY claims_retracted_evidence_idx',
+    where: 'c.has_retracted_evidence = @has_retracted_evidence',
   },
   {
     filter: 'biomarker',
@@ -264,7 +296,12 @@ export async function listClaims(
         'SELECT count(*) AS n FROM (SELECT 1 FROM condition_descendants WHERE ancestor_id = ? LIMIT ?)',
       ).get(filters.condition_tree, LARGE_TREE + 1) as { n: number }
     ).n > LARGE_TREE;
-  const driver = DRIVERS.find((d) => filters[d.filter] !== undefined && !(bigTree && d.filter === 'condition_tree'));
+  const driver = DRIVERS.find(
+    (d) =>
+      filters[d.filter] !== undefined &&
+      (d.value === undefined || filters[d.filter] === d.value) &&
+      !(bigTree && d.filter === 'condition_tree'),
+  );
   const { where, params } = whereClauses(filters, CLAIM_FILTER_SQL);
   if (driver) {
     // The driving filter is the join; its WHERE fragment would only repeat it.
@@ -324,7 +361,9 @@ export function hydrateClaims(sqlite: Sqlite, rows: readonly ClaimRow[]) {
     `SELECT cs.claim_id, s.key, s.pmid, s.source_type, s.citation_text, s.citation_text_source, s.title,
        coalesce(s.journal_iso, s.journal) AS journal, s.year, s.design,
        s.sample_size, s.sample_size_note, s.species, s.retracted, json_array_length(s.authors) AS author_total,
-       s.authors_complete, cs.relation, cs.finding, cs.subgroup_sample_size
+       s.authors_complete, cs.relation, cs.finding, cs.subgroup_sample_size,
+       s.id AS study_id, s.publication_kind, s.publication_status, s.retraction_source, s.retraction_notice_pmid,
+       s.retraction_notice_citation, s.deleted_by_pubmed
      FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
      WHERE cs.claim_id IN (SELECT value FROM json_each(?))
      ORDER BY cs.claim_id, cs.position`,
@@ -341,6 +380,18 @@ export function hydrateClaims(sqlite: Sqlite, rows: readonly ClaimRow[]) {
     `SELECT claim_id, other_id, relation FROM claim_relations WHERE claim_id IN (SELECT value FROM json_each(?))
      ORDER BY claim_id, other_id`,
   ).all(ids) as { claim_id: string; other_id: string; relation: 'agrees' | 'disagrees' }[];
+
+  // The notices summary of every study on the page: one statement, on the hot path (hence SQL, like its neighbours).
+  const noticeRows = prepared(
+    sqlite,
+    `SELECT n.study_id, n.type, n.pmid FROM study_notices n
+     WHERE n.study_id IN (SELECT value FROM json_each(?)) ORDER BY n.study_id, n.position`,
+  ).all(JSON.stringify([...new Set(studyRows.map((r) => r.study_id))])) as {
+    study_id: number;
+    type: NoticeType;
+    pmid: string | null;
+  }[];
+  const noticesByStudy = groupBy(noticeRows, (r) => String(r.study_id));
 
   const studiesByClaim = groupBy(studyRows, (r) => r.claim_id);
   const interventionsByClaim = groupBy(interventionRows, (r) => r.claim_id);
@@ -363,6 +414,18 @@ export function hydrateClaims(sqlite: Sqlite, rows: readonly ClaimRow[]) {
       relation: s.relation,
       finding: s.finding,
       subgroup_sample_size: s.subgroup_sample_size,
+      publication_kind: s.publication_kind,
+      publication_status: s.publication_status,
+      retraction:
+        s.retracted === 1
+          ? {
+              source: s.retraction_source ?? 'curator',
+              notice_pmid: s.retraction_notice_pmid,
+              notice_citation: s.retraction_notice_citation,
+            }
+          : null,
+      deleted_by_pubmed: s.deleted_by_pubmed === 1,
+      notices: (noticesByStudy.get(String(s.study_id)) ?? []).map((n) => ({ type: n.type, pmid: n.pmid })),
     }));
     const related = relationsByClaim.get(r.id) ?? [];
     const agreeing = related.filter((x) => x.relation === 'agrees').map((x) => x.other_id);
@@ -390,6 +453,18 @@ export function hydrateClaims(sqlite: Sqlite, rows: readonly ClaimRow[]) {
         rating: r.grade_rating,
       },
       caveats: { codes: JSON.parse(r.caveat_codes) as CaveatCode[], notes: r.caveat_notes },
+      // Only PubMed articles are retracted (key = PMID); the key stands in so a retraction is never dropped.
+      retracted_evidence: studies.flatMap((s) =>
+        s.retraction ? [{ pmid: s.pmid ?? s.key, retraction: s.retraction }] : [],
+      ),
+      review: {
+        needed: r.review_reason !== null,
+        reason: r.review_reason,
+        requested_at: r.review_requested_at,
+        reviewed_at: r.reviewed_at,
+        reviewed_by: r.reviewed_by,
+        note: r.review_note,
+      },
       status: r.status,
       sample_size: r.sample_size,
       studies,

@@ -1,7 +1,7 @@
 // GET /v1/claims and /v1/claims/{id}: graded claims with their studies, filters that compose, keyset pages.
 import { z } from 'zod';
 import { parseMinGrade } from '../../evidence/grades.js';
-import { ClaimId, problemResponses } from '../../http/api-schemas.js';
+import { ClaimId, notFoundProblem } from '../../http/api-schemas.js';
 import { resourceEtag } from '../../http/concurrency.js';
 import { badRequest, notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
@@ -20,9 +20,9 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
       tags: ['claims'],
       summary: 'List claims',
       description:
-        'Claims with their grade, caveats and linked studies (design, sample size), strongest evidence first; within one certainty level by CIViC rating, then strongest design, then sample size, then recency. Filters compose (AND). `condition` includes every descendant through the condition hierarchy (curated and ontology links) unless `include_descendants=false`. Pages never repeat or skip a claim; pass `next_cursor` back as `cursor` with the same filters and sort. An unknown `condition` or `intervention` is a 400 naming the parameter, so a typo never reads as "no evidence"; an ambiguous `condition` is a 400 listing the candidates.',
+        'Claims with their grade, caveats and linked studies (design, sample size), strongest evidence first; within one certainty level by CIViC rating, then strongest design, then sample size, then recency. Filters compose (AND). `condition` includes every descendant through the condition hierarchy (curated and ontology links) unless `include_descendants=false`. Pages never repeat or skip a claim; pass `next_cursor` back as `cursor` with the same filters and sort. An unknown `condition` or `intervention` is a 400 naming the parameter, so a typo never reads as "no evidence"; an ambiguous `condition` is a 400 listing the candidates. A claim resting on a retracted study carries the caveat `retracted_evidence`, names the study in `retracted_evidence`, and is left out of `min_grade` above very_low until a curator reviews it; `has_retracted_evidence=true` lists them.',
       querystring: ClaimListQuery,
-      response: { 200: ClaimListSchema, ...problemResponses },
+      response: { 200: ClaimListSchema },
     },
     handler: async (request) => {
       const q = request.query;
@@ -61,6 +61,7 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
           source: q.source,
           match: q.q === undefined ? undefined : requireMatchQuery('query.q', q.q),
           status: q.status,
+          has_retracted_evidence: q.has_retracted_evidence === undefined ? undefined : q.has_retracted_evidence ? 1 : 0,
         },
         q.sort,
         q.limit,
@@ -82,11 +83,12 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
           as_of: z.iso
             .datetime({ offset: true })
             .optional()
-            .describe('Read the claim as it was at this moment (ISO 8601), from its revision history.')
-            .meta({ example: '2026-11-26T12:00:00Z' }),
+            .describe(
+              'Read the claim as it was at this moment (ISO 8601, e.g. `2026-11-26T12:00:00Z`), from its revision history.',
+            ),
         })
         .strict(),
-      response: { 200: ClaimSchema, ...problemResponses },
+      response: { 200: ClaimSchema, 404: notFoundProblem('claims') },
     },
     handler: async (request, reply) => {
       const { id } = request.params;

@@ -1,6 +1,7 @@
 // API shapes for claims: the claim with its grade, caveats and studies, its evidence summary, and the list filters.
 import { z } from 'zod';
 import { certaintyOf, GRADE_SCHEMES } from '../../evidence/grades.js';
+import { NOTICE_TYPES, PUBLICATION_KINDS } from '../../evidence/study-record.js';
 import {
   CAVEAT_CODES,
   CLAIM_STATUSES,
@@ -13,6 +14,8 @@ import {
   VARIANT_ORIGINS,
 } from '../../evidence/vocabulary.js';
 import {
+  booleanFilter,
+  booleanQuery,
   CaveatsSchema,
   ClaimId,
   ConditionRefSchema,
@@ -24,12 +27,14 @@ import {
   Pmid,
   page,
   RelationSchema,
+  RetractionSchema,
   Slug,
   SourceCitationSchema,
   SpeciesSchema,
   StudyKey,
 } from '../../http/api-schemas.js';
 import { cursorParam, limitParam } from '../../http/pagination.js';
+import { REVIEW_REASONS } from './claims.retractions.js';
 
 export const ClaimStudySchema = z
   .object({
@@ -58,8 +63,47 @@ export const ClaimStudySchema = z
       .int()
       .nullable()
       .describe('Participants in the subgroup behind this finding, when smaller than the study.'),
+    publication_kind: z
+      .enum(PUBLICATION_KINDS)
+      .nullable()
+      .describe('Journal article, preprint, book or chapter; null when not yet known (read as an article).'),
+    publication_status: z
+      .string()
+      .nullable()
+      .describe('PubMed PublicationStatus: `ppublish`, `epublish` or `aheadofprint`.'),
+    retraction: RetractionSchema.nullable().describe('Why the study is retracted; null when it is not.'),
+    deleted_by_pubmed: z.boolean().describe('PubMed withdrew this PMID (DeleteCitation); the study is kept, marked.'),
+    notices: z
+      .array(z.object({ type: z.enum(NOTICE_TYPES), pmid: z.string().nullable() }).meta({ id: 'NoticeSummary' }))
+      .describe(
+        "The study's notices (retraction, erratum, expression of concern, comment...): type and PMID; the whole links are on `/v1/studies/{pmid}`.",
+      ),
   })
   .meta({ id: 'ClaimStudy' });
+
+export const ClaimReviewSchema = z
+  .object({
+    needed: z
+      .boolean()
+      .describe(
+        "True while the claim awaits a curator's review: it is then left out of `min_grade` filters above very_low. Cleared by `POST /v1/claims/{id}/review`.",
+      ),
+    reason: z
+      .enum(REVIEW_REASONS)
+      .nullable()
+      .describe(
+        'Why a review is needed: `retracted_evidence` (a linked study was retracted, or a retracted one linked).',
+      ),
+    requested_at: z.string().nullable().describe('When the review was asked for (UTC).'),
+    reviewed_at: z.string().nullable().describe('When a curator last reviewed the claim (UTC).'),
+    reviewed_by: z.string().nullable().describe('Who reviewed it: `key:<name>`.'),
+    note: z
+      .string()
+      .nullable()
+      .describe("The curator's note on the last review.")
+      .meta({ example: 'Retracted trial unlinked; grade lowered to very_low on the remaining cohort.' }),
+  })
+  .meta({ id: 'ClaimReview' });
 
 export const EvidenceSummarySchema = z
   .object({
@@ -149,6 +193,16 @@ export const ClaimSchema = z
       .meta({ example: ['NCT01585805'] }),
     grade: GradeSchema,
     caveats: CaveatsSchema,
+    retracted_evidence: z
+      .array(
+        z
+          .object({ pmid: z.string().describe('The retracted study.'), retraction: RetractionSchema })
+          .meta({ id: 'RetractedEvidence' }),
+      )
+      .describe(
+        'The linked studies that are retracted, with the notice that retracts each; empty when none. Non-empty exactly when `caveats.codes` has `retracted_evidence`.',
+      ),
+    review: ClaimReviewSchema,
     status: z.enum(CLAIM_STATUSES),
     sample_size: z
       .number()
@@ -171,8 +225,6 @@ export const ClaimListSchema = page(ClaimSchema, 'ClaimList');
 export const CLAIM_SORTS = ['-certainty', '-updated', '-sample_size'] as const;
 export type ClaimSort = (typeof CLAIM_SORTS)[number];
 
-const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
-
 export const ClaimListQuery = z
   .object({
     condition: z
@@ -184,11 +236,9 @@ export const ClaimListQuery = z
         'Condition slug, name, synonym, ontology code (`DOID:1909`, `MeSH:D008545`, `NCI:C3224`) or clinical abbreviation (`AML`, from seeds/condition-abbreviations.tsv), case- and accent-insensitive. One that could mean several conditions (`MM`) is a 400 `conditions.ambiguous` listing `candidates`.',
       )
       .meta({ example: 'melanoma' }),
-    include_descendants: booleanParam
-      .default(true)
-      .describe(
-        'Include claims about every descendant through the whole hierarchy, curated and ontology links (e.g. lung adenocarcinoma under lung cancer). Default true.',
-      ),
+    include_descendants: booleanQuery(true).describe(
+      'Include claims about every descendant through the whole hierarchy, curated and ontology links (e.g. lung adenocarcinoma under lung cancer). Default true.',
+    ),
     intervention: z
       .string()
       .min(1)
@@ -201,7 +251,9 @@ export const ClaimListQuery = z
       .string()
       .max(20)
       .optional()
-      .describe('Minimum certainty: 0-4, a GRADE level (`low`) or a CIViC level (`B`).')
+      .describe(
+        'Minimum certainty: 0-4, a GRADE level (`low`) or a CIViC level (`B`). Above very_low (certainty 1), claims awaiting review (`review.needed`: retracted evidence) are left out until a curator reviews them.',
+      )
       .meta({ example: 'low' }),
     grade: z.string().max(20).optional().describe('Exact grade level, e.g. `low` or `B`.'),
     grade_scheme: z.enum(GRADE_SCHEMES).optional().describe('Only claims graded with this scheme.'),
@@ -211,8 +263,8 @@ export const ClaimListQuery = z
     evidence_type: z
       .enum(EVIDENCE_TYPES)
       .optional()
-      .describe('Only claims of this evidence type (CIViC: predictive, diagnostic, prognostic, ...).')
-      .meta({ example: 'prognostic' }),
+      // No example: the docs page fills every example into one "Try it out", and the seeded claims have no type.
+      .describe('Only claims of this evidence type (CIViC: predictive, diagnostic, prognostic, ...).'),
     pmid: z
       .string()
       .regex(/^[1-9][0-9]{0,8}$/, 'must be a PubMed id: 1 to 9 digits')
@@ -223,9 +275,11 @@ export const ClaimListQuery = z
       .min(1)
       .max(200)
       .optional()
-      .describe('Exact biomarker, case-insensitive, e.g. `BRAF V600E`.')
-      .meta({ example: 'BRAF V600E' }),
+      .describe('Exact biomarker, case-insensitive, e.g. `BRAF V600E` (imported CIViC evidence).'),
     source: z.enum(['curated', 'civic']).optional().describe('Only claims from this source.'),
+    has_retracted_evidence: booleanFilter().describe(
+      '`true`: only claims resting on at least one retracted study; `false`: none of them.',
+    ),
     q: z
       .string()
       .max(1000)
@@ -289,7 +343,13 @@ export const ClaimInput = z
       }),
     caveats: z
       .object({
-        codes: z.array(z.enum(CAVEAT_CODES)).max(20).default([]),
+        codes: z
+          .array(z.enum(CAVEAT_CODES))
+          .max(20)
+          .default([])
+          .describe(
+            '`retracted_evidence` is kept by the service: added while a linked study is retracted, removed otherwise.',
+          ),
         notes: z.string().max(5000).nullable().default(null),
       })
       .strict()

@@ -1,9 +1,10 @@
-// POST/PATCH/DELETE /v1/claims: curated claims with their study links, evidence rules, retraction and admin purge.
+// POST/PATCH/DELETE /v1/claims: curated claims with their study links, evidence rules, retraction and admin purge,
+// and the review of a claim resting on retracted evidence.
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { commit } from '../../curation/commit.js';
 import { checkClaimRules } from '../../evidence/rules.js';
-import { ClaimId, StudyKey } from '../../http/api-schemas.js';
+import { ClaimId, notFoundProblem, StudyKey } from '../../http/api-schemas.js';
 import { requireIfMatch, resourceEtag } from '../../http/concurrency.js';
 import { ApiProblem, notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
@@ -68,7 +69,6 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       summary: 'Create a claim',
       description:
         'Creates a curated claim with its studies (write scope). Evidence rules (422 with `rule`): at least one linked study, every PMID, condition and intervention must exist, and GRADE `high` needs a linked RCT, systematic review or meta-analysis, or an explicit `grade.upgrade_rationale`.',
-      security: [{ bearerAuth: [] }],
       querystring: ReasonQuery,
       body: ClaimCreateBody,
       response: { 201: ClaimSchema, ...writeProblems },
@@ -94,12 +94,11 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       summary: 'Update a claim',
       description:
         'Changes the fields given (write scope); `grade`, `caveats`, `studies` and `interventions` given replace the old ones whole. Requires If-Match (428 without, 412 when stale). Evidence rules as for create.',
-      security: [{ bearerAuth: [] }],
       params,
       headers: IfMatchHeaders,
       querystring: ReasonQuery,
       body: ClaimPatchBody,
-      response: { 200: ClaimSchema, ...writeProblems },
+      response: { 200: ClaimSchema, 404: notFoundProblem('claims'), ...writeProblems },
     },
     handler: async (request, reply) => {
       const { id } = request.params;
@@ -128,6 +127,42 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
     },
   });
 
+  app.post('/v1/claims/:id/review', {
+    onRequest: app.requireScope('write'),
+    schema: {
+      operationId: 'reviewClaim',
+      tags: ['claims'],
+      summary: 'Review a claim that awaits review',
+      description:
+        "Records a curator's review of a claim whose `review.needed` is true (write scope): a linked study was retracted, or a retracted study was linked. First make the claim right (PATCH its grade, caveat notes or studies, or retract it); then review it with `reason` saying what was decided. The review request clears, `review` keeps when, who and the note, and the claim counts again in `min_grade` filters. The caveat `retracted_evidence` stays while a retracted study is linked. Requires If-Match; 409 `claim.review_not_needed` when no review is pending. The change feed records it as action `review`.",
+      security: [{ bearerAuth: [] }],
+      params,
+      headers: IfMatchHeaders,
+      querystring: z
+        .object({
+          reason: z
+            .string()
+            .min(1)
+            .max(1000)
+            .describe('What the review decided; required, kept as `review.note` and in the revision history.')
+            .meta({ example: 'Retracted trial unlinked; grade lowered to very_low on the remaining cohort.' }),
+        })
+        .strict(),
+      response: { 200: ClaimSchema, ...writeProblems },
+    },
+    handler: async (request, reply) => {
+      const { id } = request.params;
+      const { reason } = request.query;
+      await commit(db, { actor: actorOf(request), reason }, async (changes) => {
+        const { tag } = await load(changes.read, id);
+        await requireIfMatch(request, reply, changes.read, 'claims', tag);
+        if (!(await changes.reviewClaim(id, reason)))
+          throw conflict('claim.review_not_needed', `Claim '${id}' is not awaiting review.`);
+      });
+      return respond(reply, id);
+    },
+  });
+
   app.delete('/v1/claims/:id', {
     onRequest: app.requireScope('write'),
     schema: {
@@ -136,16 +171,20 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       summary: 'Retract (or purge) a claim',
       description:
         'Retracts the claim (write scope): its status becomes `retracted`, it leaves default listings and answer cards, and stays readable by id and in its history. `reason` is required. With `purge=true` (admin scope) the claim is deleted for good; the purge itself stays in the change feed. Requires If-Match.',
-      security: [{ bearerAuth: [] }],
       params,
       headers: IfMatchHeaders,
       querystring: RequiredReasonQuery,
-      response: { 200: ClaimSchema, 204: z.null().describe('Purged.'), ...writeProblems },
+      response: {
+        200: ClaimSchema,
+        204: z.null().describe('Purged.'),
+        404: notFoundProblem('claims'),
+        ...writeProblems,
+      },
     },
     handler: async (request, reply) => {
       const { id } = request.params;
       const { reason, purge } = request.query;
-      if (purge === 'true' && request.apiKey?.scope !== 'admin') {
+      if (purge && request.apiKey?.scope !== 'admin') {
         // 404, 428 and 412 come before 403, as for every write; nothing is written, so no transaction is needed.
         const { tag } = await load(db, id);
         await requireIfMatch(request, reply, db, 'claims', tag);
@@ -159,7 +198,7 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       await commit(db, { actor: actorOf(request), reason }, async (changes) => {
         const { record, tag } = await load(changes.read, id);
         await requireIfMatch(request, reply, changes.read, 'claims', tag);
-        if (purge === 'true') {
+        if (purge) {
           await changes.purgeClaim(id);
           return;
         }
@@ -167,7 +206,7 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
           throw conflict('claim.already_retracted', `Claim '${id}' is already retracted.`);
         await changes.setClaimStatus(id, 'retracted', 'retract');
       });
-      if (purge === 'true') return reply.code(204).send(null);
+      if (purge) return reply.code(204).send(null);
       return respond(reply, id);
     },
   });

@@ -1,6 +1,6 @@
 // GET /v1/conditions and /v1/conditions/{slug}: the condition vocabulary, findable by anything people type.
 import { z } from 'zod';
-import { problemResponses } from '../../http/api-schemas.js';
+import { notFoundProblem } from '../../http/api-schemas.js';
 import { resourceEtag } from '../../http/concurrency.js';
 import { notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
@@ -17,7 +17,7 @@ export const conditionsRoutes: RoutePlugin = async (app, { db }) => {
       summary: 'List conditions',
       description: 'Conditions in slug order; `q` matches the start of any word of a name or synonym, or a code.',
       querystring: ConditionListQuery,
-      response: { 200: ConditionListSchema, ...problemResponses },
+      response: { 200: ConditionListSchema },
     },
     handler: async (request) => await listConditions(db, request.query.q, request.query.limit, request.query.cursor),
   });
@@ -32,7 +32,7 @@ export const conditionsRoutes: RoutePlugin = async (app, { db }) => {
       params: z.object({
         slug: z.string().min(1).max(200).describe('Slug, name, synonym or code.').meta({ example: 'eczema' }),
       }),
-      response: { 200: ConditionDetailSchema, ...problemResponses },
+      response: { 200: ConditionDetailSchema, 404: notFoundProblem('conditions') },
     },
     handler: async (request, reply) => {
       const match = await resolveCondition(db, request.params.slug);

@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ClaimFhirInput, ClaimJson, OntologyCodes, StudyJson, TopicJson } from '../../fhir/fhir.inputs.js';
 import { type Bundle, claimBundle, topicBundle } from '../../fhir/fhir.map.js';
-import { ClaimId, problemResponses, Slug } from '../../http/api-schemas.js';
+import { ClaimId, notFoundProblem, Slug } from '../../http/api-schemas.js';
 import { type Caller, callerOf, internalGet } from '../../http/internal-request.js';
 import { badRequest } from '../../http/problem.js';
 
@@ -119,7 +119,7 @@ export const fhirRoutes = fp(
               .describe('Export the claim as it was at this moment (ISO 8601), from its revision history.'),
           })
           .strict(),
-        response: { 200: fhirResponse('The claim as a FHIR R5 Bundle.'), ...problemResponses },
+        response: { 200: fhirResponse('The claim as a FHIR R5 Bundle.'), 404: notFoundProblem('claims') },
       },
       handler: async (request, reply) => sendClaimBundle(app, request, reply, request.params.id),
     });
@@ -132,7 +132,7 @@ export const fhirRoutes = fp(
         description:
           "The topic as a FHIR R5 Bundle (type collection): an EvidenceReport with the question, bottom line, evidence summary, the claims in curated order and the references, then every claim's resources as in `GET /v1/claims/{id}/fhir`, shared studies and variables once. Topics carry no overall grade of their own: each claim's Evidence carries its certainty.",
         params: z.object({ slug: Slug.describe('Topic slug.').meta({ example: 'gut-microbiome-and-skin' }) }),
-        response: { 200: fhirResponse('The topic as a FHIR R5 Bundle.'), ...problemResponses },
+        response: { 200: fhirResponse('The topic as a FHIR R5 Bundle.'), 404: notFoundProblem('topics') },
       },
       handler: async (request, reply) => {
         const caller = callerOf(request);

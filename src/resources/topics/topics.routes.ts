@@ -1,6 +1,6 @@
 // GET /v1/topics and /v1/topics/{slug}: consumer questions answered from graded claims.
 import { z } from 'zod';
-import { problemResponses, Slug } from '../../http/api-schemas.js';
+import { notFoundProblem, Slug } from '../../http/api-schemas.js';
 import { resourceEtag } from '../../http/concurrency.js';
 import { notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
@@ -16,7 +16,7 @@ export const topicsRoutes: RoutePlugin = async (app, { db }) => {
       summary: 'List topics',
       description: 'Consumer questions with their bottom lines, in slug order.',
       querystring: TopicListQuery,
-      response: { 200: TopicListSchema, ...problemResponses },
+      response: { 200: TopicListSchema },
     },
     handler: async (request) => await listTopics(db, request.query.limit, request.query.cursor),
   });
@@ -29,7 +29,7 @@ export const topicsRoutes: RoutePlugin = async (app, { db }) => {
       description:
         'The question, the bottom line, the evidence summary and the published claims with their grades, caveats and studies, in the curated order: what a health app needs for an answer card.',
       params: z.object({ slug: Slug.describe('Topic slug.').meta({ example: 'gut-microbiome-and-skin' }) }),
-      response: { 200: TopicDetailSchema, ...problemResponses },
+      response: { 200: TopicDetailSchema, 404: notFoundProblem('topics') },
     },
     handler: async (request, reply) => {
       // The tag is read before the body: a write in between makes the tag older than the body, never newer.

@@ -1,4 +1,5 @@
--- Issue 15 §2-§3: conditions form a DAG (condition_parents + precomputed condition_descendants replace
+-- Issue 15 §2-§3 (after 0006_study_record_retractions, whose study columns, study_notices and indexes it keeps):
+-- conditions form a DAG (condition_parents + precomputed condition_descendants replace
 -- conditions.parent_id), ontology synonyms keep their scope and codes their system, studies get a key that is not
 -- always a PMID (ASCO/ASH abstracts), claims keep CIViC's meaning (evidence type, interventions' relation, variant
 -- origin, trials, agreement) and sort within a certainty level by rank_key.
@@ -7,9 +8,14 @@
 --   1. the search views and the triggers that read them are dropped first and re-created last (SQLite refuses to
 --      rename a rebuilt table while a view or trigger names a table that is gone), with the version triggers of the
 --      two rebuilt tables;
---   2. data: conditions.parent_id → condition_parents (curated) and its closure; studies.key = pmid; ranked lookup
---      keys for conditions; plain_summary_source; rank_key for every claim.
--- The rebuilds need foreign keys off, which store/migrate.ts does around the migrator (and checks after).
+--   2. data: conditions.parent_id → condition_parents (curated) and its closure; studies.key = pmid (every column
+--      0006 added to studies is copied as it is); ranked lookup keys for conditions; plain_summary_source; rank_key
+--      for every claim;
+--   3. the expression indexes of the rebuilt studies table: drizzle-kit writes a rebuilt table's indexes from its
+--      snapshot, which does not say that a column is an expression, and quotes `(CASE ...)` as a column name; they
+--      are written here as the schema declares them (the list order, STUDY_ORDER in resources/studies).
+-- The rebuilds need foreign keys off, which store/migrate.ts does around the migrator (and checks after): the rows
+-- keep their ids, so claim_studies' and study_notices' references to studies.id stay valid.
 -- HAND-WRITTEN (1): views and triggers that name conditions or studies, re-created at the end.
 DROP TRIGGER IF EXISTS `conditions_search_ai`;--> statement-breakpoint
 DROP TRIGGER IF EXISTS `conditions_search_au`;--> statement-breakpoint
@@ -126,6 +132,25 @@ CREATE TABLE `__new_studies` (
 	`retracted` integer DEFAULT false NOT NULL,
 	`citation_text` text,
 	`citation_text_source` text,
+	`journal_medline_ta` text,
+	`publication_kind` text,
+	`publication_status` text,
+	`article_date` text,
+	`history` text DEFAULT '[]' NOT NULL,
+	`elocation_id` text,
+	`arxiv_id` text,
+	`bookshelf_id` text,
+	`isbn` text,
+	`editors` text DEFAULT '[]' NOT NULL,
+	`publisher` text,
+	`publisher_place` text,
+	`edition` text,
+	`collection_title` text,
+	`retraction_source` text,
+	`retraction_notice_pmid` text,
+	`retraction_notice_citation` text,
+	`deleted_by_pubmed` integer DEFAULT false NOT NULL,
+	`deleted_by_pubmed_at` text,
 	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
 	`updated_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
 	`version` integer DEFAULT 1 NOT NULL,
@@ -135,15 +160,18 @@ CREATE TABLE `__new_studies` (
 );
 --> statement-breakpoint
 -- HAND-WRITTEN (2): every existing study is a PubMed article, keyed by its PMID; a stored citation string came from CIViC.
-INSERT INTO `__new_studies`("id", "key", "pmid", "source_type", "source_id", "abstract_number", "source_url", "doi", "pmcid", "title", "authors", "authors_complete", "last_author", "author_count", "journal", "journal_iso", "year", "month", "day", "date_text", "volume", "issue", "pages", "publication_types", "mesh_terms", "abstract", "design", "design_source", "sample_size", "sample_size_note", "population", "species", "retracted", "citation_text", "citation_text_source", "created_at", "updated_at", "version") SELECT "id", "pmid", "pmid", 'pubmed', NULL, NULL, NULL, "doi", "pmcid", "title", "authors", "authors_complete", "last_author", "author_count", "journal", "journal_iso", "year", "month", "day", "date_text", "volume", "issue", "pages", "publication_types", "mesh_terms", "abstract", "design", "design_source", "sample_size", "sample_size_note", "population", "species", "retracted", "citation_text", CASE WHEN "citation_text" IS NOT NULL THEN 'CIViC' END, "created_at", "updated_at", "version" FROM `studies`;--> statement-breakpoint
+INSERT INTO `__new_studies`("id", "key", "pmid", "source_type", "source_id", "abstract_number", "source_url", "doi", "pmcid", "title", "authors", "authors_complete", "last_author", "author_count", "journal", "journal_iso", "year", "month", "day", "date_text", "volume", "issue", "pages", "publication_types", "mesh_terms", "abstract", "design", "design_source", "sample_size", "sample_size_note", "population", "species", "retracted", "citation_text", "citation_text_source", "journal_medline_ta", "publication_kind", "publication_status", "article_date", "history", "elocation_id", "arxiv_id", "bookshelf_id", "isbn", "editors", "publisher", "publisher_place", "edition", "collection_title", "retraction_source", "retraction_notice_pmid", "retraction_notice_citation", "deleted_by_pubmed", "deleted_by_pubmed_at", "created_at", "updated_at", "version") SELECT "id", "pmid", "pmid", 'pubmed', NULL, NULL, NULL, "doi", "pmcid", "title", "authors", "authors_complete", "last_author", "author_count", "journal", "journal_iso", "year", "month", "day", "date_text", "volume", "issue", "pages", "publication_types", "mesh_terms", "abstract", "design", "design_source", "sample_size", "sample_size_note", "population", "species", "retracted", "citation_text", CASE WHEN "citation_text" IS NOT NULL THEN 'CIViC' END, "journal_medline_ta", "publication_kind", "publication_status", "article_date", "history", "elocation_id", "arxiv_id", "bookshelf_id", "isbn", "editors", "publisher", "publisher_place", "edition", "collection_title", "retraction_source", "retraction_notice_pmid", "retraction_notice_citation", "deleted_by_pubmed", "deleted_by_pubmed_at", "created_at", "updated_at", "version" FROM `studies`;--> statement-breakpoint
 DROP TABLE `studies`;--> statement-breakpoint
 ALTER TABLE `__new_studies` RENAME TO `studies`;--> statement-breakpoint
 CREATE UNIQUE INDEX `studies_key_uq` ON `studies` (`key`);--> statement-breakpoint
 CREATE UNIQUE INDEX `studies_pmid_uq` ON `studies` (`pmid`);--> statement-breakpoint
+-- HAND-WRITTEN (3): in this and the next two indexes, the list-order expression unquoted (see the header).
+CREATE INDEX `studies_retracted_idx` ON `studies` (`retracted`,(CASE WHEN "pmid" IS NULL THEN 1000000000 + "id" ELSE CAST("pmid" AS INTEGER) END));--> statement-breakpoint
 CREATE INDEX `studies_pmid_num_idx` ON `studies` ((CASE WHEN "pmid" IS NULL THEN 1000000000 + "id" ELSE CAST("pmid" AS INTEGER) END));--> statement-breakpoint
 CREATE INDEX `studies_design_idx` ON `studies` (`design`,(CASE WHEN "pmid" IS NULL THEN 1000000000 + "id" ELSE CAST("pmid" AS INTEGER) END));--> statement-breakpoint
 CREATE INDEX `studies_sample_size_idx` ON `studies` (`sample_size`);--> statement-breakpoint
 CREATE INDEX `studies_year_idx` ON `studies` (`year`);--> statement-breakpoint
+DROP INDEX `claims_retracted_evidence_idx`;--> statement-breakpoint
 DROP INDEX `claims_status_certainty_idx`;--> statement-breakpoint
 DROP INDEX `claims_condition_idx`;--> statement-breakpoint
 ALTER TABLE `claims` ADD `plain_summary_source` text;--> statement-breakpoint
@@ -156,6 +184,7 @@ ALTER TABLE `claims` ADD `source_significance` text;--> statement-breakpoint
 ALTER TABLE `claims` ADD `source_reviewed_at` text;--> statement-breakpoint
 ALTER TABLE `claims` ADD `rank_key` text DEFAULT '' NOT NULL;--> statement-breakpoint
 CREATE INDEX `claims_evidence_type_idx` ON `claims` (`evidence_type`,`status`,"certainty" DESC,`rank_key`);--> statement-breakpoint
+CREATE INDEX `claims_retracted_evidence_idx` ON `claims` (`has_retracted_evidence`,`status`,"certainty" DESC,`rank_key`);--> statement-breakpoint
 CREATE INDEX `claims_status_certainty_idx` ON `claims` (`status`,"certainty" DESC,`rank_key`);--> statement-breakpoint
 CREATE INDEX `claims_condition_idx` ON `claims` (`condition_id`,`status`,"certainty" DESC,`rank_key`);--> statement-breakpoint
 ALTER TABLE `condition_synonyms` ADD `scope` text;--> statement-breakpoint
