@@ -18,8 +18,9 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { certaintyOf, type GradeScheme } from '../src/evidence/grades.js';
 import { CAVEAT_CODES, type DIRECTIONS } from '../src/evidence/vocabulary.js';
+import { CLAIM_RANK_KEY_SQL } from '../src/resources/claims/claims.rank.js';
 import { type Database, openDatabase, type Sqlite, type Transaction } from '../src/store/client.js';
-import { writeLookupKeys } from '../src/store/lookup.queries.js';
+import { LOOKUP_RANK, writeLookupKeys } from '../src/store/lookup.queries.js';
 import { MIGRATIONS_FOLDER } from '../src/store/migrate.js';
 import * as V from './vocabulary.js';
 
@@ -180,6 +181,15 @@ const PLAIN_VERBS: Record<string, string[]> = {
   mixed: ['sometimes helps and sometimes not with', 'has mixed results for'],
   unclear: ['might affect', 'has unclear effects on'],
 };
+/** CIViC's evidence types in about the proportions of a release. */
+const EVIDENCE_TYPE_MIX: readonly (readonly [string, number])[] = [
+  ['predictive', 60],
+  ['prognostic', 15],
+  ['diagnostic', 10],
+  ['predisposing', 10],
+  ['oncogenic', 3],
+  ['functional', 2],
+];
 const CIVIC_VERBS = ['predicts sensitivity of', 'predicts resistance of', 'is prognostic for', 'predicts response of'];
 
 /**
@@ -300,9 +310,15 @@ export function generateDatabase(options: GenerateOptions & { temporary?: boolea
   const meshes = uniqueNumbers(rnd, conditions.length, 100_000, 999_999);
 
   const insertCondition = sqlite.prepare(
-    `INSERT INTO conditions (id, slug, name, description, mesh_id, doid, parent_id, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO conditions (id, slug, name, description, mesh_id, doid, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // The hierarchy as the writers keep it: one curated link per parent, and the closure (each condition its own
+  // descendant, then every ancestor up the 3-level tree).
+  const insertParent = sqlite.prepare(
+    "INSERT INTO condition_parents (condition_id, parent_id, source, position) VALUES (?, ?, 'curated', 0)",
+  );
+  const insertClosure = sqlite.prepare('INSERT INTO condition_descendants (ancestor_id, descendant_id) VALUES (?, ?)');
   const insertConditionSynonym = sqlite.prepare(
     'INSERT INTO condition_synonyms (condition_id, synonym, position) VALUES (?, ?, ?)',
   );
@@ -314,12 +330,19 @@ export function generateDatabase(options: GenerateOptions & { temporary?: boolea
         ? `${capitalise(c.stem)} ${rnd.pick(['affecting', 'involving', 'of'])} ${words(rnd, 8)}.`
         : null;
       const created = timestamp(rnd);
-      insertCondition.run(c.id, c.slug, c.name, description, mesh, doid, c.parent, iso(created), iso(created));
+      insertCondition.run(c.id, c.slug, c.name, description, mesh, doid, iso(created), iso(created));
+      if (c.parent !== null) insertParent.run(c.id, c.parent);
+      for (let up: Condition | undefined = c; up; up = up.parent === null ? undefined : conditions[up.parent - 1])
+        insertClosure.run(up.id, c.id);
       const synonyms = conditionSynonyms(rnd, c.name, c.stem);
       for (const [position, synonym] of synonyms.entries()) insertConditionSynonym.run(c.id, synonym, position);
-      // The same spellings upsertCondition writes: slug, name, synonyms and codes (MeSH also with its prefix).
+      // The same spellings upsertCondition writes, at its ranks: slug, name and codes (MeSH also with its prefix),
+      // then synonyms.
       const codes = [doid, mesh, mesh && `MeSH:${mesh}`].filter((code): code is string => !!code);
-      writeLookupKeys(load, 'condition', c.id, [c.slug, c.name, ...synonyms, ...codes]);
+      writeLookupKeys(load, 'condition', c.id, [
+        ...[c.slug, c.name, ...codes].map((text) => ({ text, rank: LOOKUP_RANK.primary })),
+        ...synonyms.map((text) => ({ text, rank: LOOKUP_RANK.synonym })),
+      ]);
     }
   })();
   phase(`conditions (${conditions.length})`);
@@ -376,10 +399,11 @@ export function generateDatabase(options: GenerateOptions & { temporary?: boolea
   const studyDesign = new Int8Array(studyCount + 1).fill(-1);
   const pmids = uniqueNumbers(rnd, studyCount, 1_000_000, 39_999_999);
   const insertStudy = sqlite.prepare(
-    `INSERT INTO studies (id, pmid, doi, pmcid, title, authors, authors_complete, last_author, author_count, journal,
+    `INSERT INTO studies (id, key, pmid, doi, pmcid, title, authors, authors_complete, last_author, author_count, journal,
        journal_iso, year, month, day, date_text, volume, issue, pages, publication_types, mesh_terms, abstract, design,
-       design_source, sample_size, sample_size_note, population, species, retracted, citation_text, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       design_source, sample_size, sample_size_note, population, species, retracted, citation_text,
+       citation_text_source, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const batch = 50_000;
   for (let from = 1; from <= studyCount; from += batch) {
@@ -404,8 +428,13 @@ export function generateDatabase(options: GenerateOptions & { temporary?: boolea
           design === 'animal' ? 'animal' : design === 'in_vitro' ? 'in_vitro' : rnd.chance(0.95) ? 'human' : null;
         const created = timestamp(rnd);
         const condition = rnd.pick(conditions);
+        const citation =
+          rnd.chance(0.04) && authors[0]
+            ? `${authors[0].family} et al., ${year ?? 2020}, ${journal?.[1] ?? 'J'}`
+            : null;
         insertStudy.run(
           id,
+          String(pmids[id - 1]),
           String(pmids[id - 1]),
           bare || rnd.chance(0.15) ? null : `10.${rnd.int(1000, 99999)}/${slugify(journal?.[1] ?? 'j')}.${year}.${id}`,
           bare || rnd.chance(0.7) ? null : `PMC${rnd.int(1_000_000, 11_999_999)}`,
@@ -433,9 +462,8 @@ export function generateDatabase(options: GenerateOptions & { temporary?: boolea
           rnd.chance(0.3) ? `${rnd.pick(V.POPULATIONS)} with ${condition.name.toLowerCase()}` : null,
           species,
           rnd.chance(0.003) ? 1 : 0,
-          rnd.chance(0.04) && authors[0]
-            ? `${authors[0].family} et al., ${year ?? 2020}, ${journal?.[1] ?? 'J'}`
-            : null,
+          citation,
+          citation === null ? null : 'CIViC',
           iso(created),
           iso(created + rnd.int(0, 200) * DAY),
         );
@@ -461,10 +489,11 @@ export function generateDatabase(options: GenerateOptions & { temporary?: boolea
           : `${rnd.skewed(V.GENES, 1.5)} ${rnd.pick(V.AMINO)}${rnd.int(12, 1200)}${rnd.pick(V.AMINO)}`,
   );
   const insertClaim = sqlite.prepare(
-    `INSERT INTO claims (seq, id, statement, plain_summary, condition_id, outcome, direction, biomarker, grade_scheme,
-       grade_level, certainty, grade_rationale, grade_rating, caveat_codes, caveat_notes, status, sample_size, source,
-       source_id, source_url, source_release, imported_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO claims (seq, id, statement, plain_summary, plain_summary_source, condition_id, outcome, direction,
+       evidence_type, biomarker, grade_scheme, grade_level, certainty, grade_rationale, grade_rating, caveat_codes,
+       caveat_notes, status, sample_size, source, source_id, source_url, source_release, imported_at, created_at,
+       updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertClaimIntervention = sqlite.prepare(
     'INSERT INTO claim_interventions (claim_id, intervention_id, position) VALUES (?, ?, ?)',
@@ -625,9 +654,11 @@ export function generateDatabase(options: GenerateOptions & { temporary?: boolea
           id,
           statement,
           plain,
+          plain === null ? null : 'curated',
           conditionId,
           outcome,
           direction,
+          civic ? rnd.weighted(EVIDENCE_TYPE_MIX) : null,
           biomarker,
           scheme,
           level,
@@ -668,6 +699,25 @@ export function generateDatabase(options: GenerateOptions & { temporary?: boolea
     );
   }
   phase(`claims (${n}, ${claimStudies} study links, ${claimInterventions} intervention links)`);
+  // The order within a certainty level, as the writers keep it (claims.rank.ts), in one pass over the loaded links.
+  sqlite.exec(`UPDATE claims SET rank_key = ${CLAIM_RANK_KEY_SQL}`);
+  phase('rank keys');
+
+  // ---- retracted evidence: what the write path gives a claim resting on a retracted study ----
+  sqlite.exec(`UPDATE studies SET retraction_source = 'publication_type' WHERE retracted = 1`);
+  const flagged = sqlite
+    .prepare(
+      `UPDATE claims SET has_retracted_evidence = 1,
+         caveat_codes = json_insert(caveat_codes, '$[#]', 'retracted_evidence'),
+         review_reason = CASE WHEN seq % 3 = 0 OR status = 'retracted' THEN NULL ELSE 'retracted_evidence' END,
+         review_requested_at = CASE WHEN seq % 3 = 0 OR status = 'retracted' THEN NULL ELSE updated_at END,
+         reviewed_at = CASE WHEN seq % 3 = 0 AND status <> 'retracted' THEN updated_at END,
+         reviewed_by = CASE WHEN seq % 3 = 0 AND status <> 'retracted' THEN 'key:curator' END,
+         review_note = CASE WHEN seq % 3 = 0 AND status <> 'retracted' THEN 'Other studies carry the claim.' END
+       WHERE id IN (SELECT cs.claim_id FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE s.retracted = 1)`,
+    )
+    .run().changes;
+  phase(`retracted evidence (${flagged} claims)`);
 
   if (fast) {
     for (const { sql } of dropped.indexes) sqlite.exec(sql);

@@ -40,7 +40,8 @@ interface ClaimRow {
 }
 
 interface StudyJson {
-  pmid: string;
+  key: string;
+  pmid: string | null;
   title: string | null;
   journal: string | null;
   year: number | null;
@@ -65,7 +66,7 @@ export function exportJsonServer(dbPath: string, outPath: string): { claims: num
          c.direction, c.biomarker, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.grade_rating,
          c.caveat_codes, c.caveat_notes, c.status, c.sample_size, c.source, c.source_id, c.source_url,
          c.source_release, c.imported_at, c.created_at, c.updated_at,
-         (SELECT json_group_array(json_object('pmid', s.pmid, 'title', s.title, 'journal', coalesce(s.journal_iso, s.journal),
+         (SELECT json_group_array(json_object('key', s.key, 'pmid', s.pmid, 'title', s.title, 'journal', coalesce(s.journal_iso, s.journal),
              'year', s.year, 'design', s.design, 'sample_size', s.sample_size, 'sample_size_note', s.sample_size_note,
              'species', s.species, 'retracted', s.retracted, 'author_total', json_array_length(s.authors),
              'authors_complete', s.authors_complete, 'relation', cs.relation, 'finding', cs.finding,
@@ -88,6 +89,7 @@ export function exportJsonServer(dbPath: string, outPath: string): { claims: num
   write('{"claims":[\n');
   for (const r of rows) {
     const studies = (JSON.parse(r.studies) as StudyJson[]).map((s) => ({
+      key: s.key,
       pmid: s.pmid,
       title: s.title,
       journal: s.journal,

@@ -411,12 +411,6 @@ async function collectInputs(dbPath: string, base: string, limitConditions = 200
   const rnd = mulberry32(SEED * 7919);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)] as T;
   const sqlite = new Database(dbPath, { readonly: true, fileMustExist: true });
-  // Published claims per condition subtree (what `condition=` matches with include_descendants), computed in JS.
-  const conditions = sqlite.prepare('SELECT id, slug, parent_id FROM conditions').all() as {
-    id: number;
-    slug: string;
-    parent_id: number | null;
-  }[];
   const own = new Map(
     (
       sqlite
@@ -426,13 +420,18 @@ async function collectInputs(dbPath: string, base: string, limitConditions = 200
         .all() as { id: number; n: number }[]
     ).map((r) => [r.id, r.n]),
   );
-  const subtree = new Map<number, number>();
-  const byId = new Map(conditions.map((c) => [c.id, c]));
-  for (const c of conditions) {
-    const n = own.get(c.id) ?? 0;
-    for (let at: number | null = c.id; at !== null; at = byId.get(at)?.parent_id ?? null)
-      subtree.set(at, (subtree.get(at) ?? 0) + n);
-  }
+  // Published claims per condition subtree (what `condition=` matches with include_descendants), from the closure.
+  const conditions = sqlite.prepare('SELECT id, slug FROM conditions').all() as { id: number; slug: string }[];
+  const subtree = new Map(
+    (
+      sqlite
+        .prepare(
+          `SELECT d.ancestor_id AS id, count(*) AS n FROM condition_descendants d
+           JOIN claims c ON c.condition_id = d.descendant_id AND c.status = 'published' GROUP BY d.ancestor_id`,
+        )
+        .all() as { id: number; n: number }[]
+    ).map((r) => [r.id, r.n]),
+  );
   const eligible = conditions.filter((c) => (subtree.get(c.id) ?? 0) > 20);
   const chosen = Array.from({ length: Math.min(limitConditions, eligible.length) }, () => pick(eligible));
   const conditionPages: string[] = [];

@@ -7,10 +7,12 @@ import { ApiProblem } from './http/problem.js';
 import { mcpRoutes } from './mcp/mcp.routes.js';
 import { authPlugin } from './plugins/auth.js';
 import { cachingPlugin } from './plugins/caching.js';
+import { compressionPlugin } from './plugins/compression.js';
 import { corsPlugin, hardeningPlugin } from './plugins/hardening.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { problemDetailsPlugin, sendProblem } from './plugins/problem-details.js';
 import { serializerCompiler } from './plugins/serializer.js';
+import { cslJsonCitationsRoutes } from './resources/citations/citations.csl-json.routes.js';
 import { citationsRoutes } from './resources/citations/citations.routes.js';
 import { claimsRoutes } from './resources/claims/claims.routes.js';
 import { claimsWrites } from './resources/claims/claims.writes.js';
@@ -22,6 +24,7 @@ import { historyRoutes } from './resources/history/history.routes.js';
 import { importsRoutes } from './resources/imports/imports.routes.js';
 import { interventionsRoutes } from './resources/interventions/interventions.routes.js';
 import { interventionsWrites } from './resources/interventions/interventions.writes.js';
+import { rootRoutes } from './resources/root/root.routes.js';
 import { searchRoutes } from './resources/search/search.routes.js';
 import { studiesRoutes } from './resources/studies/studies.routes.js';
 import { studiesWrites } from './resources/studies/studies.writes.js';
@@ -87,7 +90,13 @@ export async function buildApp({
   await app.register(problemDetailsPlugin);
   await app.register(hardeningPlugin, settings);
   await app.register(authPlugin, { db, config: settings });
-  await app.register(openapiPlugin, { version: APP_VERSION });
+  // Before the document and every route: compression is the last onSend of each route (see plugins/compression.ts).
+  await app.register(compressionPlugin);
+  await app.register(openapiPlugin, {
+    version: APP_VERSION,
+    publicBaseUrl: settings.PUBLIC_BASE_URL,
+    readsRequireKey: settings.READS_REQUIRE_KEY,
+  });
   await app.register(cachingPlugin, { db });
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
@@ -95,6 +104,7 @@ export async function buildApp({
   });
 
   const routeOptions = { db };
+  await app.register(rootRoutes, { publicBaseUrl: settings.PUBLIC_BASE_URL });
   await app.register(healthRoutes, routeOptions);
   await app.register(claimsRoutes, routeOptions);
   await app.register(conditionsRoutes, routeOptions);
@@ -102,6 +112,7 @@ export async function buildApp({
   await app.register(studiesRoutes, routeOptions);
   await app.register(topicsRoutes, routeOptions);
   await app.register(citationsRoutes, routeOptions);
+  await app.register(cslJsonCitationsRoutes, routeOptions);
   await app.register(searchRoutes, routeOptions);
   await app.register(historyRoutes, routeOptions);
   await app.register(fhirRoutes);

@@ -33,6 +33,20 @@ export const ConfigSchema = z.object({
       if (origins.length === 0) ctx.addIssue({ code: 'custom', message: 'give * or at least one origin' });
       return origins;
     }),
+  /**
+   * Where clients reach the API when that is not where it listens (a proxy, a path prefix): the OpenAPI document's
+   * server and the links of `GET /` use it. Unset: both are relative, so the docs page works on any host and port.
+   */
+  PUBLIC_BASE_URL: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const base = value.replace(/\/+$/, '');
+      if (!isBaseUrl(base))
+        ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL without query or fragment' });
+      return base;
+    }),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
@@ -56,6 +70,15 @@ function isOrigin(value: string): boolean {
   try {
     const url = new URL(value);
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+function isBaseUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.hash && !value.includes('#');
   } catch {
     return false;
   }

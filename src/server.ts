@@ -1,10 +1,9 @@
 // Process entry: config → open DB → migrate → seed if empty → buildApp → listen → graceful close on signals.
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { seedIfEmpty } from './curation/seed.js';
+import { prepareDatabase } from './curation/prepare.js';
 import { loggerOptions } from './plugins/hardening.js';
 import { openDatabase } from './store/client.js';
-import { migrateDatabase } from './store/migrate.js';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -19,8 +18,7 @@ async function main() {
   }
 
   const db = openDatabase(config.DATABASE_PATH, { busyWaitMs: config.WRITE_LOCK_WAIT_MS });
-  await migrateDatabase(db);
-  const seeded = await seedIfEmpty(db);
+  const { seeded, reconciled } = await prepareDatabase(db);
   const app = await buildApp({
     db,
     logger: loggerOptions(config.LOG_LEVEL),
@@ -28,7 +26,7 @@ async function main() {
     connectionTimeoutMs: config.CONNECTION_TIMEOUT_MS,
     config,
   });
-  app.log.info({ database: config.DATABASE_PATH, seeded }, 'database ready');
+  app.log.info({ database: config.DATABASE_PATH, seeded, reconciled }, 'database ready');
 
   let closing = false;
   const shutdown = (signal: string) => {

@@ -1,4 +1,4 @@
-// Citation endpoints: formats by parameter and by Accept, media types, downloads, bibliography order, errors.
+// Citation endpoints: text and CSL-JSON families, formats by parameter and by Accept, media types, downloads, errors.
 import core from '@citation-js/core';
 import '@citation-js/plugin-ris';
 import '@citation-js/plugin-bibtex';
@@ -30,21 +30,40 @@ describe('GET /v1/studies/{pmid}/citation', () => {
   });
 
   it.each([
-    [undefined, 'vancouver'],
-    ['text/plain', 'vancouver'],
-    ['application/x-research-info-systems', 'ris'],
-    ['application/x-bibtex', 'bibtex'],
-    ['application/vnd.citationstyles.csl+json', 'csl-json'],
-    ['application/json', 'csl-json'],
-    ['text/html, application/x-bibtex;q=0.9, text/plain;q=0.1', 'bibtex'],
-    ['*/*', 'vancouver'],
-  ])('negotiates Accept %s to %s', async (accept, format) => {
+    [undefined, 'vancouver', 'text/plain; charset=utf-8'],
+    ['text/plain', 'vancouver', 'text/plain; charset=utf-8'],
+    ['application/x-research-info-systems', 'ris', 'application/x-research-info-systems; charset=utf-8'],
+    ['application/x-bibtex', 'bibtex', 'application/x-bibtex; charset=utf-8'],
+    ['text/html, application/x-bibtex;q=0.9, text/plain;q=0.1', 'bibtex', 'application/x-bibtex; charset=utf-8'],
+    ['*/*', 'vancouver', 'text/plain; charset=utf-8'],
+    // A browser opening the link: the documentation promises Vancouver, not a 406.
+    ['text/html', 'vancouver', 'text/plain; charset=utf-8'],
+    ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'vancouver', 'text/plain; charset=utf-8'],
+    // axios's default Accept: JSON ties with text, and the text operation answers with text.
+    ['application/json, text/plain, */*', 'vancouver', 'text/plain; charset=utf-8'],
+  ])('negotiates Accept %s to %s, served as %s', async (accept, format, type) => {
     const byAccept = await app.inject({ url: '/v1/studies/29097493/citation', headers: accept ? { accept } : {} });
     const byParam = await app.inject(`/v1/studies/29097493/citation?format=${format}`);
     expect(byAccept.statusCode).toBe(200);
     expect(byAccept.body).toBe(byParam.body);
-    expect(byAccept.headers['content-type']).toBe(byParam.headers['content-type']);
+    expect(byAccept.headers['content-type']).toBe(type);
     expect(byAccept.headers.vary).toContain('Accept');
+  });
+
+  it.each([
+    ['application/vnd.citationstyles.csl+json', undefined],
+    ['application/json', undefined],
+    [undefined, 'csl-json'],
+  ])('sends Accept %s or format=%s to the CSL-JSON operation with a 303', async (accept, format) => {
+    const res = await app.inject({
+      url: `/v1/studies/29097493/citation${format ? `?format=${format}` : ''}`,
+      headers: accept ? { accept } : {},
+    });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/v1/studies/29097493/citation/csl-json');
+    const followed = await getJson(app, res.headers.location as string);
+    expect(followed.headers['content-type']).toBe('application/vnd.citationstyles.csl+json; charset=utf-8');
+    expect(followed.body[0]).toMatchObject({ id: 'pmid:29097493', DOI: '10.1126/science.aan4236' });
   });
 
   it('serves the Vancouver citation by default', async () => {
@@ -53,13 +72,13 @@ describe('GET /v1/studies/{pmid}/citation', () => {
   });
 
   it.each([
-    ['ris', 'application/x-research-info-systems; charset=utf-8', 'pmid-29097493.ris'],
-    ['bibtex', 'application/x-bibtex; charset=utf-8', 'pmid-29097493.bib'],
-    ['csl-json', 'application/vnd.citationstyles.csl+json; charset=utf-8', 'pmid-29097493.json'],
-  ])('serves %s as a download with its media type', async (format, type, file) => {
+    ['ris', 'pmid-29097493.ris', 'TY  - JOUR'],
+    ['bibtex', 'pmid-29097493.bib', '@article{pmid29097493,'],
+  ])('serves format=%s as text/plain, as a download', async (format, file, start) => {
     const res = await app.inject(`/v1/studies/29097493/citation?format=${format}`);
-    expect(res.headers['content-type']).toBe(type);
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(res.headers['content-disposition']).toBe(`attachment; filename="${file}"`);
+    expect(res.body.startsWith(start)).toBe(true);
   });
 
   it('lets the format parameter win over Accept', async () => {
@@ -73,7 +92,7 @@ describe('GET /v1/studies/{pmid}/citation', () => {
   it('gives a valid, honest entry for a study known only by its PMID', async () => {
     const text = await app.inject('/v1/studies/35866234/citation?format=vancouver');
     expect(text.body).toBe('PMID: 35866234. Bibliographic details not yet available.');
-    const csl = await getJson(app, '/v1/studies/35866234/citation?format=csl-json');
+    const csl = await getJson(app, '/v1/studies/35866234/citation/csl-json');
     expect(csl.body).toEqual([
       {
         type: 'article-journal',
@@ -83,23 +102,36 @@ describe('GET /v1/studies/{pmid}/citation', () => {
         note: 'Bibliographic details not yet available',
       },
     ]);
-    for (const format of ['vancouver', 'ama', 'apa', 'ris', 'bibtex', 'csl-json']) {
+    for (const format of ['vancouver', 'ama', 'apa', 'ris', 'bibtex']) {
       const res = await app.inject(`/v1/studies/35866234/citation?format=${format}`);
       expect(res.statusCode).toBe(200);
       expect(res.body).not.toMatch(/undefined|null|NaN/);
     }
   });
 
-  it('answers 406 when Accept rules out every citation type, 404 for an unknown PMID, 400 for a bad format', async () => {
-    const notAcceptable = await getJson(app, '/v1/studies/29097493/citation', { accept: 'image/png' });
-    expect(notAcceptable.status).toBe(406);
-    expect(notAcceptable.body.code).toBe('request.not_acceptable');
+  it('answers 404 for an unknown PMID and 400 for an unknown format, naming it', async () => {
     const missing = await getJson(app, '/v1/studies/11111111/citation');
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('studies.not_found');
+    const missingCsl = await getJson(app, '/v1/studies/11111111/citation/csl-json');
+    expect(missingCsl.status).toBe(404);
+    expect(missingCsl.body.detail).toBe('No study has PMID 11111111.');
     const badFormat = await getJson(app, '/v1/studies/29097493/citation?format=mla');
     expect(badFormat.status).toBe(400);
     expect(badFormat.body.errors[0].path).toBe('query.format');
+  });
+});
+
+describe('GET /v1/studies/{pmid}/citation/csl-json', () => {
+  it('gives an array of one CSL-JSON item with its own media type', async () => {
+    const res = await getJson(app, '/v1/studies/29097493/citation/csl-json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/vnd.citationstyles.csl+json; charset=utf-8');
+    expect(res.body).toHaveLength(1);
+    expect(res.body[0]).toMatchObject({ type: 'article-journal', PMID: '29097493', PMCID: 'PMC5827966' });
+    const unknown = await getJson(app, '/v1/studies/29097493/citation/csl-json?format=ris');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual([{ path: 'query.format', message: 'unknown parameter' }]);
   });
 });
 
@@ -153,7 +185,7 @@ describe('GET /v1/topics/{slug}/citations', () => {
     const expected: string[] = [];
     for (const claim of topic.body.claims)
       for (const s of claim.studies) if (!expected.includes(s.pmid)) expected.push(s.pmid);
-    const csl = await getJson(app, '/v1/topics/gut-microbiome-and-skin/citations?format=csl-json');
+    const csl = await getJson(app, '/v1/topics/gut-microbiome-and-skin/citations/csl-json');
     expect(csl.body.map((i: any) => i.PMID)).toEqual(expected);
     expect(expected).toHaveLength(8);
     for (const item of csl.body) expect(item).toMatchObject({ type: 'article-journal', id: `pmid:${item.PMID}` });
@@ -162,18 +194,28 @@ describe('GET /v1/topics/{slug}/citations', () => {
 
 describe('GET /v1/citations', () => {
   it('keeps the requested order and drops duplicates', async () => {
-    const res = await getJson(app, '/v1/citations?pmids=22699609,29097493,22699609&format=csl-json');
+    const res = await getJson(app, '/v1/citations/csl-json?pmids=22699609,29097493,22699609');
     expect(res.status).toBe(200);
     expect(res.body.map((i: any) => i.PMID)).toEqual(['22699609', '29097493']);
     expect(res.body[0].author).toEqual([{ literal: 'Human Microbiome Project Consortium' }]);
     expect(res.body[1].DOI).toBe('10.1126/science.aan4236');
   });
 
-  it('lists unknown PMIDs in a 404 problem instead of returning a short list', async () => {
-    const res = await getJson(app, '/v1/citations?pmids=29097493,123,456');
-    expect(res.status).toBe(404);
-    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
-    expect(res.body).toMatchObject({ code: 'citations.unknown_pmids', missing: ['123', '456'] });
+  it('lists unknown PMIDs in a 404 problem instead of returning a short list, in both families', async () => {
+    for (const url of ['/v1/citations?pmids=29097493,123,456', '/v1/citations/csl-json?pmids=29097493,123,456']) {
+      const res = await getJson(app, url);
+      expect(res.status, url).toBe(404);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.body).toMatchObject({ code: 'citations.unknown_pmids', missing: ['123', '456'] });
+    }
+  });
+
+  it('keeps old links to format=csl-json working: a 303 to the CSL-JSON operation with the same PMIDs', async () => {
+    const res = await app.inject('/v1/citations?pmids=22699609,29097493&format=csl-json');
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/v1/citations/csl-json?pmids=22699609%2C29097493');
+    const followed = await getJson(app, res.headers.location as string);
+    expect(followed.body.map((i: any) => i.PMID)).toEqual(['22699609', '29097493']);
   });
 
   it('rejects malformed lists and more than 200 PMIDs', async () => {

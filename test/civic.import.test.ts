@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { civicDirection, importCivicText } from '../src/importers/civic/civic.import.js';
+import { importCivicText } from '../src/importers/civic/civic.import.js';
 import { biomarkerName, parseCivicTsv, splitTherapies } from '../src/importers/civic/civic.parse.js';
 import { readDataVersion } from '../src/store/data-version.queries.js';
 import { getJson, testApp } from './helpers.js';
@@ -38,7 +38,11 @@ describe('importCivicText on the October 2018 sample', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       statement: cell(first, 'evidence_statement'),
-      plain_summary: null,
+      plain_summary:
+        'JAK2 V617F was associated with the absence of Lymphoid Leukemia; one clinical study, CIViC level B.',
+      plain_summary_source: 'generated',
+      direction: 'inverse_association',
+      evidence_type: 'diagnostic',
       biomarker: `${cell(first, 'gene')} ${cell(first, 'variant')}`,
       outcome: `${cell(first, 'evidence_type')}: ${cell(first, 'clinical_significance')}`,
       grade: { scheme: 'civic', level: cell(first, 'evidence_level'), rating: Number(cell(first, 'rating')) },
@@ -51,7 +55,17 @@ describe('importCivicText on the October 2018 sample', () => {
       },
     });
     expect(res.body.studies).toEqual([
-      expect.objectContaining({ pmid: cell(first, 'pubmed_id'), relation: 'supports', metadata_status: 'unknown' }),
+      expect.objectContaining({
+        key: cell(first, 'pubmed_id'),
+        pmid: cell(first, 'pubmed_id'),
+        relation: 'supports',
+        metadata_status: 'unknown',
+        source_citation: {
+          text: 'Levine et al., 2005, Blood',
+          source: 'CIViC',
+          note: 'Citation as given by CIViC; the bibliographic record has not been imported.',
+        },
+      }),
     ]);
     const study = await getJson(app, `/v1/studies/${cell(first, 'pubmed_id')}`);
     expect(study.body.title).toBeNull();
@@ -72,15 +86,22 @@ describe('importCivicText on the October 2018 sample', () => {
     await app.close();
   });
 
-  it('links every therapy of a combination, keeping commas inside parentheses', async () => {
+  it('links every therapy of a combination, its parenthesised aliases as synonyms that find the claim', async () => {
     const { app } = await importedApp();
     const row = ROWS.find((r) => cell(r, 'drugs').includes('(NVP-BEZ235, Dactolisib)')) as string;
-    const claim = await getJson(app, `/v1/claims/civic-eid-${cell(row, 'evidence_id')}`);
-    expect(claim.body.interventions.map((i: any) => i.name)).toEqual([
-      'BEZ235 (NVP-BEZ235, Dactolisib)',
-      'Selumetinib (AZD6244)',
-    ]);
+    const id = `civic-eid-${cell(row, 'evidence_id')}`;
+    const claim = await getJson(app, `/v1/claims/${id}`);
+    expect(claim.body.interventions.map((i: any) => i.name)).toEqual(['BEZ235', 'Selumetinib']);
     expect(claim.body.interventions.every((i: any) => i.kind === 'drug')).toBe(true);
+    // The 2018 release has no interaction column: how the two were given is not recorded, not guessed.
+    expect(claim.body.intervention_relation).toBeNull();
+    const bez = await getJson(app, '/v1/interventions/bez235');
+    expect(bez.body.synonyms).toEqual(['NVP-BEZ235', 'Dactolisib']);
+    for (const alias of ['Dactolisib', 'AZD6244']) {
+      const found = await getJson(app, `/v1/claims?intervention=${alias}&limit=100`);
+      expect(found.status).toBe(200);
+      expect(found.body.items.map((c: any) => c.id)).toEqual([id]);
+    }
     await app.close();
   });
 
@@ -99,11 +120,12 @@ describe('importCivicText on the October 2018 sample', () => {
     const { app } = await importedApp();
     // very_low: the curated melanoma claim is rated down to very low for imprecision (issue 16).
     const res = await getJson(app, '/v1/claims?condition=melanoma&min_grade=very_low&limit=100');
-    const rows = res.body.items.map((c: any) => [c.grade.certainty, c.id, c.grade.scheme]);
+    const rows = res.body.items.map((c: any) => [c.grade.certainty, c.id, c.grade.scheme, c.grade.rating ?? 0]);
     expect(rows.some((r: any) => r[2] === 'GRADE')).toBe(true);
     expect(rows.some((r: any) => r[2] === 'civic')).toBe(true);
     expect(rows.every((r: any) => r[0] >= 1)).toBe(true);
-    const sorted = [...rows].sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? -1 : 1));
+    // One certainty scale first; within a level the rank order (claims.rank.ts) starts with the CIViC rating.
+    const sorted = [...rows].sort((a, b) => b[0] - a[0] || b[3] - a[3]);
     expect(rows).toEqual(sorted);
     const civicOnly = await getJson(app, '/v1/claims?condition=melanoma&grade_scheme=civic&min_grade=C&limit=100');
     expect(
@@ -152,7 +174,15 @@ describe('re-imports', () => {
     const added = withCell(withCell(rest[0] as string, 'evidence_id', '999999'), 'evidence_level', 'A');
     const newer = tsv([edited, ...rest, added]);
     const summary = await importCivicText(db, newer, '01-Nov-2018-ClinicalEvidenceSummaries.tsv');
-    expect(summary).toMatchObject({ inserted: 1, updated: 1, unchanged: 48, withdrawn: 1 });
+    // The added item repeats rest[0]'s biomarker, disease, drug and conclusion: rest[0] now has an agreeing item.
+    expect(summary).toMatchObject({ inserted: 1, updated: 2, unchanged: 47, withdrawn: 1 });
+    const twin = await getJson(app, `/v1/claims/civic-eid-${cell(rest[0] as string, 'evidence_id')}`);
+    expect(twin.body.agreement).toEqual({
+      agreeing: 1,
+      disagreeing: 0,
+      agreeing_claims: ['civic-eid-999999'],
+      disagreeing_claims: [],
+    });
 
     const revised = await getJson(app, `/v1/claims/civic-eid-${cell(changed, 'evidence_id')}`);
     expect(revised.body.statement).toMatch(/\(revised\)$/);
@@ -229,20 +259,6 @@ describe('parseCivicTsv', () => {
 
   it('splits therapies on top-level commas only', async () => {
     expect(splitTherapies('A (B, C),D ,, E')).toEqual(['A (B, C)', 'D', 'E']);
-  });
-});
-
-describe('civicDirection', () => {
-  it.each([
-    ['Supports', 'Predictive', 'Sensitivity/Response', 'benefit'],
-    ['Supports', 'Predictive', 'Resistance', 'no_effect'],
-    ['Supports', 'Predictive', 'Adverse Response', 'harm'],
-    ['Supports', 'Prognostic', 'Poor Outcome', 'association'],
-    ['Supports', 'Predisposing', 'Uncertain Significance', 'unclear'],
-    ['Does Not Support', 'Predictive', 'Sensitivity/Response', 'no_effect'],
-    ['', 'Predisposing', 'Pathogenic', 'unclear'],
-  ])('%s / %s / %s → %s', (direction, type, significance, expected) => {
-    expect(civicDirection(direction, type, significance)).toBe(expected);
   });
 });
 

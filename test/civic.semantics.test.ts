@@ -1,10 +1,11 @@
 // CIViC semantics: every cell of the mapping table, negations kept apart, agreement between items, summaries, order.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DIRECTIONS } from '../src/evidence/vocabulary.js';
+import { DIRECTION_DEFINITIONS, DIRECTIONS } from '../src/evidence/vocabulary.js';
 import { type CivicEvidence, parseCivicTsv } from '../src/importers/civic/civic.parse.js';
 import {
   CIVIC_MAPPING,
+  CIVIC_NEW_DIRECTION_DEFINITIONS,
   CIVIC_NEW_DIRECTIONS,
   civicConcordance,
   civicMappingMarkdown,
@@ -750,8 +751,13 @@ describe('the CIViC mapping table', () => {
     );
   });
 
-  it('proposes direction names that do not clash with the existing six', () => {
-    expect(CIVIC_NEW_DIRECTIONS.filter((d) => (DIRECTIONS as readonly string[]).includes(d))).toEqual([]);
+  it('adds its directions to the vocabulary after the original six, each with its definition', () => {
+    expect(DIRECTIONS.slice(0, 6)).toEqual(['benefit', 'harm', 'no_effect', 'association', 'mixed', 'unclear']);
+    expect(DIRECTIONS.slice(6)).toEqual([...CIVIC_NEW_DIRECTIONS]);
+    expect(CIVIC_NEW_DIRECTION_DEFINITIONS.no_resistance).toBe(
+      'The study did not support resistance to the therapy in biomarker carriers (Does Not Support Resistance).',
+    );
+    expect(Object.keys(DIRECTION_DEFINITIONS)).toEqual([...DIRECTIONS]);
   });
 
   it('is the table printed in src/importers/civic/README.md', () => {

@@ -1,6 +1,8 @@
 // GET /v1/claims and /v1/claims/{id}: filters, composition, sort, pagination, and the claim shape users see.
+
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareWithinCertainty } from '../src/importers/civic/civic.semantics.js';
 import { getJson, testApp, walkPages } from './helpers.js';
 
 type App = Awaited<ReturnType<typeof testApp>>['app'];
@@ -97,13 +99,31 @@ describe('GET /v1/claims?condition=melanoma', () => {
 });
 
 describe('GET /v1/claims', () => {
-  it('lists every published claim, strongest certainty first, ties by id', async () => {
+  it('lists every published claim, strongest certainty first, then rating, design, sample size, recency, id', async () => {
     const res = await getJson(app, '/v1/claims?limit=100');
     expect(res.status).toBe(200);
     expect(ids(res.body.items)).toEqual(ids(published));
-    const keys = res.body.items.map((c: any) => [c.grade.certainty, c.id]);
-    const sorted = [...keys].sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? -1 : 1));
-    expect(keys).toEqual(sorted);
+    // The newest publication date among each claim's studies, as the studies resource gives it.
+    const dated = async (c: any) => {
+      let newest: string | null = null;
+      for (const link of c.studies) {
+        const s = (await getJson(app, `/v1/studies/${link.key}`)).body;
+        if (s.year === null) continue;
+        const date = `${s.year}-${String(s.month ?? 0).padStart(2, '0')}-${String(s.day ?? 0).padStart(2, '0')}`;
+        if (newest === null || date > newest) newest = date;
+      }
+      return {
+        certainty: c.grade.certainty,
+        rating: c.grade.rating,
+        strongest_design: c.evidence_summary.strongest_design,
+        sample_size: c.sample_size,
+        published: newest,
+        id: c.id,
+      };
+    };
+    const keys = await Promise.all(res.body.items.map(dated));
+    const sorted = [...keys].sort((a, b) => b.certainty - a.certainty || compareWithinCertainty(a, b));
+    expect(keys.map((k) => k.id)).toEqual(sorted.map((k) => k.id));
   });
 
   it('grades no seeded claim high (GRADE honesty: observational evidence starts low)', async () => {

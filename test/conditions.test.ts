@@ -51,8 +51,10 @@ function expectedCondition(slug: string) {
     name: c.name,
     description: c.description,
     synonyms: [...new Set(c.synonyms)],
-    codes: { mesh: c.mesh_id, doid: c.doid },
+    ontology_synonyms: [],
+    codes: { mesh: c.mesh_id, doid: c.doid, xrefs: [], alt_ids: [] },
     parent: c.parent === null ? null : { slug: c.parent, name: seedCondition(c.parent).name },
+    parents: c.parent === null ? [] : [{ slug: c.parent, name: seedCondition(c.parent).name, sources: ['curated'] }],
     claim_count: claimsAbout(slug).length,
   };
 }
@@ -142,7 +144,7 @@ describe('conditions', () => {
       const res = await getJson(app, '/v1/conditions?q=DOID:19');
       expect(res.status).toBe(200);
       expect(slugs(res)).toEqual(['melanoma']);
-      expect(res.body.items[0].codes).toEqual({ mesh: 'D008545', doid: 'DOID:1909' });
+      expect(res.body.items[0].codes).toEqual({ mesh: 'D008545', doid: 'DOID:1909', xrefs: [], alt_ids: [] });
     });
 
     it('matches q regardless of case and accents (ECZÉ finds eczema)', async () => {
@@ -249,8 +251,9 @@ describe('conditions', () => {
       const res = await getJson(app, '/v1/conditions/eczema');
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
-      const { children, claim_counts_by_grade, topics, ...condition } = res.body;
+      const { children, claim_counts_by_grade, abbreviations, topics, ...condition } = res.body;
       expect(withoutTimestamps(condition)).toEqual(expectedCondition('eczema'));
+      expect(abbreviations).toEqual([]);
       expect(children).toEqual([]);
       expect(claim_counts_by_grade).toEqual(gradeCounts(claimsAbout('eczema')));
       // Spelled out too, so a mistake in the derivation above cannot hide one in the API.
@@ -269,7 +272,7 @@ describe('conditions', () => {
       const res = await getJson(app, '/v1/conditions/skin-cancer');
       expect(res.status).toBe(200);
       expect(res.body.parent).toBeNull();
-      expect(res.body.children).toEqual([{ slug: 'melanoma', name: 'Melanoma' }]);
+      expect(res.body.children).toEqual([{ slug: 'melanoma', name: 'Melanoma', sources: ['curated'] }]);
       expect(res.body.claim_count).toBe(claimsAbout('melanoma').length);
       expect(res.body.claim_counts_by_grade).toEqual(gradeCounts(claimsAbout('melanoma')));
     });
@@ -279,7 +282,7 @@ describe('conditions', () => {
       expect(res.status).toBe(200);
       const expected = seed.conditions
         .filter((c) => c.parent === 'skin-conditions')
-        .map((c) => ({ slug: c.slug, name: c.name }))
+        .map((c) => ({ slug: c.slug, name: c.name, sources: ['curated'] }))
         .sort((a, b) => (a.slug < b.slug ? -1 : 1));
       expect(res.body.children).toEqual(expected);
       expect(res.body.claim_counts_by_grade).toEqual(gradeCounts(claimsAbout('skin-conditions')));

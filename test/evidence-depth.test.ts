@@ -9,6 +9,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
 import { RISK_OF_BIAS_TOOL_SPECS } from '../src/evidence/risk-of-bias.js';
+import { CLAIM_RANK_KEY_SQL } from '../src/resources/claims/claims.rank.js';
 import { MIGRATIONS_FOLDER } from '../src/store/migrate.js';
 import { PROBLEM_TYPE, testApp } from './helpers.js';
 
@@ -436,6 +437,32 @@ describe('topics: overall certainty, bottom line, and answer cards by condition'
     ]);
   });
 
+  it('follows the condition graph (every parent, through the stored closure) and resolves a condition as claims do', async () => {
+    // A second curated parent of melanoma: its answer cards are now under both parents, as its claims are.
+    const created = await call('POST', '/v1/conditions', {
+      slug: 'cancer-immunotherapy-targets',
+      name: 'Immunotherapy targets',
+    });
+    expect(created.status).toBe(201);
+    expect((await patch('/v1/conditions/melanoma', { parents: ['cancer-immunotherapy-targets'] })).status).toBe(200);
+    const slugs = async (query: string) =>
+      (await call('GET', `/v1/topics?${query}`)).body.items.map((t: { slug: string }) => t.slug);
+    expect(await slugs('condition=cancer-immunotherapy-targets')).toEqual(['gut-microbiome-and-skin']);
+    expect(await slugs('condition=skin-cancer')).toEqual(['gut-microbiome-and-skin']);
+    expect((await call('GET', '/v1/conditions/cancer-immunotherapy-targets')).body.topics).toEqual([
+      {
+        slug: 'gut-microbiome-and-skin',
+        question: 'Does a healthy gut microbiome lead to better skin?',
+        overall_certainty: 'very_low',
+      },
+    ]);
+    // An abbreviation the curated file marks ambiguous is a 400 listing the candidates, as for claims.
+    const ambiguous = await call('GET', '/v1/topics?condition=MM');
+    expect(ambiguous.status).toBe(400);
+    expect(ambiguous.body.code).toBe('conditions.ambiguous');
+    expect(ambiguous.body.errors[0].path).toBe('query.condition');
+  });
+
   it('refuses a bottom line that claims more than the overall certainty, naming the words', async () => {
     const res = await patch('/v1/topics/gut-microbiome-and-skin', {
       bottom_line:
@@ -539,13 +566,13 @@ describe('reads as of a time', () => {
   });
 });
 
-describe('migration 0006 (evidence depth)', () => {
+describe('migration 0008 (evidence depth)', () => {
   it('recounts a stored sample_size from supporting studies only, and re-indexes claims with their PICO', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'evidence-migrate-'));
     const before = join(dir, 'migrations');
     // The migrations before this one, with their journal.
     const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8'));
-    const index = journal.entries.findIndex((e: { tag: string }) => e.tag === '0006_evidence_depth');
+    const index = journal.entries.findIndex((e: { tag: string }) => e.tag === '0008_evidence_depth');
     mkdirSync(join(before, 'meta'), { recursive: true });
     for (const file of readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')))
       if (journal.entries.slice(0, index).some((e: { tag: string }) => file === `${e.tag}.sql`))
@@ -557,7 +584,7 @@ describe('migration 0006 (evidence depth)', () => {
     const sqlite = new BetterSqlite3(join(dir, 'old.db'));
     migrate(drizzle(sqlite), { migrationsFolder: before });
     sqlite.exec(`INSERT INTO meta (key, value) VALUES ('data_version', '7');
-      INSERT INTO studies (id, pmid, design, sample_size) VALUES (1, '1', 'narrative_review', NULL), (2, '2', 'cross_sectional', 242);
+      INSERT INTO studies (id, key, pmid, design, sample_size) VALUES (1, '1', '1', 'narrative_review', NULL), (2, '2', '2', 'cross_sectional', 242);
       INSERT INTO claims (id, statement, direction, grade_level, certainty, sample_size)
         VALUES ('overall', 'Gut and skin.', 'association', 'low', 2, 242), ('survey', 'Microbiomes differ.', 'association', 'low', 2, 242);
       INSERT INTO claim_studies (claim_id, study_id, relation, position)
@@ -567,6 +594,10 @@ describe('migration 0006 (evidence depth)', () => {
       { id: 'overall', sample_size: null, version: 2 },
       { id: 'survey', sample_size: 242, version: 1 },
     ]);
+    // The rank key (0007) moves with the sample size, in the same UPDATE (one version step), as the writers compute it.
+    expect(
+      sqlite.prepare(`SELECT rank_key, ${CLAIM_RANK_KEY_SQL} AS computed FROM claims WHERE id = 'overall'`).get(),
+    ).toEqual({ rank_key: '5|06|1000000000001|99999999|overall', computed: '5|06|1000000000001|99999999|overall' });
     expect(sqlite.prepare("SELECT value FROM meta WHERE key = 'data_version'").pluck().get()).toBe('8');
     sqlite
       .prepare(

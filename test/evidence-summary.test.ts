@@ -16,7 +16,7 @@ function seedLinks(claimId: string): SummarisableLink[] {
   return claim.studies.map((link) => {
     const study = seed.studies.find((s) => s.pmid === link.pmid);
     return {
-      pmid: link.pmid,
+      key: link.pmid as string,
       relation: link.relation,
       design: study?.design ?? null,
       sample_size: study?.sample_size ?? null,
@@ -25,11 +25,11 @@ function seedLinks(claimId: string): SummarisableLink[] {
 }
 
 const link = (
-  pmid: string,
+  key: string,
   relation: SummarisableLink['relation'],
   design: SummarisableLink['design'],
   n: number | null,
-) => ({ pmid, relation, design, sample_size: n }) as SummarisableLink;
+) => ({ key, relation, design, sample_size: n }) as SummarisableLink;
 
 describe('summariseSupportingEvidence', () => {
   it('no longer gives the overall skin claim the n and design of its context studies', () => {

@@ -52,7 +52,7 @@ afterAll(() => app.close());
 async function inputFor(id: string, from: App = app): Promise<ClaimFhirInput> {
   const claim = (await getJson<ClaimJson>(from, `/v1/claims/${id}`)).body;
   const studies: Record<string, StudyJson> = {};
-  for (const { pmid } of claim.studies) studies[pmid] = (await getJson<StudyJson>(from, `/v1/studies/${pmid}`)).body;
+  for (const { key } of claim.studies) studies[key] = (await getJson<StudyJson>(from, `/v1/studies/${key}`)).body;
   const condition = claim.condition ? (await getJson(from, `/v1/conditions/${claim.condition.slug}`)).body.codes : null;
   return { claim, studies, condition_codes: condition, extras: evidenceExtrasOf(claim, studies) };
 }
@@ -88,9 +88,15 @@ function carried(input: ClaimFhirInput) {
             comparator: pico.comparator,
             outcome: pico.outcome,
           },
-    source: claim.source,
+    source: {
+      name: claim.source.name,
+      id: claim.source.id,
+      url: claim.source.url,
+      release: claim.source.release,
+      imported_at: claim.source.imported_at,
+    },
     studies: claim.studies.map((s) => {
-      const study = input.studies[s.pmid] as StudyJson;
+      const study = input.studies[s.key] as StudyJson;
       return {
         pmid: s.pmid,
         title: s.title,
@@ -335,12 +341,15 @@ describe('FHIR R5 mapping (src/fhir)', () => {
   it('reads every seeded study back from its Citation with its bibliographic fields', async () => {
     const { items } = await walkPages<StudyJson>(app, '/v1/studies?limit=50');
     for (const listed of items) {
-      const study = (await getJson<StudyJson>(app, `/v1/studies/${listed.pmid}`)).body;
-      const claim = { ...melanoma.claim, studies: [{ ...melanoma.claim.studies[0]!, pmid: study.pmid }] };
-      const bundle = claimBundle({ claim, studies: { [study.pmid]: study } }, { baseUrl: BASE });
-      expect(conformanceErrors(bundle), study.pmid).toEqual([]);
+      const study = (await getJson<StudyJson>(app, `/v1/studies/${listed.key}`)).body;
+      const claim = {
+        ...melanoma.claim,
+        studies: [{ ...melanoma.claim.studies[0]!, key: study.key, pmid: study.pmid }],
+      };
+      const bundle = claimBundle({ claim, studies: { [study.key]: study } }, { baseUrl: BASE });
+      expect(conformanceErrors(bundle), study.key).toEqual([]);
       const last = study.authors_complete || study.author_count === null ? null : study.last_author;
-      expect(citationFields(resources(bundle, 'Citation')[0] as FhirResource), study.pmid).toEqual({
+      expect(citationFields(resources(bundle, 'Citation')[0] as FhirResource), study.key).toEqual({
         pmid: study.pmid,
         doi: study.doi,
         pmcid: study.pmcid,
@@ -541,13 +550,15 @@ describe('FHIR R5 mapping of fields the API does not have yet (hand-built inputs
   it('keeps a CIViC level as CIViC’s own rating, never as a GRADE rating (hand-built: the seed is GRADE only)', () => {
     const claim = structuredClone(melanoma.claim);
     claim.grade = { ...claim.grade, scheme: 'civic', level: 'B', certainty: 3 };
-    claim.source = {
+    const carried = {
       name: 'civic',
       id: 'EID1409',
       url: 'https://civicdb.org/links/evidence/1409',
       release: '01-Oct-2018',
       imported_at: '2026-11-01T00:00:00.000Z',
     };
+    // CIViC's own direction, significance and review date are not carried by the Bundle (fhir.read.ts).
+    claim.source = { ...carried, evidence_direction: 'Supports', significance: 'Resistance', reviewed_at: null };
     const bundle = claimBundle({ ...melanoma, claim }, { baseUrl: BASE });
     expect(conformanceErrors(bundle)).toEqual([]);
     const certainty = claimEvidence(bundle).certainty[0];
@@ -558,7 +569,7 @@ describe('FHIR R5 mapping of fields the API does not have yet (hand-built inputs
     expect(certainty.rater).toBe('CIViC');
     const read = claimFromBundle(bundle);
     expect(read.grade).toMatchObject({ scheme: 'civic', level: 'B' });
-    expect(read.source).toEqual(claim.source);
+    expect(read.source).toEqual(carried);
   });
 
   it('puts a topic’s overall certainty in its report only when one is given', async () => {

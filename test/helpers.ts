@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/app.js';
+import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
 import type { Config } from '../src/config.js';
 import { applySeed, parseSeed, readSeedFiles } from '../src/curation/seed.js';
 import { type Database, type OpenOptions, openDatabase } from '../src/store/client.js';
@@ -40,6 +41,17 @@ export async function testApp(options: { seed?: boolean; db?: Database; config?:
   const app = await buildApp({ db, ...(options.config ? { config: options.config } : {}) });
   await app.ready();
   return { app, db };
+}
+
+/**
+ * The app with a `write` key named `curator` (revisions name it `key:curator`). Imports in the test's own process
+ * can hold the event loop on a busy machine, so these apps shed no load.
+ */
+export async function curatorApp(options: { seed?: boolean; db?: Database } = {}) {
+  const ctx = await testApp({ ...options, config: { MAX_EVENT_LOOP_DELAY_MS: 0 } });
+  const key = (await createApiKey(ctx.db, { name: 'curator', scope: 'write', secret: await resolveKeySecret(ctx.db) }))
+    .key;
+  return { ...ctx, key };
 }
 
 /** GET a JSON resource through inject and return status, headers and the parsed body. */

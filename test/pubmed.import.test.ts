@@ -171,7 +171,15 @@ describe('importPubmedFiles: the randomised trial fixture', () => {
   it('imports as an rct study with every author, identifier and bibliographic field', async () => {
     const db = await freshDatabase({ seed: false });
     const summary = await importPubmedFiles(db, [fixturePath('rct-29768149.xml')]);
-    expect(summary).toEqual({ files: 1, records: 1, inserted: 1, updated: 0, unchanged: 0, skipped: [] });
+    expect(summary).toEqual({
+      files: 1,
+      records: 1,
+      inserted: 1,
+      updated: 0,
+      unchanged: 0,
+      skipped: [],
+      deleted: [],
+    });
 
     const row = studyRow(db, '29768149');
     expect(row.design).toBe('rct');
@@ -230,7 +238,13 @@ describe('importPubmedFiles: the randomised trial fixture', () => {
         metadata_status: 'complete',
       });
       expect(res.body.authors.map((a: { family: string }) => a.family)).toEqual(xmlLastNames);
-      expect(res.body.authors[0]).toEqual({ family: "O'Byrne", given: 'Paul M', initials: 'PM', collective: null });
+      expect(res.body.authors[0]).toEqual({
+        family: "O'Byrne",
+        given: 'Paul M',
+        initials: 'PM',
+        collective: null,
+        suffix: null,
+      });
       expect(res.body.publication_types).toContain('Randomized Controlled Trial');
     } finally {
       await app.close();
@@ -697,6 +711,7 @@ describe('npm run import -- pubmed (child process)', () => {
       updated: 0,
       unchanged: 0,
       skipped: [],
+      deleted: [],
     });
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/inserted +1\n/);
@@ -739,6 +754,7 @@ describe('npm run import -- pubmed (child process)', () => {
       updated: 0,
       unchanged: 0,
       skipped: [],
+      deleted: [],
       not_found: ['99999999'],
     });
     expect(fake.requests.map((r) => r.ids)).toEqual([['29768149', '12091962', '9997', '99999999']]);

@@ -21,11 +21,16 @@ interface Execution {
 const BIG_TABLES = new Set([
   'claims',
   'studies',
+  'study_notices',
   'claim_studies',
   'claim_interventions',
   'lookup_keys',
   'search_index',
   'conditions',
+  'condition_parents',
+  'condition_descendants',
+  'condition_codes',
+  'claim_relations',
   'interventions',
   'condition_synonyms',
   'intervention_synonyms',
@@ -41,6 +46,7 @@ const LOW_CARDINALITY = new Set([
   'grade_scheme',
   'grade_level',
   'direction',
+  'evidence_type',
   'source',
   'design',
   'kind',
@@ -57,7 +63,9 @@ const db: Database = generateDatabase({ claims: 2000, seed: 7, path: scratchPath
 const prepare = db.sqlite.prepare.bind(db.sqlite);
 const one = (sql: string) => prepare(sql).pluck().get() as string;
 const values = {
-  rootCondition: one('SELECT slug FROM conditions WHERE parent_id IS NULL ORDER BY id LIMIT 1'),
+  rootCondition: one(
+    'SELECT slug FROM conditions k WHERE NOT EXISTS (SELECT 1 FROM condition_parents p WHERE p.condition_id = k.id) ORDER BY id LIMIT 1',
+  ),
   leafCondition: one(
     "SELECT co.slug FROM claims c JOIN conditions co ON co.id = c.condition_id WHERE c.status = 'published' GROUP BY co.id ORDER BY count(*) DESC LIMIT 1",
   ),
@@ -205,6 +213,9 @@ const URLS = [
   '/v1/claims?design=rct',
   '/v1/claims?min_sample_size=100',
   '/v1/claims?direction=harm',
+  '/v1/claims?evidence_type=prognostic',
+  '/v1/claims?evidence_type=prognostic&sort=-updated',
+  '/v1/claims?evidence_type=predictive&sort=-sample_size',
   `/v1/claims?pmid=${v.pmid}`,
   `/v1/claims?biomarker=${encodeURIComponent(v.biomarker)}`,
   '/v1/claims?source=civic',
@@ -213,6 +224,10 @@ const URLS = [
   '/v1/claims?sort=-updated',
   '/v1/claims?sort=-sample_size',
   `/v1/claims?condition=${v.rootCondition}&intervention=${v.intervention}&min_grade=low&sort=-updated`,
+  '/v1/claims?has_retracted_evidence=true',
+  '/v1/claims?has_retracted_evidence=false',
+  '/v1/claims?has_retracted_evidence=true&sort=-updated',
+  '/v1/claims?has_retracted_evidence=false&min_grade=low&sort=-sample_size',
   `/v1/claims/${v.claimId}`,
   // Issue 16: PICO filters, and answer cards by condition.
   '/v1/claims?age_group=adult',
@@ -234,6 +249,9 @@ const URLS = [
   '/v1/studies?design=rct',
   '/v1/studies?min_sample_size=100',
   '/v1/studies?year_from=2010&year_to=2020',
+  '/v1/studies?retracted=true',
+  '/v1/studies?retracted=false',
+  '/v1/studies?retracted=true&design=rct',
   `/v1/studies/${v.pmid}`,
   '/v1/topics',
   `/v1/topics/${v.topic}`,
@@ -256,6 +274,8 @@ const PAGED = [
   // for the inner loop (once per condition of the tree: minutes at 1M claims).
   `/v1/claims?limit=5&condition=${values.rootCondition}&sort=-updated`,
   `/v1/claims?limit=5&condition=${values.rootCondition}&sort=-sample_size`,
+  '/v1/claims?limit=5&evidence_type=predictive',
+  '/v1/claims?limit=5&evidence_type=predictive&sort=-updated',
   `/v1/claims?limit=5&intervention=${values.intervention}&sort=-updated`,
   `/v1/claims?limit=5&intervention=${values.intervention}&sort=-sample_size`,
   `/v1/claims?limit=5&q=${values.word}&sort=-updated`,
@@ -263,6 +283,9 @@ const PAGED = [
   '/v1/conditions?limit=5',
   '/v1/interventions?limit=5',
   '/v1/studies?limit=5',
+  '/v1/studies?limit=5&retracted=false',
+  '/v1/claims?limit=5&has_retracted_evidence=true',
+  '/v1/claims?limit=5&has_retracted_evidence=true&sort=-updated',
   '/v1/topics?limit=2',
   `/v1/search?q=${values.word}&limit=5`,
 ];
@@ -315,7 +338,8 @@ describe('statements per request', () => {
     const one = await statements('/v1/claims?limit=1');
     const hundred = await statements('/v1/claims?limit=100');
     expect(hundred).toEqual(one);
-    expect(hundred.length, hundred.join('\n')).toBeLessThanOrEqual(6);
+    // 7: with the agreement links, the studies' notices and (issue 16) the claims' PICO, one statement each.
+    expect(hundred.length, hundred.join('\n')).toBeLessThanOrEqual(7);
     const filters = `condition=${values.rootCondition}&intervention=${values.intervention}`;
     expect(await statements(`/v1/claims?limit=100&${filters}`)).toEqual(
       await statements(`/v1/claims?limit=1&${filters}`),
@@ -326,7 +350,9 @@ describe('statements per request', () => {
     const small = await statements(`/v1/topics/${values.smallTopic}`);
     const large = await statements(`/v1/topics/${values.topic}`);
     expect(large).toEqual(small);
-    expect(large.length, large.join('\n')).toBeLessThanOrEqual(8);
+    // 10: hydrateClaims reads the agreement links (claim_relations), the studies' notices (study_notices) and the
+    // claims' PICO (claim_picos) too.
+    expect(large.length, large.join('\n')).toBeLessThanOrEqual(10);
     expect(await statements('/v1/topics?limit=100')).toEqual(await statements('/v1/topics?limit=1'));
   });
 

@@ -138,7 +138,9 @@ const quotes = (text: string) => [...text.matchAll(/"([^"]+)"/g)].map((m) => m[1
 describe('seeds/gut-skin-axis.json: evidence depth (issue 16) from the source text only', () => {
   it('grades every claim at the level its supporting designs and domain judgements give, with no override', async () => {
     for (const claim of seed.claims) {
-      const designs = claim.studies.filter((s) => s.relation === 'supports').map((s) => studyDesign(s.pmid));
+      const designs = claim.studies
+        .filter((s) => s.relation === 'supports')
+        .map((s) => studyDesign((s.key ?? s.pmid) as string));
       const computed = computeGradeLevel({ supporting_designs: designs, domains: claim.grade.domains });
       expect(claim.grade.level, `${claim.id}: ${computed.explanation}`).toBe(computed.level);
       expect(claim.grade.override_reason, claim.id).toBeNull();

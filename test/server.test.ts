@@ -1,5 +1,5 @@
 // The service as a client meets it: a real socket, the real process (config, boot, seed, shutdown), error masking.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +76,78 @@ describe('npm start (src/server.ts)', () => {
   });
 });
 
+/** Every process below `pid`, from the kernel's process table (what is left running is what `ps` shows). */
+function descendants(pid: number): number[] {
+  const table = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+  const found: number[] = [];
+  const visit = (parent: number) => {
+    for (const [child, ppid] of table)
+      if (ppid === parent) {
+        found.push(child);
+        visit(child);
+      }
+  };
+  visit(pid);
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('stops the server and every process it started on %s', async (signal) => {
+    const child = spawn('npm', ['start'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        DATABASE_PATH: join(tmp, `${signal}.db`),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const listening = new Promise<string>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (match?.[1]) resolve(match[1]);
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.on('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const base = await listening;
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    const tree = descendants(child.pid as number);
+    expect(tree.length).toBeGreaterThan(0);
+
+    try {
+      child.kill(signal);
+      expect(
+        await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 8000))]),
+      ).toBe(0);
+      expect(output).toContain(`"signal":"${signal}"`);
+      // npm waits for its script's process, and the server is that process (`exec`), so nothing outlives npm.
+      expect(tree.filter(alive)).toEqual([]);
+      await expect(fetch(`${base}/health`)).rejects.toThrow();
+    } finally {
+      for (const pid of [child.pid as number, ...tree].filter(alive)) process.kill(pid, 'SIGKILL');
+    }
+  });
+});
+
 describe('loadConfig', () => {
   it('applies defaults and treats empty variables as unset', async () => {
     expect(loadConfig({ PORT: '' })).toMatchObject({
@@ -107,7 +179,9 @@ describe('over a real socket', () => {
       expect(res.headers.get('x-request-id')).toBe('trace-123');
       expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
       const etag = res.headers.get('etag');
-      expect(etag).toMatch(/^".+\.v1"$/);
+      // fetch asks for gzip (and br on newer Node): the compressed variant has its own strong tag.
+      expect(res.headers.get('content-encoding')).toMatch(/^(gzip|br)$/);
+      expect(etag).toMatch(/^".+\.v1-(gzip|br)"$/);
       const topic = (await res.json()) as any;
       expect(topic.question).toBe('Does a healthy gut microbiome lead to better skin?');
       const again = await fetch(`${base}/v1/topics/gut-microbiome-and-skin`, {

@@ -217,7 +217,7 @@ describe('studies', () => {
           ['Reuben', 'A'],
           ['Andrews', 'MC'],
           ['Karpinets', 'TV'],
-        ].map(([family, initials]) => ({ family, given: null, initials, collective: null })),
+        ].map(([family, initials]) => ({ family, given: null, initials, collective: null, suffix: null })),
       );
     });
 

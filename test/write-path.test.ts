@@ -1,5 +1,5 @@
 // The one write path: no module outside store/ and curation/ opens a transaction, and after every writer (API, seed,
-// PubMed import and fetch, CIViC import) each entity it created, changed or deleted has a revision in the change
+// PubMed import and fetch, CIViC import, ontology import) each entity it created, changed or deleted has a revision in the change
 // feed, and no other entity has one. Checked generically: the tables before and after, against the feed.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -9,6 +9,7 @@ import { runImportCli } from '../src/cli/import.js';
 import { applySeed, readSeedFiles } from '../src/curation/seed.js';
 import { RISK_OF_BIAS_TOOL_SPECS } from '../src/evidence/risk-of-bias.js';
 import { importCivicText } from '../src/importers/civic/civic.import.js';
+import { importOntologyText } from '../src/importers/ontology/ontology.import.js';
 import { importPubmedFiles } from '../src/importers/pubmed/pubmed.import.js';
 import { type Database, openDatabase } from '../src/store/client.js';
 import { migrateDatabase } from '../src/store/migrate.js';
@@ -62,7 +63,10 @@ function entityRows(db: Database): Map<string, string> {
   };
   put(
     'condition',
-    all(`SELECT c.*, (SELECT json_group_array(synonym) FROM condition_synonyms WHERE condition_id = c.id) AS syn
+    all(`SELECT c.*,
+           (SELECT json_group_array(json_array(synonym, scope)) FROM condition_synonyms WHERE condition_id = c.id) AS syn,
+           (SELECT json_group_array(json_array(parent_id, source, position)) FROM condition_parents WHERE condition_id = c.id) AS par,
+           (SELECT json_group_array(json_array(relation, system, code)) FROM condition_codes WHERE condition_id = c.id) AS codes
          FROM conditions c`),
     'slug',
   );
@@ -72,13 +76,20 @@ function entityRows(db: Database): Map<string, string> {
          FROM interventions i`),
     'slug',
   );
-  put('study', all('SELECT * FROM studies'), 'pmid');
+  put(
+    'study',
+    all(`SELECT s.*, (SELECT json_group_array(json_array(position, type, pmid, ref_source, note))
+                        FROM study_notices WHERE study_id = s.id) AS notices
+         FROM studies s`),
+    'key',
+  );
   put(
     'claim',
     all(`SELECT c.*,
            (SELECT json_group_array(json_array(intervention_id, position)) FROM claim_interventions WHERE claim_id = c.id) AS ci,
            (SELECT json_group_array(json_array(study_id, relation, finding, subgroup_sample_size, position, effect_estimates))
               FROM claim_studies WHERE claim_id = c.id) AS cs,
+           (SELECT json_group_array(json_array(other_id, relation)) FROM claim_relations WHERE claim_id = c.id) AS cr,
            (SELECT json_object('pico', json_array(p.population, p.age_groups, p.sex, p.setting, p.intervention,
                      p.comparator, p.outcome, p.outcome_code_system, p.outcome_code, p.outcome_code_display, p.timeframe),
                    'ages', (SELECT json_group_array(age_group) FROM claim_pico_age_groups WHERE claim_id = c.id))
@@ -105,10 +116,14 @@ const lastRevision = (db: Database) =>
 
 /** The entities the change feed names after revision `since`, as an app syncing from it sees them. */
 async function feedSince(app: App, since: number): Promise<{ entities: string[]; actors: string[] }> {
-  const res = await app.inject('/v1/changes?limit=1000');
-  const items = (res.json().items as { revision: number; entity: string; key: string; actor: string }[]).filter(
-    (c) => c.revision > since,
-  );
+  const all: { revision: number; entity: string; key: string; actor: string }[] = [];
+  for (let cursor: string | undefined; ; ) {
+    const res = await app.inject(`/v1/changes?limit=1000${cursor ? `&since=${encodeURIComponent(cursor)}` : ''}`);
+    all.push(...res.json().items);
+    cursor = res.json().next_cursor;
+    if (!res.json().has_more) break;
+  }
+  const items = all.filter((c) => c.revision > since);
   return {
     entities: [...new Set(items.map((c) => `${c.entity}:${c.key}`))].sort(),
     actors: [...new Set(items.map((c) => c.actor))].sort(),
@@ -340,6 +355,57 @@ describe('every writer records every change it makes', () => {
     await app.close();
   });
 
+  it('PubMed import that retracts a cited study (its claims act), a DeleteCitation, and the review of a claim', async () => {
+    const { app, db, write } = await keyed();
+    const send = async (method: 'POST' | 'PATCH', url: string, body?: unknown, tagFrom?: string) => {
+      const etag = tagFrom ? ((await app.inject(tagFrom)).headers.etag as string) : undefined;
+      const res = await app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${write}`, ...(etag ? { 'if-match': etag } : {}) },
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
+      expect(res.statusCode, res.body).toBeLessThan(300);
+    };
+    await send('POST', '/v1/studies', { pmid: '993' });
+    await send(
+      'PATCH',
+      '/v1/claims/gut-flora-skin-health-overall',
+      {
+        studies: [
+          ...seed.claims
+            .find((c) => c.id === 'gut-flora-skin-health-overall')!
+            .studies.map(({ pmid, relation, finding, subgroup_sample_size }) => ({
+              pmid,
+              relation,
+              finding,
+              subgroup_sample_size,
+            })),
+          { pmid: '993', relation: 'context' },
+        ],
+      },
+      '/v1/claims/gut-flora-skin-health-overall',
+    );
+    const retraction = await expectEveryChangeInTheFeed(db, app, () =>
+      importPubmedFiles(db, [join(FIXTURES, 'field-reports', '05-retracted-publication.xml')]),
+    );
+    expect(retraction.changed).toEqual(['claim:gut-flora-skin-health-overall', 'study:993']);
+    const deletion = await expectEveryChangeInTheFeed(db, app, () =>
+      importPubmedFiles(db, [join(FIXTURES, 'pubmed', 'delete-citation.xml')]),
+    );
+    expect(deletion.changed).toEqual(['study:31120893', 'study:993']);
+    const review = await expectEveryChangeInTheFeed(db, app, () =>
+      send(
+        'POST',
+        '/v1/claims/gut-flora-skin-health-overall/review?reason=context%20only',
+        undefined,
+        '/v1/claims/gut-flora-skin-health-overall',
+      ),
+    );
+    expect(review).toEqual({ changed: ['claim:gut-flora-skin-health-overall'], actors: ['key:curator'] });
+    await app.close();
+  });
+
   it('CIViC import: the conditions, interventions and studies it creates, then a release that withdraws', async () => {
     const { app, db } = await testApp();
     const sample = readFileSync(join(FIXTURES, 'civic', 'sample-ClinicalEvidenceSummaries.tsv'), 'utf8');
@@ -356,6 +422,44 @@ describe('every writer records every change it makes', () => {
     );
     expect(second.changed).toHaveLength(5);
     expect(second.changed.every((k) => k.startsWith('claim:civic-eid-'))).toBe(true);
+    await app.close();
+  });
+
+  it('purging a claim that another names as disagreeing changes that claim too, with its revision', async () => {
+    const { app, db, admin } = await keyed();
+    const synthetic = readFileSync(join(FIXTURES, 'civic', 'synthetic-issue15.tsv'), 'utf8');
+    await importCivicText(db, synthetic, 'synthetic-issue15.tsv');
+    const url = '/v1/claims/civic-eid-124';
+    const { changed } = await expectEveryChangeInTheFeed(db, app, async () => {
+      const res = await app.inject({
+        method: 'DELETE',
+        url: `${url}?reason=duplicate&purge=true`,
+        headers: { authorization: `Bearer ${admin}`, 'if-match': (await app.inject(url)).headers.etag as string },
+      });
+      expect(res.statusCode).toBe(204);
+    });
+    expect(changed).toEqual(['claim:civic-eid-124', 'claim:civic-eid-36']);
+    expect((await app.inject('/v1/claims/civic-eid-36')).json().agreement.disagreeing_claims).toEqual([]);
+    await app.close();
+  });
+
+  it('ontology import: the conditions it creates and attaches, then a second file, then a CIViC release on top', async () => {
+    const { app, db } = await testApp({ config: { MAX_EVENT_LOOP_DELAY_MS: 0 } });
+    const slim = readFileSync(join(FIXTURES, 'ontology', 'DO_cancer_slim.obo'), 'utf8');
+    const first = await expectEveryChangeInTheFeed(db, app, () => importOntologyText(db, slim, 'DO_cancer_slim.obo'));
+    expect(first.changed).toHaveLength(729);
+    expect(first.changed).toContain('condition:melanoma');
+    expect(first.actors).toEqual(['import:ontology']);
+    const extension =
+      'format-version: 1.2\n\n[Term]\nid: DOID:1909\nname: melanoma\nsynonym: "test melanoma" EXACT []\n';
+    const second = await expectEveryChangeInTheFeed(db, app, () => importOntologyText(db, extension, 'extra.obo'));
+    expect(second.changed).toEqual(['condition:melanoma']);
+    const synthetic = readFileSync(join(FIXTURES, 'civic', 'synthetic-issue15.tsv'), 'utf8');
+    const civic = await expectEveryChangeInTheFeed(db, app, () =>
+      importCivicText(db, synthetic, 'synthetic-issue15.tsv'),
+    );
+    expect(civic.changed).toContain('study:asco:160900');
+    expect(civic.changed).toContain('claim:civic-eid-124');
     await app.close();
   });
 });

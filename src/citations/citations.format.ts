@@ -25,6 +25,7 @@ import { normalise } from './bibliographic.js';
 import { bibtex } from './bibtex.js';
 import { type CslItem, toCsl } from './csl-json.js';
 import { ris } from './ris.js';
+import { sourceCitationCsl, sourceCitationEntry } from './source-citation.js';
 import { vancouver } from './vancouver.js';
 
 export {
@@ -61,11 +62,13 @@ export const CITATION_FILE_EXTENSIONS: Record<CitationFormat, string | null> = {
 
 /** The study as one CSL-JSON item (csl-data.json schema; unknown fields omitted, never null). */
 export function toCslItem(study: StudyBibliography): CslItem {
-  return toCsl(normalise(study));
+  return sourceCitationCsl(study) ?? toCsl(normalise(study));
 }
 
 /** One entry in the given format. RIS entries end with CRLF; BibTeX entries end with "}" (no newline). */
 export function formatCitation(study: StudyBibliography, format: TextCitationFormat): string {
+  const cited = sourceCitationEntry(study, format);
+  if (cited !== undefined) return cited;
   const s = normalise(study);
   switch (format) {
     case 'vancouver':
@@ -98,11 +101,15 @@ export function formatBibliography(studies: StudyBibliography[], format: Citatio
     case 'ama':
       return studies.map((st, i) => `${i + 1}. ${formatCitation(st, format)}`).join('\n');
     case 'apa':
-      return studies
-        .map(normalise)
-        .sort(apaOrder)
-        .map((s) => apa(s))
-        .join('\n');
+      // Entries known only from a citing source's string have no author to sort by: they follow, in the order given.
+      return [
+        ...studies
+          .filter((st) => sourceCitationEntry(st, 'apa') === undefined)
+          .map(normalise)
+          .sort(apaOrder)
+          .map((s) => apa(s)),
+        ...studies.flatMap((st) => sourceCitationEntry(st, 'apa') ?? []),
+      ].join('\n');
     case 'ris':
       return studies.map((st) => formatCitation(st, 'ris')).join('');
     case 'bibtex':

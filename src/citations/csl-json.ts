@@ -27,7 +27,8 @@ export interface CslDate {
   raw?: string;
 }
 
-export type CslType = 'article-journal' | 'article' | 'book' | 'chapter';
+/** `paper-conference`: a meeting abstract cited from its source's string (source-citation.ts). */
+export type CslType = 'article-journal' | 'article' | 'book' | 'chapter' | 'paper-conference';
 
 /** The subset of the CSL-JSON item schema (csl-data.json, additionalProperties: false) that this module writes. */
 export interface CslItem {

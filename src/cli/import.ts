@@ -4,8 +4,14 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { seedIfEmpty } from '../curation/seed.js';
+import { prepareDatabase } from '../curation/prepare.js';
 import { CivicFileError, type CivicImportSummary, importCivicText } from '../importers/civic/civic.import.js';
+import { CIVIC_DIALECTS, type CivicDialect } from '../importers/civic/civic.parse.js';
+import {
+  importOntologyText,
+  OntologyFileError,
+  type OntologyImportSummary,
+} from '../importers/ontology/ontology.import.js';
 import {
   DEFAULT_EUTILS_BASE_URL,
   type EfetchBatch,
@@ -14,6 +20,7 @@ import {
   PubmedFetchError,
 } from '../importers/pubmed/pubmed.fetch.js';
 import {
+  type DeletedCitation,
   type ImportSummary,
   type ParsedSource,
   PartialImportError,
@@ -23,7 +30,6 @@ import {
   writePubmedImport,
 } from '../importers/pubmed/pubmed.import.js';
 import { type Database, openDatabase, StoreBusyError } from '../store/client.js';
-import { migrateDatabase } from '../store/migrate.js';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -52,8 +58,7 @@ async function openForImport(io: CliIo): Promise<Database> {
   });
   const db = openDatabase(DATABASE_PATH, { busyWaitMs: WRITE_LOCK_WAIT_MS });
   try {
-    await migrateDatabase(db);
-    await seedIfEmpty(db);
+    await prepareDatabase(db);
   } catch (error) {
     await db.close();
     throw error;
@@ -85,6 +90,12 @@ function progressBar(stream: CliIo['stderr'], label: string) {
 
 type PubmedReport = ImportSummary & { not_found?: string[] };
 
+const DELETION_TEXT: Record<DeletedCitation['outcome'], string> = {
+  marked: 'study marked deleted by PubMed',
+  already_marked: 'already marked by an earlier import',
+  not_in_database: 'not in the database',
+};
+
 function humanSummary(source: string, report: PubmedReport): string {
   const lines = [
     `${source} import: ${report.records} record${report.records === 1 ? '' : 's'} from ${report.files} ${report.files === 1 ? 'file' : 'files'}`,
@@ -94,6 +105,11 @@ function humanSummary(source: string, report: PubmedReport): string {
     `  skipped    ${report.skipped.length}`,
     ...report.skipped.map((s) => `    ${s.file} record ${s.position} (PMID ${s.pmid ?? 'unknown'}): ${s.reason}`),
   ];
+  if (report.deleted.length > 0)
+    lines.push(
+      `  deleted by PubMed (DeleteCitation) ${report.deleted.length}`,
+      ...report.deleted.map((d) => `    PMID ${d.pmid} (${d.file}): ${DELETION_TEXT[d.outcome]}`),
+    );
   if (report.not_found?.length) lines.push(`  not found in PubMed: ${report.not_found.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }
@@ -234,13 +250,16 @@ async function runPubmed(args: string[], io: CliIo): Promise<number> {
 // civic
 
 const CIVIC_USAGE = `Usage:
-  npm run import -- civic [--json] [--no-withdraw] FILE
+  npm run import -- civic [--json] [--no-withdraw] [--dialect plain|quoted] FILE
 
 Imports a CIViC ClinicalEvidenceSummaries TSV release into DATABASE_PATH (default ./data/evidence.db): evidence
 items become claims graded on the civic scale, keyed by evidence id (re-importing changes nothing; a newer release
 updates what changed). Claims from earlier releases that this file lacks are marked withdrawn, unless --no-withdraw
-(use it for partial files). Curated claims are never touched.
+(use it for partial files). Curated claims are never touched, and a field a curator changed in an imported claim
+keeps the curator's value: the summary lists it under conflicts.
 
+  --dialect D     read the file as written by CIViC's exporter before December 2024 (plain: quotes are ordinary
+                  characters) or since (quoted: CSV quoting); detected from the file when not given
   --no-withdraw   do not withdraw CIViC claims missing from this file
   --json          print the summary as JSON
 `;
@@ -248,6 +267,7 @@ updates what changed). Claims from earlier releases that this file lacks are mar
 const CIVIC_OPTIONS = {
   json: { type: 'boolean', default: false },
   'no-withdraw': { type: 'boolean', default: false },
+  dialect: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -264,6 +284,8 @@ async function runCivic(args: string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length !== 1) throw new UsageError('give exactly one release file');
+  if (values.dialect !== undefined && !CIVIC_DIALECTS.includes(values.dialect as CivicDialect))
+    throw new UsageError(`--dialect must be ${CIVIC_DIALECTS.join(' or ')}, not ${values.dialect}`);
   const file = positionals[0] as string;
   let text: string;
   try {
@@ -278,6 +300,7 @@ async function runCivic(args: string[], io: CliIo): Promise<number> {
     // One commit: the whole release or nothing.
     report = await importCivicText(db, text, basename(file), {
       withdrawMissing: !values['no-withdraw'],
+      ...(values.dialect ? { dialect: values.dialect as CivicDialect } : {}),
       onProgress: (done, total) => bar?.update(done, total),
     });
   } finally {
@@ -287,7 +310,7 @@ async function runCivic(args: string[], io: CliIo): Promise<number> {
   if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
     const lines = [
-      `CIViC import of ${report.release}: ${report.rows} rows`,
+      `CIViC import of ${report.release} (${report.dialect} dialect): ${report.rows} rows`,
       `  inserted   ${report.inserted}`,
       `  updated    ${report.updated}`,
       `  unchanged  ${report.unchanged}`,
@@ -295,9 +318,101 @@ async function runCivic(args: string[], io: CliIo): Promise<number> {
       `  skipped    ${report.skipped.length}`,
       ...report.skipped.map((s) => `    line ${s.line} (evidence ${s.evidence_id ?? 'unknown'}): ${s.reason}`),
       `  created    ${report.created.conditions} conditions, ${report.created.interventions} interventions, ${report.created.studies} studies`,
+      `  conflicts  ${report.conflicts.length} (curators' values kept)`,
+      ...report.conflicts.map(
+        (c) =>
+          `    ${c.claim} ${c.field}: kept ${JSON.stringify(c.curator_value)}, release has ${JSON.stringify(c.import_value)}`,
+      ),
+      `  warnings   ${report.warnings.length}`,
+      ...report.warnings.map((w) => `    line ${w.line} (evidence ${w.evidence_id}): ${w.message}`),
     ];
     io.stdout.write(`${lines.join('\n')}\n`);
   }
+  return EXIT.ok;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// ontology
+
+const ONTOLOGY_USAGE = `Usage:
+  npm run import -- ontology [--json] FILE.obo [FILE.obo ...]
+
+Imports OBO 1.2 ontology files (the Disease Ontology, or a subset of it such as DO_cancer_slim.obo) into the conditions
+of DATABASE_PATH (default ./data/evidence.db), one commit per file. Each current term becomes a condition, or is
+attached to the condition that already has its DOID (or, without one, its exact name or synonym): synonyms with their
+scope, cross-references (MeSH, NCI, ICD-10-CM, UMLS, EFO, ...), alt_ids and is_a links (several parents kept). A
+second file merges into what is loaded; importing a file again changes nothing. Obsolete terms are not conditions:
+their ids lead to their replacement. \`condition=\` then finds every descendant.
+
+  --json          print the summary (one per file) as JSON
+`;
+
+const ONTOLOGY_OPTIONS = {
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function ontologySummaryText(r: OntologyImportSummary): string {
+  const lines = [
+    `Ontology import of ${r.file} (${r.data_version ?? r.ontology ?? 'no data-version'}): ${r.terms} terms, ${r.obsolete} obsolete`,
+    `  created    ${r.created}`,
+    `  updated    ${r.updated}`,
+    `  unchanged  ${r.unchanged}`,
+    `  attached   ${r.attached.length} existing condition${r.attached.length === 1 ? '' : 's'}`,
+    ...r.attached.map((a) => `    ${a.slug} → ${a.term} (by ${a.by === 'doid' ? 'DOID' : 'name or synonym'})`),
+    `  skipped links ${r.skipped_links.length}`,
+    ...r.skipped_links.map((l) => `    ${l.term} is_a ${l.parent}: ${l.reason}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+async function runOntology(args: string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof ONTOLOGY_OPTIONS }>
+  >;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: ONTOLOGY_OPTIONS });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(ONTOLOGY_USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError('no files given');
+  // Every file is read before the database is opened: a missing file changes nothing.
+  const texts = positionals.map((file) => {
+    try {
+      return { file, text: readFileSync(file, 'utf8') };
+    } catch (error) {
+      throw new OntologyFileError(`${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  });
+  const db = await openForImport(io);
+  const reports: OntologyImportSummary[] = [];
+  try {
+    for (const { file, text } of texts) {
+      const bar = io.stderr.isTTY === true ? progressBar(io.stderr, basename(file)) : undefined;
+      try {
+        reports.push(await importOntologyText(db, text, basename(file), { onProgress: (d, t) => bar?.update(d, t) }));
+      } catch (error) {
+        if (reports.length === 0) throw error;
+        io.stdout.write(
+          values.json ? `${JSON.stringify(reports, null, 2)}\n` : reports.map(ontologySummaryText).join(''),
+        );
+        io.stderr.write(
+          `import stopped at ${file} after committing ${reports.length} file(s) (above): ${String(error instanceof Error ? error.message : error)}\n`,
+        );
+        return EXIT.partial;
+      } finally {
+        bar?.end();
+      }
+    }
+  } finally {
+    await db.close();
+  }
+  io.stdout.write(values.json ? `${JSON.stringify(reports, null, 2)}\n` : reports.map(ontologySummaryText).join(''));
   return EXIT.ok;
 }
 
@@ -308,6 +423,7 @@ async function runCivic(args: string[], io: CliIo): Promise<number> {
 const SUBCOMMANDS: Record<string, Subcommand> = {
   pubmed: { usage: PUBMED_USAGE, run: runPubmed },
   civic: { usage: CIVIC_USAGE, run: runCivic },
+  ontology: { usage: ONTOLOGY_USAGE, run: runOntology },
 };
 
 const MAIN_USAGE = `Usage: npm run import -- <source> [options] ...
@@ -348,6 +464,7 @@ export async function runImportCli(args: string[], io: CliIo): Promise<number> {
       error instanceof PubmedImportError ||
       error instanceof PubmedFetchError ||
       error instanceof CivicFileError ||
+      error instanceof OntologyFileError ||
       error instanceof StoreBusyError;
     io.stderr.write(`import failed, nothing was changed: ${known ? error.message : String(error)}\n`);
     return EXIT.failed;

@@ -3,10 +3,9 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { z } from 'zod';
 import { buildApp } from '../app.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { seedIfEmpty } from '../curation/seed.js';
+import { prepareDatabase } from '../curation/prepare.js';
 import { createMcpServer } from '../mcp/mcp.server.js';
 import { openDatabase } from '../store/client.js';
-import { migrateDatabase } from '../store/migrate.js';
 
 /**
  * Settings of the stdio server beyond the API's own (DATABASE_PATH, READS_REQUIRE_KEY, …): EVIDENCE_API_KEY is sent
@@ -44,8 +43,7 @@ async function main() {
 
   // As `npm start` does, so a fresh checkout answers; stdout belongs to the protocol, so the app logs nothing.
   const db = openDatabase(config.DATABASE_PATH);
-  await migrateDatabase(db);
-  await seedIfEmpty(db);
+  await prepareDatabase(db);
   const app = await buildApp({ db, config, logger: false });
   await app.ready();
 

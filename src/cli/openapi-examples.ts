@@ -2,9 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../app.js';
-import { seedIfEmpty } from '../curation/seed.js';
+import { prepareDatabase } from '../curation/prepare.js';
 import { openScratchDatabase } from '../store/client.js';
-import { migrateDatabase } from '../store/migrate.js';
 
 export const EXAMPLES_PATH = fileURLToPath(new URL('../../openapi/examples.json', import.meta.url));
 
@@ -25,8 +24,7 @@ export const EXAMPLE_SOURCES: Record<string, string> = {
 
 export async function captureExamples(): Promise<Record<string, unknown>> {
   const db = openScratchDatabase('openapi');
-  await migrateDatabase(db);
-  await seedIfEmpty(db);
+  await prepareDatabase(db);
   const app = await buildApp({ db });
   const examples: Record<string, unknown> = {};
   for (const [name, url] of Object.entries(EXAMPLE_SOURCES)) {

@@ -2,10 +2,10 @@
 // others in the shape a curator writes them.
 
 import { getClaim } from '../resources/claims/claims.queries.js';
-import { conditionInputOf } from '../resources/conditions/conditions.queries.js';
+import { conditionSnapshotOf } from '../resources/conditions/conditions.queries.js';
 import type { Entity } from '../resources/history/history.queries.js';
 import { interventionInputOf } from '../resources/interventions/interventions.queries.js';
-import { studyInputOf } from '../resources/studies/studies.queries.js';
+import { studySnapshotOf } from '../resources/studies/studies.queries.js';
 import { topicInputOf } from '../resources/topics/topics.queries.js';
 import type { Reader } from '../store/client.js';
 
@@ -21,9 +21,9 @@ export async function snapshotOf(h: Reader, entity: Entity, key: string): Promis
     case 'claim':
       return ((await getClaim(h, key)) as Record<string, unknown> | undefined) ?? null;
     case 'study':
-      return withoutVersion(await studyInputOf(h, key));
+      return (await studySnapshotOf(h, key)) ?? null;
     case 'condition':
-      return withoutVersion(await conditionInputOf(h, key));
+      return withoutVersion(await conditionSnapshotOf(h, key));
     case 'intervention':
       return withoutVersion(await interventionInputOf(h, key));
     case 'topic':

@@ -150,8 +150,8 @@ export const PicoFilterQuery = z.object({
     .max(60)
     .regex(/^(MeSH|SNOMED CT|LOINC):\S+$/, 'must be `<system>:<code>`, e.g. `MeSH:D003876`')
     .optional()
-    .describe('Claims whose outcome has this code, as `<system>:<code>`.')
-    .meta({ example: 'MeSH:D003876' }),
+    // No example: the docs page fills every example into one "Try it out", and the melanoma claim's outcome has no code.
+    .describe('Claims whose outcome has this code, as `<system>:<code>`, e.g. `MeSH:D003876`.'),
 });
 export type PicoFilters = z.output<typeof PicoFilterQuery>;
 

@@ -4,9 +4,10 @@ import { unprocessable, unprocessableViolation } from '../http/writes.js';
 import { type ClaimRecord, claimRecordOf } from '../resources/claims/claims.queries.js';
 import type { Reader } from '../store/client.js';
 import {
-  ancestorSlugs,
   claimIdsSupportedBy,
+  descendantSlugs,
   designsOf,
+  doidHolder,
   missingKeys,
   topicClaimGrades,
   topicsListing,
@@ -14,20 +15,31 @@ import {
 import { checkEstimateDirection, validateEffectEstimate } from './effect-estimates.js';
 import { assessClaimGrade } from './grade-assessment.js';
 import type { GradeLevel } from './grade-domains.js';
+import { pubmedRetracts, retractionOf } from './retraction.js';
 import { type RiskOfBias, validateRiskOfBias } from './risk-of-bias.js';
-import type { StudyDesign } from './study-record.js';
+import type { StudyBibliography, StudyDesign } from './study-record.js';
 import { type ClaimImportance, checkBottomLine, topicOverallCertainty } from './topic-certainty.js';
 import { type RuleViolation, violationOf } from './violations.js';
 import type { Direction, StudyRelation } from './vocabulary.js';
 
 const PMID = /^[1-9][0-9]{0,8}$/;
 
-export function checkStudyRules(study: {
-  pmid: string;
-  sample_size?: number | null;
-  design?: string | null;
-  risk_of_bias?: readonly RiskOfBias[];
-}): void {
+export function checkStudyRules(
+  study: {
+    pmid: string;
+    sample_size?: number | null;
+    design?: string | null;
+    risk_of_bias?: readonly RiskOfBias[];
+  } & Partial<Pick<StudyBibliography, 'publication_types' | 'notices' | 'retracted'>>,
+): void {
+  // A curated record cannot deny the retraction its own publication types or notices state (NLM's two signals).
+  if (study.retracted === false && pubmedRetracts(study)) {
+    const retraction = retractionOf(study);
+    throw unprocessable(
+      'study.retraction_signals',
+      `Study ${study.pmid} is retracted by its own record (${retraction?.source === 'retraction_in' ? `RetractionIn notice${retraction.notice_pmid ? ` PMID ${retraction.notice_pmid}` : ''}` : 'publication type "Retracted Publication"'}): \`retracted\` must be true.`,
+    );
+  }
   if (!PMID.test(study.pmid))
     throw unprocessable('study.pmid_digits', `PMID '${study.pmid}' must be 1 to 9 digits with no leading zero.`);
   if (study.sample_size != null && study.sample_size < 0)
@@ -57,17 +69,27 @@ export async function checkClaimRules(
 ): Promise<void> {
   if (claim.studies.length === 0) throw unprocessable('claim.needs_study', 'A claim needs at least one linked study.');
   for (const link of claim.studies) {
-    checkStudyRules({ pmid: link.pmid });
+    if (!/^[a-z][a-z0-9]*:/.test(link.key)) checkStudyRules({ pmid: link.key });
     if (link.subgroup_sample_size != null && link.subgroup_sample_size < 0)
       throw unprocessable('study.sample_size_non_negative', 'A subgroup sample size cannot be negative.');
   }
   const unknownStudies = await missingKeys(
     h,
     'studies',
-    claim.studies.map((s) => s.pmid),
+    claim.studies.map((s) => s.key),
   );
   if (unknownStudies.length > 0)
-    throw unprocessable('claim.studies_exist', `Create these studies first: PMID ${unknownStudies.join(', ')}.`);
+    throw unprocessable(
+      'claim.studies_exist',
+      `Create these studies first: ${[
+        unknownStudies.some((k) => /^\d+$/.test(k))
+          ? `PMID ${unknownStudies.filter((k) => /^\d+$/.test(k)).join(', ')}`
+          : null,
+        ...unknownStudies.filter((k) => !/^\d+$/.test(k)),
+      ]
+        .filter(Boolean)
+        .join(', ')}.`,
+    );
   if (claim.condition !== null && (await missingKeys(h, 'conditions', [claim.condition])).length > 0)
     throw unprocessable('claim.condition_exists', `No condition has slug '${claim.condition}'.`);
   const unknownInterventions = await missingKeys(h, 'interventions', claim.interventions);
@@ -75,7 +97,7 @@ export async function checkClaimRules(
     throw unprocessable('claim.interventions_exist', `No intervention has slug ${unknownInterventions.join(', ')}.`);
   checkEffectEstimates(claim);
   // Only supporting studies can lift a grade: a contradicting or context trial says nothing for the claim.
-  const supporting = claim.studies.filter((s) => s.relation === 'supports').map((s) => s.pmid);
+  const supporting = claim.studies.filter((s) => s.relation === 'supports').map((s) => s.key);
   const grade = checkClaimGrade(claim, (await designsOf(h, supporting)) as (StudyDesign | null)[]);
   if (grade) throw unprocessableViolation(grade);
   const support = checkPublishedClaimSupport(claim);
@@ -194,18 +216,32 @@ export async function checkTopicRules(
     throw unprocessableViolation({ ...violation, errors: [{ path: 'bottom_line', message: violation.detail }] });
 }
 
+/**
+ * A condition's curated parents (`parent`, then `parents`) exist and close no cycle through the whole hierarchy,
+ * ontology links included (the hierarchy is a DAG); a DOID names one condition (the ontology term it is attached to).
+ */
 export async function checkConditionRules(
   h: Reader,
-  condition: { slug: string; parent: string | null },
+  condition: { slug: string; parent: string | null; parents?: string[]; doid?: string | null },
 ): Promise<void> {
-  if (condition.parent === null) return;
-  if ((await missingKeys(h, 'conditions', [condition.parent])).length > 0)
-    throw unprocessable('condition.parent_exists', `No condition has slug '${condition.parent}'.`);
-  if (condition.parent === condition.slug || (await ancestorSlugs(h, condition.parent)).includes(condition.slug))
-    throw unprocessable(
-      'condition.parent_acyclic',
-      `'${condition.parent}' is '${condition.slug}' or one of its descendants.`,
-    );
+  const parents = [
+    ...new Set([...(condition.parent === null ? [] : [condition.parent]), ...(condition.parents ?? [])]),
+  ];
+  const missing = await missingKeys(h, 'conditions', parents);
+  if (missing.length > 0)
+    throw unprocessable('condition.parent_exists', `No condition has slug ${missing.map((m) => `'${m}'`).join(', ')}.`);
+  const below = parents.length === 0 ? [] : await descendantSlugs(h, condition.slug);
+  for (const parent of parents)
+    if (parent === condition.slug || below.includes(parent))
+      throw unprocessable('condition.parent_acyclic', `'${parent}' is '${condition.slug}' or one of its descendants.`);
+  if (condition.doid) {
+    const holder = await doidHolder(h, condition.doid, condition.slug);
+    if (holder !== undefined)
+      throw unprocessable(
+        'condition.doid_unique',
+        `${condition.doid} is already the ontology term of condition '${holder}'; change that condition instead.`,
+      );
+  }
 }
 
 /**
@@ -217,10 +253,11 @@ export async function checkStudyDesignForClaims(
   h: Reader,
   study: { pmid: string; design: string | null },
 ): Promise<void> {
+  // The study API writes PubMed records, whose key is the PMID.
   for (const claimId of await claimIdsSupportedBy(h, study.pmid)) {
     const claim = await claimRecordOf(h, claimId);
     if (claim?.grade.scheme !== 'GRADE') continue;
-    const others = claim.studies.filter((s) => s.relation === 'supports' && s.pmid !== study.pmid).map((s) => s.pmid);
+    const others = claim.studies.filter((s) => s.relation === 'supports' && s.key !== study.pmid).map((s) => s.key);
     const designs = [...(await designsOf(h, others)), study.design] as (StudyDesign | null)[];
     const violation = checkClaimGrade(claim, designs);
     if (violation)

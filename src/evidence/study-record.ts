@@ -194,6 +194,25 @@ export interface StudyBibliography {
    * A curator may also set it. An expression of concern or a partial retraction does not set it.
    */
   retracted?: boolean;
+  /**
+   * Who cited the study and how, for a record cited from that source's own citation string: a PubMed article whose
+   * record is not imported yet, or a source without a PMID (a meeting abstract). Absent or null: an ordinary record.
+   */
+  cited_source?: CitedSource | null;
+}
+
+/** A study as a source that cited it (CIViC) knows it: its key, source type and citation string. */
+export interface CitedSource {
+  /** The study key: the PMID, or "asco:160900", "ash:<DOI>", "other:<type>:<id>". */
+  key: string;
+  source_type: 'pubmed' | 'asco' | 'ash' | 'other';
+  /** ASCO web id, ASH DOI, or another type's id; null for a PubMed article. */
+  source_id: string | null;
+  /** ASCO abstract number within its meeting. */
+  abstract_number: string | null;
+  url: string | null;
+  /** The citation string exactly as the citing source wrote it, and who wrote it ("CIViC"); null when none. */
+  citation: { text: string; source: string } | null;
 }
 
 /** Reads whether a record is retracted by PubMed's two signals and the stored flag. */

@@ -59,7 +59,8 @@ export function summariseEvidence(studies: readonly SummarisableStudy[]): Eviden
 
 /** A claim-study link as the summary needs it: the study's design and size, and how it bears on the claim. */
 export interface SummarisableLink extends SummarisableStudy {
-  pmid: string;
+  /** The study's key: its PMID, or `asco:...` for a source without one. */
+  key: string;
   relation: StudyRelation;
 }
 
@@ -83,7 +84,7 @@ export interface SupportingEvidenceSummary extends EvidenceSummary {
  */
 export function summariseSupportingEvidence(links: readonly SummarisableLink[]): SupportingEvidenceSummary {
   const distinct = (relation: StudyRelation) => [
-    ...new Map(links.filter((l) => l.relation === relation).map((l) => [l.pmid, l])).values(),
+    ...new Map(links.filter((l) => l.relation === relation).map((l) => [l.key, l])).values(),
   ];
   const supporting = distinct('supports');
   const contradicting = summariseEvidence(distinct('contradicts'));
@@ -103,6 +104,6 @@ export function summariseSupportingEvidence(links: readonly SummarisableLink[]):
  */
 export function summariseTopicEvidence(claims: readonly { studies: readonly SummarisableLink[] }[]) {
   const links = claims.flatMap((c) => c.studies);
-  const bearing = new Set(links.filter((l) => l.relation !== 'context').map((l) => l.pmid));
-  return summariseSupportingEvidence(links.filter((l) => l.relation !== 'context' || !bearing.has(l.pmid)));
+  const bearing = new Set(links.filter((l) => l.relation !== 'context').map((l) => l.key));
+  return summariseSupportingEvidence(links.filter((l) => l.relation !== 'context' || !bearing.has(l.key)));
 }

@@ -69,6 +69,7 @@ export const MEASURE_TO_FHIR: Record<ApiEstimate['measure'], EffectMeasure | Tex
   correlation: 'correlation',
 };
 
+// `pmid` is the study's key (its PMID, or `asco:...`): the mapper places an estimate on the Evidence of that key.
 function effectEstimate(e: ApiEstimate, pmid: string): EffectEstimate {
   const what = [e.outcome, e.timepoint].filter((part): part is string => part !== null).join(', ');
   return {
@@ -118,7 +119,7 @@ function riskOfBias(study: StudyJson): RiskOfBiasAssessment[] {
   return study.risk_of_bias.map((a) => {
     const spec = RISK_OF_BIAS_TOOL_SPECS[a.tool as RiskOfBiasTool];
     return {
-      pmid: study.pmid,
+      pmid: study.key,
       tool: spec.name,
       overall: a.overall,
       rationale: a.overall_support,
@@ -133,7 +134,7 @@ function riskOfBias(study: StudyJson): RiskOfBiasAssessment[] {
 
 /**
  * The extras of one claim from its API JSON and its studies' JSON: the assessed GRADE domains (in GRADE's order,
- * with the curator's rationale), every effect estimate on its study links (by PMID), its PICO, and the risk-of-bias
+ * with the curator's rationale), every effect estimate on its study links (by study key), its PICO, and the risk-of-bias
  * assessments of its studies. Absent facts stay absent.
  */
 export function evidenceExtrasOf(claim: ClaimJson, studies: Record<string, StudyJson>): EvidenceExtras {
@@ -143,11 +144,11 @@ export function evidenceExtrasOf(claim: ClaimJson, studies: Record<string, Study
     judgement: domainJudgement(step),
     rationale: step.rationale,
   }));
-  const pmids = [...new Set(claim.studies.map((s) => s.pmid))];
+  const keys = [...new Set(claim.studies.map((s) => s.key))];
   return {
     grade_domains,
-    effect_estimates: claim.studies.flatMap((s) => s.effect_estimates.map((e) => effectEstimate(e, s.pmid))),
+    effect_estimates: claim.studies.flatMap((s) => s.effect_estimates.map((e) => effectEstimate(e, s.key))),
     pico: claim.pico === null ? null : pico(claim.pico),
-    risk_of_bias: pmids.flatMap((pmid) => (studies[pmid] ? riskOfBias(studies[pmid]) : [])),
+    risk_of_bias: keys.flatMap((key) => (studies[key] ? riskOfBias(studies[key]) : [])),
   };
 }

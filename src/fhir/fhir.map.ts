@@ -1,6 +1,8 @@
 // Claim and topic JSON → FHIR R5 Bundles (Evidence, Citation, EvidenceVariable, ArtifactAssessment, EvidenceReport).
+
 import { v5 as uuidv5 } from 'uuid';
 import { expandPageRange, formatCitation } from '../citations/citations.format.js';
+import { citableStudy } from '../citations/source-citation.js';
 import type { StudyDesign } from '../evidence/vocabulary.js';
 import {
   ATTRIBUTE_ESTIMATES,
@@ -204,22 +206,22 @@ function addClaim(builder: BundleBuilder, input: ClaimFhirInput, context: FhirCo
   const designs: CodeableConcept[] = [];
   const retracted: string[] = [];
   for (const link of claim.studies) {
-    const study = input.studies[link.pmid];
+    const study = input.studies[link.key];
     const citation = builder.add(citationOf(link, study, extras, context));
-    citations.push(ref(citation, `PMID ${link.pmid}`));
+    citations.push(ref(citation, studyLabel(link)));
     const studyEvidence = builder.add(studyEvidenceOf(claim, link, study, citation, extras));
     studyLinks.push(
       compact({
         type: 'composed-of',
         classifier: [concept(SYSTEMS.apiStudyRelation, link.relation)],
-        label: `PMID ${link.pmid}`,
+        label: studyLabel(link),
         display: orUndefined(link.title),
         resourceReference: ref(studyEvidence),
       }),
     );
     for (const design of designConcepts(link.design))
       if (!designs.some((d) => d.coding?.[0]?.code === design.coding?.[0]?.code)) designs.push(design);
-    if (link.retracted) retracted.push(`PMID ${link.pmid}${link.title ? ` (${link.title})` : ''}`);
+    if (link.retracted) retracted.push(`${studyLabel(link)}${link.title ? ` (${link.title})` : ''}`);
   }
 
   Object.assign(
@@ -430,6 +432,9 @@ function riskOfBiasCertainty(assessment: RiskOfBiasAssessment): FhirObject {
   });
 }
 
+/** How a study is named in labels: `PMID 29097493`, or its key for a source without a PMID (`asco:160900`). */
+const studyLabel = (link: Pick<ClaimStudy, 'key' | 'pmid'>) => (link.pmid ? `PMID ${link.pmid}` : link.key);
+
 /** One study's evidence for the claim: design, sample size (the finding's subgroup as knownDataCount), finding. */
 function studyEvidenceOf(
   claim: ClaimJson,
@@ -438,11 +443,11 @@ function studyEvidenceOf(
   citation: FhirResource,
   extras: EvidenceExtras,
 ): FhirResource {
-  const path = `/v1/claims/${claim.id}/studies/${link.pmid}`;
+  const path = `/v1/claims/${claim.id}/studies/${link.key}`;
   return compact({
     resourceType: 'Evidence',
     id: resourceId('Evidence', path),
-    citeAsReference: ref(citation, `PMID ${link.pmid}`),
+    citeAsReference: ref(citation, studyLabel(link)),
     status: link.retracted ? 'retired' : 'active',
     description: orUndefined(link.finding),
     note: link.retracted ? [{ text: 'This publication has been retracted.' }] : undefined,
@@ -458,9 +463,9 @@ function studyEvidenceOf(
           description: orUndefined(link.sample_size_note),
         }),
       },
-      ...(extras.effect_estimates ?? []).filter((e) => e.pmid === link.pmid).map(effectStatistic),
+      ...(extras.effect_estimates ?? []).filter((e) => e.pmid === link.key).map(effectStatistic),
     ],
-    certainty: (extras.risk_of_bias ?? []).filter((r) => r.pmid === link.pmid).map(riskOfBiasCertainty),
+    certainty: (extras.risk_of_bias ?? []).filter((r) => r.pmid === link.key).map(riskOfBiasCertainty),
   });
 }
 
@@ -543,8 +548,8 @@ function citationOf(
   extras: EvidenceExtras,
   context: FhirContext,
 ): FhirResource {
-  const path = `/v1/studies/${link.pmid}`;
-  const facts = extras.publications?.[link.pmid];
+  const path = `/v1/studies/${link.key}`;
+  const facts = extras.publications?.[link.key];
   const retracted = study?.retracted ?? link.retracted;
   const journal = study ? (study.journal ?? study.journal_iso) : link.journal;
   const seasonal = study?.date_text && SEASONS.has(study.date_text) ? study.date_text : undefined;
@@ -567,7 +572,13 @@ function citationOf(
         : {
             resourceType: 'Practitioner',
             id,
-            name: [compact({ family: orUndefined(author.family), given: author.given ? [author.given] : undefined })],
+            name: [
+              compact({
+                family: orUndefined(author.family),
+                given: author.given ? [author.given] : undefined,
+                suffix: author.suffix ? [author.suffix] : undefined,
+              }),
+            ],
           },
     );
     entries.push(
@@ -592,7 +603,7 @@ function citationOf(
 
   const citedArtifact = compact({
     identifier: [
-      { system: SYSTEMS.pubmed, value: link.pmid },
+      ...(link.pmid ? [{ system: SYSTEMS.pubmed, value: link.pmid }] : []),
       ...(study?.doi ? [{ system: SYSTEMS.doi, value: study.doi }] : []),
       ...(study?.pmcid ? [{ system: SYSTEMS.pmc, value: study.pmcid }] : []),
     ],
@@ -612,7 +623,10 @@ function citationOf(
     webLocation: [
       {
         classifier: [concept(SYSTEMS.artifactUrlClassifier, 'abstract', 'Abstract')],
-        url: study?.pubmed_url ?? `https://pubmed.ncbi.nlm.nih.gov/${link.pmid}/`,
+        url:
+          study?.pubmed_url ??
+          study?.source_url ??
+          (link.pmid ? `https://pubmed.ncbi.nlm.nih.gov/${link.pmid}/` : `/v1/studies/${link.key}`),
       },
       ...(study?.doi
         ? [
@@ -648,7 +662,7 @@ function citationOf(
       ? [
           {
             style: concept(SYSTEMS.citationSummaryStyle, 'vancouver', 'Vancouver style'),
-            text: formatCitation(study, 'vancouver'),
+            text: formatCitation(citableStudy(study), 'vancouver'),
           },
         ]
       : undefined,

@@ -40,7 +40,8 @@ export type ClaimFields = Pick<
     comparator: string | null;
     outcome: { description: string; code: { system: OutcomeCodeSystem; code: string; display: string | null } | null };
   } | null;
-  source: ClaimJson['source'];
+  /** CIViC's own evidence direction, significance and review date are not carried. */
+  source: Pick<ClaimJson['source'], 'name' | 'id' | 'url' | 'release' | 'imported_at'>;
   studies: (Pick<
     ClaimJson['studies'][number],
     | 'pmid'
@@ -252,7 +253,7 @@ export function claimFromBundle(bundle: Bundle): ClaimFields {
         const fields = citationFields(citation);
         const size = study.statistic?.[0]?.sampleSize ?? {};
         return {
-          pmid: fields.pmid,
+          pmid: fields.pmid ?? null,
           title: fields.title,
           journal: fields.journal,
           year: fields.year,
@@ -290,12 +291,13 @@ export function citationFields(citation: FhirObject): CitationFields {
   const author = (entry: Node) => {
     const who = contained.get(entry.contributor?.reference) ?? {};
     return who.resourceType === 'Organization'
-      ? { family: null, given: null, initials: null, collective: who.name }
+      ? { family: null, given: null, initials: null, collective: who.name, suffix: null }
       : {
           family: who.name?.[0]?.family ?? null,
           given: who.name?.[0]?.given?.[0] ?? null,
           initials: entry.forenameInitials ?? null,
           collective: null,
+          suffix: who.name?.[0]?.suffix?.[0] ?? null,
         };
   };
   const date = /^(\d{4})(?: (\w{3})(?: (\d{1,2}))?)?$/.exec(form.publicationDateText ?? '');

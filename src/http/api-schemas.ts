@@ -1,10 +1,14 @@
 // Zod schemas shared by several resources: problems, grades, caveats, authors, references between resources.
 import { z } from 'zod';
 import { GRADE_SCHEMES } from '../evidence/grades.js';
+import { RETRACTION_SOURCES } from '../evidence/retraction.js';
+import { NOTICE_TYPES } from '../evidence/study-record.js';
 import {
   CAVEAT_CODES,
+  DIRECTION_DEFINITIONS,
   DIRECTIONS,
   INTERVENTION_KINDS,
+  RETRACTED_EVIDENCE,
   SPECIES,
   STUDY_DESIGNS,
   STUDY_RELATIONS,
@@ -22,6 +26,28 @@ export const Pmid = z
   .regex(/^[1-9][0-9]{0,8}$/, 'must be a PubMed id: 1 to 9 digits, no leading zero')
   .describe('PubMed identifier (digits only).')
   .meta({ example: '29097493' });
+
+/** A study's key: a PMID, or `<source type>:<id>` for a source without one (`asco:160900`). */
+export const StudyKey = z
+  .string()
+  .min(1)
+  .max(300)
+  .regex(
+    /^(?:[1-9][0-9]{0,8}|(?:asco|ash|other):\S+)$/,
+    'must be a PubMed id (digits) or a source key such as asco:160900',
+  )
+  .describe('Study key: the PMID of a PubMed article, or `asco:<web id>`, `ash:<DOI>`, `other:<type>:<id>`.')
+  .meta({ example: '29097493' });
+
+export const SourceCitationSchema = z
+  .object({
+    text: z.string().describe('The citation exactly as the source wrote it, e.g. `Levine et al., 2005, Blood`.'),
+    source: z.string().describe('Who wrote it, e.g. `CIViC`.'),
+    note: z
+      .string()
+      .describe('What the citation is: never bibliographic metadata, only what the source that cited it says.'),
+  })
+  .meta({ id: 'SourceCitation' });
 
 export const ClaimId = z
   .string()
@@ -66,20 +92,17 @@ export const ProblemSchema = z
       .describe(
         'For rule `topic.bottom_line_within_certainty`: the words that claim more than the overall certainty allows, with the level each needs.',
       ),
+    candidates: z
+      .array(z.object({ slug: z.string().nullable(), name: z.string(), doid: z.string().nullable() }))
+      .optional()
+      .describe(
+        'For `conditions.ambiguous`: the conditions the text could mean; pass one slug instead (null: the term is not a condition in this database).',
+      ),
   })
   .meta({
     id: 'Problem',
-    description: 'RFC 9457 problem details, served as `application/problem+json`.',
-    example: {
-      type: 'urn:evidence-api:problem:request.unknown_parameter',
-      title: 'Invalid request',
-      status: 400,
-      detail: "query: unknown parameter 'conditon'",
-      instance: '/v1/claims?conditon=eczema',
-      code: 'request.unknown_parameter',
-      request_id: 'b7c0d7e4-5f1c-4c4f-9f5e-0d7d2b0f3a11',
-      errors: [{ path: 'query.conditon', message: 'unknown parameter' }],
-    },
+    description:
+      'RFC 9457 problem details, served as `application/problem+json`. Each response documents an example of its own status.',
   });
 
 export const GradeSchema = z
@@ -113,7 +136,9 @@ export const GradeSchema = z
 
 export const CaveatsSchema = z
   .object({
-    codes: z.array(z.enum(CAVEAT_CODES)).describe('Structured caveats.'),
+    codes: z
+      .array(z.enum(CAVEAT_CODES))
+      .describe(`Structured caveats. \`${RETRACTED_EVIDENCE.code}\`: ${RETRACTED_EVIDENCE.definition}`),
     notes: z.string().nullable().describe('Free-text caveats.'),
   })
   .meta({ id: 'Caveats' });
@@ -124,8 +149,60 @@ export const AuthorSchema = z
     given: z.string().nullable(),
     initials: z.string().nullable(),
     collective: z.string().nullable().describe('Group author name; the other fields are null for a group author.'),
+    suffix: z
+      .string()
+      .nullable()
+      .describe('Family-rank suffix as NLM records it (`Jr`, `Sr`, `2nd`, `3rd`, `III`); null when none.')
+      .meta({ example: 'Jr' }),
   })
   .meta({ id: 'Author' });
+
+export const NoticeSchema = z
+  .object({
+    type: z
+      .enum(NOTICE_TYPES)
+      .describe(
+        'PubMed CommentsCorrections RefType: `RetractionIn` (retracted by the linked notice), `ErratumIn`, `ExpressionOfConcernIn` (shown, not acted on), `CommentIn`, ...',
+      )
+      .meta({ example: 'RetractionIn' }),
+    pmid: z
+      .string()
+      .nullable()
+      .describe('PMID of the linked citation; null when PubMed gives none.')
+      .meta({ example: '195582' }),
+    ref_source: z
+      .string()
+      .nullable()
+      .describe("NLM's short citation of the linked item (RefSource).")
+      .meta({ example: 'Rowe CE. Biochem J. 1977 Apr 15;164(1):287-8' }),
+    note: z.string().nullable().describe("PubMed's note on the link, when any."),
+    in_database: z.boolean().describe('Whether the linked PMID is a study in this database (`/v1/studies/{pmid}`).'),
+  })
+  .meta({ id: 'Notice' });
+
+export const RetractionSchema = z
+  .object({
+    source: z
+      .enum(RETRACTION_SOURCES)
+      .describe(
+        '`retraction_in`: PubMed links a retraction notice (RetractionIn); `publication_type`: PubMed types the record "Retracted Publication" without a notice; `curator`: flagged here.',
+      ),
+    notice_pmid: z
+      .string()
+      .nullable()
+      .describe('PMID of the retraction notice, when known.')
+      .meta({ example: '195582' }),
+    notice_citation: z
+      .string()
+      .nullable()
+      .describe("The notice's citation as PubMed gives it (RefSource), when known.")
+      .meta({ example: 'Rowe CE. Biochem J. 1977 Apr 15;164(1):287-8' }),
+  })
+  .meta({
+    id: 'Retraction',
+    description:
+      'How a study is known to be retracted, and the notice when PubMed links one. It never lapses on a later import.',
+  });
 
 export const ConditionRefSchema = z.object({ slug: z.string(), name: z.string() }).meta({ id: 'ConditionRef' });
 
@@ -141,21 +218,67 @@ export const MetadataStatus = z
 
 export const DesignSchema = z.enum(STUDY_DESIGNS).describe('Study design, strongest first in the enum order.');
 export const SpeciesSchema = z.enum(SPECIES);
-export const DirectionSchema = z.enum(DIRECTIONS);
+export const DirectionSchema = z
+  .enum(DIRECTIONS)
+  .describe(`Which way the claim points: ${DIRECTIONS.map((d) => `\`${d}\`: ${DIRECTION_DEFINITIONS[d]}`).join(' ')}`);
 export const RelationSchema = z.enum(STUDY_RELATIONS);
 
-/** A response documented as `application/problem+json`, the media type every error is served with. */
-export const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-});
+export interface SharedProblem {
+  /** The `components.responses` entry every route declaring this problem points at. */
+  name: string;
+  /** What its example shows, where the status alone does not say (see plugins/openapi-operations.ts). */
+  example?: { code: string; detail: string; [member: string]: unknown };
+}
 
-/** Response map entries for the problems every route can return. */
-export const problemResponses = {
-  400: problem('Invalid parameter: the detail and `errors` name it and say why.'),
-  404: problem('No such resource.'),
-  500: problem('Unexpected server error; the body never contains internals.'),
+/** Problem responses documented once under `components.responses`, by description. */
+export const SHARED_PROBLEMS = new Map<string, SharedProblem>();
+
+/**
+ * A response documented as `application/problem+json`, the media type every error is served with. With `shared`,
+ * every route that declares it points at one `components.responses` entry instead of a copy.
+ */
+export const problem = (description: string, shared?: SharedProblem) => {
+  if (shared !== undefined) SHARED_PROBLEMS.set(description, shared);
+  return { description, content: { 'application/problem+json': { schema: ProblemSchema } } };
+};
+
+const NOT_FOUND = {
+  claims: ['Claim', "No claim has id 'no-such-claim'."],
+  conditions: ['Condition', "No condition is 'no-such-condition'."],
+  interventions: ['Intervention', "No intervention is 'no-such-intervention'."],
+  studies: ['Study', 'No study has PMID 1.'],
+  topics: ['Topic', "No topic has slug 'no-such-topic'."],
 } as const;
+
+/** The 404 of a route whose path names a `resource` that must exist; one shared response per resource. */
+export const notFoundProblem = (resource: keyof typeof NOT_FOUND) => {
+  const [noun, detail] = NOT_FOUND[resource];
+  return problem(`No such ${noun.toLowerCase()}: the detail names it.`, {
+    name: `${noun}NotFound`,
+    example: { code: `${resource}.not_found`, detail },
+  });
+};
+
+/**
+ * A query flag: `true` or `false` in the URL, a boolean to the handler and `type: boolean` in the OpenAPI document,
+ * so generated clients take `include_descendants: false` rather than the string `"false"`.
+ */
+export const booleanQuery = (defaultValue: boolean) =>
+  z
+    .preprocess(
+      (value) => (value === 'true' ? true : value === 'false' ? false : value),
+      z.boolean({ error: 'must be true or false' }),
+    )
+    .default(defaultValue);
+
+/** An optional query filter: absent matches either value; `true` or `false` as for booleanQuery, typed boolean. */
+export const booleanFilter = () =>
+  z
+    .preprocess(
+      (value) => (value === 'true' ? true : value === 'false' ? false : value),
+      z.boolean({ error: 'must be true or false' }),
+    )
+    .optional();
 
 export const page = <T extends z.ZodType>(item: T, id: string) =>
   z

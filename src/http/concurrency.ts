@@ -17,6 +17,14 @@ export function resourceName(table: VersionedTable, id: number): string {
 }
 
 /**
+ * The tag without the content-coding suffix the compression plugin appends to a compressed representation
+ * (`"<tag>.v3-br"` → `"<tag>.v3"`): both name the same version of the resource.
+ */
+export function withoutEncodingSuffix(tag: string): string {
+  return tag.replace(/-(?:br|gzip|deflate)"$/, '"');
+}
+
+/**
  * A single resource's strong ETag, `"<build>.<database id>.<data version>.<resource>.v<row version>"`: the data
  * tag (which changes with any write, for If-None-Match revalidation), the resource's own name, and its row version
  * (which changes only when that row is written, for If-Match).
@@ -32,8 +40,9 @@ const TAIL = /^(\d+)\.([0-9a-f]{12})\.v(\d+)$/;
  * match). The whole tag is compared except the data version, which moves with every write anywhere and so cannot
  * take part: it must only not be from the future. Build, database, resource and row version must all be this one's.
  */
-function names(tag: string, dataTag: string, table: VersionedTable, row: RowTag): boolean {
-  if (tag === '*') return true;
+function names(given: string, dataTag: string, table: VersionedTable, row: RowTag): boolean {
+  if (given === '*') return true;
+  const tag = withoutEncodingSuffix(given);
   if (!tag.startsWith('"') || !tag.endsWith('"') || tag.length < 2) return false;
   const opaque = tag.slice(1, -1);
   const dot = dataTag.lastIndexOf('.');

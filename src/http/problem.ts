@@ -13,7 +13,6 @@ export const PROBLEM_CODES = {
   badCursor: 'request.invalid_cursor',
   notFound: 'route.not_found',
   methodNotAllowed: 'route.method_not_allowed',
-  notAcceptable: 'request.not_acceptable',
   conditionNotFound: 'conditions.not_found',
   interventionNotFound: 'interventions.not_found',
   claimNotFound: 'claims.not_found',

@@ -5,6 +5,7 @@ import { type Changes, commit, type WriteOutcome } from '../curation/commit.js';
 import type { Entity } from '../resources/history/history.queries.js';
 import type { Database, Reader } from '../store/client.js';
 import { dataTagOf, rowTag, type VersionedTable } from '../store/data-version.queries.js';
+import { notFoundProblem } from './api-schemas.js';
 import { requireIfMatch, resourceEtag } from './concurrency.js';
 import { notFound } from './problem.js';
 import type { App } from './route-types.js';
@@ -18,7 +19,7 @@ export interface ResourceWrites<Input extends Record<string, unknown>> {
   param: string;
   keyField: keyof Input & string;
   noun: string;
-  tag: string;
+  tag: 'conditions' | 'interventions' | 'studies' | 'topics';
   notFoundCode: string;
   createBody: z.ZodObject;
   patchBody: z.ZodObject;
@@ -35,6 +36,8 @@ export interface ResourceWrites<Input extends Record<string, unknown>> {
 }
 
 const capitalised = (s: string) => `${s[0]?.toUpperCase()}${s.slice(1)}`;
+/** `an intervention`, `a condition`: the nouns here begin with a vowel sound exactly when they begin with a vowel. */
+export const withArticle = (noun: string) => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
 
 export function registerResourceWrites<Input extends Record<string, unknown>>(
   app: App,
@@ -43,6 +46,7 @@ export function registerResourceWrites<Input extends Record<string, unknown>>(
 ): void {
   const itemPath = `${r.path}/:${r.param}`;
   const Name = capitalised(r.noun);
+  const aNoun = withArticle(r.noun);
   const params = z.object({
     [r.param]: z.string().min(1).max(200).describe(`The ${r.noun}'s ${r.keyField}.`),
   });
@@ -65,9 +69,8 @@ export function registerResourceWrites<Input extends Record<string, unknown>>(
     schema: {
       operationId: `create${Name}`,
       tags: [r.tag],
-      summary: `Create a ${r.noun}`,
-      description: `Creates a ${r.noun} (write scope). Unknown fields are a 400; evidence rules are checked (422 names the rule); the change is recorded in the ${r.noun}'s revisions with the key's name and the optional reason.`,
-      security: [{ bearerAuth: [] }],
+      summary: `Create ${aNoun}`,
+      description: `Creates ${aNoun} (write scope). Unknown fields are a 400; evidence rules are checked (422 names the rule); the change is recorded in the ${r.noun}'s revisions with the key's name and the optional reason.`,
       querystring: ReasonQuery,
       body: r.createBody,
       response: { 201: r.response, ...writeProblems },
@@ -77,7 +80,7 @@ export function registerResourceWrites<Input extends Record<string, unknown>>(
       const key = String(input[r.keyField]);
       await commit(db, { actor: actorOf(request), reason: request.query.reason }, async (changes) => {
         if (await r.load(changes.read, key))
-          throw conflict(`${r.entity}.exists`, `A ${r.noun} '${key}' already exists; PATCH it instead.`);
+          throw conflict(`${r.entity}.exists`, `${capitalised(aNoun)} '${key}' already exists; PATCH it instead.`);
         await r.rules(changes.read, input);
         await r.upsert(changes, input);
       });
@@ -95,14 +98,13 @@ export function registerResourceWrites<Input extends Record<string, unknown>>(
     schema: {
       operationId: `update${Name}`,
       tags: [r.tag],
-      summary: `Update a ${r.noun}`,
+      summary: `Update ${aNoun}`,
       description: `Changes the fields given (write scope); fields not given keep their values, objects and lists given replace the old ones. Requires If-Match with the ETag of a GET (428 without, 412 when someone changed it since). The ${r.keyField} cannot change.`,
-      security: [{ bearerAuth: [] }],
       params,
       headers: IfMatchHeaders,
       querystring: ReasonQuery,
       body: r.patchBody,
-      response: { 200: r.response, ...writeProblems },
+      response: { 200: r.response, 404: notFoundProblem(r.tag), ...writeProblems },
     },
     handler: async (request, reply) => {
       const key = keyOf(request.params);
@@ -128,13 +130,12 @@ export function registerResourceWrites<Input extends Record<string, unknown>>(
     schema: {
       operationId: `delete${Name}`,
       tags: [r.tag],
-      summary: `Delete a ${r.noun}`,
-      description: `Deletes a ${r.noun} nothing refers to (write scope; 409 otherwise). Requires If-Match. The deletion is recorded in the revisions.`,
-      security: [{ bearerAuth: [] }],
+      summary: `Delete ${aNoun}`,
+      description: `Deletes ${aNoun} nothing refers to (write scope; 409 otherwise). Requires If-Match. The deletion is recorded in the revisions.`,
       params,
       headers: IfMatchHeaders,
       querystring: ReasonQuery,
-      response: { 204: z.null().describe('Deleted.'), ...writeProblems },
+      response: { 204: z.null().describe('Deleted.'), 404: notFoundProblem(r.tag), ...writeProblems },
     },
     handler: async (request, reply) => {
       const key = keyOf(request.params);

@@ -2,7 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { joinPath, type RuleViolation } from '../evidence/violations.js';
-import { problem } from './api-schemas.js';
+import { booleanQuery, problem } from './api-schemas.js';
 import { ApiProblem } from './problem.js';
 
 /** The key name that made the change, as recorded in history. */
@@ -26,10 +26,7 @@ export const ReasonQuery = z
 export const RequiredReasonQuery = z
   .object({
     reason: z.string().min(1).max(1000).describe('Why the claim is retracted; required, kept in the revision history.'),
-    purge: z
-      .enum(['true', 'false'])
-      .default('false')
-      .describe('Admin only: delete the claim for good instead of retracting it.'),
+    purge: booleanQuery(false).describe('Admin only: delete the claim for good instead of retracting it.'),
   })
   .strict();
 
@@ -75,19 +72,11 @@ export function patchOf<Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>,
   return z.object(shape).strict().meta({ id });
 }
 
+/**
+ * The problems write handlers raise themselves. What every write answers besides (400, 401, 403, 404 and 412/428 on
+ * an existing resource, 413, 414, 415, 429, 500, 503) is documented by kind in plugins/openapi-operations.ts.
+ */
 export const writeProblems = {
-  400: problem('Invalid body or parameter: unknown fields are rejected; `errors` names each one.'),
-  401: problem('No valid API key in `Authorization: Bearer ...`.'),
-  403: problem('The API key lacks the scope this write needs.'),
-  404: problem('No such resource.'),
-  409: problem('Conflicts with existing data (already exists, or still referenced).'),
-  412: problem('If-Match names a version that is no longer current; GET the resource again.'),
-  413: problem('Body too large.'),
-  422: problem('Well-formed, but breaks an evidence rule; `rule` names it.'),
-  428: problem('If-Match is required.'),
-  429: problem('Too many requests or failed authentications; see Retry-After.'),
-  500: problem('Unexpected server error; the body never contains internals.'),
-  503: problem(
-    'Another write held the database longer than the server waits; nothing was changed. Retry after `Retry-After` seconds.',
-  ),
+  409: problem('Conflicts with existing data (already exists, or still referenced).', { name: 'Conflict' }),
+  422: problem('Well-formed, but breaks an evidence rule; `rule` names it.', { name: 'EvidenceRuleViolated' }),
 } as const;

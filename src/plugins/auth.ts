@@ -21,6 +21,10 @@ const KEY_PARAMETERS = new Set(['key', 'api_key', 'apikey', 'access_token']);
 const READ_PATHS = /^\/v1(\/|$|\?)/;
 const MAX_TRACKED_ADDRESSES = 10_000;
 
+/** Whether READS_REQUIRE_KEY applies to a read of `url`: everything under /v1. */
+export const isKeyedRead = (method: string, url: string) =>
+  (method === 'GET' || method === 'HEAD') && READ_PATHS.test(url);
+
 export interface AuthPluginOptions {
   db: Database;
   config: Pick<Config, 'API_KEY_SECRET' | 'READS_REQUIRE_KEY' | 'AUTH_FAILURE_LIMIT' | 'AUTH_FAILURE_WINDOW_MS'>;
@@ -163,12 +167,7 @@ export const authPlugin = fp<AuthPluginOptions>(
         request.apiKey = identity;
       }
 
-      if (
-        config.READS_REQUIRE_KEY &&
-        request.apiKey === null &&
-        (request.method === 'GET' || request.method === 'HEAD') &&
-        READ_PATHS.test(request.url)
-      )
+      if (config.READS_REQUIRE_KEY && request.apiKey === null && isKeyedRead(request.method, request.url))
         throw unauthenticated('Reads require an API key: send `Authorization: Bearer <key>`.', reply, false);
     });
 

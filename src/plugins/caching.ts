@@ -5,6 +5,11 @@ import { dataTagOf } from '../store/data-version.queries.js';
 
 const CACHEABLE = /^\/v1\//;
 
+/** Whether a request to `url` gets an ETag and may be answered 304 (what the OpenAPI document says of it too). */
+export function isConditionalRead(method: string, url: string): boolean {
+  return (method === 'GET' || method === 'HEAD') && CACHEABLE.test(url);
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** `<build>.<database id>.<data version>` as of this request: the base of every ETag it gets. */
@@ -23,7 +28,7 @@ export const cachingPlugin = fp<{ db: Database }>(
     app.decorateRequest('dataTag', '');
     app.addHook('onRequest', async (request, reply) => {
       request.dataTag = await dataTagOf(db);
-      if ((request.method !== 'GET' && request.method !== 'HEAD') || !CACHEABLE.test(request.url)) return;
+      if (!isConditionalRead(request.method, request.url)) return;
       reply.header('etag', `W/"${request.dataTag}"`).header('cache-control', 'no-cache').header('vary', 'Accept');
       const fresh = request.headers['if-none-match']
         ?.split(',')

@@ -13,12 +13,17 @@ import { sendProblem } from './problem-details.js';
 
 type HardeningConfig = Pick<
   Config,
-  'CORS_ORIGINS' | 'RATE_LIMIT_MAX' | 'RATE_LIMIT_WINDOW_MS' | 'MAX_EVENT_LOOP_DELAY_MS'
+  'CORS_ORIGINS' | 'RATE_LIMIT_MAX' | 'RATE_LIMIT_WINDOW_MS' | 'MAX_EVENT_LOOP_DELAY_MS' | 'PUBLIC_BASE_URL'
 >;
 
 /** Probes must answer while the service is busy: they are never rate-limited, and liveness is never shed. */
 const UNLIMITED_ROUTES = new Set(['/health', '/ready']);
 const NEVER_SHED_ROUTES = new Set(['/health']);
+
+/** Whether requests to the route `url` count against the rate limit (and carry X-RateLimit-* headers). */
+export const isRateLimited = (url: string) => !UNLIMITED_ROUTES.has(url);
+/** Whether the route `url` may answer 503 when the event loop is saturated. */
+export const isSheddable = (url: string) => !NEVER_SHED_ROUTES.has(url);
 /** Seconds a client is asked to wait when the event loop is saturated. */
 const OVERLOAD_RETRY_AFTER_SECONDS = 5;
 /** How often under-pressure samples the event-loop delay (its mean over the last interval). */
@@ -50,7 +55,18 @@ export const corsPlugin = fp<Pick<Config, 'CORS_ORIGINS'>>(
       credentials: false,
       methods: anyOrigin ? READ_METHODS : [...READ_METHODS, ...WRITE_METHODS],
       allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'X-Request-Id'],
-      exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining'],
+      // Every response header the OpenAPI document lists, so a browser client can read what a server client can.
+      exposedHeaders: [
+        'ETag',
+        'Location',
+        'Retry-After',
+        'Content-Disposition',
+        'X-Request-Id',
+        'X-RateLimit-Limit',
+        'X-RateLimit-Remaining',
+        'X-RateLimit-Reset',
+        'WWW-Authenticate',
+      ],
       maxAge: 600,
       // A bare OPTIONS gets the same 204 as a preflight rather than a text/plain 400.
       strictPreflight: false,
@@ -80,16 +96,22 @@ const API_CSP = {
 /**
  * Swagger UI at /docs loads its own scripts, styles and images from 'self'; helmet's defaults allow that. Only
  * `upgrade-insecure-requests` is dropped: it would break the page when the service is reached over plain HTTP on
- * another host than localhost.
+ * another host than localhost. "Try it out" calls the document's server: 'self' when it is relative (the default),
+ * so the page works on any host and port; the origin of PUBLIC_BASE_URL as well when that is set.
  */
-const DOCS_CSP = { useDefaults: true, directives: { 'upgrade-insecure-requests': null } };
+function docsCsp(publicBaseUrl: string | undefined) {
+  const connect = publicBaseUrl === undefined ? ["'self'"] : ["'self'", new URL(publicBaseUrl).origin];
+  return { useDefaults: true, directives: { 'upgrade-insecure-requests': null, 'connect-src': connect } };
+}
 
 export const hardeningPlugin = fp<HardeningConfig>(
   async (app, config) => {
     // Routes registered after this under /docs (Swagger UI's) get the relaxed policy, through helmet's route option;
     // this hook runs before helmet's own onRoute hook, which reads that option.
+    const docsPolicy = docsCsp(config.PUBLIC_BASE_URL);
     app.addHook('onRoute', (route) => {
-      if (route.url === '/docs' || route.url.startsWith('/docs/')) route.helmet ??= { contentSecurityPolicy: DOCS_CSP };
+      if (route.url === '/docs' || route.url.startsWith('/docs/'))
+        route.helmet ??= { contentSecurityPolicy: docsPolicy };
     });
     await app.register(helmet, {
       contentSecurityPolicy: API_CSP,
@@ -117,7 +139,7 @@ export const hardeningPlugin = fp<HardeningConfig>(
       max: config.RATE_LIMIT_MAX,
       timeWindow: config.RATE_LIMIT_WINDOW_MS,
       // The app's own injects (FHIR export, MCP tools) were counted once, as the client's request that made them.
-      allowList: (request) => UNLIMITED_ROUTES.has(request.routeOptions.url ?? '') || isInternalRequest(request),
+      allowList: (request) => !isRateLimited(request.routeOptions.url ?? '') || isInternalRequest(request),
       // The thrown problem reaches the problem-details error handler; the plugin has set Retry-After already.
       errorResponseBuilder: (_request, context) =>
         new ApiProblem(
@@ -133,7 +155,7 @@ export const hardeningPlugin = fp<HardeningConfig>(
 
 /** Sheds load with a 503 problem when the event loop is saturated; liveness still answers. */
 export async function overloadedHandler(request: FastifyRequest, reply: Parameters<typeof sendProblem>[1]) {
-  if (NEVER_SHED_ROUTES.has(request.routeOptions.url ?? '')) return;
+  if (!isSheddable(request.routeOptions.url ?? '')) return;
   reply.header('retry-after', String(OVERLOAD_RETRY_AFTER_SECONDS));
   // Awaiting the reply waits until it is written, so under-pressure does not run the route after it.
   await sendProblem(

@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { describeOperations } from './openapi-operations.js';
 
 export const API_DESCRIPTION = `Structured, graded health-evidence claims: each claim with its evidence grade, the design and
 sample size of every study behind it, caveats, and a plain-language summary.
@@ -13,12 +14,23 @@ sample size of every study behind it, caveats, and a plain-language summary.
   filters. Pages never repeat or skip an item.
 - Every error is \`application/problem+json\` (RFC 9457) naming the parameter and the reason; unknown query
   parameters are rejected.
-- Reads carry a weak \`ETag\` derived from the data version; send it back in \`If-None-Match\` for a 304.
+- Reads carry an \`ETag\` derived from the data version (weak on lists, strong on single resources); send it back
+  in \`If-None-Match\` for a 304. Writes need an API key (\`Authorization: Bearer <key>\`) and, on existing
+  resources, \`If-Match\`.
+- Responses above 1 KiB are compressed (brotli, gzip or deflate) when \`Accept-Encoding\` allows it.
+- A method a path does not list is a 405 problem with \`Allow\`; every response carries \`x-request-id\`.
 - Unknown bibliographic facts are \`null\`, never guessed; \`metadata_status\` says how complete a study record is.
 - \`grade.certainty\` (0-4) puts claims graded with different schemes on one scale.`;
 
-export const openapiPlugin = fp<{ version: string }>(
-  async (app, { version }) => {
+export interface OpenApiOptions {
+  version: string;
+  /** PUBLIC_BASE_URL: the document's server; unset, the server is `/`, relative to wherever the API is reached. */
+  publicBaseUrl: string | undefined;
+  readsRequireKey: boolean;
+}
+
+export const openapiPlugin = fp<OpenApiOptions>(
+  async (app, { version, publicBaseUrl, readsRequireKey }) => {
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -28,7 +40,13 @@ export const openapiPlugin = fp<{ version: string }>(
           description: API_DESCRIPTION,
           license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
         },
-        servers: [{ url: 'http://localhost:3000', description: 'Local development' }],
+        // Relative by default: the docs page then calls the host and port it was loaded from (its CSP allows only
+        // 'self'), wherever the service runs; generated clients take their base URL as an option anyway.
+        servers: [
+          publicBaseUrl === undefined
+            ? { url: '/', description: 'This server: the origin the document was fetched from.' }
+            : { url: publicBaseUrl, description: 'The public address of this server (PUBLIC_BASE_URL).' },
+        ],
         components: {
           securitySchemes: {
             bearerAuth: {
@@ -46,12 +64,20 @@ export const openapiPlugin = fp<{ version: string }>(
           { name: 'studies', description: 'Studies (PubMed records) behind the claims.' },
           { name: 'topics', description: 'Consumer questions answered from claims.' },
           { name: 'search', description: 'Full-text search across every kind of resource.' },
-          { name: 'citations', description: 'Citations in Vancouver, AMA, APA, RIS, BibTeX and CSL-JSON.' },
+          {
+            name: 'citations',
+            description:
+              'Citations in two families: text (Vancouver, AMA, APA, RIS, BibTeX: strings) and CSL-JSON (items), one operation each.',
+          },
           { name: 'operations', description: 'Health, readiness and this document.' },
         ],
       },
-      transform: jsonSchemaTransform,
-      transformObject: (document) => withExamples(pruneComponents(jsonSchemaTransformObject(document))),
+      transform: withResponseHeaders,
+      transformObject: (document) => {
+        const complete = withExamples(pruneComponents(jsonSchemaTransformObject(document)));
+        describeOperations(complete as Record<string, unknown>, { readsRequireKey });
+        return complete;
+      },
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
 
@@ -71,6 +97,21 @@ export const openapiPlugin = fp<{ version: string }>(
 );
 
 type OpenApiDocument = ReturnType<typeof jsonSchemaTransformObject>;
+type RouteTransform = Parameters<typeof jsonSchemaTransform>[0];
+
+/**
+ * The zod transform keeps only `description` and `content` of a response given by media type; a route may also
+ * declare `headers` there (JSON Schema per header, e.g. Content-Disposition), which @fastify/swagger then documents.
+ */
+function withResponseHeaders(route: RouteTransform) {
+  const result = jsonSchemaTransform(route);
+  const declared = (route.schema as { response?: Record<string, { headers?: unknown }> } | undefined)?.response;
+  const transformed = (result.schema as { response?: Record<string, Record<string, unknown>> } | undefined)?.response;
+  for (const [status, response] of Object.entries(declared ?? {}))
+    if (response && typeof response === 'object' && response.headers && transformed?.[status])
+      transformed[status].headers = response.headers;
+  return result;
+}
 
 /**
  * The zod provider emits an input and an output variant of every registered schema; keep only the components the

@@ -30,7 +30,7 @@ const KEY_COLUMN: Record<VersionedTable, string> = {
   claims: 'id',
   conditions: 'slug',
   interventions: 'slug',
-  studies: 'pmid',
+  studies: 'key',
   topics: 'slug',
 };
 const ROW_ID: Record<VersionedTable, string> = {

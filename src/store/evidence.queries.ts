@@ -6,7 +6,7 @@ import { claim_studies, claims, studies, topic_claims, topics } from './schema.j
 import { prepared } from './statements.js';
 
 type Table = 'conditions' | 'interventions' | 'studies' | 'claims';
-const KEY: Record<Table, string> = { conditions: 'slug', interventions: 'slug', studies: 'pmid', claims: 'id' };
+const KEY: Record<Table, string> = { conditions: 'slug', interventions: 'slug', studies: 'key', claims: 'id' };
 
 /** The keys among `keys` that have no row in `table`. */
 export async function missingKeys(h: Reader, table: Table, keys: readonly string[]): Promise<string[]> {
@@ -22,23 +22,22 @@ export async function missingKeys(h: Reader, table: Table, keys: readonly string
   return keys.filter((k) => !found.has(k));
 }
 
-export async function designsOf(h: Reader, pmids: readonly string[]): Promise<(string | null)[]> {
+/** The designs of the studies with these keys (PMIDs, or `asco:...` keys). */
+export async function designsOf(h: Reader, keys: readonly string[]): Promise<(string | null)[]> {
   return (
-    prepared(h.sqlite, 'SELECT design FROM studies WHERE pmid IN (SELECT value FROM json_each(?))').all(
-      JSON.stringify(pmids),
+    prepared(h.sqlite, 'SELECT design FROM studies WHERE key IN (SELECT value FROM json_each(?))').all(
+      JSON.stringify(keys),
     ) as { design: string | null }[]
   ).map((r) => r.design);
 }
 
-/** The ancestors of a condition, nearest first (for refusing a parent that would make a cycle). */
-export async function ancestorSlugs(h: Reader, slug: string): Promise<string[]> {
+/** The descendants of a condition (itself included), from the stored closure: a parent among them makes a cycle. */
+export async function descendantSlugs(h: Reader, slug: string): Promise<string[]> {
   return (
     prepared(
       h.sqlite,
-      `WITH RECURSIVE up(id, parent_id, slug) AS (
-         SELECT id, parent_id, slug FROM conditions WHERE slug = ?
-         UNION ALL SELECT k.id, k.parent_id, k.slug FROM conditions k JOIN up ON k.id = up.parent_id)
-       SELECT slug FROM up`,
+      `SELECT d2.slug FROM conditions k CROSS JOIN condition_descendants d ON d.ancestor_id = k.id
+       JOIN conditions d2 ON d2.id = d.descendant_id WHERE k.slug = ?`,
     ).all(slug) as { slug: string }[]
   ).map((r) => r.slug);
 }
@@ -86,13 +85,23 @@ export async function topicsListing(
   return result;
 }
 
-/** The ids of the claims that link a study as `supports`, in id order. */
-export async function claimIdsSupportedBy(h: Reader, pmid: string): Promise<string[]> {
+/** The ids of the claims that link a study (by its key: a PMID or `asco:...`) as `supports`, in id order. */
+export async function claimIdsSupportedBy(h: Reader, key: string): Promise<string[]> {
   const rows = await h.orm
     .select({ id: claim_studies.claim_id })
     .from(claim_studies)
     .innerJoin(studies, eq(studies.id, claim_studies.study_id))
-    .where(and(eq(studies.pmid, pmid), eq(claim_studies.relation, 'supports')))
+    .where(and(eq(studies.key, key), eq(claim_studies.relation, 'supports')))
     .orderBy(asc(claim_studies.claim_id));
   return rows.map((r) => r.id);
+}
+
+/** The slug of the condition other than `slug` that holds this DOID, if any. */
+export async function doidHolder(h: Reader, doid: string, slug: string): Promise<string | undefined> {
+  return (
+    prepared(h.sqlite, 'SELECT slug FROM conditions WHERE doid = ? AND slug <> ? ORDER BY id LIMIT 1').get(
+      doid,
+      slug,
+    ) as { slug: string } | undefined
+  )?.slug;
 }

@@ -6,26 +6,58 @@ import { prepared } from './statements.js';
 
 export type LookupEntity = 'condition' | 'intervention';
 
-/** Resolves a slug, name, synonym or code (any case, any accents) to an id. */
-export async function resolveLookup(h: Reader, entity: LookupEntity, text: string): Promise<number | undefined> {
-  const row = prepared(
+/**
+ * How strongly a whole spelling names its entity (`lookup_keys.exact`; 0 is a later word, for prefix search only).
+ * A lookup takes the highest rank that matches: a condition's own name or code beats another's EXACT synonym, which
+ * beats a RELATED one (OBO 1.2 synonym scopes), so "CML" is chronic myeloid leukemia (EXACT) and not chronic
+ * leukemia (RELATED). Strings passed to writeLookupKeys without a rank get `whole`.
+ */
+export const LOOKUP_RANK = { related: 1, whole: 1, synonym: 2, primary: 3 } as const;
+
+/** A spelling to index: plain text (rank LOOKUP_RANK.whole), or text with its rank. */
+export type LookupSpelling = string | { text: string; rank: number };
+
+/** The best rank at which `text` (any case, any accents) names something, and the ids at that rank, lowest first. */
+export async function lookupBest(
+  h: Reader,
+  entity: LookupEntity,
+  text: string,
+): Promise<{ rank: number; ids: number[] } | undefined> {
+  const rows = prepared(
     h.sqlite,
-    'SELECT entity_id FROM lookup_keys WHERE entity = ? AND key = ? AND exact = 1 ORDER BY entity_id LIMIT 1',
-  ).get(entity, lookupKey(text)) as { entity_id: number } | undefined;
-  return row?.entity_id;
+    `SELECT entity_id, exact FROM lookup_keys WHERE entity = @entity AND key = @key
+       AND exact = (SELECT max(exact) FROM lookup_keys WHERE entity = @entity AND key = @key)
+       AND exact >= 1 ORDER BY entity_id LIMIT 20`,
+  ).all({ entity, key: lookupKey(text) }) as { entity_id: number; exact: number }[];
+  return rows.length === 0 ? undefined : { rank: rows[0]?.exact as number, ids: rows.map((r) => r.entity_id) };
 }
 
-/** Replaces the lookup keys of one entity: every whole spelling, plus each later word for prefix search. */
-export function writeLookupKeys(tx: Transaction, entity: LookupEntity, id: number, spellings: readonly string[]): void {
+/** The ids whose spellings at the highest matching rank equal `text` (any case, any accents), lowest id first. */
+export async function lookupCandidates(h: Reader, entity: LookupEntity, text: string): Promise<number[]> {
+  return (await lookupBest(h, entity, text))?.ids ?? [];
+}
+
+/** Resolves a slug, name, synonym or code (any case, any accents) to an id: the best-ranked, then the lowest id. */
+export async function resolveLookup(h: Reader, entity: LookupEntity, text: string): Promise<number | undefined> {
+  return (await lookupCandidates(h, entity, text))[0];
+}
+
+/** Replaces the lookup keys of one entity: every whole spelling at its rank, plus each later word for prefix search. */
+export function writeLookupKeys(
+  tx: Transaction,
+  entity: LookupEntity,
+  id: number,
+  spellings: readonly LookupSpelling[],
+): void {
   prepared(tx.sqlite, 'DELETE FROM lookup_keys WHERE entity = ? AND entity_id = ?').run(entity, id);
   const insert = prepared(
     tx.sqlite,
     'INSERT INTO lookup_keys (entity, key, entity_id, exact) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET exact = max(exact, excluded.exact)',
   );
   for (const spelling of spellings) {
-    const key = lookupKey(spelling);
+    const key = lookupKey(typeof spelling === 'string' ? spelling : spelling.text);
     if (key === '') continue;
-    insert.run(entity, key, id, 1);
+    insert.run(entity, key, id, typeof spelling === 'string' ? LOOKUP_RANK.whole : spelling.rank);
     const words = key.split(' ');
     for (let i = 1; i < words.length; i++) insert.run(entity, words.slice(i).join(' '), id, 0);
   }
@@ -47,7 +79,10 @@ const SYNONYM_TABLES = {
   intervention: { table: 'intervention_synonyms', fk: 'intervention_id' },
 } as const;
 
-/** Replaces an entity's synonyms when they differ; returns whether they did. */
+/**
+ * Replaces an entity's synonyms when they differ; returns whether they did. Conditions keep their ontology synonyms
+ * (scope not null) apart: these are the curated ones (scope null), written after them.
+ */
 export function replaceSynonyms(
   tx: Transaction,
   entity: LookupEntity,
@@ -55,14 +90,21 @@ export function replaceSynonyms(
   synonyms: readonly string[],
 ): boolean {
   const { table, fk } = SYNONYM_TABLES[entity];
+  const curatedOnly = entity === 'condition' ? ' AND scope IS NULL' : '';
   const current = (
-    prepared(tx.sqlite, `SELECT synonym FROM ${table} WHERE ${fk} = ? ORDER BY position`).all(id) as {
+    prepared(tx.sqlite, `SELECT synonym FROM ${table} WHERE ${fk} = ?${curatedOnly} ORDER BY position`).all(id) as {
       synonym: string;
     }[]
   ).map((r) => r.synonym);
   const wanted = [...new Set(synonyms)];
   if (current.length === wanted.length && current.every((s, i) => s === wanted[i])) return false;
-  prepared(tx.sqlite, `DELETE FROM ${table} WHERE ${fk} = ?`).run(id);
+  prepared(tx.sqlite, `DELETE FROM ${table} WHERE ${fk} = ?${curatedOnly}`).run(id);
+  // A curated synonym that an ontology also gives becomes curated: the curator's word is the one kept.
+  if (entity === 'condition')
+    prepared(tx.sqlite, `DELETE FROM ${table} WHERE ${fk} = ? AND synonym IN (SELECT value FROM json_each(?))`).run(
+      id,
+      JSON.stringify(wanted),
+    );
   const insert = prepared(tx.sqlite, `INSERT INTO ${table} (${fk}, synonym, position) VALUES (?, ?, ?)`);
   for (const [position, synonym] of wanted.entries()) insert.run(id, synonym, position);
   return true;

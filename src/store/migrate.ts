@@ -20,7 +20,10 @@ export async function migrateDatabase(db: Database): Promise<void> {
   try {
     sqlite.pragma(`busy_timeout = ${MIGRATION_LOCK_WAIT_MS}`);
     sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('foreign_keys = ON');
+    // A migration that rebuilds a table (create the new one, copy, drop, rename: SQLite's way to change a column)
+    // must run with foreign keys off, and the pragma is ignored inside the migrator's transaction; the check after
+    // it is the one SQLite's ALTER TABLE documentation prescribes.
+    sqlite.pragma('foreign_keys = OFF');
     // drizzle's migrator opens a deferred transaction: when another process migrated between its read and its
     // write, SQLite refuses the upgrade at once (SQLITE_BUSY_SNAPSHOT); the next attempt finds the work done.
     await pRetry(() => migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS_FOLDER }), {
@@ -28,6 +31,12 @@ export async function migrateDatabase(db: Database): Promise<void> {
       minTimeout: 50,
       shouldRetry: ({ error }) => busyCode(error) || busyCode((error as { cause?: unknown }).cause),
     });
+    const broken = sqlite.pragma('foreign_key_check') as { table: string; parent: string }[];
+    if (broken.length > 0)
+      throw new Error(
+        `after migrating, ${broken.length} rows break foreign keys (first: ${broken[0]?.table} → ${broken[0]?.parent})`,
+      );
+    sqlite.pragma('foreign_keys = ON');
     sqlite
       .prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?), ('data_version', '0')`)
       .run(randomUUID());

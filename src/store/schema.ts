@@ -1,19 +1,11 @@
 // Every table of the evidence database: conditions, interventions, studies, claims, topics and their links.
 import { sql } from 'drizzle-orm';
-import {
-  type AnySQLiteColumn,
-  check,
-  index,
-  integer,
-  primaryKey,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { EffectEstimate } from '../evidence/effect-estimates.js';
 import type { GradeDomains } from '../evidence/grade-domains.js';
+import { RETRACTION_SOURCES } from '../evidence/retraction.js';
 import type { RiskOfBias } from '../evidence/risk-of-bias.js';
-import type { StudyAuthor } from '../evidence/study-record.js';
+import { PUBLICATION_KINDS, type PubmedHistoryDate, type StudyAuthor } from '../evidence/study-record.js';
 
 // ISO-8601 UTC with milliseconds, the same text SQLite and JavaScript both sort correctly.
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
@@ -38,19 +30,21 @@ export const conditions = sqliteTable(
     name: text('name').notNull(),
     description: text('description'),
     mesh_id: text('mesh_id'),
+    /** The Disease Ontology term the condition is attached to (one condition per term). */
     doid: text('doid'),
-    parent_id: integer('parent_id').references((): AnySQLiteColumn => conditions.id, {
-      onDelete: 'restrict',
-    }),
     ...timestamps,
   },
   (t) => [
     uniqueIndex('conditions_slug_uq').on(t.slug),
-    index('conditions_parent_idx').on(t.parent_id),
     index('conditions_name_idx').on(t.name),
+    index('conditions_doid_idx').on(t.doid),
   ],
 );
 
+/**
+ * Synonyms of a condition. `scope` null: written by a curator (part of the condition a curator writes); EXACT,
+ * RELATED, BROAD or NARROW: read from an ontology (OBO 1.2 synonym scope), owned by the ontology import.
+ */
 export const condition_synonyms = sqliteTable(
   'condition_synonyms',
   {
@@ -59,8 +53,68 @@ export const condition_synonyms = sqliteTable(
       .references(() => conditions.id, { onDelete: 'cascade' }),
     synonym: text('synonym').notNull(),
     position: integer('position').notNull(),
+    scope: text('scope', { enum: ['EXACT', 'RELATED', 'BROAD', 'NARROW'] }),
   },
   (t) => [primaryKey({ columns: [t.condition_id, t.synonym] })],
+);
+
+// ---- Condition hierarchy: a DAG (a condition may have several parents), with its transitive closure stored ----
+
+/** One is-a link: `condition_id` is a kind of `parent_id`, said by a curator or by an ontology (both may). */
+export const condition_parents = sqliteTable(
+  'condition_parents',
+  {
+    condition_id: integer('condition_id')
+      .notNull()
+      .references(() => conditions.id, { onDelete: 'cascade' }),
+    parent_id: integer('parent_id')
+      .notNull()
+      .references(() => conditions.id, { onDelete: 'restrict' }),
+    source: text('source', { enum: ['curated', 'ontology'] }).notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.condition_id, t.parent_id, t.source] }),
+    index('condition_parents_parent_idx').on(t.parent_id, t.condition_id),
+  ],
+);
+
+/**
+ * The transitive closure of condition_parents, each condition also its own descendant: `condition=` reads one
+ * index range instead of walking the graph. Kept in step by the writers of condition_parents.
+ */
+export const condition_descendants = sqliteTable(
+  'condition_descendants',
+  {
+    ancestor_id: integer('ancestor_id')
+      .notNull()
+      .references(() => conditions.id, { onDelete: 'cascade' }),
+    descendant_id: integer('descendant_id')
+      .notNull()
+      .references(() => conditions.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ancestor_id, t.descendant_id] }),
+    index('condition_descendants_descendant_idx').on(t.descendant_id, t.ancestor_id),
+  ],
+);
+
+/**
+ * Codes a condition is known by besides its DOID and MeSH id, from an ontology: cross-references (`xref`: MESH,
+ * NCI, ICD10CM, UMLS_CUI, EFO, ...), the term's older ids (`alt_id`) and obsolete terms it replaces (`replaces`).
+ */
+export const condition_codes = sqliteTable(
+  'condition_codes',
+  {
+    condition_id: integer('condition_id')
+      .notNull()
+      .references(() => conditions.id, { onDelete: 'cascade' }),
+    relation: text('relation', { enum: ['xref', 'alt_id', 'replaces'] }).notNull(),
+    system: text('system').notNull(),
+    code: text('code').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.condition_id, t.relation, t.system, t.code] })],
 );
 
 export const interventions = sqliteTable(
@@ -115,7 +169,23 @@ export const studies = sqliteTable(
   'studies',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    pmid: text('pmid').notNull(),
+    /**
+     * The study's key: its PMID for a PubMed article; `asco:<web id>`, `ash:<DOI>` or `<source type>:<id>` for a
+     * source without one (a meeting abstract CIViC cites). What `/v1/studies/{key}` and claim links name.
+     */
+    key: text('key').notNull(),
+    /** Null for a source that is not a PubMed article. */
+    pmid: text('pmid'),
+    /** `pubmed`, `asco`, `ash` or `other` (CIViC's source types). */
+    source_type: text('source_type', { enum: ['pubmed', 'asco', 'ash', 'other'] })
+      .notNull()
+      .default('pubmed'),
+    /** The source's own id when it is not a PMID: ASCO web id, ASH DOI, or another type's citation id. */
+    source_id: text('source_id'),
+    /** ASCO abstract number within its meeting ("9056"). */
+    abstract_number: text('abstract_number'),
+    /** Where the source can be read when it has no PubMed record (ASCO abstract page). */
+    source_url: text('source_url'),
     doi: text('doi'),
     pmcid: text('pmcid'),
     title: text('title'),
@@ -144,19 +214,84 @@ export const studies = sqliteTable(
     retracted: integer('retracted', { mode: 'boolean' }).notNull().default(false),
     /** A source's own citation string (CIViC "Levine et al., 2005, Blood"), kept until a PubMed import completes the record. */
     citation_text: text('citation_text'),
+    /** Who wrote `citation_text` (`CIViC`), so it is served labelled as that source's citation. */
+    citation_text_source: text('citation_text_source'),
+    // What the record is and how PubMed dates and identifies it (StudyBibliography in evidence/study-record.ts).
+    journal_medline_ta: text('journal_medline_ta'),
+    publication_kind: text('publication_kind', { enum: PUBLICATION_KINDS }),
+    publication_status: text('publication_status'),
+    article_date: text('article_date'),
+    history: text('history', { mode: 'json' }).$type<PubmedHistoryDate[]>().notNull().default(sql`'[]'`),
+    elocation_id: text('elocation_id'),
+    arxiv_id: text('arxiv_id'),
+    bookshelf_id: text('bookshelf_id'),
+    isbn: text('isbn'),
+    editors: text('editors', { mode: 'json' }).$type<StudyAuthor[]>().notNull().default(sql`'[]'`),
+    publisher: text('publisher'),
+    publisher_place: text('publisher_place'),
+    edition: text('edition'),
+    collection_title: text('collection_title'),
+    /** Why `retracted` is set (evidence/retraction.ts); null when it is not. */
+    retraction_source: text('retraction_source', { enum: RETRACTION_SOURCES }),
+    retraction_notice_pmid: text('retraction_notice_pmid'),
+    retraction_notice_citation: text('retraction_notice_citation'),
+    /** PubMed withdrew the PMID (`<DeleteCitation>`): the row stays, marked, with when the import saw it. */
+    deleted_by_pubmed: integer('deleted_by_pubmed', { mode: 'boolean' }).notNull().default(false),
+    deleted_by_pubmed_at: text('deleted_by_pubmed_at'),
     // Evidence depth (issue 16): risk-of-bias assessments of the study, each by its tool's own domains.
     risk_of_bias: text('risk_of_bias', { mode: 'json' }).$type<RiskOfBias[]>().notNull().default(sql`'[]'`),
     ...timestamps,
   },
   (t) => [
+    uniqueIndex('studies_key_uq').on(t.key),
     uniqueIndex('studies_pmid_uq').on(t.pmid),
-    index('studies_pmid_num_idx').on(sql`CAST(${t.pmid} AS INTEGER)`),
-    index('studies_design_idx').on(t.design, sql`CAST(${t.pmid} AS INTEGER)`),
+    // List order (STUDY_ORDER): PubMed articles by PMID, then other sources in the order they were added (a PMID
+    // has at most 9 digits). CASE, not coalesce: drizzle-kit splits an index expression at its commas.
+    // `?retracted=` in list order: the few retracted studies are one index range, read in the order of the list.
+    index('studies_retracted_idx').on(
+      t.retracted,
+      sql`(CASE WHEN ${t.pmid} IS NULL THEN 1000000000 + ${t.id} ELSE CAST(${t.pmid} AS INTEGER) END)`,
+    ),
+    index('studies_pmid_num_idx').on(
+      sql`(CASE WHEN ${t.pmid} IS NULL THEN 1000000000 + ${t.id} ELSE CAST(${t.pmid} AS INTEGER) END)`,
+    ),
+    index('studies_design_idx').on(
+      t.design,
+      sql`(CASE WHEN ${t.pmid} IS NULL THEN 1000000000 + ${t.id} ELSE CAST(${t.pmid} AS INTEGER) END)`,
+    ),
     index('studies_sample_size_idx').on(t.sample_size),
     index('studies_year_idx').on(t.year),
-    check('studies_pmid_digits', sql`${t.pmid} NOT GLOB '*[^0-9]*' AND length(${t.pmid}) BETWEEN 1 AND 9`),
+    check(
+      'studies_pmid_digits',
+      sql`${t.pmid} IS NULL OR (${t.pmid} NOT GLOB '*[^0-9]*' AND length(${t.pmid}) BETWEEN 1 AND 9)`,
+    ),
+    check(
+      'studies_key_source',
+      sql`(${t.source_type} = 'pubmed' AND ${t.pmid} IS NOT NULL AND ${t.key} = ${t.pmid}) OR (${t.source_type} <> 'pubmed' AND ${t.pmid} IS NULL AND ${t.key} LIKE ${t.source_type} || ':%')`,
+    ),
     check('studies_sample_size_nonneg', sql`${t.sample_size} IS NULL OR ${t.sample_size} >= 0`),
   ],
+);
+
+/**
+ * A study's links to related citations (PubMed CommentsCorrections: retraction, erratum, expression of concern,
+ * comment, ...), in PubMed's order. A table rather than a JSON column so that a notice's PMID is an indexed key:
+ * "which stored studies does notice 195582 retract" is one index search, on any engine.
+ */
+export const study_notices = sqliteTable(
+  'study_notices',
+  {
+    study_id: integer('study_id')
+      .notNull()
+      .references(() => studies.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    /** PubMed RefType, e.g. RetractionIn (NOTICE_TYPES in evidence/study-record.ts). */
+    type: text('type').notNull(),
+    pmid: text('pmid'),
+    ref_source: text('ref_source'),
+    note: text('note'),
+  },
+  (t) => [primaryKey({ columns: [t.study_id, t.position] }), index('study_notices_pmid_idx').on(t.pmid)],
 );
 
 export const claims = sqliteTable(
@@ -166,13 +301,23 @@ export const claims = sqliteTable(
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     id: text('id').notNull(),
     statement: text('statement').notNull(),
-    /** Plain-language summary; null when none has been written (imported evidence items have none). */
+    /** Plain-language summary; null when none has been written. */
     plain_summary: text('plain_summary'),
+    /** `curated` (written by a person), `generated` (composed by an importer from the fields), null with no summary. */
+    plain_summary_source: text('plain_summary_source', { enum: ['curated', 'generated'] }),
     condition_id: integer('condition_id').references(() => conditions.id, { onDelete: 'restrict' }),
     outcome: text('outcome'),
     direction: text('direction').notNull(),
     /** The biomarker or population the claim is about, e.g. "BRAF V600E" (CIViC gene + variant). */
     biomarker: text('biomarker'),
+    /** CIViC's evidence type in lower case (predictive, diagnostic, prognostic, predisposing, oncogenic, functional). */
+    evidence_type: text('evidence_type'),
+    /** How several interventions were given: combination, sequential, substitutes; null with one, or unrecorded. */
+    intervention_relation: text('intervention_relation', { enum: ['combination', 'sequential', 'substitutes'] }),
+    /** Somatic, germline, ... (CIViC variant origin, normalised across its renames). */
+    variant_origin: text('variant_origin'),
+    /** ClinicalTrials.gov ids of the trials behind the evidence. */
+    nct_ids: text('nct_ids', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     grade_scheme: text('grade_scheme').notNull().default('GRADE'),
     grade_level: text('grade_level').notNull(),
     certainty: integer('certainty').notNull(),
@@ -195,6 +340,25 @@ export const claims = sqliteTable(
     source_url: text('source_url'),
     source_release: text('source_release'),
     imported_at: text('imported_at'),
+    /** The source's own record of the item: CIViC's evidence direction and clinical significance as written. */
+    source_evidence_direction: text('source_evidence_direction'),
+    source_significance: text('source_significance'),
+    /** When the source last reviewed the item (CIViC last_review_date), ISO 8601. */
+    source_reviewed_at: text('source_reviewed_at'),
+    /**
+     * Order within one certainty level, as one ascending string: rating, strongest design, sample size, newest
+     * publication, id (claimRankKeySql in resources/claims/claims.rank.ts). Kept in step by the writers.
+     */
+    rank_key: text('rank_key').notNull().default(''),
+    // Retracted evidence and the review it calls for (resources/claims/claims.retractions.ts keeps them in step).
+    /** 1 when a linked study is retracted: what `has_retracted_evidence` filters on. */
+    has_retracted_evidence: integer('has_retracted_evidence', { mode: 'boolean' }).notNull().default(false),
+    /** Why the claim awaits a curator's review (`retracted_evidence`); null when it does not. */
+    review_reason: text('review_reason'),
+    review_requested_at: text('review_requested_at'),
+    reviewed_at: text('reviewed_at'),
+    reviewed_by: text('reviewed_by'),
+    review_note: text('review_note'),
     // Evidence depth (issue 16): the GRADE domain judgements behind `grade_level`, and an explicit override.
     /** GRADE domain judgements (risk of bias ... plausible confounding); null when not assessed by domain. */
     grade_domains: text('grade_domains', { mode: 'json' }).$type<GradeDomains>(),
@@ -206,13 +370,16 @@ export const claims = sqliteTable(
   },
   (t) => [
     uniqueIndex('claims_id_uq').on(t.id),
+    // `has_retracted_evidence=true` is a short range, read in the default order (strongest first).
+    index('claims_retracted_evidence_idx').on(t.has_retracted_evidence, t.status, sql`${t.certainty} DESC`, t.rank_key),
     uniqueIndex('claims_source_uq').on(t.source, t.source_id),
-    // In exactly the ORDER BY of each sort (descending key, then id), so a page is read off the index in order
-    // instead of sorting every claim that ties on the first key.
-    index('claims_status_certainty_idx').on(t.status, sql`${t.certainty} DESC`, t.id),
+    // In exactly the ORDER BY of each sort (descending key, then a unique tie-break), so a page is read off the
+    // index in order instead of sorting every claim that ties on the first key.
+    index('claims_status_certainty_idx').on(t.status, sql`${t.certainty} DESC`, t.rank_key),
     index('claims_status_updated_idx').on(t.status, sql`${t.updated_at} DESC`, t.id),
     index('claims_status_sample_idx').on(t.status, sql`coalesce(${t.sample_size}, -1) DESC`, t.id),
-    index('claims_condition_idx').on(t.condition_id, t.status, sql`${t.certainty} DESC`, t.id),
+    index('claims_condition_idx').on(t.condition_id, t.status, sql`${t.certainty} DESC`, t.rank_key),
+    index('claims_evidence_type_idx').on(t.evidence_type, t.status, sql`${t.certainty} DESC`, t.rank_key),
     index('claims_biomarker_idx').on(sql`${t.biomarker} COLLATE NOCASE`),
     index('claims_direction_idx').on(t.direction),
     index('claims_grade_idx').on(t.grade_level),
@@ -260,6 +427,36 @@ export const claim_studies = sqliteTable(
     check('claim_studies_subgroup_nonneg', sql`${t.subgroup_sample_size} IS NULL OR ${t.subgroup_sample_size} >= 0`),
   ],
 );
+
+/**
+ * Items that agree or disagree with a claim (same biomarker, disease and interventions; CIViC items compared by
+ * civicConcordance). Stored from each claim's side, so both directions exist; `other_id` has no foreign key because
+ * an import writes a claim's links before the other claim of the pair.
+ */
+export const claim_relations = sqliteTable(
+  'claim_relations',
+  {
+    claim_id: text('claim_id')
+      .notNull()
+      .references(() => claims.id, { onDelete: 'cascade' }),
+    other_id: text('other_id').notNull(),
+    relation: text('relation', { enum: ['agrees', 'disagrees'] }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.claim_id, t.other_id] }), index('claim_relations_other_idx').on(t.other_id)],
+);
+
+/**
+ * What an importer last wrote into each field of an imported claim. A field whose stored value differs from it was
+ * changed by a curator: the next import keeps the curator's value and lists the conflict. Bookkeeping, not part of
+ * the claim a reader sees.
+ */
+export const claim_import_state = sqliteTable('claim_import_state', {
+  claim_id: text('claim_id')
+    .primaryKey()
+    .references(() => claims.id, { onDelete: 'cascade' }),
+  source_release: text('source_release'),
+  imported_values: text('imported_values', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+});
 
 // Evidence depth (issue 16): a claim's PICO, one row per claim that has one, in columns so the list filters are
 // indexed lookups; age groups (a list) in a table of their own for the same reason.

@@ -1,6 +1,7 @@
 // Reads a CIViC ClinicalEvidenceSummaries TSV (every release since 2018, both quoting dialects) into typed evidence rows.
 import { basename } from 'node:path';
 import { type Options as CsvOptions, parse as parseCsv } from 'csv-parse/sync';
+import { INTERVENTION_RELATIONS, VARIANT_ORIGINS } from '../../evidence/vocabulary.js';
 
 /**
  * How a release writes a field that contains `"`.
@@ -13,8 +14,11 @@ import { type Options as CsvOptions, parse as parseCsv } from 'csv-parse/sync';
 export const CIVIC_DIALECTS = ['plain', 'quoted'] as const;
 export type CivicDialect = (typeof CIVIC_DIALECTS)[number];
 
-/** CIViC's therapy interaction types (`drug_interaction_type` from November 2018, `therapy_interaction_type` later). */
-export const CIVIC_INTERACTION_TYPES = ['combination', 'sequential', 'substitutes'] as const;
+/**
+ * CIViC's therapy interaction types (`drug_interaction_type` from November 2018, `therapy_interaction_type` later):
+ * the vocabulary's INTERVENTION_RELATIONS, which are named after them.
+ */
+export const CIVIC_INTERACTION_TYPES = INTERVENTION_RELATIONS;
 export type CivicInteractionType = (typeof CIVIC_INTERACTION_TYPES)[number];
 
 /**
@@ -23,15 +27,7 @@ export type CivicInteractionType = (typeof CIVIC_INTERACTION_TYPES)[number];
  * "Germline or Somatic" (2018) became "Mixed" and, in 2023, "Combined"; "Mixed" returned in 2025 with its own meaning
  * ("a mixture of Somatic and Germline"), which is what "Germline or Somatic" meant, so both map to `mixed`.
  */
-export const CIVIC_VARIANT_ORIGINS = [
-  'somatic',
-  'rare_germline',
-  'common_germline',
-  'mixed',
-  'combined',
-  'unknown',
-  'not_applicable',
-] as const;
+export const CIVIC_VARIANT_ORIGINS = VARIANT_ORIGINS;
 export type CivicVariantOrigin = (typeof CIVIC_VARIANT_ORIGINS)[number];
 
 const VARIANT_ORIGIN_NAMES: Record<string, CivicVariantOrigin> = {

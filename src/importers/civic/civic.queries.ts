@@ -1,24 +1,46 @@
-// SQL for the CIViC import: studies known only by PMID and citation string, and withdrawing items a release dropped.
+// SQL for the CIViC import: studies known only by a citing source (PMID or meeting abstract) and its citation string,
+// and withdrawing items a release dropped.
+import type { StudySourceType } from '../../evidence/vocabulary.js';
 import type { Reader, Transaction } from '../../store/client.js';
 import { prepared } from '../../store/statements.js';
 
-/** Adds a bare study for a PMID (with CIViC's citation string) unless it exists; fills a missing citation string. */
+/** A study as a citing source names it: by PMID, or (a source without one) by its key, with its citation string. */
+export interface CitedStudy {
+  /** The PMID, or `asco:<web id>`, `ash:<DOI>`, `other:<type>:<id>`. */
+  key: string;
+  pmid: string | null;
+  source_type: StudySourceType;
+  source_id: string | null;
+  abstract_number: string | null;
+  source_url: string | null;
+  /** The citation string as the source wrote it ("Levine et al., 2005, Blood"). */
+  citation: string | null;
+  /** Who wrote it: served with the string as its label ("CIViC"). */
+  citation_source: string;
+}
+
+/**
+ * Adds a study for a cited source unless one with its key exists; fills a missing citation string of a study with no
+ * bibliographic record yet. Never changes a study's bibliography.
+ */
 export async function ensureCitedStudy(
   tx: Transaction,
-  pmid: string,
-  citation: string | null,
+  study: CitedStudy,
 ): Promise<'inserted' | 'updated' | 'unchanged'> {
   const sqlite = tx.sqlite;
   const inserted = prepared(
     sqlite,
-    'INSERT INTO studies (pmid, citation_text) VALUES (?, ?) ON CONFLICT (pmid) DO NOTHING',
-  ).run(pmid, citation).changes;
+    `INSERT INTO studies (key, pmid, source_type, source_id, abstract_number, source_url, citation_text, citation_text_source)
+     VALUES (@key, @pmid, @source_type, @source_id, @abstract_number, @source_url, @citation, @citation_source)
+     ON CONFLICT (key) DO NOTHING`,
+  ).run(study).changes;
   if (inserted > 0) return 'inserted';
-  if (citation === null) return 'unchanged';
+  if (study.citation === null) return 'unchanged';
   const filled = prepared(
     sqlite,
-    'UPDATE studies SET citation_text = ? WHERE pmid = ? AND citation_text IS NULL AND title IS NULL',
-  ).run(citation, pmid).changes;
+    `UPDATE studies SET citation_text = @citation, citation_text_source = @citation_source
+     WHERE key = @key AND citation_text IS NULL AND title IS NULL`,
+  ).run(study).changes;
   return filled > 0 ? 'updated' : 'unchanged';
 }
 
@@ -27,7 +49,7 @@ export async function civicClaimsAbsentFrom(h: Reader, presentIds: readonly stri
   return (
     prepared(
       h.sqlite,
-      `SELECT id FROM claims WHERE source = 'civic' AND status <> 'withdrawn'
+      `SELECT id FROM claims WHERE source = 'civic' AND status IN ('published', 'draft')
          AND source_id NOT IN (SELECT value FROM json_each(?)) ORDER BY id`,
     ).all(JSON.stringify(presentIds)) as { id: string }[]
   ).map((r) => r.id);
@@ -36,6 +58,19 @@ export async function civicClaimsAbsentFrom(h: Reader, presentIds: readonly stri
 export async function slugTaken(h: Reader, table: 'conditions' | 'interventions', slug: string): Promise<boolean> {
   const sqlite = h.sqlite;
   return prepared(sqlite, `SELECT 1 FROM ${table} WHERE slug = ?`).get(slug) !== undefined;
+}
+
+/** An intervention's name and synonyms, by id. */
+export async function interventionById(
+  h: Reader,
+  id: number,
+): Promise<{ slug: string; name: string; kind: string; description: string | null; synonyms: string[] }> {
+  const row = prepared(
+    h.sqlite,
+    `SELECT slug, name, kind, description, (SELECT json_group_array(synonym) FROM (SELECT synonym FROM intervention_synonyms
+       WHERE intervention_id = i.id ORDER BY position)) AS synonyms FROM interventions i WHERE id = ?`,
+  ).get(id) as { slug: string; name: string; kind: string; description: string | null; synonyms: string };
+  return { ...row, synonyms: JSON.parse(row.synonyms) as string[] };
 }
 
 export async function slugById(h: Reader, table: 'conditions' | 'interventions', id: number): Promise<string> {

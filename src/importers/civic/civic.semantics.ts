@@ -1,5 +1,11 @@
 // What a CIViC evidence item means: one mapping table (type × significance × direction), summaries, agreement, order.
-import { DESIGN_STRENGTH, type Direction, type StudyRelation } from '../../evidence/vocabulary.js';
+import {
+  DESIGN_STRENGTH,
+  DIRECTION_DEFINITIONS,
+  type Direction,
+  EVIDENCE_TYPES,
+  type StudyRelation,
+} from '../../evidence/vocabulary.js';
 import type {
   CivicEvidence,
   CivicInteractionType,
@@ -9,8 +15,8 @@ import type {
 } from './civic.parse.js';
 
 /**
- * Directions CIViC evidence needs beyond src/evidence/vocabulary.ts DIRECTIONS (proposed additions; the existing
- * six keep their meaning). Each says which way the biomarker points, so that "Does Not Support X" is never served
+ * Directions CIViC evidence needs beyond the original six of src/evidence/vocabulary.ts DIRECTIONS, which lists them
+ * after those six with these definitions (test/civic.semantics.test.ts keeps the two equal). Each says which way the biomarker points, so that "Does Not Support X" is never served
  * like "Supports X" and prognosis and diagnosis keep their sign.
  */
 export const CIVIC_NEW_DIRECTIONS = [
@@ -25,28 +31,13 @@ export const CIVIC_NEW_DIRECTIONS = [
 export type CivicNewDirection = (typeof CIVIC_NEW_DIRECTIONS)[number];
 export type CivicClaimDirection = Direction | CivicNewDirection;
 
-/** One line each, for the API's `.describe()` and the README. */
-export const CIVIC_NEW_DIRECTION_DEFINITIONS: Record<CivicNewDirection, string> = {
-  resistance: 'The biomarker was associated with resistance to the therapy (CIViC: Resistance).',
-  no_resistance:
-    'The study did not support resistance to the therapy in biomarker carriers (Does Not Support Resistance).',
-  reduced_benefit: 'Response to the therapy was lower than in other treatment contexts (CIViC: Reduced Sensitivity).',
-  better_outcome: 'The biomarker was associated with a better than expected outcome (CIViC: Better Outcome).',
-  poor_outcome: 'The biomarker was associated with a worse than expected outcome (CIViC: Poor Outcome).',
-  inverse_association:
-    'The biomarker was associated with the absence of the disease or with protection against it (CIViC: Negative, Protectiveness).',
-  not_associated: 'The study did not support the stated association (CIViC: Does Not Support, or N/A significance).',
-};
+/** One line each (the vocabulary's definitions of these directions), for the README. */
+export const CIVIC_NEW_DIRECTION_DEFINITIONS = Object.fromEntries(
+  CIVIC_NEW_DIRECTIONS.map((d) => [d, DIRECTION_DEFINITIONS[d]]),
+) as Record<CivicNewDirection, string>;
 
 /** CIViC's six evidence types (civic-v2 Constants::EVIDENCE_TYPES), in the lower case this service uses. */
-export const CIVIC_EVIDENCE_TYPES = [
-  'predictive',
-  'diagnostic',
-  'prognostic',
-  'predisposing',
-  'oncogenic',
-  'functional',
-] as const;
+export const CIVIC_EVIDENCE_TYPES = EVIDENCE_TYPES;
 export type CivicEvidenceType = (typeof CIVIC_EVIDENCE_TYPES)[number];
 
 /** "Supports", "Does Not Support", or neither (empty, "N/A", and "NA", which CIViC used for four days in 2019). */

@@ -12,7 +12,7 @@ import {
 import { deriveDesign } from './pubmed.design.js';
 
 /** One parsed PubMed record: every bibliographic field filled (null when unknown), plus indexing data. */
-export interface PubmedRecord extends Required<StudyBibliography> {
+export interface PubmedRecord extends Required<Omit<StudyBibliography, 'cited_source'>> {
   /** DescriptorName texts of the MeSH headings, in order, without qualifiers. */
   mesh_terms: string[];
   /** Whole abstract text; structured abstracts keep their labels: "BACKGROUND: ...\n\nMETHODS: ...". */

@@ -1,7 +1,7 @@
 // PubMed import of whole files: read and parse everything first, then write in one commit (or in batches, each one
 // commit, with a summary of exactly what committed when a later batch cannot).
 import { readFileSync } from 'node:fs';
-import { commit } from '../../curation/commit.js';
+import { commit, type DeletionOutcome } from '../../curation/commit.js';
 import type { Database } from '../../store/client.js';
 import { MalformedFileError, type PubmedRecord, parsePubmedFile } from './pubmed.parse.js';
 import { type ImportOutcome, STORABLE_PMID } from './pubmed.queries.js';
@@ -16,6 +16,15 @@ export interface SkippedRecord {
   reason: string;
 }
 
+/** A PMID PubMed withdrew (`<DeleteCitation>`), and what the import did about it. */
+export interface DeletedCitation {
+  /** The file (or fetched batch) that listed it. */
+  file: string;
+  pmid: string;
+  /** `marked`: the study is now marked deleted by PubMed; `already_marked`: an earlier import did it; `not_in_database`: no such study here. */
+  outcome: DeletionOutcome;
+}
+
 export interface ImportSummary {
   files: number;
   /** Distinct PMIDs written: a PMID that occurs more than once in one import counts once, its last occurrence wins. */
@@ -24,6 +33,8 @@ export interface ImportSummary {
   updated: number;
   unchanged: number;
   skipped: SkippedRecord[];
+  /** Every `<DeleteCitation>` PMID, in file order (each once), applied after the records, in the last commit. */
+  deleted: DeletedCitation[];
 }
 
 export interface ImportProgress {
@@ -50,6 +61,8 @@ export interface ParsedSource {
   name: string;
   records: PubmedRecord[];
   skipped: SkippedRecord[];
+  /** PMIDs listed in `<DeleteCitation>`, digits only. */
+  deleted: string[];
 }
 
 /**
@@ -109,7 +122,8 @@ export function parsePubmedSources(sources: readonly PubmedSource[]): ParsedSour
         });
     }
     skipped.sort((a, b) => a.position - b.position);
-    return { name, records, skipped };
+    // A DeleteCitation PMID that no study could have (not storable) can only be "not in the database".
+    return { name, records, skipped, deleted: parsed.deleted };
   });
 }
 
@@ -147,28 +161,49 @@ export async function writePubmedImport(
   const records = [...byPmid.values()];
   const size = batchSize ?? Math.max(records.length, 1);
 
+  // PubMed lists deletions after the records of an update file: they apply after every record, whatever the file.
+  const deletions = new Map<string, string>();
+  for (const source of parsed)
+    for (const pmid of source.deleted) if (!deletions.has(pmid)) deletions.set(pmid, source.name);
+  const deleted: DeletedCitation[] = [];
+
   const counts: Record<ImportOutcome, number> = { inserted: 0, updated: 0, unchanged: 0 };
   const summary = (written: number): ImportSummary => ({
     files: parsed.length,
     records: written,
     ...counts,
     skipped: parsed.flatMap((source) => source.skipped),
+    deleted,
   });
   onProgress?.({ done: 0, total: records.length });
-  for (let start = 0; start < records.length; start += size) {
+  // At least one commit when there are deletions to apply, even with no records.
+  const last = Math.max(records.length, deletions.size > 0 ? 1 : 0);
+  for (let start = 0; start < last; start += size) {
     const batch = records.slice(start, start + size);
-    let outcomes: ImportOutcome[];
+    const final = start + size >= last;
+    let outcomes: { records: ImportOutcome[]; deleted: DeletedCitation[] };
     try {
       outcomes = await commit(db, { actor }, async (changes) => {
         const done: ImportOutcome[] = [];
         for (const record of batch) done.push(await changes.mergePubmedStudy(record, overwrite));
-        return done;
+        const marked: DeletedCitation[] = [];
+        if (final)
+          for (const [pmid, file] of deletions)
+            marked.push({
+              file,
+              pmid,
+              outcome: STORABLE_PMID.test(pmid)
+                ? await changes.markDeletedByPubmed(pmid, { reason: `PubMed DeleteCitation (${file})` })
+                : 'not_in_database',
+            });
+        return { records: done, deleted: marked };
       });
     } catch (error) {
       if (start === 0) throw error;
       throw new PartialImportError(summary(start), records.length - start, error);
     }
-    for (const outcome of outcomes) counts[outcome]++;
+    for (const outcome of outcomes.records) counts[outcome]++;
+    deleted.push(...outcomes.deleted);
     onProgress?.({ done: start + batch.length, total: records.length });
   }
   return summary(records.length);

@@ -1,5 +1,9 @@
 // SQL for the PubMed import: one upsert per record that merges PubMed's bibliography into a study by PMID.
+import { mergeNotices, type RetractionSignals, retractionOf } from '../../evidence/retraction.js';
+import { isRetracted } from '../../evidence/study-record.js';
+import { asRelatedNotice, noticesByStudy, replaceNotices } from '../../resources/studies/studies.notices.js';
 import type { Transaction } from '../../store/client.js';
+import { touch } from '../../store/lookup.queries.js';
 import { prepared } from '../../store/statements.js';
 import type { PubmedRecord } from './pubmed.parse.js';
 
@@ -47,12 +51,30 @@ const MERGED: Record<string, string> = {
   abstract: coalesce('abstract'),
   design: keepUnless(MAY_SET_DESIGN, 'design'),
   design_source: `CASE WHEN ${MAY_SET_DESIGN} THEN 'pubmed' ELSE studies.design_source END`,
+  // What the record is, its dates, identifiers and book fields: PubMed refreshes what it gives.
+  journal_medline_ta: coalesce('journal_medline_ta'),
+  publication_kind: coalesce('publication_kind'),
+  publication_status: coalesce('publication_status'),
+  article_date: coalesce('article_date'),
+  history: nonEmptyList('history'),
+  elocation_id: coalesce('elocation_id'),
+  arxiv_id: coalesce('arxiv_id'),
+  bookshelf_id: coalesce('bookshelf_id'),
+  isbn: coalesce('isbn'),
+  editors: nonEmptyList('editors'),
+  publisher: coalesce('publisher'),
+  publisher_place: coalesce('publisher_place'),
+  edition: coalesce('edition'),
+  collection_title: coalesce('collection_title'),
+  // A retraction never lapses: a record without PubMed's signal is older than one with it (see mergeNotices).
+  retracted: 'max(excluded.retracted, studies.retracted)',
 };
 
 const MERGES = Object.entries(MERGED);
 
-const UPSERT_SQL = `INSERT INTO studies (pmid, ${MERGES.map(([c]) => c).join(', ')})
-  VALUES (@pmid, ${MERGES.map(([c]) => `@${c}`).join(', ')})
+// A PubMed article's study key is its PMID.
+const UPSERT_SQL = `INSERT INTO studies (key, pmid, ${MERGES.map(([c]) => c).join(', ')})
+  VALUES (@pmid, @pmid, ${MERGES.map(([c]) => `@${c}`).join(', ')})
   ON CONFLICT (pmid) DO UPDATE SET ${MERGES.map(([c, merged]) => `${c} = ${merged}`).join(', ')},
     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
   WHERE ${MERGES.map(([c, merged]) => `(${merged}) IS NOT studies.${c}`).join(' OR ')}`;
@@ -85,6 +107,21 @@ function recordParams(record: PubmedRecord, overwrite: boolean) {
     abstract: record.abstract,
     design: record.design,
     design_source: record.design === null ? null : 'pubmed',
+    journal_medline_ta: record.journal_medline_ta,
+    publication_kind: record.publication_kind,
+    publication_status: record.publication_status,
+    article_date: record.article_date,
+    history: JSON.stringify(record.history),
+    elocation_id: record.elocation_id,
+    arxiv_id: record.arxiv_id,
+    bookshelf_id: record.bookshelf_id,
+    isbn: record.isbn,
+    editors: JSON.stringify(record.editors),
+    publisher: record.publisher,
+    publisher_place: record.publisher_place,
+    edition: record.edition,
+    collection_title: record.collection_title,
+    retracted: isRetracted(record) ? 1 : 0,
     overwrite: overwrite ? 1 : 0,
   };
 }
@@ -100,5 +137,70 @@ export async function mergePubmedStudy(
 ): Promise<ImportOutcome> {
   const existed = prepared(tx.sqlite, 'SELECT 1 FROM studies WHERE pmid = ?').get(record.pmid) !== undefined;
   const { changes } = prepared(tx.sqlite, UPSERT_SQL).run(recordParams(record, overwrite));
-  return !existed ? 'inserted' : changes === 0 ? 'unchanged' : 'updated';
+  const row = prepared(tx.sqlite, 'SELECT id, publication_types, retracted FROM studies WHERE pmid = ?').get(
+    record.pmid,
+  ) as { id: number; publication_types: string; retracted: number };
+  const stored = ((await noticesByStudy(tx, [row.id])).get(row.id) ?? []).map(asRelatedNotice);
+  const notices = mergeNotices(stored, record.notices);
+  const noticesMoved = await replaceNotices(tx, row.id, notices, stored);
+  const retractionMoved = await refreshRetraction(tx, row.id, {
+    publication_types: JSON.parse(row.publication_types) as string[],
+    notices,
+    retracted: row.retracted === 1,
+  });
+  if (!existed) return 'inserted';
+  if (changes === 0 && (noticesMoved || retractionMoved)) touch(tx, 'studies', row.id);
+  return changes === 0 && !noticesMoved && !retractionMoved ? 'unchanged' : 'updated';
+}
+
+/**
+ * Keeps a study's retraction source and notice in step with its merged record: PubMed's signals (notice, then
+ * type) when it has them, else what was stored (a curator's flag, or a signal a later record lacked). True when the
+ * stored values changed.
+ */
+async function refreshRetraction(
+  tx: Transaction,
+  studyId: number,
+  merged: Required<RetractionSignals>,
+): Promise<boolean> {
+  const fromPubmed = retractionOf({ publication_types: merged.publication_types, notices: merged.notices });
+  // Retracted, but the merged record says nothing of it (a curator's flag, or a signal a later record lacked): kept.
+  if (fromPubmed === null && merged.retracted) return false;
+  const want = fromPubmed ?? { source: null, notice_pmid: null, notice_citation: null };
+  return (
+    prepared(
+      tx.sqlite,
+      `UPDATE studies SET retraction_source = @source, retraction_notice_pmid = @notice_pmid,
+         retraction_notice_citation = @notice_citation
+       WHERE id = @id AND (retraction_source IS NOT @source OR retraction_notice_pmid IS NOT @notice_pmid
+         OR retraction_notice_citation IS NOT @notice_citation)`,
+    ).run({
+      id: studyId,
+      source: want.source,
+      notice_pmid: want.notice_pmid,
+      notice_citation: want.notice_citation,
+    }).changes > 0
+  );
+}
+
+/** What a DeleteCitation did to a study: marked now, marked by an earlier import, or no such study here. */
+export type DeletionOutcome = 'marked' | 'already_marked' | 'not_in_database';
+
+/**
+ * Marks the study with this PMID as deleted by PubMed (`<DeleteCitation>`), stamped `at` (ISO 8601 UTC). The row and
+ * its links stay: claims keep citing it and show the mark. Never cleared by a later record for the PMID (PubMed does
+ * not serve a deleted PMID again, so such a record comes from an older file).
+ */
+export async function markDeletedByPubmed(tx: Transaction, pmid: string, at: string): Promise<DeletionOutcome> {
+  const row = prepared(tx.sqlite, 'SELECT deleted_by_pubmed FROM studies WHERE pmid = ?').get(pmid) as
+    | { deleted_by_pubmed: number }
+    | undefined;
+  if (!row) return 'not_in_database';
+  if (row.deleted_by_pubmed === 1) return 'already_marked';
+  prepared(
+    tx.sqlite,
+    `UPDATE studies SET deleted_by_pubmed = 1, deleted_by_pubmed_at = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+     WHERE pmid = ?`,
+  ).run(at, pmid);
+  return 'marked';
 }

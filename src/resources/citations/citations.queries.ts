@@ -1,27 +1,33 @@
 // SQL for citations: the studies behind a claim, a topic or a PMID list, in a stable order, as citable records.
 
+import { citableStudy } from '../../citations/source-citation.js';
 import type { StudyBibliography } from '../../evidence/study-record.js';
 import type { Reader } from '../../store/client.js';
 import { prepared } from '../../store/statements.js';
-import { bibliographyOf, type StudyRow, toStudy } from '../studies/studies.queries.js';
+import { bibliographyOf, STUDY_ORDER, type StudyRow, toStudies } from '../studies/studies.queries.js';
 
-const STUDY_COLUMNS = 's.*, CAST(s.pmid AS INTEGER) AS pmid_order';
+const STUDY_COLUMNS = `s.*, ${STUDY_ORDER} AS pmid_order`;
 
-const toBibliography = (row: StudyRow): StudyBibliography => bibliographyOf(toStudy(row));
+/**
+ * Every field the formatters read, notices and retraction included (one more statement for all the rows); a study
+ * cited from its source's string, or without a PMID, carries its cited source (citableStudy).
+ */
+const toBibliographies = async (h: Reader, rows: readonly StudyRow[]): Promise<StudyBibliography[]> =>
+  (await toStudies(h, rows)).map((study) => citableStudy({ ...study, ...bibliographyOf(study), pmid: study.pmid }));
 
-/** The studies with these PMIDs, in the order asked; `missing` lists the PMIDs not in the database. */
+/** The studies with these keys (PMIDs, or keys of sources without one), in the order asked; `missing` lists the others. */
 export async function studiesByPmids(h: Reader, pmids: readonly string[]) {
   const sqlite = h.sqlite;
   const rows = prepared(
     sqlite,
-    `SELECT ${STUDY_COLUMNS} FROM studies s WHERE s.pmid IN (SELECT value FROM json_each(?))`,
+    `SELECT ${STUDY_COLUMNS} FROM studies s WHERE s.key IN (SELECT value FROM json_each(?))`,
   ).all(JSON.stringify(pmids)) as StudyRow[];
-  const byPmid = new Map(rows.map((r) => [r.pmid, r]));
+  const byPmid = new Map(rows.map((r) => [r.key, r]));
   return {
-    studies: pmids.flatMap((p) => {
-      const row = byPmid.get(p);
-      return row ? [toBibliography(row)] : [];
-    }),
+    studies: await toBibliographies(
+      h,
+      pmids.flatMap((p) => byPmid.get(p) ?? []),
+    ),
     missing: pmids.filter((p) => !byPmid.has(p)),
   };
 }
@@ -35,7 +41,7 @@ export async function claimStudies(h: Reader, claimId: string): Promise<StudyBib
     `SELECT ${STUDY_COLUMNS} FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
      WHERE cs.claim_id = ? ORDER BY cs.position`,
   ).all(claimId) as StudyRow[];
-  return rows.map(toBibliography);
+  return toBibliographies(h, rows);
 }
 
 /**
@@ -55,5 +61,5 @@ export async function topicStudies(h: Reader, slug: string): Promise<StudyBiblio
        WHERE tc.topic_id = ? GROUP BY cs.study_id) f ON f.study_id = s.id
      ORDER BY f.first_seen`,
   ).all(topic.id) as StudyRow[];
-  return rows.map(toBibliography);
+  return toBibliographies(h, rows);
 }

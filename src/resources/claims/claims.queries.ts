@@ -6,16 +6,23 @@ import type { GradeDomains, SynthesisOf } from '../../evidence/grade-domains.js'
 import type { GradeScheme } from '../../evidence/grades.js';
 import { certaintyOf } from '../../evidence/grades.js';
 import type { Pico } from '../../evidence/pico.js';
+import type { Retraction, RetractionSource } from '../../evidence/retraction.js';
 import type { RiskOfBias } from '../../evidence/risk-of-bias.js';
+import type { NoticeType, PublicationKind } from '../../evidence/study-record.js';
 import { type MetadataStatus, metadataStatus, summariseSupportingEvidence } from '../../evidence/summary.js';
 import type {
   CaveatCode,
   ClaimStatus,
   Direction,
+  EvidenceType,
   InterventionKind,
+  InterventionRelation,
+  PlainSummarySource,
   Species,
   StudyDesign,
   StudyRelation,
+  StudySourceType,
+  VariantOrigin,
 } from '../../evidence/vocabulary.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
 import type { Reader, Sqlite, Transaction } from '../../store/client.js';
@@ -24,6 +31,8 @@ import { touch } from '../../store/lookup.queries.js';
 import { prepared } from '../../store/statements.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
 import { PICO_FILTER_SQL, picosOf, writePico } from './claims.pico.queries.js';
+import { refreshClaimDerived } from './claims.rank.js';
+import type { ReviewReason } from './claims.retractions.js';
 import type { ClaimInput, ClaimSort } from './claims.schemas.js';
 
 export interface ClaimFilters {
@@ -38,12 +47,15 @@ export interface ClaimFilters {
   design?: string;
   min_sample_size?: number;
   direction?: string;
+  evidence_type?: string;
   pmid?: string;
   biomarker?: string;
   source?: string;
   /** An FTS5 MATCH expression built by toMatchQuery, never raw user text. */
   match?: string;
   status: string;
+  /** 1 or 0: claims resting on a retracted study, or none of them. */
+  has_retracted_evidence?: number;
   // Evidence depth (issue 16): PICO filters.
   age_group?: string;
   sex?: string;
@@ -55,11 +67,13 @@ export interface ClaimFilters {
 /** Also used by the topics list, so `topics?condition=` finds the same claims as `claims?condition=`. */
 export const CLAIM_FILTER_SQL: FilterSql<ClaimFilters> = {
   status: 'c.status = @status',
-  condition_tree: `c.condition_id IN (WITH RECURSIVE d(id) AS (SELECT @condition_tree UNION SELECT k.id FROM conditions k JOIN d ON k.parent_id = d.id) SELECT id FROM d)`,
+  condition_tree:
+    'c.condition_id IN (SELECT descendant_id FROM condition_descendants WHERE ancestor_id = @condition_tree)',
   condition_id: 'c.condition_id = @condition_id',
   intervention_id:
     'EXISTS (SELECT 1 FROM claim_interventions ci WHERE ci.claim_id = c.id AND ci.intervention_id = @intervention_id)',
-  min_certainty: 'c.certainty >= @min_certainty',
+  // Above very_low, a claim awaiting review (retracted evidence) is left out until a curator has reviewed it.
+  min_certainty: 'c.certainty >= @min_certainty AND (@min_certainty <= 1 OR c.review_reason IS NULL)',
   grade_level: 'c.grade_level = @grade_level',
   grade_scheme: 'c.grade_scheme = @grade_scheme',
   // CROSS JOIN: from the claim's few links to their studies. Since claim_studies rows carry effect estimates, SQLite
@@ -68,10 +82,12 @@ export const CLAIM_FILTER_SQL: FilterSql<ClaimFilters> = {
     'EXISTS (SELECT 1 FROM claim_studies cs CROSS JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id AND s.design = @design)',
   min_sample_size: 'c.sample_size >= @min_sample_size',
   direction: 'c.direction = @direction',
+  evidence_type: 'c.evidence_type = @evidence_type',
   pmid: 'EXISTS (SELECT 1 FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id AND s.pmid = @pmid)',
   biomarker: 'c.biomarker = @biomarker COLLATE NOCASE',
   source: 'c.source = @source',
   match: 'c.seq IN (SELECT rowid >> 3 FROM search_index WHERE search_index MATCH @match AND rowid % 8 = 1)',
+  has_retracted_evidence: 'c.has_retracted_evidence = @has_retracted_evidence',
   ...PICO_FILTER_SQL,
 };
 
@@ -79,6 +95,15 @@ interface ClaimRow {
   id: string;
   statement: string;
   plain_summary: string | null;
+  plain_summary_source: PlainSummarySource | null;
+  evidence_type: EvidenceType | null;
+  intervention_relation: InterventionRelation | null;
+  variant_origin: VariantOrigin | null;
+  nct_ids: string;
+  source_evidence_direction: string | null;
+  source_significance: string | null;
+  source_reviewed_at: string | null;
+  rank_key: string;
   condition_slug: string | null;
   condition_name: string | null;
   outcome: string | null;
@@ -95,20 +120,29 @@ interface ClaimRow {
   source_url: string | null;
   source_release: string | null;
   imported_at: string | null;
-  grade_domains: string | null;
-  grade_synthesis_of: SynthesisOf | null;
-  grade_override_reason: string | null;
   caveat_codes: string;
   caveat_notes: string | null;
   status: ClaimStatus;
   sample_size: number | null;
   created_at: string;
   updated_at: string;
+  review_reason: ReviewReason | null;
+  review_requested_at: string | null;
+  reviewed_at: string | null;
+  reviewed_by: string | null;
+  review_note: string | null;
+  grade_domains: string | null;
+  grade_synthesis_of: SynthesisOf | null;
+  grade_override_reason: string | null;
 }
 
 interface ClaimStudyRow {
   claim_id: string;
-  pmid: string;
+  key: string;
+  pmid: string | null;
+  source_type: StudySourceType;
+  citation_text: string | null;
+  citation_text_source: string | null;
   title: string | null;
   journal: string | null;
   year: number | null;
@@ -122,6 +156,13 @@ interface ClaimStudyRow {
   relation: StudyRelation;
   finding: string | null;
   subgroup_sample_size: number | null;
+  study_id: number;
+  publication_kind: PublicationKind | null;
+  publication_status: string | null;
+  retraction_source: RetractionSource | null;
+  retraction_notice_pmid: string | null;
+  retraction_notice_citation: string | null;
+  deleted_by_pubmed: number;
   effect_estimates: string;
   risk_of_bias: string;
 }
@@ -134,7 +175,9 @@ interface ClaimInterventionRow {
 }
 
 export interface ClaimStudy {
-  pmid: string;
+  key: string;
+  pmid: string | null;
+  source_type: StudySourceType;
   title: string | null;
   journal: string | null;
   year: number | null;
@@ -144,25 +187,60 @@ export interface ClaimStudy {
   species: Species | null;
   retracted: boolean;
   metadata_status: MetadataStatus;
+  source_citation: SourceCitation | null;
   relation: StudyRelation;
   finding: string | null;
   subgroup_sample_size: number | null;
+  publication_kind: PublicationKind | null;
+  publication_status: string | null;
+  retraction: Retraction | null;
+  deleted_by_pubmed: boolean;
+  notices: { type: NoticeType; pmid: string | null }[];
   effect_estimates: (EffectEstimate & { summary: string })[];
   risk_of_bias: { tool: RiskOfBias['tool']; result: string | null; overall: string }[];
 }
 
-const CLAIM_COLUMNS = `c.id, c.statement, c.plain_summary, co.slug AS condition_slug, co.name AS condition_name,
-  c.outcome, c.direction, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.grade_upgrade_rationale,
+/** A source's own citation string, served labelled while the study's bibliographic record is missing. */
+export interface SourceCitation {
+  text: string;
+  source: string;
+  note: string;
+}
+
+/**
+ * The citation a source (CIViC) gave for a study, while the study has no title of its own (no PubMed record yet,
+ * or a meeting abstract with no PubMed record at all); null otherwise.
+ */
+export function sourceCitationOf(s: {
+  title: string | null;
+  citation_text: string | null;
+  citation_text_source: string | null;
+}): SourceCitation | null {
+  if (s.title !== null || s.citation_text === null) return null;
+  const source = s.citation_text_source ?? 'the importing source';
+  return {
+    text: s.citation_text,
+    source,
+    note: `Citation as given by ${source}; the bibliographic record has not been imported.`,
+  };
+}
+
+const CLAIM_COLUMNS = `c.id, c.statement, c.plain_summary, c.plain_summary_source, co.slug AS condition_slug,
+  co.name AS condition_name, c.outcome, c.direction, c.evidence_type, c.intervention_relation, c.variant_origin,
+  c.nct_ids, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.grade_upgrade_rationale,
   c.grade_rating, c.biomarker,
   c.caveat_codes, c.caveat_notes, c.status, c.sample_size, c.source, c.source_id, c.source_url, c.source_release,
-  c.imported_at, c.created_at, c.updated_at, c.grade_domains, c.grade_synthesis_of, c.grade_override_reason`;
+  c.imported_at, c.source_evidence_direction, c.source_significance, c.source_reviewed_at, c.rank_key,
+  c.created_at, c.updated_at,
+  c.review_reason, c.review_requested_at, c.reviewed_at, c.reviewed_by, c.review_note,
+  c.grade_domains, c.grade_synthesis_of, c.grade_override_reason`;
 
 /**
  * Selective filters drive the query: the claims are reached from the few rows the filter names (CROSS JOIN fixes
  * that order) and only those are sorted. Without this, SQLite walks the whole certainty index to fill a page of a
  * rare condition: 140 ms instead of 2 ms at 100,000 claims. The first filter present in this list drives.
  */
-const DRIVERS: { filter: keyof ClaimFilters; with?: string; from: string; where?: string }[] = [
+const DRIVERS: { filter: keyof ClaimFilters; value?: unknown; with?: string; from: string; where?: string }[] = [
   {
     filter: 'match',
     from: `(SELECT rowid >> 3 AS seq FROM search_index WHERE search_index MATCH @match AND rowid % 8 = 1) hit
@@ -172,6 +250,13 @@ const DRIVERS: { filter: keyof ClaimFilters; with?: string; from: string; where?
     filter: 'pmid',
     from: 'studies s0 CROSS JOIN claim_studies cs0 ON cs0.study_id = s0.id CROSS JOIN claims c ON c.id = cs0.claim_id',
     where: 's0.pmid = @pmid',
+  },
+  {
+    // Only `true` drives: claims resting on retracted studies are few, and every sort then sorts just them.
+    filter: 'has_retracted_evidence',
+    value: 1,
+    from: 'claims c INDEXED BY claims_retracted_evidence_idx',
+    where: 'c.has_retracted_evidence = @has_retracted_evidence',
   },
   {
     filter: 'biomarker',
@@ -190,18 +275,21 @@ const DRIVERS: { filter: keyof ClaimFilters; with?: string; from: string; where?
   },
   {
     filter: 'condition_tree',
-    with: 'WITH RECURSIVE tree(id) AS (SELECT @condition_tree UNION SELECT k.id FROM conditions k JOIN tree ON k.parent_id = tree.id)',
+    // The stored closure: one index range gives every descendant through the whole DAG.
     // INDEXED BY: with a keyset range on another sort, SQLite would probe each condition through that sort's index.
-    from: 'tree CROSS JOIN claims c INDEXED BY claims_condition_idx ON c.condition_id = tree.id',
+    from: `condition_descendants tree CROSS JOIN claims c INDEXED BY claims_condition_idx
+      ON c.condition_id = tree.descendant_id`,
+    where: 'tree.ancestor_id = @condition_tree',
   },
 ];
 
 /** Sort expression and the keyset predicate after a cursor, per sort. Every order ends in the unique id. */
 const SORTS: Record<ClaimSort, { order: string; after: string; key: (r: ClaimRow) => (string | number)[] }> = {
+  // Within one certainty level: rank_key (rating, design, sample size, recency, id: see claims.rank.ts).
   '-certainty': {
-    order: 'c.certainty DESC, c.id ASC',
-    after: 'c.certainty <= @k0 AND (c.certainty < @k0 OR c.id > @k1)',
-    key: (r) => [r.certainty, r.id],
+    order: 'c.certainty DESC, c.rank_key ASC',
+    after: 'c.certainty <= @k0 AND (c.certainty < @k0 OR c.rank_key > @k1)',
+    key: (r) => [r.certainty, r.rank_key],
   },
   '-updated': {
     order: 'c.updated_at DESC, c.id ASC',
@@ -234,10 +322,15 @@ export async function listClaims(
     (
       prepared(
         sqlite,
-        'WITH RECURSIVE d(id) AS (SELECT ? UNION SELECT k.id FROM conditions k JOIN d ON k.parent_id = d.id) SELECT count(*) AS n FROM d',
-      ).get(filters.condition_tree) as { n: number }
+        'SELECT count(*) AS n FROM (SELECT 1 FROM condition_descendants WHERE ancestor_id = ? LIMIT ?)',
+      ).get(filters.condition_tree, LARGE_TREE + 1) as { n: number }
     ).n > LARGE_TREE;
-  const driver = DRIVERS.find((d) => filters[d.filter] !== undefined && !(bigTree && d.filter === 'condition_tree'));
+  const driver = DRIVERS.find(
+    (d) =>
+      filters[d.filter] !== undefined &&
+      (d.value === undefined || filters[d.filter] === d.value) &&
+      !(bigTree && d.filter === 'condition_tree'),
+  );
   const { where, params } = whereClauses(filters, CLAIM_FILTER_SQL);
   if (driver) {
     // The driving filter is the join; its WHERE fragment would only repeat it.
@@ -263,6 +356,7 @@ export async function listClaims(
     LEFT JOIN conditions co ON co.id = c.condition_id
     WHERE ${where.join(' AND ')} ORDER BY ${spec.order} LIMIT @limit`;
   const rows = prepared(sqlite, sqlText).all(params) as ClaimRow[];
+  // A cursor names the sort's keys, so a cursor from before the rank order cannot silently resume elsewhere.
   const pageRows = paginate(rows, limit, scope, spec.key);
   return { items: await hydrateClaims(h, pageRows.items), next_cursor: pageRows.next_cursor };
 }
@@ -300,9 +394,12 @@ export async function hydrateClaims(h: Reader, rows: readonly ClaimRow[]) {
   const ids = JSON.stringify(rows.map((r) => r.id));
   const studyRows = prepared(
     sqlite,
-    `SELECT cs.claim_id, s.pmid, s.title, coalesce(s.journal_iso, s.journal) AS journal, s.year, s.design,
+    `SELECT cs.claim_id, s.key, s.pmid, s.source_type, s.citation_text, s.citation_text_source, s.title,
+       coalesce(s.journal_iso, s.journal) AS journal, s.year, s.design,
        s.sample_size, s.sample_size_note, s.species, s.retracted, json_array_length(s.authors) AS author_total,
-       s.authors_complete, cs.relation, cs.finding, cs.subgroup_sample_size, cs.effect_estimates, s.risk_of_bias
+       s.authors_complete, cs.relation, cs.finding, cs.subgroup_sample_size,
+       s.id AS study_id, s.publication_kind, s.publication_status, s.retraction_source, s.retraction_notice_pmid,
+       s.retraction_notice_citation, s.deleted_by_pubmed, cs.effect_estimates, s.risk_of_bias
      FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
      WHERE cs.claim_id IN (SELECT value FROM json_each(?))
      ORDER BY cs.claim_id, cs.position`,
@@ -314,16 +411,36 @@ export async function hydrateClaims(h: Reader, rows: readonly ClaimRow[]) {
      WHERE ci.claim_id IN (SELECT value FROM json_each(?))
      ORDER BY ci.claim_id, ci.position`,
   ).all(ids) as ClaimInterventionRow[];
+  const relationRows = prepared(
+    sqlite,
+    `SELECT claim_id, other_id, relation FROM claim_relations WHERE claim_id IN (SELECT value FROM json_each(?))
+     ORDER BY claim_id, other_id`,
+  ).all(ids) as { claim_id: string; other_id: string; relation: 'agrees' | 'disagrees' }[];
+
+  // The notices summary of every study on the page: one statement, on the hot path (hence SQL, like its neighbours).
+  const noticeRows = prepared(
+    sqlite,
+    `SELECT n.study_id, n.type, n.pmid FROM study_notices n
+     WHERE n.study_id IN (SELECT value FROM json_each(?)) ORDER BY n.study_id, n.position`,
+  ).all(JSON.stringify([...new Set(studyRows.map((r) => r.study_id))])) as {
+    study_id: number;
+    type: NoticeType;
+    pmid: string | null;
+  }[];
+  const noticesByStudy = groupBy(noticeRows, (r) => String(r.study_id));
 
   const studiesByClaim = groupBy(studyRows, (r) => r.claim_id);
   const interventionsByClaim = groupBy(interventionRows, (r) => r.claim_id);
+  const relationsByClaim = groupBy(relationRows, (r) => r.claim_id);
   const picos = await picosOf(
     h,
     rows.map((r) => r.id),
   );
   return rows.map((r) => {
     const studies: ClaimStudy[] = (studiesByClaim.get(r.id) ?? []).map((s) => ({
+      key: s.key,
       pmid: s.pmid,
+      source_type: s.source_type,
       title: s.title,
       journal: s.journal,
       year: s.year,
@@ -333,9 +450,22 @@ export async function hydrateClaims(h: Reader, rows: readonly ClaimRow[]) {
       species: s.species,
       retracted: s.retracted === 1,
       metadata_status: metadataStatus(s),
+      source_citation: sourceCitationOf(s),
       relation: s.relation,
       finding: s.finding,
       subgroup_sample_size: s.subgroup_sample_size,
+      publication_kind: s.publication_kind,
+      publication_status: s.publication_status,
+      retraction:
+        s.retracted === 1
+          ? {
+              source: s.retraction_source ?? 'curator',
+              notice_pmid: s.retraction_notice_pmid,
+              notice_citation: s.retraction_notice_citation,
+            }
+          : null,
+      deleted_by_pubmed: s.deleted_by_pubmed === 1,
+      notices: (noticesByStudy.get(String(s.study_id)) ?? []).map((n) => ({ type: n.type, pmid: n.pmid })),
       effect_estimates: (JSON.parse(s.effect_estimates) as EffectEstimate[]).map((e) => ({
         ...e,
         summary: describeEstimate(e),
@@ -357,15 +487,23 @@ export async function hydrateClaims(h: Reader, rows: readonly ClaimRow[]) {
       synthesis_of: r.grade_synthesis_of,
       override_reason: r.grade_override_reason,
     };
+    const related = relationsByClaim.get(r.id) ?? [];
+    const agreeing = related.filter((x) => x.relation === 'agrees').map((x) => x.other_id);
+    const disagreeing = related.filter((x) => x.relation === 'disagrees').map((x) => x.other_id);
     return {
       id: r.id,
       statement: r.statement,
       plain_summary: r.plain_summary,
+      plain_summary_source: r.plain_summary_source,
       condition: r.condition_slug === null ? null : { slug: r.condition_slug, name: r.condition_name as string },
       interventions: (interventionsByClaim.get(r.id) ?? []).map((i) => ({ slug: i.slug, name: i.name, kind: i.kind })),
+      intervention_relation: r.intervention_relation,
       outcome: r.outcome,
       direction: r.direction,
+      evidence_type: r.evidence_type,
       biomarker: r.biomarker,
+      variant_origin: r.variant_origin,
+      nct_ids: JSON.parse(r.nct_ids) as string[],
       grade: {
         ...grade,
         assessment: claimGradeAssessment(
@@ -374,17 +512,38 @@ export async function hydrateClaims(h: Reader, rows: readonly ClaimRow[]) {
         ),
       },
       caveats: { codes: JSON.parse(r.caveat_codes) as CaveatCode[], notes: r.caveat_notes },
+      // Only PubMed articles are retracted (key = PMID); the key stands in so a retraction is never dropped.
+      retracted_evidence: studies.flatMap((s) =>
+        s.retraction ? [{ pmid: s.pmid ?? s.key, retraction: s.retraction }] : [],
+      ),
+      review: {
+        needed: r.review_reason !== null,
+        reason: r.review_reason,
+        requested_at: r.review_requested_at,
+        reviewed_at: r.reviewed_at,
+        reviewed_by: r.reviewed_by,
+        note: r.review_note,
+      },
       status: r.status,
       sample_size: r.sample_size,
       pico: picos.get(r.id) ?? null,
       studies,
       evidence_summary: summariseSupportingEvidence(studies),
+      agreement: {
+        agreeing: agreeing.length,
+        disagreeing: disagreeing.length,
+        agreeing_claims: agreeing,
+        disagreeing_claims: disagreeing,
+      },
       source: {
         name: r.source,
         id: r.source_id,
         url: r.source_url,
         release: r.source_release,
         imported_at: r.imported_at,
+        evidence_direction: r.source_evidence_direction,
+        significance: r.source_significance,
+        reviewed_at: r.source_reviewed_at,
       },
       created_at: r.created_at,
       updated_at: r.updated_at,
@@ -403,19 +562,34 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
   return map;
 }
 
+/** One link from a claim to a study, by the study's key (its PMID, or `asco:...` for a source without one). */
+export interface ClaimStudyLink {
+  key: string;
+  relation: string;
+  finding: string | null;
+  subgroup_sample_size: number | null;
+  /** Evidence depth (issue 16): the effect estimates this study gives for the claim. */
+  effect_estimates: EffectEstimate[];
+}
+
 /**
  * Everything a claim row holds, curated or imported. Curated writes come from ClaimInput (see claimRecordFromInput);
- * importers add provenance, a biomarker and a scheme rating.
+ * importers add provenance, a biomarker, a scheme rating, the source's own record and agreement with other items.
  */
 export interface ClaimRecord {
   id: string;
   statement: string;
   plain_summary: string | null;
+  plain_summary_source: PlainSummarySource | null;
   condition: string | null;
   interventions: string[];
+  intervention_relation: InterventionRelation | null;
   outcome: string | null;
   direction: string;
+  evidence_type: EvidenceType | null;
   biomarker: string | null;
+  variant_origin: VariantOrigin | null;
+  nct_ids: string[];
   grade: {
     scheme: GradeScheme;
     level: string;
@@ -431,21 +605,28 @@ export interface ClaimRecord {
   status: string;
   /** Evidence depth (issue 16): the claim's PICO; null when none is written. */
   pico: Pico | null;
-  studies: {
-    pmid: string;
-    relation: string;
-    finding: string | null;
-    subgroup_sample_size: number | null;
-    effect_estimates: EffectEstimate[];
-  }[];
-  source: { name: string; id: string | null; url: string | null; release: string | null };
+  studies: ClaimStudyLink[];
+  /** Claim ids that agree and that disagree with this one (both directions are stored by writing each claim). */
+  related: { agrees: string[]; disagrees: string[] };
+  source: {
+    name: string;
+    id: string | null;
+    url: string | null;
+    release: string | null;
+    evidence_direction?: string | null;
+    significance?: string | null;
+    reviewed_at?: string | null;
+  };
 }
 
 export function claimRecordFromInput(input: ClaimInput): ClaimRecord {
   return {
     ...input,
+    plain_summary_source: 'curated',
     biomarker: null,
     grade: { ...input.grade, rating: null },
+    studies: input.studies.map(({ pmid, key, ...link }) => ({ ...link, key: (key ?? pmid) as string })),
+    related: { agrees: [], disagrees: [] },
     source: { name: 'curated', id: null, url: null, release: null },
   };
 }
@@ -456,10 +637,15 @@ const idOf = (row: unknown) => (row as { id: number } | undefined)?.id;
 const CLAIM_COLUMNS_COMPARED = [
   'statement',
   'plain_summary',
+  'plain_summary_source',
   'condition_id',
   'outcome',
   'direction',
+  'evidence_type',
   'biomarker',
+  'variant_origin',
+  'nct_ids',
+  'intervention_relation',
   'grade_scheme',
   'grade_level',
   'certainty',
@@ -472,25 +658,39 @@ const CLAIM_COLUMNS_COMPARED = [
   'source',
   'source_id',
   'source_url',
+  'source_evidence_direction',
+  'source_significance',
+  'source_reviewed_at',
   'grade_domains',
   'grade_synthesis_of',
   'grade_override_reason',
 ] as const;
 
 // The release and import time name when a claim last changed, so a newer release that repeats an item unchanged
-// leaves it untouched.
+// leaves it untouched; a curator's write (no import time) keeps the last import's.
 const UPSERT_CLAIM_SQL = `INSERT INTO claims (id, ${CLAIM_COLUMNS_COMPARED.join(', ')}, source_release, imported_at)
   VALUES (@id, ${CLAIM_COLUMNS_COMPARED.map((c) => `@${c}`).join(', ')}, @source_release, @imported_at)
   ON CONFLICT (id) DO UPDATE SET ${CLAIM_COLUMNS_COMPARED.map((c) => `${c} = excluded.${c}`).join(', ')},
-    source_release = excluded.source_release, imported_at = excluded.imported_at,
+    source_release = excluded.source_release, imported_at = coalesce(excluded.imported_at, imported_at),
     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
   WHERE ${CLAIM_COLUMNS_COMPARED.map((c) => `${c} IS NOT excluded.${c}`).join(' OR ')}`;
 
-/** Inserts or updates a claim with its interventions and study links; touches updated_at only on a real change. */
+/** What an import remembers of the values it wrote into a claim (see claim_import_state in store/schema.ts). */
+export interface ClaimImportState {
+  release: string | null;
+  values: Record<string, unknown>;
+}
+
+/**
+ * Inserts or updates a claim with its interventions, study links and agreement links; touches updated_at only on a
+ * real change, and keeps the derived sample size and rank key in step. `importState`, when given, is stored as the
+ * values the import wrote (bookkeeping, not part of the claim).
+ */
 export async function upsertClaim(
   tx: Transaction,
   record: ClaimRecord,
   importedAt: string | null = null,
+  importState?: ClaimImportState,
 ): Promise<WriteOutcome> {
   const sqlite = tx.sqlite;
   const conditionId =
@@ -505,8 +705,8 @@ export async function upsertClaim(
   );
   const studyIds = record.studies.map(
     (link) =>
-      idOf(prepared(sqlite, 'SELECT id FROM studies WHERE pmid = ?').get(link.pmid)) ??
-      fail(`claim ${record.id}: study PMID ${link.pmid} does not exist`),
+      idOf(prepared(sqlite, 'SELECT id FROM studies WHERE key = ?').get(link.key)) ??
+      fail(`claim ${record.id}: study ${link.key} does not exist`),
   );
   const certainty =
     certaintyOf(record.grade.scheme, record.grade.level) ?? fail(`claim ${record.id}: unknown grade level`);
@@ -515,10 +715,15 @@ export async function upsertClaim(
     id: record.id,
     statement: record.statement,
     plain_summary: record.plain_summary,
+    plain_summary_source: record.plain_summary === null ? null : record.plain_summary_source,
     condition_id: conditionId,
     outcome: record.outcome,
     direction: record.direction,
+    evidence_type: record.evidence_type,
     biomarker: record.biomarker,
+    variant_origin: record.variant_origin,
+    nct_ids: JSON.stringify(record.nct_ids),
+    intervention_relation: record.interventions.length > 1 ? record.intervention_relation : null,
     grade_scheme: record.grade.scheme,
     grade_level: record.grade.level,
     certainty,
@@ -532,12 +737,19 @@ export async function upsertClaim(
     source_id: record.source.id,
     source_url: record.source.url,
     source_release: record.source.release,
+    source_evidence_direction: record.source.evidence_direction ?? null,
+    source_significance: record.source.significance ?? null,
+    source_reviewed_at: record.source.reviewed_at ?? null,
     imported_at: importedAt,
     grade_domains: record.grade.domains === null ? null : JSON.stringify(record.grade.domains),
     grade_synthesis_of: record.grade.synthesis_of,
     grade_override_reason: record.grade.override_reason,
   });
 
+  const relations = [
+    ...record.related.agrees.map((other) => [other, 'agrees'] as const),
+    ...record.related.disagrees.map((other) => [other, 'disagrees'] as const),
+  ].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const wantedLinks = JSON.stringify({
     interventions: interventionIds,
     studies: record.studies.map((l, i) => [
@@ -547,18 +759,22 @@ export async function upsertClaim(
       l.subgroup_sample_size,
       JSON.stringify(l.effect_estimates),
     ]),
+    relations,
   });
   const currentLinks = prepared(
     sqlite,
     `SELECT json_object(
        'interventions', (SELECT json_group_array(intervention_id) FROM (SELECT intervention_id FROM claim_interventions WHERE claim_id = @id ORDER BY position)),
        'studies', (SELECT json_group_array(json_array(study_id, relation, finding, subgroup_sample_size, effect_estimates))
-                   FROM (SELECT * FROM claim_studies WHERE claim_id = @id ORDER BY position))) AS links`,
+                   FROM (SELECT * FROM claim_studies WHERE claim_id = @id ORDER BY position)),
+       'relations', (SELECT json_group_array(json_array(other_id, relation))
+                   FROM (SELECT * FROM claim_relations WHERE claim_id = @id ORDER BY other_id))) AS links`,
   ).get({ id: record.id }) as { links: string };
   const linksChanged = currentLinks.links !== wantedLinks;
   if (linksChanged) {
     prepared(sqlite, 'DELETE FROM claim_interventions WHERE claim_id = ?').run(record.id);
     prepared(sqlite, 'DELETE FROM claim_studies WHERE claim_id = ?').run(record.id);
+    prepared(sqlite, 'DELETE FROM claim_relations WHERE claim_id = ?').run(record.id);
     const insertIntervention = prepared(
       sqlite,
       'INSERT INTO claim_interventions (claim_id, intervention_id, position) VALUES (?, ?, ?)',
@@ -579,30 +795,51 @@ export async function upsertClaim(
         position,
         JSON.stringify(link.effect_estimates),
       );
-    await refreshClaimSampleSize(tx, record.id);
+    const insertRelation = prepared(
+      sqlite,
+      'INSERT INTO claim_relations (claim_id, other_id, relation) VALUES (?, ?, ?)',
+    );
+    for (const [other, relation] of relations) insertRelation.run(record.id, other, relation);
   }
+  const derivedChanged = (await refreshClaimDerived(tx, [record.id])).length > 0;
   const picoChanged = await writePico(tx, record.id, record.pico);
+  if (importState)
+    prepared(
+      sqlite,
+      `INSERT INTO claim_import_state (claim_id, source_release, imported_values) VALUES (?, ?, ?)
+       ON CONFLICT (claim_id) DO UPDATE SET source_release = excluded.source_release,
+         imported_values = excluded.imported_values`,
+    ).run(record.id, importState.release, JSON.stringify(importState.values));
   if (!existed) return 'inserted';
-  if (row.changes === 0 && !linksChanged && !picoChanged) return 'unchanged';
+  if (row.changes === 0 && !linksChanged && !derivedChanged && !picoChanged) return 'unchanged';
   if (row.changes === 0) touch(tx, 'claims', record.id);
   return 'updated';
 }
 
-/** One claim's sample_size after its links changed: the largest known n among the studies linked as `supports`. */
-export async function refreshClaimSampleSize(tx: Transaction, claimId: string): Promise<void> {
-  const sqlite = tx.sqlite;
-  prepared(
-    sqlite,
-    `UPDATE claims SET sample_size = (SELECT max(s.sample_size) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
-       WHERE cs.claim_id = claims.id AND cs.relation = 'supports') WHERE id = ?`,
-  ).run(claimId);
+/** Records that an import set a claim's status (a withdrawal), so the next import does not take it for a curator's. */
+export async function noteImportedStatus(tx: Transaction, id: string, status: string): Promise<void> {
+  const state = await claimImportStateOf(tx, id);
+  if (!state) return;
+  prepared(tx.sqlite, 'UPDATE claim_import_state SET imported_values = ? WHERE claim_id = ?').run(
+    JSON.stringify({ ...state.values, status }),
+    id,
+  );
+}
+
+/** What an import last wrote into a claim, or undefined for a claim no import has written (or written before). */
+export async function claimImportStateOf(h: Reader, id: string): Promise<ClaimImportState | undefined> {
+  const row = prepared(
+    h.sqlite,
+    'SELECT source_release, imported_values FROM claim_import_state WHERE claim_id = ?',
+  ).get(id) as { source_release: string | null; imported_values: string } | undefined;
+  return row ? { release: row.source_release, values: JSON.parse(row.imported_values) } : undefined;
 }
 
 function fail(message: string): never {
   throw new Error(message);
 }
 
-/** The claim as a curator would write it, for PATCH merges. */
+/** The claim as a curator would write it, for PATCH merges; with what importers keep (provenance, agreement). */
 export async function claimRecordOf(h: Reader, id: string): Promise<(ClaimRecord & { version: number }) | undefined> {
   const sqlite = h.sqlite;
   const row = prepared(
@@ -610,23 +847,31 @@ export async function claimRecordOf(h: Reader, id: string): Promise<(ClaimRecord
     `SELECT c.*, co.slug AS condition_slug,
        (SELECT json_group_array(slug) FROM (SELECT i.slug FROM claim_interventions ci JOIN interventions i ON i.id = ci.intervention_id
           WHERE ci.claim_id = c.id ORDER BY ci.position)) AS intervention_slugs,
-       (SELECT json_group_array(json_object('pmid', s.pmid, 'relation', cs.relation, 'finding', cs.finding,
+       (SELECT json_group_array(json_object('key', s.key, 'relation', cs.relation, 'finding', cs.finding,
           'subgroup_sample_size', cs.subgroup_sample_size, 'effect_estimates', json(cs.effect_estimates)))
           FROM (SELECT * FROM claim_studies WHERE claim_id = c.id ORDER BY position) cs
-          JOIN studies s ON s.id = cs.study_id) AS study_links
+          JOIN studies s ON s.id = cs.study_id) AS study_links,
+       (SELECT json_group_array(json_array(other_id, relation)) FROM
+          (SELECT other_id, relation FROM claim_relations WHERE claim_id = c.id ORDER BY other_id)) AS relations
      FROM claims c LEFT JOIN conditions co ON co.id = c.condition_id WHERE c.id = ?`,
   ).get(id) as Record<string, unknown> | undefined;
   if (!row) return undefined;
   const text = (k: string) => row[k] as string | null;
+  const relations = JSON.parse(row.relations as string) as [string, 'agrees' | 'disagrees'][];
   return {
     id,
     statement: row.statement as string,
     plain_summary: text('plain_summary'),
+    plain_summary_source: text('plain_summary_source') as PlainSummarySource | null,
     condition: text('condition_slug'),
     interventions: JSON.parse(row.intervention_slugs as string) as string[],
+    intervention_relation: text('intervention_relation') as InterventionRelation | null,
     outcome: text('outcome'),
     direction: row.direction as string,
+    evidence_type: text('evidence_type') as EvidenceType | null,
     biomarker: text('biomarker'),
+    variant_origin: text('variant_origin') as VariantOrigin | null,
+    nct_ids: JSON.parse(row.nct_ids as string) as string[],
     grade: {
       scheme: row.grade_scheme as GradeScheme,
       level: row.grade_level as string,
@@ -640,12 +885,19 @@ export async function claimRecordOf(h: Reader, id: string): Promise<(ClaimRecord
     caveats: { codes: JSON.parse(row.caveat_codes as string) as string[], notes: text('caveat_notes') },
     status: row.status as string,
     pico: (await picosOf(h, [id])).get(id) ?? null,
-    studies: JSON.parse(row.study_links as string) as ClaimRecord['studies'],
+    studies: JSON.parse(row.study_links as string) as ClaimStudyLink[],
+    related: {
+      agrees: relations.filter(([, r]) => r === 'agrees').map(([o]) => o),
+      disagrees: relations.filter(([, r]) => r === 'disagrees').map(([o]) => o),
+    },
     source: {
       name: row.source as string,
       id: text('source_id'),
       url: text('source_url'),
       release: text('source_release'),
+      evidence_direction: text('source_evidence_direction'),
+      significance: text('source_significance'),
+      reviewed_at: text('source_reviewed_at'),
     },
     version: row.version as number,
   };
@@ -661,7 +913,16 @@ export async function setClaimStatus(tx: Transaction, id: string, status: string
   );
 }
 
-/** Removes a claim for good (admin purge): its links and topic places go with it. */
+/** The claims that name `id` among the items agreeing or disagreeing with them. */
+export async function claimsRelatedTo(h: Reader, id: string): Promise<string[]> {
+  return (
+    prepared(h.sqlite, 'SELECT claim_id FROM claim_relations WHERE other_id = ? ORDER BY claim_id').all(id) as {
+      claim_id: string;
+    }[]
+  ).map((r) => r.claim_id);
+}
+
+/** Removes a claim for good (admin purge): its links, topic places and the other claims' links to it go with it. */
 export async function purgeClaim(tx: Transaction, id: string): Promise<boolean> {
   const sqlite = tx.sqlite;
   // The topics that listed it change too: their version moves, so an If-Match on them sees it.
@@ -670,5 +931,10 @@ export async function purgeClaim(tx: Transaction, id: string): Promise<boolean> 
     "UPDATE topics SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id IN (SELECT topic_id FROM topic_claims WHERE claim_id = ?)",
   ).run(id);
   prepared(sqlite, 'DELETE FROM topic_claims WHERE claim_id = ?').run(id);
+  prepared(
+    sqlite,
+    "UPDATE claims SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id IN (SELECT claim_id FROM claim_relations WHERE other_id = ?)",
+  ).run(id);
+  prepared(sqlite, 'DELETE FROM claim_relations WHERE other_id = ?').run(id);
   return prepared(sqlite, 'DELETE FROM claims WHERE id = ?').run(id).changes > 0;
 }

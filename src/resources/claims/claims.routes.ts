@@ -1,13 +1,14 @@
 // GET /v1/claims and /v1/claims/{id}: graded claims with their studies, filters that compose, keyset pages.
 import { z } from 'zod';
 import { parseMinGrade } from '../../evidence/grades.js';
-import { ClaimId, problemResponses } from '../../http/api-schemas.js';
+import { ClaimId, notFoundProblem } from '../../http/api-schemas.js';
 import { resourceEtag } from '../../http/concurrency.js';
 import { badRequest, notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
 import { requireMatchQuery } from '../../http/text-queries.js';
 import { rowTag } from '../../store/data-version.queries.js';
 import { resolveLookup } from '../../store/lookup.queries.js';
+import { requireCondition } from '../conditions/conditions.resolve.js';
 import { snapshotAt } from '../history/history.queries.js';
 import { getClaim, listClaims } from './claims.queries.js';
 import { ClaimListQuery, ClaimListSchema, ClaimSchema } from './claims.schemas.js';
@@ -20,15 +21,14 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
       tags: ['claims'],
       summary: 'List claims',
       description:
-        'Claims with their grade, caveats and linked studies (design, sample size), strongest evidence first. Filters compose (AND); PICO filters (`age_group`, `sex`, `setting`, `outcome_code`) match only what a claim\'s PICO states. `condition` includes sub-conditions unless `include_descendants=false`. Pages never repeat or skip a claim; pass `next_cursor` back as `cursor` with the same filters and sort. An unknown `condition` or `intervention` is a 400 naming the parameter, so a typo never reads as "no evidence".',
+        'Claims with their grade, caveats and linked studies (design, sample size), strongest evidence first; within one certainty level by CIViC rating, then strongest design, then sample size (of the supporting studies), then recency. Filters compose (AND); PICO filters (`age_group`, `sex`, `setting`, `outcome_code`) match only what a claim\'s PICO states. `condition` includes every descendant through the condition hierarchy (curated and ontology links) unless `include_descendants=false`. Pages never repeat or skip a claim; pass `next_cursor` back as `cursor` with the same filters and sort. An unknown `condition` or `intervention` is a 400 naming the parameter, so a typo never reads as "no evidence"; an ambiguous `condition` is a 400 listing the candidates. A claim resting on a retracted study carries the caveat `retracted_evidence`, names the study in `retracted_evidence`, and is left out of `min_grade` above very_low until a curator reviews it; `has_retracted_evidence=true` lists them.',
       querystring: ClaimListQuery,
-      response: { 200: ClaimListSchema, ...problemResponses },
+      response: { 200: ClaimListSchema },
     },
     handler: async (request) => {
       const q = request.query;
-      const conditionId = q.condition === undefined ? undefined : await resolveLookup(db, 'condition', q.condition);
-      if (q.condition !== undefined && conditionId === undefined)
-        throw badRequest('query.condition', `no condition is known by '${q.condition}' (slug, name, synonym or code)`);
+      const conditionId =
+        q.condition === undefined ? undefined : await requireCondition(db, q.condition, 'query.condition');
       const interventionId =
         q.intervention === undefined ? undefined : await resolveLookup(db, 'intervention', q.intervention);
       if (q.intervention !== undefined && interventionId === undefined)
@@ -56,6 +56,7 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
           design: q.design,
           min_sample_size: q.min_sample_size,
           direction: q.direction,
+          evidence_type: q.evidence_type,
           pmid: q.pmid,
           biomarker: q.biomarker,
           source: q.source,
@@ -65,6 +66,7 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
           sex: q.sex,
           setting: q.setting,
           outcome_code: q.outcome_code,
+          has_retracted_evidence: q.has_retracted_evidence === undefined ? undefined : q.has_retracted_evidence ? 1 : 0,
         },
         q.sort,
         q.limit,
@@ -86,11 +88,12 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
           as_of: z.iso
             .datetime({ offset: true })
             .optional()
-            .describe('Read the claim as it was at this moment (ISO 8601), from its revision history.')
-            .meta({ example: '2026-11-26T12:00:00Z' }),
+            .describe(
+              'Read the claim as it was at this moment (ISO 8601, e.g. `2026-11-26T12:00:00Z`), from its revision history.',
+            ),
         })
         .strict(),
-      response: { 200: ClaimSchema, ...problemResponses },
+      response: { 200: ClaimSchema, 404: notFoundProblem('claims') },
     },
     handler: async (request, reply) => {
       const { id } = request.params;

@@ -6,8 +6,21 @@ import { GradeAssessmentInput, GradeDomainsInput } from '../../evidence/grade-do
 import { certaintyOf, GRADE_SCHEMES } from '../../evidence/grades.js';
 import { PicoFilterQuery, PicoInput } from '../../evidence/pico.js';
 import { RISK_OF_BIAS_TOOLS } from '../../evidence/risk-of-bias.js';
-import { CAVEAT_CODES, CLAIM_STATUSES, DIRECTIONS, STUDY_DESIGNS } from '../../evidence/vocabulary.js';
+import { NOTICE_TYPES, PUBLICATION_KINDS } from '../../evidence/study-record.js';
 import {
+  CAVEAT_CODES,
+  CLAIM_STATUSES,
+  DIRECTIONS,
+  EVIDENCE_TYPES,
+  INTERVENTION_RELATIONS,
+  PLAIN_SUMMARY_SOURCES,
+  STUDY_DESIGNS,
+  STUDY_SOURCE_TYPES,
+  VARIANT_ORIGINS,
+} from '../../evidence/vocabulary.js';
+import {
+  booleanFilter,
+  booleanQuery,
   CaveatsSchema,
   ClaimId,
   ConditionRefSchema,
@@ -19,10 +32,14 @@ import {
   Pmid,
   page,
   RelationSchema,
+  RetractionSchema,
   Slug,
+  SourceCitationSchema,
   SpeciesSchema,
+  StudyKey,
 } from '../../http/api-schemas.js';
 import { cursorParam, limitParam } from '../../http/pagination.js';
+import { REVIEW_REASONS } from './claims.retractions.js';
 
 // Evidence depth (issue 16): effect estimates, risk of bias, GRADE domains and PICO as a reader sees them.
 
@@ -58,7 +75,9 @@ export const ClaimGradeSchema = GradeSchema.extend({
 
 export const ClaimStudySchema = z
   .object({
-    pmid: z.string(),
+    key: StudyKey,
+    pmid: z.string().nullable().describe('PubMed id; null for a source without one (a meeting abstract).'),
+    source_type: z.enum(STUDY_SOURCE_TYPES).describe('`pubmed`, or the kind of source without a PMID.'),
     title: z.string().nullable(),
     journal: z
       .string()
@@ -71,6 +90,9 @@ export const ClaimStudySchema = z
     species: SpeciesSchema.nullable(),
     retracted: z.boolean(),
     metadata_status: MetadataStatus,
+    source_citation: SourceCitationSchema.nullable().describe(
+      "The citation string of the source that cited the study (CIViC), served while the study's bibliographic record is missing (no title); null once it is known.",
+    ),
     relation: RelationSchema.describe('How this study bears on the claim.'),
     finding: z.string().nullable().describe('What this study found, as it bears on the claim.'),
     subgroup_sample_size: z
@@ -78,6 +100,21 @@ export const ClaimStudySchema = z
       .int()
       .nullable()
       .describe('Participants in the subgroup behind this finding, when smaller than the study.'),
+    publication_kind: z
+      .enum(PUBLICATION_KINDS)
+      .nullable()
+      .describe('Journal article, preprint, book or chapter; null when not yet known (read as an article).'),
+    publication_status: z
+      .string()
+      .nullable()
+      .describe('PubMed PublicationStatus: `ppublish`, `epublish` or `aheadofprint`.'),
+    retraction: RetractionSchema.nullable().describe('Why the study is retracted; null when it is not.'),
+    deleted_by_pubmed: z.boolean().describe('PubMed withdrew this PMID (DeleteCitation); the study is kept, marked.'),
+    notices: z
+      .array(z.object({ type: z.enum(NOTICE_TYPES), pmid: z.string().nullable() }).meta({ id: 'NoticeSummary' }))
+      .describe(
+        "The study's notices (retraction, erratum, expression of concern, comment...): type and PMID; the whole links are on `/v1/studies/{pmid}`.",
+      ),
     // Evidence depth (issue 16).
     effect_estimates: z
       .array(EffectEstimateSchema)
@@ -87,6 +124,30 @@ export const ClaimStudySchema = z
       .describe("The study's risk-of-bias assessments, overall judgement per tool (the domains are on the study)."),
   })
   .meta({ id: 'ClaimStudy' });
+
+export const ClaimReviewSchema = z
+  .object({
+    needed: z
+      .boolean()
+      .describe(
+        "True while the claim awaits a curator's review: it is then left out of `min_grade` filters above very_low. Cleared by `POST /v1/claims/{id}/review`.",
+      ),
+    reason: z
+      .enum(REVIEW_REASONS)
+      .nullable()
+      .describe(
+        'Why a review is needed: `retracted_evidence` (a linked study was retracted, or a retracted one linked).',
+      ),
+    requested_at: z.string().nullable().describe('When the review was asked for (UTC).'),
+    reviewed_at: z.string().nullable().describe('When a curator last reviewed the claim (UTC).'),
+    reviewed_by: z.string().nullable().describe('Who reviewed it: `key:<name>`.'),
+    note: z
+      .string()
+      .nullable()
+      .describe("The curator's note on the last review.")
+      .meta({ example: 'Retracted trial unlinked; grade lowered to very_low on the remaining cohort.' }),
+  })
+  .meta({ id: 'ClaimReview' });
 
 export const EvidenceSummarySchema = z
   .object({
@@ -133,8 +194,29 @@ export const ClaimSourceSchema = z
     url: z.string().nullable(),
     release: z.string().nullable().describe('The release file the claim was imported from.'),
     imported_at: z.string().nullable(),
+    evidence_direction: z
+      .string()
+      .nullable()
+      .describe("The source's own evidence direction as written (CIViC: `Supports`, `Does Not Support`)."),
+    significance: z
+      .string()
+      .nullable()
+      .describe("The source's clinical significance as written (CIViC: `Resistance`, `Poor Outcome`, ...)."),
+    reviewed_at: z.string().nullable().describe('When the source last reviewed the item (CIViC last review date).'),
   })
   .meta({ id: 'ClaimSource' });
+
+export const AgreementSchema = z
+  .object({
+    agreeing: z.number().int().describe('Items on the same biomarker, disease and interventions that agree.'),
+    disagreeing: z.number().int().describe('Items on the same biomarker, disease and interventions that disagree.'),
+    agreeing_claims: z.array(z.string()).describe('Their claim ids.'),
+    disagreeing_claims: z.array(z.string()).describe('Their claim ids; each lists this claim among its own.'),
+  })
+  .describe(
+    'Other claims about the same biomarker, disease and intervention set, with the same evidence type, that reach the same or the opposite conclusion (CIViC items compared by their stance in the mapping table; curated claims have none).',
+  )
+  .meta({ id: 'Agreement' });
 
 export const ClaimSchema = z
   .object({
@@ -143,14 +225,48 @@ export const ClaimSchema = z
     plain_summary: z
       .string()
       .nullable()
-      .describe('Plain-language summary, for patients; null when none has been written (imported evidence).'),
+      .describe('Plain-language summary, for patients and health apps; null when none exists.'),
+    plain_summary_source: z
+      .enum(PLAIN_SUMMARY_SOURCES)
+      .nullable()
+      .describe(
+        "`curated`: written by a person. `generated`: composed by an importer from the claim's own fields only (nothing they do not say), replaced when a curator writes one. Null with no summary.",
+      ),
     condition: ConditionRefSchema.nullable().describe('The condition; null for claims about health in general.'),
     interventions: z.array(InterventionRefSchema).describe('Treatments or exposures the claim is about, in order.'),
+    intervention_relation: z
+      .enum(INTERVENTION_RELATIONS)
+      .nullable()
+      .describe(
+        'How several interventions were given: `combination` (together, as one treatment), `sequential` (one after another), `substitutes` (any one of them). Null with one intervention, or when the source does not record it.',
+      ),
     outcome: z.string().nullable(),
     direction: DirectionSchema,
+    evidence_type: z
+      .enum(EVIDENCE_TYPES)
+      .nullable()
+      .describe('The kind of biomarker evidence (CIViC evidence type); null for other claims. A filter.'),
     biomarker: z.string().nullable().describe('The biomarker or population the claim is about, e.g. `BRAF V600E`.'),
+    variant_origin: z
+      .enum(VARIANT_ORIGINS)
+      .nullable()
+      .describe('Where the variant comes from (somatic, rare or common germline, ...); null when not recorded.'),
+    nct_ids: z
+      .array(z.string())
+      .describe('ClinicalTrials.gov ids of the trials behind the evidence.')
+      .meta({ example: ['NCT01585805'] }),
     grade: ClaimGradeSchema,
     caveats: CaveatsSchema,
+    retracted_evidence: z
+      .array(
+        z
+          .object({ pmid: z.string().describe('The retracted study.'), retraction: RetractionSchema })
+          .meta({ id: 'RetractedEvidence' }),
+      )
+      .describe(
+        'The linked studies that are retracted, with the notice that retracts each; empty when none. Non-empty exactly when `caveats.codes` has `retracted_evidence`.',
+      ),
+    review: ClaimReviewSchema,
     status: z.enum(CLAIM_STATUSES),
     sample_size: z
       .number()
@@ -164,6 +280,7 @@ export const ClaimSchema = z
     ),
     studies: z.array(ClaimStudySchema),
     evidence_summary: EvidenceSummarySchema,
+    agreement: AgreementSchema,
     source: ClaimSourceSchema,
     created_at: z.string(),
     updated_at: z.string(),
@@ -175,8 +292,6 @@ export const ClaimListSchema = page(ClaimSchema, 'ClaimList');
 export const CLAIM_SORTS = ['-certainty', '-updated', '-sample_size'] as const;
 export type ClaimSort = (typeof CLAIM_SORTS)[number];
 
-const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
-
 export const ClaimListQuery = z
   .object({
     condition: z
@@ -185,19 +300,29 @@ export const ClaimListQuery = z
       .max(200)
       .optional()
       .describe(
-        'Condition slug, name, synonym or ontology code (`DOID:1909`, `MeSH:D008545`), case- and accent-insensitive.',
+        'Condition slug, name, synonym, ontology code (`DOID:1909`, `MeSH:D008545`, `NCI:C3224`) or clinical abbreviation (`AML`, from seeds/condition-abbreviations.tsv), case- and accent-insensitive. One that could mean several conditions (`MM`) is a 400 `conditions.ambiguous` listing `candidates`.',
       )
       .meta({ example: 'melanoma' }),
-    include_descendants: booleanParam
-      .default(true)
-      .describe('Include claims about sub-conditions (e.g. melanoma under skin cancer). Default true.'),
-    intervention: z.string().min(1).max(200).optional().describe('Intervention slug, name or synonym.'),
+    include_descendants: booleanQuery(true).describe(
+      'Include claims about every descendant through the whole hierarchy, curated and ontology links (e.g. lung adenocarcinoma under lung cancer). Default true.',
+    ),
+    intervention: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        'Intervention slug, name or synonym; finds claims where it is one of several (a combination with it included).',
+      ),
     min_grade: z
       .string()
       .max(20)
       .optional()
-      .describe('Minimum certainty: 0-4, a GRADE level (`low`) or a CIViC level (`B`).')
-      .meta({ example: 'low' }),
+      .describe(
+        'Minimum certainty: 0-4, a GRADE level (`low`) or a CIViC level (`B`). Above very_low (certainty 1), claims awaiting review (`review.needed`: retracted evidence) are left out until a curator reviews them.',
+      )
+      // very_low: the docs page fills every example into one "Try it out", and the seeded melanoma claim is very low.
+      .meta({ example: 'very_low' }),
     grade: z.string().max(20).optional().describe('Exact grade level, e.g. `low` or `B`.'),
     grade_scheme: z.enum(GRADE_SCHEMES).optional().describe('Only claims graded with this scheme.'),
     design: z.enum(STUDY_DESIGNS).optional().describe('Claims with at least one linked study of this design.'),
@@ -209,6 +334,11 @@ export const ClaimListQuery = z
       .optional()
       .describe('Minimum `sample_size`: the largest n among the supporting studies (unknown never matches).'),
     direction: z.enum(DIRECTIONS).optional().describe('Direction of the effect or association.'),
+    evidence_type: z
+      .enum(EVIDENCE_TYPES)
+      .optional()
+      // No example: the docs page fills every example into one "Try it out", and the seeded claims have no type.
+      .describe('Only claims of this evidence type (CIViC: predictive, diagnostic, prognostic, ...).'),
     pmid: z
       .string()
       .regex(/^[1-9][0-9]{0,8}$/, 'must be a PubMed id: 1 to 9 digits')
@@ -219,9 +349,11 @@ export const ClaimListQuery = z
       .min(1)
       .max(200)
       .optional()
-      .describe('Exact biomarker, case-insensitive, e.g. `BRAF V600E`.')
-      .meta({ example: 'BRAF V600E' }),
+      .describe('Exact biomarker, case-insensitive, e.g. `BRAF V600E` (imported CIViC evidence).'),
     source: z.enum(['curated', 'civic']).optional().describe('Only claims from this source.'),
+    has_retracted_evidence: booleanFilter().describe(
+      '`true`: only claims resting on at least one retracted study; `false`: none of them.',
+    ),
     q: z
       .string()
       .max(1000)
@@ -239,7 +371,7 @@ export const ClaimListQuery = z
       .enum(CLAIM_SORTS)
       .default('-certainty')
       .describe(
-        '`-certainty` (default; strongest first), `-updated` (newest first), `-sample_size` (largest first). Ties break on id.',
+        '`-certainty` (default): strongest certainty first; within one certainty level, higher CIViC rating, then stronger study design, then larger sample size, then more recent publication, then id (unknown values last at each step). `-updated` (newest first) and `-sample_size` (largest first) break ties on id.',
       ),
     limit: limitParam,
     cursor: cursorParam,
@@ -264,8 +396,19 @@ export const ClaimInput = z
     plain_summary: z.string().min(1).max(5000),
     condition: Slug.nullable().describe('Slug of the condition; null for claims about health in general.'),
     interventions: z.array(Slug).max(50).default([]),
+    intervention_relation: z
+      .enum(INTERVENTION_RELATIONS)
+      .nullable()
+      .default(null)
+      .describe('How several interventions were given; null with one.'),
     outcome: z.string().max(500).nullable().default(null),
     direction: z.enum(DIRECTIONS),
+    evidence_type: z.enum(EVIDENCE_TYPES).nullable().default(null),
+    variant_origin: z.enum(VARIANT_ORIGINS).nullable().default(null),
+    nct_ids: z
+      .array(z.string().regex(/^NCT[0-9]{8}$/, 'must be a ClinicalTrials.gov id such as NCT01585805'))
+      .max(50)
+      .default([]),
     grade: z
       .object({
         scheme: z.enum(GRADE_SCHEMES).default('GRADE'),
@@ -289,7 +432,13 @@ export const ClaimInput = z
       }),
     caveats: z
       .object({
-        codes: z.array(z.enum(CAVEAT_CODES)).max(20).default([]),
+        codes: z
+          .array(z.enum(CAVEAT_CODES))
+          .max(20)
+          .default([])
+          .describe(
+            '`retracted_evidence` is kept by the service: added while a linked study is retracted, removed otherwise.',
+          ),
         notes: z.string().max(5000).nullable().default(null),
       })
       .strict()
@@ -302,13 +451,18 @@ export const ClaimInput = z
       .array(
         z
           .object({
-            pmid: Pmid,
+            pmid: Pmid.optional().describe('PubMed id of the study (or give `key`).'),
+            key: StudyKey.optional().describe('Key of the study: its PMID, or e.g. `asco:160900` (or give `pmid`).'),
             relation: RelationSchema,
             finding: z.string().max(5000).nullable().default(null),
             subgroup_sample_size: z.number().int().min(0).max(1_000_000_000).nullable().default(null),
             effect_estimates: EffectEstimatesInput,
           })
-          .strict(),
+          .strict()
+          .refine(
+            (l) => (l.pmid === undefined) !== (l.key === undefined),
+            'give the study as `pmid` or `key`, not both',
+          ),
       )
       .min(1, 'a claim needs at least one linked study')
       .max(500),

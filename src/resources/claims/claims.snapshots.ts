@@ -10,12 +10,15 @@ type Snapshot = Record<string, unknown>;
 /**
  * Fills what a snapshot recorded before issue 16 lacks: `pico`, the grade's `domains`, `synthesis_of`,
  * `override_reason` (null: none was recorded), its `assessment` and the supporting-only `evidence_summary` (derived
- * from the snapshot's own studies and grade), and each study's `effect_estimates` and `risk_of_bias` (none recorded).
+ * from the snapshot's own studies and grade), and each study's `effect_estimates` and `risk_of_bias` (none recorded)
+ * and, before study keys, its `key` (the PMID).
  * The snapshot's own `sample_size` is kept as it was served then. Snapshots that have the fields are returned as is.
  */
 export function servedClaimSnapshot(snapshot: Snapshot): Claim {
+  // A snapshot from before study keys names its studies by PMID only; every such study was keyed by its PMID
+  // (migration 0007), and the supporting-only summary counts distinct studies by key.
   const studies = ((snapshot.studies ?? []) as Snapshot[]).map(
-    (s): Snapshot => ({ effect_estimates: [], risk_of_bias: [], ...s }),
+    (s): Snapshot => ({ effect_estimates: [], risk_of_bias: [], ...s, key: s.key ?? s.pmid }),
   );
   const recorded = (snapshot.grade ?? {}) as Snapshot;
   const grade = { domains: null, synthesis_of: null, override_reason: null, ...recorded } as Claim['grade'];

@@ -1,9 +1,10 @@
-// POST/PATCH/DELETE /v1/claims: curated claims with their study links, evidence rules, retraction and admin purge.
+// POST/PATCH/DELETE /v1/claims: curated claims with their study links, evidence rules, retraction and admin purge,
+// and the review of a claim resting on retracted evidence.
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { commit } from '../../curation/commit.js';
 import { checkClaimRules } from '../../evidence/rules.js';
-import { ClaimId } from '../../http/api-schemas.js';
+import { ClaimId, notFoundProblem, StudyKey } from '../../http/api-schemas.js';
 import { requireIfMatch, resourceEtag } from '../../http/concurrency.js';
 import { ApiProblem, notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
@@ -27,17 +28,19 @@ export const ClaimCreateBody = ClaimInput.extend({
     .array(
       z
         .object({
-          pmid: z.string().min(1).max(20),
+          pmid: z.string().min(1).max(20).optional().describe('PubMed id of the study (or give `key`).'),
+          key: StudyKey.optional().describe('Key of the study: its PMID, or e.g. `asco:160900` (or give `pmid`).'),
           relation: z.enum(['supports', 'contradicts', 'context']),
           finding: z.string().max(5000).nullable().default(null),
           subgroup_sample_size: z.number().int().nullable().default(null),
           effect_estimates: EffectEstimatesInput,
         })
-        .strict(),
+        .strict()
+        .refine((l) => (l.pmid === undefined) !== (l.key === undefined), 'give the study as `pmid` or `key`, not both'),
     )
     .max(500)
     .describe(
-      'Linked studies in display order; at least one (422 `claim.needs_study`), each an existing PMID; a published claim needs one linked as `supports` (422 `claim.needs_supporting_study`).',
+      'Linked studies in display order; at least one (422 `claim.needs_study`), each an existing study (PMID or key); a published claim needs one linked as `supports` (422 `claim.needs_supporting_study`).',
     ),
 }).meta({ id: 'ClaimCreate' });
 
@@ -66,8 +69,7 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       tags: ['claims'],
       summary: 'Create a claim',
       description:
-        'Creates a curated claim with its studies (write scope). Evidence rules (422 with `rule`, and `errors` naming each path): at least one linked study, and for a published claim one linked as `supports`; every PMID, condition and intervention must exist; effect estimates must be consistent (a CI containing its estimate, ratios above 0, p-values in 0-1, a side that matches the link); with `grade.domains` the GRADE level must be what the start and the domains give (`grade_arithmetic` shows the steps) unless `grade.override_reason` says why, which the response then flags; without domains, moderate and high need a supporting RCT or review, or a reason in words; and the bottom line of every topic listing the claim must stay within its overall certainty.',
-      security: [{ bearerAuth: [] }],
+        'Creates a curated claim with its studies (write scope). Evidence rules (422 with `rule`, and `errors` naming each path): at least one linked study, and for a published claim one linked as `supports`; every study (PMID or key), condition and intervention must exist; effect estimates must be consistent (a CI containing its estimate, ratios above 0, p-values in 0-1, a side that matches the link); with `grade.domains` the GRADE level must be what the start and the domains give (`grade_arithmetic` shows the steps) unless `grade.override_reason` says why, which the response then flags; without domains, moderate and high need a supporting RCT or review, or a reason in words; and the bottom line of every topic listing the claim must stay within its overall certainty.',
       querystring: ReasonQuery,
       body: ClaimCreateBody,
       response: { 201: ClaimSchema, ...writeProblems },
@@ -93,12 +95,11 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       summary: 'Update a claim',
       description:
         'Changes the fields given (write scope); `grade`, `caveats`, `studies` and `interventions` given replace the old ones whole. Requires If-Match (428 without, 412 when stale). Evidence rules as for create.',
-      security: [{ bearerAuth: [] }],
       params,
       headers: IfMatchHeaders,
       querystring: ReasonQuery,
       body: ClaimPatchBody,
-      response: { 200: ClaimSchema, ...writeProblems },
+      response: { 200: ClaimSchema, 404: notFoundProblem('claims'), ...writeProblems },
     },
     handler: async (request, reply) => {
       const { id } = request.params;
@@ -106,14 +107,58 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
         const { record, tag } = await load(changes.read, id);
         await requireIfMatch(request, reply, changes.read, 'claims', tag);
         const { version: _version, ...existing } = record;
-        const patch = request.body as Partial<ClaimInput>;
+        const { studies, ...patch } = request.body as Partial<ClaimInput>;
         const merged: ClaimRecord = {
           ...existing,
           ...patch,
           grade: patch.grade ? { ...patch.grade, rating: existing.grade.rating } : existing.grade,
+          studies: studies
+            ? studies.map(({ pmid, key, ...link }) => ({ ...link, key: (key ?? pmid) as string }))
+            : existing.studies,
+          // A summary the curator writes replaces a generated one; one they leave alone keeps its source.
+          plain_summary_source:
+            patch.plain_summary !== undefined && patch.plain_summary !== existing.plain_summary
+              ? 'curated'
+              : existing.plain_summary_source,
         } as ClaimRecord;
         await checkClaimRules(changes.read, merged);
         await changes.upsertClaim(merged);
+      });
+      return respond(reply, id);
+    },
+  });
+
+  app.post('/v1/claims/:id/review', {
+    onRequest: app.requireScope('write'),
+    schema: {
+      operationId: 'reviewClaim',
+      tags: ['claims'],
+      summary: 'Review a claim that awaits review',
+      description:
+        "Records a curator's review of a claim whose `review.needed` is true (write scope): a linked study was retracted, or a retracted study was linked. First make the claim right (PATCH its grade, caveat notes or studies, or retract it); then review it with `reason` saying what was decided. The review request clears, `review` keeps when, who and the note, and the claim counts again in `min_grade` filters. The caveat `retracted_evidence` stays while a retracted study is linked. Requires If-Match; 409 `claim.review_not_needed` when no review is pending. The change feed records it as action `review`.",
+      security: [{ bearerAuth: [] }],
+      params,
+      headers: IfMatchHeaders,
+      querystring: z
+        .object({
+          reason: z
+            .string()
+            .min(1)
+            .max(1000)
+            .describe('What the review decided; required, kept as `review.note` and in the revision history.')
+            .meta({ example: 'Retracted trial unlinked; grade lowered to very_low on the remaining cohort.' }),
+        })
+        .strict(),
+      response: { 200: ClaimSchema, ...writeProblems },
+    },
+    handler: async (request, reply) => {
+      const { id } = request.params;
+      const { reason } = request.query;
+      await commit(db, { actor: actorOf(request), reason }, async (changes) => {
+        const { tag } = await load(changes.read, id);
+        await requireIfMatch(request, reply, changes.read, 'claims', tag);
+        if (!(await changes.reviewClaim(id, reason)))
+          throw conflict('claim.review_not_needed', `Claim '${id}' is not awaiting review.`);
       });
       return respond(reply, id);
     },
@@ -127,16 +172,20 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       summary: 'Retract (or purge) a claim',
       description:
         'Retracts the claim (write scope): its status becomes `retracted`, it leaves default listings and answer cards, and stays readable by id and in its history. `reason` is required. With `purge=true` (admin scope) the claim is deleted for good; the purge itself stays in the change feed. Requires If-Match.',
-      security: [{ bearerAuth: [] }],
       params,
       headers: IfMatchHeaders,
       querystring: RequiredReasonQuery,
-      response: { 200: ClaimSchema, 204: z.null().describe('Purged.'), ...writeProblems },
+      response: {
+        200: ClaimSchema,
+        204: z.null().describe('Purged.'),
+        404: notFoundProblem('claims'),
+        ...writeProblems,
+      },
     },
     handler: async (request, reply) => {
       const { id } = request.params;
       const { reason, purge } = request.query;
-      if (purge === 'true' && request.apiKey?.scope !== 'admin') {
+      if (purge && request.apiKey?.scope !== 'admin') {
         // 404, 428 and 412 come before 403, as for every write; nothing is written, so no transaction is needed.
         const { tag } = await load(db, id);
         await requireIfMatch(request, reply, db, 'claims', tag);
@@ -150,7 +199,7 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       await commit(db, { actor: actorOf(request), reason }, async (changes) => {
         const { record, tag } = await load(changes.read, id);
         await requireIfMatch(request, reply, changes.read, 'claims', tag);
-        if (purge === 'true') {
+        if (purge) {
           await changes.purgeClaim(id);
           return;
         }
@@ -158,7 +207,7 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
           throw conflict('claim.already_retracted', `Claim '${id}' is already retracted.`);
         await changes.setClaimStatus(id, 'retracted', 'retract');
       });
-      if (purge === 'true') return reply.code(204).send(null);
+      if (purge) return reply.code(204).send(null);
       return respond(reply, id);
     },
   });

@@ -7,9 +7,47 @@ import { cursorParam, limitParam } from '../../http/pagination.js';
 export const OntologyCodesSchema = z
   .object({
     mesh: z.string().nullable().describe('MeSH descriptor id, e.g. `D008545`.'),
-    doid: z.string().nullable().describe('Disease Ontology id, e.g. `DOID:1909`.'),
+    doid: z
+      .string()
+      .nullable()
+      .describe('Disease Ontology id, e.g. `DOID:1909`: the ontology term the condition is attached to.'),
+    xrefs: z
+      .array(
+        z.object({
+          system: z.string().describe('As the ontology names it: `MESH`, `NCI`, `ICD10CM`, `UMLS_CUI`, `EFO`, ...'),
+          code: z.string(),
+        }),
+      )
+      .describe("The ontology term's cross-references to other vocabularies; each also finds the condition.")
+      .meta({ example: [{ system: 'NCI', code: 'C3224' }] }),
+    alt_ids: z
+      .array(z.string())
+      .describe('Older ids of the term (`alt_id`) and obsolete terms it replaces (`replaced_by`); each finds it.'),
   })
   .meta({ id: 'OntologyCodes' });
+
+export const CONDITION_LINK_SOURCES = ['curated', 'ontology'] as const;
+
+export const ConditionLinkSchema = z
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    sources: z
+      .array(z.enum(CONDITION_LINK_SOURCES))
+      .describe('Who says so: `curated` (a curator), `ontology` (an is_a link of an imported ontology), or both.'),
+  })
+  .meta({ id: 'ConditionLink' });
+
+export const OntologySynonymSchema = z
+  .object({
+    text: z.string(),
+    scope: z
+      .enum(['EXACT', 'RELATED', 'BROAD', 'NARROW'])
+      .describe(
+        'OBO synonym scope. EXACT and RELATED synonyms find the condition (EXACT first); BROAD and NARROW do not.',
+      ),
+  })
+  .meta({ id: 'OntologySynonym' });
 
 export const GradeCountSchema = z
   .object({
@@ -37,17 +75,29 @@ export const ConditionSchema = z
     slug: z.string().describe('Stable id.'),
     name: z.string(),
     description: z.string().nullable(),
-    synonyms: z.array(z.string()),
+    synonyms: z.array(z.string()).describe('Synonyms a curator wrote (each finds the condition).'),
+    ontology_synonyms: z.array(OntologySynonymSchema).describe('Synonyms from the ontology term, with their scope.'),
     codes: OntologyCodesSchema,
-    parent: ConditionRefSchema.nullable(),
-    claim_count: z.number().int().describe('Published claims about this condition and its sub-conditions.'),
+    parent: ConditionRefSchema.nullable().describe('The first of `parents` (kept for older clients); null for a root.'),
+    parents: z
+      .array(ConditionLinkSchema)
+      .describe('Every direct parent: the hierarchy is a graph (an ontology term may have several is_a parents).'),
+    claim_count: z
+      .number()
+      .int()
+      .describe('Published claims about this condition and its descendants (every path down the hierarchy).'),
     created_at: z.string(),
     updated_at: z.string(),
   })
   .meta({ id: 'Condition' });
 
 export const ConditionDetailSchema = ConditionSchema.extend({
-  children: z.array(ConditionRefSchema).describe('Direct sub-conditions.'),
+  children: z.array(ConditionLinkSchema).describe('Direct sub-conditions, from curators and from the ontology.'),
+  abbreviations: z
+    .array(z.object({ abbreviation: z.string(), source: z.string(), ambiguous: z.boolean() }))
+    .describe(
+      'Clinical abbreviations for this condition from the curated file seeds/condition-abbreviations.tsv, with the source that gives each; an ambiguous one is never read as this condition alone.',
+    ),
   claim_counts_by_grade: z
     .array(GradeCountSchema)
     .describe('Published claims about this condition and its sub-conditions, per grade, strongest first.'),
@@ -93,7 +143,12 @@ export const ConditionInput = z
       .regex(/^DOID:[0-9]{1,9}$/, 'must be a Disease Ontology id such as DOID:1909')
       .nullable()
       .default(null),
-    parent: Slug.nullable().default(null).describe('Slug of the parent condition.'),
+    parent: Slug.nullable().default(null).describe('Slug of the (first) curated parent condition.'),
+    parents: z
+      .array(Slug)
+      .max(20)
+      .default([])
+      .describe('Slugs of further curated parents, after `parent` (ontology parents come from the ontology import).'),
   })
   .strict()
   .meta({ id: 'ConditionWrite' });

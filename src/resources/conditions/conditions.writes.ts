@@ -4,9 +4,9 @@ import { PROBLEM_CODES } from '../../http/problem.js';
 import { registerResourceWrites } from '../../http/resource-writes.js';
 import type { RoutePlugin } from '../../http/route-types.js';
 import { patchOf } from '../../http/writes.js';
-import { resolveLookup } from '../../store/lookup.queries.js';
 import { getConditionDetail } from './conditions.detail.js';
 import { conditionInputOf } from './conditions.queries.js';
+import { resolveCondition } from './conditions.resolve.js';
 import { ConditionDetailSchema, ConditionInput } from './conditions.schemas.js';
 
 // Built once at load: schema ids registered per app build would reorder the OpenAPI components.
@@ -32,6 +32,9 @@ export const conditionsWrites: RoutePlugin = async (app, { db }) => {
       const result = await changes.deleteCondition(slug);
       return result.deleted ? null : `${result.claims} claim(s) and ${result.children} sub-condition(s) refer to it`;
     },
-    detail: async (h, slug) => getConditionDetail(h, (await resolveLookup(h, 'condition', slug)) ?? -1),
+    detail: async (h, slug) => {
+      const match = await resolveCondition(h, slug);
+      return getConditionDetail(h, ('ambiguous' in match ? undefined : match.id) ?? -1);
+    },
   });
 };

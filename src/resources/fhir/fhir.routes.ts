@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { evidenceExtrasOf } from '../../fhir/fhir.extras.js';
 import type { ClaimFhirInput, ClaimJson, OntologyCodes, StudyJson, TopicJson } from '../../fhir/fhir.inputs.js';
 import { type Bundle, claimBundle, topicBundle } from '../../fhir/fhir.map.js';
-import { ClaimId, problemResponses, Slug } from '../../http/api-schemas.js';
+import { ClaimId, notFoundProblem, Slug } from '../../http/api-schemas.js';
 import { type Caller, callerOf, internalGet } from '../../http/internal-request.js';
 import { badRequest } from '../../http/problem.js';
 
@@ -55,11 +55,11 @@ export function prefersFhir(accept: string | undefined): boolean {
 export const baseUrlOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
 async function studiesByPmid(app: FastifyInstance, caller: Caller, claims: ClaimJson[]) {
-  const pmids = [...new Set(claims.flatMap((claim) => claim.studies.map((s) => s.pmid)))];
+  const pmids = [...new Set(claims.flatMap((claim) => claim.studies.map((s) => s.key)))];
   const studies = await Promise.all(
     pmids.map((pmid) => internalGet(app, caller, `/v1/studies/${pmid}`) as Promise<StudyJson>),
   );
-  return Object.fromEntries(studies.map((study) => [study.pmid, study]));
+  return Object.fromEntries(studies.map((study) => [study.key, study]));
 }
 
 async function conditionCodes(app: FastifyInstance, caller: Caller, claims: ClaimJson[]) {
@@ -125,7 +125,7 @@ export const fhirRoutes = fp(
               .describe('Export the claim as it was at this moment (ISO 8601), from its revision history.'),
           })
           .strict(),
-        response: { 200: fhirResponse('The claim as a FHIR R5 Bundle.'), ...problemResponses },
+        response: { 200: fhirResponse('The claim as a FHIR R5 Bundle.'), 404: notFoundProblem('claims') },
       },
       handler: async (request, reply) => sendClaimBundle(app, request, reply, request.params.id),
     });
@@ -138,7 +138,7 @@ export const fhirRoutes = fp(
         description:
           "The topic as a FHIR R5 Bundle (type collection): an EvidenceReport with the question, bottom line, evidence summary, its overall certainty (a Certainty-of-Evidence section), the claims in curated order and the references, then every claim's resources as in `GET /v1/claims/{id}/fhir`, shared studies and variables once.",
         params: z.object({ slug: Slug.describe('Topic slug.').meta({ example: 'gut-microbiome-and-skin' }) }),
-        response: { 200: fhirResponse('The topic as a FHIR R5 Bundle.'), ...problemResponses },
+        response: { 200: fhirResponse('The topic as a FHIR R5 Bundle.'), 404: notFoundProblem('topics') },
       },
       handler: async (request, reply) => {
         const caller = callerOf(request);

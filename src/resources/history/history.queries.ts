@@ -6,7 +6,8 @@ import { prepared } from '../../store/statements.js';
 
 export const ENTITIES = ['claim', 'study', 'condition', 'intervention', 'topic'] as const;
 export type Entity = (typeof ENTITIES)[number];
-export const ACTIONS = ['create', 'update', 'retract', 'delete', 'purge'] as const;
+/** `review`: a curator reviewed a claim that awaited review (retracted evidence). */
+export const ACTIONS = ['create', 'update', 'retract', 'delete', 'purge', 'review'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export type FieldChanges = Record<string, { before: unknown; after: unknown }>;

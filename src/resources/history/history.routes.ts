@@ -1,6 +1,6 @@
 // GET /v1/{resource}/{key}/revisions for every curated resource, and GET /v1/changes, the feed apps sync from.
 import { z } from 'zod';
-import { ClaimId, Pmid, problemResponses, Slug } from '../../http/api-schemas.js';
+import { ClaimId, Slug, StudyKey } from '../../http/api-schemas.js';
 import type { RoutePlugin } from '../../http/route-types.js';
 import { type Entity, listChanges, listRevisions } from './history.queries.js';
 import { ChangeFeedSchema, ChangesQuery, RevisionListSchema, RevisionQuery } from './history.schemas.js';
@@ -8,12 +8,19 @@ import { ChangeFeedSchema, ChangesQuery, RevisionListSchema, RevisionQuery } fro
 const RESOURCES: { entity: Entity; path: string; param: string; key: z.ZodType<string>; tag: string; name: string }[] =
   [
     { entity: 'claim', path: '/v1/claims/:id/revisions', param: 'id', key: ClaimId, tag: 'claims', name: 'Claim' },
-    { entity: 'study', path: '/v1/studies/:pmid/revisions', param: 'pmid', key: Pmid, tag: 'studies', name: 'Study' },
+    {
+      entity: 'study',
+      path: '/v1/studies/:pmid/revisions',
+      param: 'pmid',
+      key: StudyKey,
+      tag: 'studies',
+      name: 'Study',
+    },
     {
       entity: 'condition',
       path: '/v1/conditions/:slug/revisions',
       param: 'slug',
-      key: Slug,
+      key: Slug.meta({ example: 'eczema' }),
       tag: 'conditions',
       name: 'Condition',
     },
@@ -21,11 +28,18 @@ const RESOURCES: { entity: Entity; path: string; param: string; key: z.ZodType<s
       entity: 'intervention',
       path: '/v1/interventions/:slug/revisions',
       param: 'slug',
-      key: Slug,
+      key: Slug.meta({ example: 'oral-probiotics' }),
       tag: 'interventions',
       name: 'Intervention',
     },
-    { entity: 'topic', path: '/v1/topics/:slug/revisions', param: 'slug', key: Slug, tag: 'topics', name: 'Topic' },
+    {
+      entity: 'topic',
+      path: '/v1/topics/:slug/revisions',
+      param: 'slug',
+      key: Slug.meta({ example: 'gut-microbiome-and-skin' }),
+      tag: 'topics',
+      name: 'Topic',
+    },
   ];
 
 export const historyRoutes: RoutePlugin = async (app, { db }) => {
@@ -38,7 +52,7 @@ export const historyRoutes: RoutePlugin = async (app, { db }) => {
         description: `Every recorded change to the ${r.entity}, newest first: who, when, why, and the fields before and after. A resource that no longer exists still has its history.`,
         params: z.object({ [r.param]: r.key }),
         querystring: RevisionQuery,
-        response: { 200: RevisionListSchema, ...problemResponses },
+        response: { 200: RevisionListSchema },
       },
       handler: async (request) => {
         const key = (request.params as Record<string, string>)[r.param] as string;
@@ -55,7 +69,7 @@ export const historyRoutes: RoutePlugin = async (app, { db }) => {
       description:
         'Every change to claims, studies, conditions, interventions and topics in commit order. Start without `since`, then pass back `next_cursor`; cursors are stable across restarts. An empty page with `has_more: false` means you are up to date; poll again later with the same cursor.',
       querystring: ChangesQuery,
-      response: { 200: ChangeFeedSchema, ...problemResponses },
+      response: { 200: ChangeFeedSchema },
     },
     handler: async (request) => await listChanges(db, request.query.since, request.query.limit),
   });

@@ -8,11 +8,13 @@ export const RevisionSchema = z
   .object({
     revision: z.number().int().describe('Position in the change feed (commit order).'),
     entity: z.enum(ENTITIES),
-    key: z.string().describe('Claim id, slug or PMID.'),
+    key: z.string().describe('Claim id, slug, or study key (a PMID, or e.g. `asco:160900`).'),
     action: z.enum(ACTIONS),
     actor: z
       .string()
-      .describe('Who made the change: `key:<name>` for API keys, `seed`, `import:civic`, `import:pubmed`.'),
+      .describe(
+        'Who made the change: `key:<name>` for API keys, `seed`, `import:civic`, `import:pubmed`, `import:ontology`.',
+      ),
     reason: z.string().nullable(),
     changes: z
       .record(z.string(), z.object({ before: z.unknown(), after: z.unknown() }))

@@ -1,8 +1,9 @@
 // POST /v1/import/pubmed: curators push efetch XML; the same importer as the command line, curated values win.
 import { z } from 'zod';
+import { booleanQuery } from '../../http/api-schemas.js';
 import { ApiProblem } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
-import { actorOf, writeProblems } from '../../http/writes.js';
+import { actorOf } from '../../http/writes.js';
 import { PubmedImportError, parsePubmedSources, writePubmedImport } from '../../importers/pubmed/pubmed.import.js';
 
 const ImportSummarySchema = z
@@ -17,6 +18,19 @@ const ImportSummarySchema = z
         z.object({ file: z.string(), position: z.number().int(), pmid: z.string().nullable(), reason: z.string() }),
       )
       .describe('Records that could not be read, with their position in the body.'),
+    deleted: z
+      .array(
+        z.object({
+          file: z.string(),
+          pmid: z.string(),
+          outcome: z
+            .enum(['marked', 'already_marked', 'not_in_database'])
+            .describe(
+              '`marked`: the study is now marked `deleted_by_pubmed`; `already_marked`: it was already; `not_in_database`: no such study here.',
+            ),
+        }),
+      )
+      .describe('PMIDs in `<DeleteCitation>`, applied after the records: the study is marked, never deleted.'),
   })
   .meta({ id: 'PubmedImportSummary' });
 
@@ -33,15 +47,14 @@ export const importsRoutes: RoutePlugin = async (app, { db }) => {
       tags: ['studies'],
       summary: 'Import PubMed records',
       description:
-        'Upserts the studies in an efetch XML body (`PubmedArticleSet`, Content-Type `application/xml`): bibliographic fields refresh from PubMed, a curated design is never overwritten unless `overwrite=true`, sample sizes never are. Malformed XML is a 400 and changes nothing; a malformed record is skipped and listed. Each changed study gets a revision; the whole body commits at once or not at all.',
-      security: [{ bearerAuth: [] }],
+        'Upserts the studies in an efetch XML body (`PubmedArticleSet`, Content-Type `application/xml`): bibliographic fields refresh from PubMed, a curated design is never overwritten unless `overwrite=true`, sample sizes never are. Malformed XML is a 400 and changes nothing; a malformed record is skipped and listed. A retraction (publication type or RetractionIn) retracts the study and flags the claims resting on it in the same commit; a `<DeleteCitation>` marks the study `deleted_by_pubmed` and is listed in `deleted`. Each changed study and claim gets a revision; the whole body commits at once or not at all.',
       querystring: z
         .object({
-          overwrite: z.enum(['true', 'false']).default('false').describe("Let PubMed's design replace a curated one."),
+          overwrite: booleanQuery(false).describe("Let PubMed's design replace a curated one."),
         })
         .strict(),
       body: z.string().min(1).describe('PubMed efetch XML.'),
-      response: { 200: ImportSummarySchema, ...writeProblems },
+      response: { 200: ImportSummarySchema },
     },
     handler: async (request) => {
       let parsed: ReturnType<typeof parsePubmedSources>;
@@ -52,10 +65,7 @@ export const importsRoutes: RoutePlugin = async (app, { db }) => {
           throw new ApiProblem(400, 'import.malformed_file', 'Malformed PubMed XML', error.message);
         throw error;
       }
-      return await writePubmedImport(db, parsed, {
-        overwrite: request.query.overwrite === 'true',
-        actor: actorOf(request),
-      });
+      return await writePubmedImport(db, parsed, { overwrite: request.query.overwrite, actor: actorOf(request) });
     },
   });
 };

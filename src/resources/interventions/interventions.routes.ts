@@ -1,6 +1,6 @@
 // GET /v1/interventions and /v1/interventions/{slug}: treatments and exposures that claims are about.
 import { z } from 'zod';
-import { problemResponses } from '../../http/api-schemas.js';
+import { notFoundProblem } from '../../http/api-schemas.js';
 import { resourceEtag } from '../../http/concurrency.js';
 import { notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
@@ -18,7 +18,7 @@ export const interventionsRoutes: RoutePlugin = async (app, { db }) => {
       description:
         'Interventions (treatments and exposures) in slug order; `q` matches the start of any word of a name or synonym.',
       querystring: InterventionListQuery,
-      response: { 200: InterventionListSchema, ...problemResponses },
+      response: { 200: InterventionListSchema },
     },
     handler: async (request) => {
       const { q, kind, limit, cursor } = request.query;
@@ -36,7 +36,7 @@ export const interventionsRoutes: RoutePlugin = async (app, { db }) => {
       params: z.object({
         slug: z.string().min(1).max(200).describe('Slug, name or synonym.').meta({ example: 'oral-probiotics' }),
       }),
-      response: { 200: InterventionDetailSchema, ...problemResponses },
+      response: { 200: InterventionDetailSchema, 404: notFoundProblem('interventions') },
     },
     handler: async (request, reply) => {
       const id = await resolveLookup(db, 'intervention', request.params.slug);

@@ -1,5 +1,4 @@
 // GET /v1/search: typed, ranked full-text search for type-ahead and discovery.
-import { problemResponses } from '../../http/api-schemas.js';
 import type { RoutePlugin } from '../../http/route-types.js';
 import { requireMatchQuery } from '../../http/text-queries.js';
 import { queryWords } from '../../store/fts.js';
@@ -15,7 +14,7 @@ export const searchRoutes: RoutePlugin = async (app, { db }) => {
       description:
         'Full-text search (SQLite FTS5, bm25 ranking with titles weighted 5x) across published claims (statement, plain summary, biomarker, outcome, interventions), conditions (name, synonyms, codes), interventions (name, synonyms) and studies (title, journal). Every word must match; each matches as a prefix. Accents and case are ignored. Punctuation and FTS syntax in `q` are treated as plain text; a `q` without any letter or digit is a 400.',
       querystring: SearchQuery,
-      response: { 200: SearchListSchema, ...problemResponses },
+      response: { 200: SearchListSchema },
     },
     handler: async (request) => {
       const { q, type, limit, cursor } = request.query;

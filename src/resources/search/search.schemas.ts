@@ -29,7 +29,7 @@ export const SearchQuery = z
       .min(1)
       .max(1000)
       .describe('Words to find; each word matches as a prefix (type-ahead), all words must match. Any text is safe.')
-      .meta({ example: 'vemurafenib resistance' }),
+      .meta({ example: 'melanoma immunotherapy' }),
     type: z.enum(SEARCH_TYPES).optional().describe('Only results of this type.'),
     limit: z.coerce.number().int().min(1).max(50).default(20).describe('Page size, 1-50.'),
     cursor: cursorParam,

@@ -1,20 +1,44 @@
-// SQL for studies: filtered keyset pages in PMID order, a study by PMID, and the claims it bears on.
+// SQL for studies: filtered keyset pages in PMID order, a study by key (PMID or source key), and the claims it bears on.
 
 import type { GradeScheme } from '../../evidence/grades.js';
+import { type Retraction, type RetractionSource, retractionOf } from '../../evidence/retraction.js';
 import { overallRiskOfBias, RISK_OF_BIAS_TOOL_SPECS, type RiskOfBias } from '../../evidence/risk-of-bias.js';
-import type { StudyAuthor, StudyBibliography } from '../../evidence/study-record.js';
+import type {
+  PublicationKind,
+  PubmedHistoryDate,
+  RelatedNotice,
+  StudyAuthor,
+  StudyBibliography,
+} from '../../evidence/study-record.js';
 import { metadataStatus } from '../../evidence/summary.js';
-import type { Species, StudyDesign, StudyRelation } from '../../evidence/vocabulary.js';
+import type { Species, StudyDesign, StudyRelation, StudySourceType } from '../../evidence/vocabulary.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
 import type { Reader, Transaction } from '../../store/client.js';
 import { type FilterSql, whereClauses } from '../../store/filters.js';
+import { touch } from '../../store/lookup.queries.js';
 import { prepared } from '../../store/statements.js';
+import { sourceCitationOf } from '../claims/claims.queries.js';
+import { refreshClaimDerived } from '../claims/claims.rank.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
+import {
+  asRelatedNotice,
+  noticeBacklinks,
+  noticesByStudy,
+  replaceNotices,
+  type ShownNotice,
+} from './studies.notices.js';
 import type { StudyInput } from './studies.schemas.js';
 
 export interface StudyRow {
   id: number;
-  pmid: string;
+  key: string;
+  pmid: string | null;
+  source_type: StudySourceType;
+  source_id: string | null;
+  abstract_number: string | null;
+  source_url: string | null;
+  citation_text: string | null;
+  citation_text_source: string | null;
   pmid_order: number;
   doi: string | null;
   pmcid: string | null;
@@ -42,6 +66,26 @@ export interface StudyRow {
   risk_of_bias: string;
   created_at: string;
   updated_at: string;
+  // The record's kind, dates, identifiers and book fields; retraction and PubMed deletion (migration 0006).
+  journal_medline_ta: string | null;
+  publication_kind: PublicationKind | null;
+  publication_status: string | null;
+  article_date: string | null;
+  history: string;
+  elocation_id: string | null;
+  arxiv_id: string | null;
+  bookshelf_id: string | null;
+  isbn: string | null;
+  editors: string;
+  publisher: string | null;
+  publisher_place: string | null;
+  edition: string | null;
+  collection_title: string | null;
+  retraction_source: RetractionSource | null;
+  retraction_notice_pmid: string | null;
+  retraction_notice_citation: string | null;
+  deleted_by_pubmed: number;
+  deleted_by_pubmed_at: string | null;
 }
 
 /** A stored assessment as a reader sees it: the tool's name and what its algorithm gives for the domains. */
@@ -49,19 +93,42 @@ export function riskOfBiasView(a: RiskOfBias) {
   return { ...a, tool_name: RISK_OF_BIAS_TOOL_SPECS[a.tool].name, algorithm: overallRiskOfBias(a.tool, a.domains) };
 }
 
-// PMIDs are digits: ordering by their numeric value keeps 9-digit ids after 8-digit ones.
-const STUDY_SELECT = 'SELECT s.*, CAST(s.pmid AS INTEGER) AS pmid_order FROM studies s';
+/** Authors as the API shows them: `suffix` always present (rows stored before it was kept have none). */
+const withSuffix = (a: StudyAuthor): Required<StudyAuthor> => ({ ...a, suffix: a.suffix ?? null });
 
-export function toStudy(r: StudyRow) {
-  const authors = JSON.parse(r.authors) as StudyAuthor[];
+// PMIDs are digits: ordering by their numeric value keeps 9-digit ids after 8-digit ones. Sources without a PMID
+// come after every PubMed article, in the order they were added (the expression of studies_pmid_num_idx).
+export const STUDY_ORDER = '(CASE WHEN s.pmid IS NULL THEN 1000000000 + s.id ELSE CAST(s.pmid AS INTEGER) END)';
+const STUDY_SELECT = `SELECT s.*, ${STUDY_ORDER} AS pmid_order FROM studies s`;
+
+/** The stored retraction, or null when the study is not retracted. */
+function retractionOfRow(r: StudyRow): Retraction | null {
+  if (r.retracted !== 1) return null;
   return {
+    source: r.retraction_source ?? 'curator',
+    notice_pmid: r.retraction_notice_pmid,
+    notice_citation: r.retraction_notice_citation,
+  };
+}
+
+/** A stored study as the API shows it; `notices` are its CommentsCorrections links (see noticesByStudy). */
+export function toStudy(r: StudyRow, notices: readonly ShownNotice[] = []) {
+  const authors = (JSON.parse(r.authors) as StudyAuthor[]).map(withSuffix);
+  const last = r.last_author === null ? null : (JSON.parse(r.last_author) as StudyAuthor | null);
+  return {
+    key: r.key,
     pmid: r.pmid,
+    source_type: r.source_type,
+    source_id: r.source_id,
+    abstract_number: r.abstract_number,
+    source_url: r.source_url,
+    source_citation: sourceCitationOf(r),
     doi: r.doi,
     pmcid: r.pmcid,
     title: r.title,
     authors,
     authors_complete: r.authors_complete === 1,
-    last_author: r.last_author === null ? null : (JSON.parse(r.last_author) as StudyAuthor | null),
+    last_author: last === null ? null : withSuffix(last),
     author_count: r.author_count,
     journal: r.journal,
     journal_iso: r.journal_iso,
@@ -79,6 +146,24 @@ export function toStudy(r: StudyRow) {
     population: r.population,
     species: r.species,
     retracted: r.retracted === 1,
+    retraction: retractionOfRow(r),
+    deleted_by_pubmed: r.deleted_by_pubmed === 1,
+    deleted_by_pubmed_at: r.deleted_by_pubmed_at,
+    journal_medline_ta: r.journal_medline_ta,
+    publication_kind: r.publication_kind,
+    publication_status: r.publication_status,
+    article_date: r.article_date,
+    history: JSON.parse(r.history) as PubmedHistoryDate[],
+    elocation_id: r.elocation_id,
+    arxiv_id: r.arxiv_id,
+    bookshelf_id: r.bookshelf_id,
+    isbn: r.isbn,
+    editors: (JSON.parse(r.editors) as StudyAuthor[]).map(withSuffix),
+    publisher: r.publisher,
+    publisher_place: r.publisher_place,
+    edition: r.edition,
+    collection_title: r.collection_title,
+    notices: [...notices],
     metadata_status: metadataStatus({
       title: r.title,
       author_total: authors.length,
@@ -87,7 +172,7 @@ export function toStudy(r: StudyRow) {
       year: r.year,
     }),
     risk_of_bias: (JSON.parse(r.risk_of_bias) as RiskOfBias[]).map(riskOfBiasView),
-    pubmed_url: `https://pubmed.ncbi.nlm.nih.gov/${r.pmid}/`,
+    pubmed_url: r.pmid === null ? null : `https://pubmed.ncbi.nlm.nih.gov/${r.pmid}/`,
     created_at: r.created_at,
     updated_at: r.updated_at,
   };
@@ -98,6 +183,8 @@ export interface StudyFilters {
   min_sample_size?: number;
   year_from?: number;
   year_to?: number;
+  /** 1 or 0: retracted studies only, or none of them. */
+  retracted?: number;
 }
 
 const STUDY_FILTER_SQL: FilterSql<StudyFilters> = {
@@ -107,7 +194,18 @@ const STUDY_FILTER_SQL: FilterSql<StudyFilters> = {
   min_sample_size: '+s.sample_size >= @min_sample_size',
   year_from: '+s.year >= @year_from',
   year_to: '+s.year <= @year_to',
+  // studies_retracted_idx holds each value's studies in PMID order: the page is read off it, never sorted.
+  retracted: 's.retracted = @retracted',
 };
+
+/** Stored rows as the API shows them, with their notices: one more statement whatever the number of rows. */
+export async function toStudies(h: Reader, rows: readonly StudyRow[]) {
+  const notices = await noticesByStudy(
+    h,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toStudy(r, notices.get(r.id)));
+}
 
 export async function listStudies(h: Reader, filters: StudyFilters, limit: number, cursor: string | undefined) {
   const sqlite = h.sqlite;
@@ -116,22 +214,23 @@ export async function listStudies(h: Reader, filters: StudyFilters, limit: numbe
   if (cursor !== undefined) {
     const [after] = decodeCursor(cursor, 'studies', 1);
     params.after = after;
-    where.push('CAST(s.pmid AS INTEGER) > @after');
+    where.push(`${STUDY_ORDER} > @after`);
   }
-  const sqlText = `${STUDY_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY CAST(s.pmid AS INTEGER) LIMIT @limit`;
+  const sqlText = `${STUDY_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${STUDY_ORDER} LIMIT @limit`;
   const rows = prepared(sqlite, sqlText).all(params) as StudyRow[];
   const result = paginate(rows, limit, 'studies', (r) => [r.pmid_order]);
-  return { items: result.items.map(toStudy), next_cursor: result.next_cursor };
+  return { items: await toStudies(h, result.items), next_cursor: result.next_cursor };
 }
 
-export async function getStudyRow(h: Reader, pmid: string): Promise<StudyRow | undefined> {
+/** A study by its key (a PMID is the key of a PubMed article). */
+export async function getStudyRow(h: Reader, key: string): Promise<StudyRow | undefined> {
   const sqlite = h.sqlite;
-  return prepared(sqlite, `${STUDY_SELECT} WHERE s.pmid = ?`).get(pmid) as StudyRow | undefined;
+  return prepared(sqlite, `${STUDY_SELECT} WHERE s.key = ?`).get(key) as StudyRow | undefined;
 }
 
-export async function getStudy(h: Reader, pmid: string) {
+export async function getStudy(h: Reader, key: string) {
   const sqlite = h.sqlite;
-  const row = await getStudyRow(h, pmid);
+  const row = await getStudyRow(h, key);
   if (!row) return undefined;
   const claims = prepared(
     sqlite,
@@ -151,8 +250,11 @@ export async function getStudy(h: Reader, pmid: string) {
     grade_rating: number | null;
     status: string;
   }[];
+  const [study] = await toStudies(h, [row]);
   return {
-    ...toStudy(row),
+    ...(study as ReturnType<typeof toStudy>),
+    // Notices name PMIDs: a source without one is never linked from another record.
+    linked_from: row.pmid === null ? [] : await noticeBacklinks(h, row.pmid),
     claims: claims.map((c) => ({
       id: c.id,
       statement: c.statement,
@@ -197,41 +299,82 @@ export const STUDY_WRITE_COLUMNS = [
   'population',
   'species',
   'retracted',
+  // The record's kind, dates, identifiers and book fields, and where its retraction comes from (issue 9).
+  'journal_medline_ta',
+  'publication_kind',
+  'publication_status',
+  'article_date',
+  'history',
+  'elocation_id',
+  'arxiv_id',
+  'bookshelf_id',
+  'isbn',
+  'editors',
+  'publisher',
+  'publisher_place',
+  'edition',
+  'collection_title',
+  'retraction_source',
+  'retraction_notice_pmid',
+  'retraction_notice_citation',
+  // Evidence depth (issue 16).
   'risk_of_bias',
 ] as const;
 
 export function studyParams(input: StudyInput) {
+  // A curated study's retraction comes from its own record (notice, type) or, failing those, the curator's flag.
+  const { notices: _notices, ...columns } = input;
+  const retraction = retractionOf(input);
   return {
-    ...input,
+    ...columns,
     authors: JSON.stringify(input.authors),
     authors_complete: input.authors_complete ? 1 : 0,
     last_author: input.last_author === null ? null : JSON.stringify(input.last_author),
     publication_types: JSON.stringify(input.publication_types),
     design_source: input.design === null ? null : 'curated',
-    retracted: input.retracted ? 1 : 0,
+    retracted: retraction === null ? 0 : 1,
+    history: JSON.stringify(input.history),
+    editors: JSON.stringify(input.editors),
+    retraction_source: retraction?.source ?? null,
+    retraction_notice_pmid: retraction?.notice_pmid ?? null,
+    retraction_notice_citation: retraction?.notice_citation ?? null,
     risk_of_bias: JSON.stringify(input.risk_of_bias),
   };
 }
 
-const UPSERT_STUDY_SQL = `INSERT INTO studies (pmid, ${STUDY_WRITE_COLUMNS.join(', ')})
-  VALUES (@pmid, ${STUDY_WRITE_COLUMNS.map((c) => `@${c}`).join(', ')})
+const UPSERT_STUDY_SQL = `INSERT INTO studies (key, pmid, ${STUDY_WRITE_COLUMNS.join(', ')})
+  VALUES (@key, @pmid, ${STUDY_WRITE_COLUMNS.map((c) => `@${c}`).join(', ')})
   ON CONFLICT (pmid) DO UPDATE SET ${STUDY_WRITE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')},
     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
   WHERE ${STUDY_WRITE_COLUMNS.map((c) => `${c} IS NOT excluded.${c}`).join(' OR ')}`;
 
-/** Inserts or replaces a curated study by PMID; touches updated_at only when something changed. */
+/** Inserts or replaces a curated study (a PubMed article) by PMID; touches updated_at only when something changed. */
 export async function upsertStudy(tx: Transaction, input: StudyInput): Promise<WriteOutcome> {
   const sqlite = tx.sqlite;
   const existed = prepared(sqlite, 'SELECT 1 FROM studies WHERE pmid = ?').get(input.pmid) !== undefined;
-  const result = prepared(sqlite, UPSERT_STUDY_SQL).run(studyParams(input));
+  const result = prepared(sqlite, UPSERT_STUDY_SQL).run({ ...studyParams(input), key: input.pmid });
+  const noticesMoved = await replaceStudyNotices(tx, input.pmid, input.notices);
   if (!existed) return 'inserted';
-  return result.changes === 0 ? 'unchanged' : 'updated';
+  if (result.changes === 0 && noticesMoved) touch(tx, 'studies', studyIdOf(tx, input.pmid));
+  return result.changes === 0 && !noticesMoved ? 'unchanged' : 'updated';
+}
+
+const studyIdOf = (h: Reader, pmid: string): number =>
+  (prepared(h.sqlite, 'SELECT id FROM studies WHERE pmid = ?').get(pmid) as { id: number }).id;
+
+/** Replaces the notices of the study with this PMID (which must exist); true when they changed. */
+export async function replaceStudyNotices(
+  tx: Transaction,
+  pmid: string,
+  notices: readonly RelatedNotice[],
+): Promise<boolean> {
+  return replaceNotices(tx, studyIdOf(tx, pmid), notices.map(asRelatedNotice));
 }
 
 /** The citable part of a study: what the citation formatters read. */
 export function bibliographyOf(s: ReturnType<typeof toStudy>): StudyBibliography {
   return {
-    pmid: s.pmid,
+    pmid: s.pmid ?? '',
     doi: s.doi,
     pmcid: s.pmcid,
     title: s.title,
@@ -248,16 +391,33 @@ export function bibliographyOf(s: ReturnType<typeof toStudy>): StudyBibliography
     issue: s.issue,
     pages: s.pages,
     publication_types: s.publication_types,
+    journal_medline_ta: s.journal_medline_ta,
+    publication_kind: s.publication_kind,
+    publication_status: s.publication_status,
+    article_date: s.article_date,
+    history: s.history,
+    elocation_id: s.elocation_id,
+    arxiv_id: s.arxiv_id,
+    bookshelf_id: s.bookshelf_id,
+    isbn: s.isbn,
+    editors: s.editors,
+    publisher: s.publisher,
+    publisher_place: s.publisher_place,
+    edition: s.edition,
+    collection_title: s.collection_title,
+    notices: s.notices.map(asRelatedNotice),
+    retracted: s.retracted,
   };
 }
 
-/** The study as a curator would write it, for PATCH merges and history. */
-export async function studyInputOf(h: Reader, pmid: string): Promise<(StudyInput & { version: number }) | undefined> {
-  const row = await getStudyRow(h, pmid);
-  if (!row) return undefined;
-  const s = toStudy(row);
+/** The curator-written part of a study shown by toStudy (a PubMed article: its PMID is set). */
+function inputFrom(s: ReturnType<typeof toStudy>): StudyInput {
+  const { retracted: _retracted, ...bibliography } = bibliographyOf(s);
   return {
-    ...bibliographyOf(s),
+    ...(bibliography as Required<Omit<StudyBibliography, 'retracted'>>),
+    authors: s.authors,
+    last_author: s.last_author,
+    editors: s.editors,
     author_count: s.author_count,
     design: s.design,
     sample_size: s.sample_size,
@@ -265,49 +425,117 @@ export async function studyInputOf(h: Reader, pmid: string): Promise<(StudyInput
     population: s.population,
     species: s.species,
     retracted: s.retracted,
-    risk_of_bias: JSON.parse(row.risk_of_bias) as RiskOfBias[],
-    version: (row as StudyRow & { version: number }).version,
+    // The assessments as written: without the tool's name and algorithm a reader is shown.
+    risk_of_bias: s.risk_of_bias.map(({ tool_name: _name, algorithm: _algorithm, ...a }) => a as RiskOfBias),
+  };
+}
+
+async function shownStudy(h: Reader, key: string) {
+  const row = await getStudyRow(h, key);
+  if (!row) return undefined;
+  const [study] = (await toStudies(h, [row])) as [ReturnType<typeof toStudy>];
+  return { study, version: (row as StudyRow & { version: number }).version };
+}
+
+/**
+ * The study as a curator would write it, for PATCH merges. Undefined for a source without a PMID: such a record is
+ * the import's (studySnapshotOf gives its history).
+ */
+export async function studyInputOf(h: Reader, key: string): Promise<(StudyInput & { version: number }) | undefined> {
+  const shown = await shownStudy(h, key);
+  if (!shown || shown.study.pmid === null) return undefined;
+  return { ...inputFrom(shown.study), version: shown.version };
+}
+
+/**
+ * The study as its revisions remember it: what a curator writes (for a source without a PMID, its bibliographic
+ * part and source fields), plus what the service derives and a curator does not write (the source's citation string,
+ * the retraction's source and notice, PubMed's deletion), so the change feed shows those changes too.
+ */
+export async function studySnapshotOf(h: Reader, key: string): Promise<Record<string, unknown> | undefined> {
+  const shown = await shownStudy(h, key);
+  if (!shown) return undefined;
+  const s = shown.study;
+  const { retraction, deleted_by_pubmed, deleted_by_pubmed_at } = s;
+  return {
+    ...(s.pmid === null
+      ? {
+          ...bibliographyOf(s),
+          pmid: null,
+          key: s.key,
+          source_type: s.source_type,
+          source_id: s.source_id,
+          abstract_number: s.abstract_number,
+        }
+      : inputFrom(s)),
+    ...(s.source_citation ? { source_citation: s.source_citation.text } : {}),
+    retraction,
+    deleted_by_pubmed,
+    deleted_by_pubmed_at,
   };
 }
 
 /** Deletes a study no claim cites; returns the number of claims citing it otherwise. */
-export async function deleteStudy(tx: Transaction, pmid: string): Promise<{ deleted: boolean; claims: number }> {
+export async function deleteStudy(tx: Transaction, key: string): Promise<{ deleted: boolean; claims: number }> {
   const sqlite = tx.sqlite;
   const usage = prepared(
     sqlite,
-    'SELECT s.id, (SELECT count(*) FROM claim_studies cs WHERE cs.study_id = s.id) AS claims FROM studies s WHERE s.pmid = ?',
-  ).get(pmid) as { id: number; claims: number } | undefined;
+    'SELECT s.id, (SELECT count(*) FROM claim_studies cs WHERE cs.study_id = s.id) AS claims FROM studies s WHERE s.key = ?',
+  ).get(key) as { id: number; claims: number } | undefined;
   if (!usage) return { deleted: false, claims: 0 };
   if (usage.claims > 0) return { deleted: false, claims: usage.claims };
   prepared(sqlite, 'DELETE FROM studies WHERE id = ?').run(usage.id);
   return { deleted: true, claims: 0 };
 }
 
-/** After a study's sample size changed: the claims citing it recompute their largest sample size among the studies
- * linked as `supports`. Returns the ids of the claims whose stored sample size changed. */
-export async function refreshStudyClaims(tx: Transaction, pmid: string): Promise<string[]> {
-  // max() over the supporting links only: a claim citing the study as context only gets the same value back.
-  return (
-    prepared(
-      tx.sqlite,
-      `UPDATE claims SET sample_size = m.size
-       FROM (SELECT cs.claim_id, max(CASE WHEN cs.relation = 'supports' THEN s.sample_size END) AS size
-             FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
-             WHERE cs.claim_id IN (SELECT cs2.claim_id FROM claim_studies cs2 JOIN studies s2 ON s2.id = cs2.study_id
-                                   WHERE s2.pmid = ?)
-             GROUP BY cs.claim_id) AS m
-       WHERE m.claim_id = claims.id AND claims.sample_size IS NOT m.size
-       RETURNING claims.id`,
-    ).all(pmid) as { id: string }[]
-  ).map((r) => r.id);
+/**
+ * After a study changed: the claims citing it recompute their largest sample size and rank key (design, date).
+ * Returns the ids of the claims whose stored row changed.
+ */
+export async function refreshStudyClaims(tx: Transaction, key: string): Promise<string[]> {
+  return refreshClaimDerived(tx, await claimIdsCiting(tx, key));
 }
 
 /** The ids of the claims that cite a study. */
-export async function claimIdsCiting(h: Reader, pmid: string): Promise<string[]> {
+export async function claimIdsCiting(h: Reader, key: string): Promise<string[]> {
   return (
     prepared(
       h.sqlite,
-      'SELECT cs.claim_id AS id FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE s.pmid = ? ORDER BY cs.claim_id',
-    ).all(pmid) as { id: string }[]
+      'SELECT cs.claim_id AS id FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE s.key = ? ORDER BY cs.claim_id',
+    ).all(key) as { id: string }[]
   ).map((r) => r.id);
+}
+
+/**
+ * PMIDs of studies stored with PubMed's publication type "Retracted Publication" but not marked retracted: rows an
+ * import wrote before retractions acted (issue 9). Empty on any database written since.
+ */
+export async function unmarkedRetractedPmids(h: Reader): Promise<string[]> {
+  const rows = prepared(
+    h.sqlite,
+    `SELECT pmid FROM studies WHERE retracted = 0 AND pmid IS NOT NULL AND publication_types LIKE '%"Retracted Publication"%'
+     ORDER BY CAST(pmid AS INTEGER)`,
+  ).all() as { pmid: string }[];
+  return rows.map((r) => r.pmid);
+}
+
+/** Marks one study retracted by its own publication type; false when it already was (or does not exist). */
+export async function markRetractedByPublicationType(tx: Transaction, pmid: string): Promise<boolean> {
+  const result = prepared(
+    tx.sqlite,
+    `UPDATE studies SET retracted = 1, retraction_source = 'publication_type',
+       updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE pmid = ? AND retracted = 0`,
+  ).run(pmid);
+  return result.changes > 0;
+}
+
+/** Claims linking a retracted study that do not carry `has_retracted_evidence` yet. */
+export async function claimsMissingRetractionFlag(h: Reader): Promise<string[]> {
+  const rows = prepared(
+    h.sqlite,
+    `SELECT DISTINCT cs.claim_id AS id FROM studies s JOIN claim_studies cs ON cs.study_id = s.id
+       JOIN claims c ON c.id = cs.claim_id
+     WHERE s.retracted = 1 AND c.has_retracted_evidence = 0 ORDER BY cs.claim_id`,
+  ).all() as { id: string }[];
+  return rows.map((r) => r.id);
 }
