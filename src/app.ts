@@ -5,7 +5,7 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import { type Config, DEFAULT_CONFIG } from './config.js';
 import { ApiProblem } from './http/problem.js';
 import { mcpRoutes } from './mcp/mcp.routes.js';
-import { authPlugin } from './plugins/auth.js';
+import { authPlugin, containsKey } from './plugins/auth.js';
 import { cachingPlugin } from './plugins/caching.js';
 import { corsPlugin, hardeningPlugin } from './plugins/hardening.js';
 import { openapiPlugin } from './plugins/openapi.js';
@@ -42,6 +42,12 @@ export interface BuildAppOptions {
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const MAX_PARAM_LENGTH = 200;
 
+/** TRUST_PROXY as Fastify takes it: hops become proxy-addr's "trust the first n hops" function. */
+function trustProxyOption(setting: Config['TRUST_PROXY']): FastifyServerOptions['trustProxy'] {
+  if (typeof setting === 'number') return (_address: string, hop: number) => hop < setting;
+  return setting;
+}
+
 export async function buildApp({
   db,
   logger = false,
@@ -57,7 +63,8 @@ export async function buildApp({
     // Keep a caller's id (for tracing across services) when it is sane; otherwise mint one.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      // An id shaped like an API key would be logged with every line of the request: mint one instead.
+      return typeof given === 'string' && REQUEST_ID.test(given) && !containsKey(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     // Errors the router raises before any route runs still leave as problem+json.
@@ -77,6 +84,8 @@ export async function buildApp({
       );
     },
     bodyLimit: settings.BODY_LIMIT_BYTES,
+    // request.ip (rate limits, authentication failures, logs) is the client's, not the proxy's, only when told.
+    trustProxy: trustProxyOption(settings.TRUST_PROXY),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
