@@ -9,7 +9,7 @@ import { authPlugin, containsKey } from './plugins/auth.js';
 import { cachingPlugin } from './plugins/caching.js';
 import { corsPlugin, hardeningPlugin } from './plugins/hardening.js';
 import { openapiPlugin } from './plugins/openapi.js';
-import { problemDetailsPlugin, sendProblem } from './plugins/problem-details.js';
+import { clientErrorHandler, problemDetailsPlugin, sendProblem } from './plugins/problem-details.js';
 import { serializerCompiler } from './plugins/serializer.js';
 import { citationsRoutes } from './resources/citations/citations.routes.js';
 import { claimsRoutes } from './resources/claims/claims.routes.js';
@@ -28,6 +28,7 @@ import { studiesWrites } from './resources/studies/studies.writes.js';
 import { topicsRoutes } from './resources/topics/topics.routes.js';
 import { topicsWrites } from './resources/topics/topics.writes.js';
 import type { Database } from './store/client.js';
+import { startIntegrityCheck } from './store/integrity.js';
 import { APP_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -84,6 +85,8 @@ export async function buildApp({
       );
     },
     bodyLimit: settings.BODY_LIMIT_BYTES,
+    // Requests Node's HTTP parser refuses (malformed, headers over 16 KB) are answered as problem+json too.
+    clientErrorHandler,
     // request.ip (rate limits, authentication failures, logs) is the client's, not the proxy's, only when told.
     trustProxy: trustProxyOption(settings.TRUST_PROXY),
   }).withTypeProvider<ZodTypeProvider>();
@@ -104,7 +107,19 @@ export async function buildApp({
   });
 
   const routeOptions = { db };
-  await app.register(healthRoutes, routeOptions);
+  // Started before any route, so that /ready can wait for it; it runs in a worker thread and takes no lock.
+  const integrity = startIntegrityCheck(db.path, { fullCheckMaxBytes: settings.INTEGRITY_CHECK_MAX_BYTES });
+  integrity.done.then(
+    (report) => {
+      if (report.status === 'ok') app.log.info({ integrity: report }, 'database integrity check passed');
+      else app.log.error({ integrity: report }, 'database integrity check found damage: /ready answers 503');
+    },
+    () => {},
+  );
+  app.addHook('onClose', async () => {
+    await integrity.stop();
+  });
+  await app.register(healthRoutes, { db, integrity });
   await app.register(claimsRoutes, routeOptions);
   await app.register(conditionsRoutes, routeOptions);
   await app.register(interventionsRoutes, routeOptions);

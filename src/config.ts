@@ -75,6 +75,15 @@ export const ConfigSchema = z.object({
       if (entries.length === 0) ctx.addIssue({ code: 'custom', message: 'give a number of hops or addresses' });
       return entries;
     }),
+  /**
+   * Database files up to this size get SQLite's quick_check at start (every page; 1.6 s for 527 MB here, off the
+   * request thread) before /ready answers 200; larger ones only a full read of the search index. 0: never quick_check.
+   */
+  INTEGRITY_CHECK_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(4 * 1024 ** 3),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

@@ -22,6 +22,10 @@ export const PROBLEM_CODES = {
   internal: 'server.internal_error',
   unavailable: 'server.unavailable',
   databaseBusy: 'server.database_busy',
+  storageFull: 'server.storage_full',
+  databaseDamaged: 'server.database_damaged',
+  malformedRequest: 'request.malformed',
+  headersTooLarge: 'request.headers_too_large',
 } as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[keyof typeof PROBLEM_CODES];
 
