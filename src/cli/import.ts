@@ -8,7 +8,6 @@ import { seedIfEmpty } from '../curation/seed.js';
 import { CivicFileError, type CivicImportSummary, importCivicText } from '../importers/civic/civic.import.js';
 import {
   DEFAULT_EUTILS_BASE_URL,
-  type EfetchBatch,
   fetchPubmedXml,
   invalidPmids,
   PubmedFetchError,
@@ -18,7 +17,7 @@ import {
   type ParsedSource,
   PartialImportError,
   PubmedImportError,
-  parsePubmedSources,
+  parseEfetchBatches,
   readPubmedFiles,
   writePubmedImport,
 } from '../importers/pubmed/pubmed.import.js';
@@ -160,16 +159,6 @@ function checkBaseUrl(value: string, from: string): string {
   return value;
 }
 
-/** Fetched batches as named sources, so a malformed response is reported like a malformed file. */
-function parseFetched(batches: EfetchBatch[]): ParsedSource[] {
-  return parsePubmedSources(
-    batches.map((b, i) => ({
-      name: `efetch response ${i + 1}/${batches.length} (PMIDs ${b.pmids[0]}…${b.pmids[b.pmids.length - 1]})`,
-      text: b.xml,
-    })),
-  );
-}
-
 async function runPubmed(args: string[], io: CliIo): Promise<number> {
   const options = parsePubmedArgs(args);
   if (options.help) {
@@ -192,7 +181,7 @@ async function runPubmed(args: string[], io: CliIo): Promise<number> {
         ...(io.fetchImpl ? { fetchImpl: io.fetchImpl } : {}),
         onBatch: ({ done, total }) => bar?.update(done, total),
       });
-      parsed = parseFetched(batches);
+      parsed = parseEfetchBatches(batches);
     } finally {
       bar?.end();
     }
