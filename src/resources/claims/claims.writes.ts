@@ -30,7 +30,8 @@ export const ClaimCreateBody = ClaimInput.extend({
           pmid: z.string().min(1).max(20),
           relation: z.enum(['supports', 'contradicts', 'context']),
           finding: z.string().max(5000).nullable().default(null),
-          subgroup_sample_size: z.number().int().nullable().default(null),
+          // The upper bound keeps sums of sizes exact (a size near 2^53 made every list citing it a 500).
+          subgroup_sample_size: z.number().int().max(1_000_000_000).nullable().default(null),
         })
         .strict(),
     )
