@@ -79,9 +79,11 @@ export const mcpRoutes: FastifyPluginAsync<{ config: Pick<Config, 'READS_REQUIRE
       try {
         await server.connect(transport);
         const headers = new Headers();
-        for (const [name, value] of Object.entries(request.headers))
-          if (value !== undefined && !HOP_HEADERS.has(name))
-            headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+        for (const name of TRANSPORT_HEADERS) {
+          const value = request.headers[name];
+          // Header values are Latin-1 on the wire; anything else cannot be a valid value of these headers.
+          if (typeof value === 'string' && /^[\x20-\x7e\t]*$/.test(value)) headers.set(name, value);
+        }
         const response = await transport.handleRequest(
           new Request(`http://mcp.internal${request.url}`, {
             method: 'POST',
@@ -106,8 +108,10 @@ export const mcpRoutes: FastifyPluginAsync<{ config: Pick<Config, 'READS_REQUIRE
   });
 };
 
-/** Headers that describe one hop's framing, not the message: never copied between the two requests. */
-const HOP_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
+/** The request headers the transport reads (content negotiation and MCP's own); nothing else is passed on. */
+const TRANSPORT_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id'];
+/** Headers that describe one hop's framing, not the message: never copied from the transport's answer. */
+const HOP_HEADERS = new Set(['connection', 'content-length', 'transfer-encoding', 'keep-alive']);
 
 /** A transport refusal (a JSON-RPC error in an HTTP error) as the API's problem, with the transport's message. */
 function transportProblem(status: number, body: string): ApiProblem {
