@@ -57,7 +57,17 @@ async function startServer(database: string): Promise<string> {
   const port = await freePort();
   child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/server.ts'], {
     cwd: SERVER_ROOT,
-    env: { ...process.env, DATABASE_PATH: database, PORT: String(port), HOST, LOG_LEVEL: 'warn' },
+    // Every client here is 127.0.0.1: the per-address rate limit would measure itself, not the server.
+    env: {
+      ...process.env,
+      DATABASE_PATH: database,
+      PORT: String(port),
+      HOST,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_MAX: '1000000',
+      // Clients are told apart by X-Forwarded-For, as behind a reverse proxy (see load()).
+      TRUST_PROXY: 'loopback',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
   });
@@ -97,6 +107,7 @@ const EXPENSIVE = [
   '/v1/search?q=of',
   '/v1/search?q=of%20the%20a%20in%20and%20with',
   `/v1/search?q=${encodeURIComponent(Array(32).fill('a').join(' '))}`,
+  `/v1/search?q=${encodeURIComponent('of the a in and with to for on by at from as is was be')}`,
   '/v1/search?q=a&limit=50',
   '/v1/claims?q=a&limit=100',
   '/v1/claims?q=of&limit=100',
@@ -133,8 +144,18 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0);
 }
 
-/** Closed-loop clients for `seconds`: each sends its next request when the last one answered. */
-function load(base: string, paths: string[], connections: number, seconds: number, seed: number): Promise<Load> {
+/**
+ * Closed-loop clients for `seconds`: each sends its next request when the last one answered. Every request names
+ * one of `addresses` as its client (X-Forwarded-For), so the server can tell the ordinary clients from the heavy ones.
+ */
+function load(
+  base: string,
+  paths: string[],
+  connections: number,
+  seconds: number,
+  seed: number,
+  addresses: string[],
+): Promise<Load> {
   let state = seed >>> 0;
   const random = () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
@@ -151,7 +172,11 @@ function load(base: string, paths: string[], connections: number, seconds: numbe
     requests: [
       {
         method: 'GET',
-        setupRequest: (request) => ({ ...request, path: paths[Math.floor(random() * paths.length)] as string }),
+        setupRequest: (request) => ({
+          ...request,
+          path: paths[Math.floor(random() * paths.length)] as string,
+          headers: { 'x-forwarded-for': addresses[Math.floor(random() * addresses.length)] as string },
+        }),
       },
     ],
   });
@@ -209,14 +234,15 @@ async function main() {
   const worst = timed.reduce((a, b) => (b.ms > a.ms ? b : a));
   console.log(`\nmost expensive: ${worst.path} (${fmt(worst.ms)} ms)`);
 
-  await load(base, cheap, CONNECTIONS, 2, 7); // warm-up
-  const alone = await load(base, cheap, CONNECTIONS, DURATION, 1);
+  const ordinary = Array.from({ length: CONNECTIONS }, (_, i) => `198.51.100.${i + 1}`);
+  await load(base, cheap, CONNECTIONS, 2, 7, ordinary); // warm-up
+  const alone = await load(base, cheap, CONNECTIONS, DURATION, 1, ordinary);
   const [others, heavy] = await Promise.all([
-    load(base, cheap, CONNECTIONS, DURATION, 1),
-    load(base, [worst.path], 2, DURATION, 2),
+    load(base, cheap, CONNECTIONS, DURATION, 1, ordinary),
+    load(base, [worst.path], 2, DURATION, 2, ['203.0.113.1', '203.0.113.2']),
   ]);
   console.log(
-    `\n## ${CONNECTIONS} ordinary clients (claim by id, claims by condition, topic), ${DURATION} s each\n\n` +
+    `\n## ${CONNECTIONS} ordinary clients (claim by id, claims by condition, topic; ${CONNECTIONS} addresses), ${DURATION} s each\n\n` +
       '| phase | who | requests/s | p50 ms | p99 ms | errors | statuses |\n|---|---|---:|---:|---:|---:|---|\n' +
       `| alone | ordinary | ${fmt(alone.perSecond, 0)} | ${fmt(alone.p50)} | ${fmt(alone.p99)} | ${rate(alone)} | ${statusText(alone)} |\n` +
       `| beside 2 looping on \`${worst.path}\` | ordinary | ${fmt(others.perSecond, 0)} | ${fmt(others.p50)} | ${fmt(others.p99)} | ${rate(others)} | ${statusText(others)} |\n` +

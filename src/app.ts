@@ -7,6 +7,7 @@ import { ApiProblem } from './http/problem.js';
 import { mcpRoutes } from './mcp/mcp.routes.js';
 import { authPlugin, containsKey } from './plugins/auth.js';
 import { cachingPlugin } from './plugins/caching.js';
+import { fairSharePlugin } from './plugins/fair-share.js';
 import { corsPlugin, hardeningPlugin } from './plugins/hardening.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { clientErrorHandler, problemDetailsPlugin, sendProblem } from './plugins/problem-details.js';
@@ -98,6 +99,7 @@ export async function buildApp({
   await app.register(corsPlugin, settings);
   await app.register(problemDetailsPlugin);
   await app.register(hardeningPlugin, settings);
+  await app.register(fairSharePlugin, settings);
   await app.register(authPlugin, { db, config: settings });
   await app.register(openapiPlugin, { version: APP_VERSION });
   await app.register(cachingPlugin, { db });

@@ -38,6 +38,13 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   AUTH_FAILURE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  /**
+   * Server time (handler and serialisation, in ms) each client address may use per CLIENT_TIME_WINDOW_MS, and in one
+   * burst, before it gets 429 with Retry-After: a fair share of the event loop (10% of it by default), so that a few
+   * clients looping on expensive requests cannot starve the others. Loopback addresses are exempt. 0 turns it off.
+   */
+  CLIENT_TIME_BUDGET_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
+  CLIENT_TIME_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(10_000),
   /** 0 turns load shedding off. */
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /**

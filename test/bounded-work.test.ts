@@ -1,8 +1,10 @@
-// Bounded work per request: history pages bounded in bytes as well as rows.
+// Bounded work per request: history pages bounded in bytes as well as rows, a fair share of server time per client.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.js';
 import { encodeCursor } from '../src/http/pagination.js';
+import { TimeLedger } from '../src/plugins/fair-share.js';
 import { PAGE_BYTE_BUDGET } from '../src/resources/history/history.queries.js';
-import { getJson, testApp } from './helpers.js';
+import { freshDatabase, getJson, PROBLEM_TYPE, testApp } from './helpers.js';
 
 type Ctx = Awaited<ReturnType<typeof testApp>>;
 let ctx: Ctx;
@@ -81,3 +83,58 @@ describe('GET /v1/topics/{slug}/revisions byte budget', () => {
 async function sinceBefore(id: number): Promise<string> {
   return encodeCursor('changes', [id - 1]);
 }
+
+describe('a fair share of server time per client', () => {
+  it('answers 429 with Retry-After to an address over its share, never to others or loopback', async () => {
+    const db = await freshDatabase();
+    const app = await buildApp({ db, config: { CLIENT_TIME_BUDGET_MS: 500, CLIENT_TIME_WINDOW_MS: 10_000 } });
+    // 200 ms of synchronous work per call, as an expensive query would block the loop.
+    app.get('/test-expensive', async () => {
+      const until = performance.now() + 200;
+      while (performance.now() < until);
+      return { ok: true };
+    });
+    await app.ready();
+    const from = (remoteAddress: string, url = '/test-expensive') => app.inject({ url, remoteAddress });
+    try {
+      const heavy = '203.0.113.1';
+      expect((await from(heavy)).statusCode).toBe(200);
+      expect((await from(heavy)).statusCode).toBe(200);
+      expect((await from(heavy)).statusCode).toBe(200);
+      const refused = await from(heavy);
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers['content-type']).toBe(PROBLEM_TYPE);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(10);
+      expect(refused.json()).toMatchObject({
+        code: 'request.server_time_exceeded',
+        title: 'Too many expensive requests',
+      });
+      expect(refused.json().detail).toMatch(
+        /^Requests from this address used more than their share of server time \(500 ms per 10 s\); retry in \d+ second\(s\)\./,
+      );
+      // Its cheap requests wait too; another address and the probes do not.
+      expect((await from(heavy, '/v1/claims?limit=1')).statusCode).toBe(429);
+      expect((await from(heavy, '/health')).statusCode).toBe(200);
+      expect((await from('198.51.100.1', '/v1/claims?limit=1')).statusCode).toBe(200);
+      for (let i = 0; i < 4; i++) expect((await from('127.0.0.1')).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('drains at the budget per window: a client over its share is back after the time it owes', () => {
+    let now = 0;
+    const ledger = new TimeLedger(1000, 10_000, () => now);
+    ledger.charge('a', 1500);
+    expect(ledger.blockedFor('a')).toBe(5000);
+    now = 4000;
+    expect(ledger.blockedFor('a')).toBe(1000);
+    now = 5000;
+    expect(ledger.blockedFor('a')).toBe(0);
+    expect(ledger.blockedFor('b')).toBe(0);
+    const small = new TimeLedger(1000, 10_000, () => now, 3);
+    for (const address of ['a', 'b', 'c', 'd', 'e']) small.charge(address, 10);
+    expect(small.size).toBe(3);
+  });
+});

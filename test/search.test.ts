@@ -152,6 +152,13 @@ describe('GET /v1/search bounded cost', () => {
     expect(word.body.items.map((i: any) => i.id)).toEqual(['gut-microbiome-and-skin']);
   });
 
+  it('uses each word once and at most 32 distinct words', () => {
+    expect(toMatchQuery('A a a skin SKIN skin')).toBe('"a" "skin"*');
+    expect(toMatchQuery(Array(100).fill('a').join(' '))).toBe('"a"');
+    const many = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
+    expect(toMatchQuery(many)?.split(' ')).toHaveLength(32);
+  });
+
   it('ranks at most the candidate cap and says when it was reached', async () => {
     const all = await search(db, toMatchQuery('skin') as string, ['skin'], undefined, 50, undefined);
     expect(all.capped).toBe(false);

@@ -104,7 +104,7 @@ export async function search(
     "SELECT seq FROM claims WHERE seq IN (SELECT value FROM json_each(?)) AND status <> 'published'",
   );
   const kind = type && KIND_CODES[type];
-  const capped = (candidates.get({ match, kind, cap: cap + 1 }) as { n: number }).n > cap;
+  let seenAll = false;
   const kept: { doc: number; score: number }[] = [];
   let position = start;
   let exhausted = start >= cap;
@@ -115,6 +115,8 @@ export async function search(
       score: number;
     }[];
     exhausted = ranked.length < batch;
+    // Fewer candidates than the cap came back: all of them were ranked, no need to count.
+    if (exhausted && position + ranked.length < cap) seenAll = true;
     batch *= 2;
     const claimSeqs = ranked.filter((r) => r.doc % 8 === 1).map((r) => Math.floor(r.doc / 8));
     const unpublished = new Set((hidden.all(JSON.stringify(claimSeqs)) as { seq: number }[]).map((r) => r.seq * 8 + 1));
@@ -125,6 +127,7 @@ export async function search(
       if (kept.length > limit) break;
     }
   }
+  const capped = !seenAll && (candidates.get({ match, kind, cap: cap + 1 }) as { n: number }).n > cap;
   const more = kept.length > limit;
   const page = kept.slice(0, limit);
   // The cursor is a position in the ranked list, just after the last item shown.
