@@ -4,13 +4,16 @@
 //
 // npm run bench:data -- --claims 100000 --out bench/out/claims-100k.db
 // npx tsx bench/starvation.ts [--db bench/out/claims-100k.db] [--duration 10] [--connections 8] [--server-root DIR]
-//                             [--expensive URL]
+//                             [--expensive URL] [--before DIR [--before-db FILE]] [--write]
 //
-// Loopback only; every phase has a bounded duration; the server is stopped on exit. --server-root runs the server
-// from another checkout (e.g. the code before a change) against a copy of the database made for it.
+// Loopback only; every phase has a bounded duration; the server is stopped on exit. --before DIR first measures the
+// server of another checkout (e.g. the code before a change) on a copy of --before-db (a database its migrations
+// know), then this one; --server-root measures another checkout instead of this one. --write puts the
+// tables in docs/benchmarks.md, after the marker line (its section; `npm run bench` keeps it).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,6 +29,9 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '8' },
     'server-root': { type: 'string' },
     expensive: { type: 'string' },
+    before: { type: 'string' },
+    'before-db': { type: 'string' },
+    write: { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(values.duration);
@@ -53,10 +59,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startServer(database: string): Promise<string> {
+async function startServer(serverRoot: string, database: string): Promise<string> {
   const port = await freePort();
   child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/server.ts'], {
-    cwd: SERVER_ROOT,
+    cwd: serverRoot,
     // Every client here is 127.0.0.1: the per-address rate limit would measure itself, not the server.
     env: {
       ...process.env,
@@ -211,28 +217,36 @@ const statusText = (l: Load) =>
     .map(([s, n]) => `${s}×${n}`)
     .join(' ');
 
-async function main() {
+const out: string[] = [];
+const print = (text: string) => {
+  out.push(text);
+  console.log(text);
+};
+const MARKER = '<!-- bench/starvation.ts -->';
+
+/** One server: the expensive requests timed alone, then the ordinary clients alone and beside 2 heavy ones. */
+async function measure(serverRoot: string, source: string, title: string): Promise<void> {
   // A server from another checkout gets its own copy: this checkout's migrations must not reach its database first.
-  const database = SERVER_ROOT === ROOT ? values.db : join(SERVER_ROOT, 'starvation.db');
-  if (database !== values.db) {
+  const database = serverRoot === ROOT ? source : join(serverRoot, 'starvation.db');
+  if (database !== source) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${database}${suffix}`, { force: true });
-    copyFileSync(values.db, database);
+    copyFileSync(source, database);
   }
   const cheap = cheapTargets(database);
-  const base = await startServer(database);
-  console.log(`server: ${SERVER_ROOT === ROOT ? 'this checkout' : SERVER_ROOT}; database ${values.db}`);
-
-  console.log('\n## One request at a time (mean of 5, after one warm-up)\n');
-  console.log('| request | ms | status | bytes |\n|---|---:|---:|---:|');
+  const base = await startServer(serverRoot, database);
+  const loadBefore = loadavg()[0] ?? 0;
+  print(`### ${title}`);
+  print('\nOne request at a time (mean of 5, after one warm-up):\n');
+  print('| request | ms | status | bytes |\n|---|---:|---:|---:|');
   const timed: { path: string; ms: number }[] = [];
   for (const path of values.expensive ? [values.expensive] : EXPENSIVE) {
     await timeOne(base, path, 1);
     const t = await timeOne(base, path);
     timed.push({ path, ms: t.ms });
-    console.log(`| \`${path}\` | ${fmt(t.ms)} | ${t.status} | ${t.bytes.toLocaleString('en')} |`);
+    print(`| \`${path}\` | ${fmt(t.ms)} | ${t.status} | ${t.bytes.toLocaleString('en')} |`);
   }
   const worst = timed.reduce((a, b) => (b.ms > a.ms ? b : a));
-  console.log(`\nmost expensive: ${worst.path} (${fmt(worst.ms)} ms)`);
+  print(`\nMost expensive: \`${worst.path}\` (${fmt(worst.ms)} ms).`);
 
   const ordinary = Array.from({ length: CONNECTIONS }, (_, i) => `198.51.100.${i + 1}`);
   await load(base, cheap, CONNECTIONS, 2, 7, ordinary); // warm-up
@@ -241,16 +255,47 @@ async function main() {
     load(base, cheap, CONNECTIONS, DURATION, 1, ordinary),
     load(base, [worst.path], 2, DURATION, 2, ['203.0.113.1', '203.0.113.2']),
   ]);
-  console.log(
-    `\n## ${CONNECTIONS} ordinary clients (claim by id, claims by condition, topic; ${CONNECTIONS} addresses), ${DURATION} s each\n\n` +
+  print(
+    `\n${CONNECTIONS} ordinary clients (claim by id, claims by condition, topic; ${CONNECTIONS} addresses), ${DURATION} s each phase:\n\n` +
       '| phase | who | requests/s | p50 ms | p99 ms | errors | statuses |\n|---|---|---:|---:|---:|---:|---|\n' +
       `| alone | ordinary | ${fmt(alone.perSecond, 0)} | ${fmt(alone.p50)} | ${fmt(alone.p99)} | ${rate(alone)} | ${statusText(alone)} |\n` +
-      `| beside 2 looping on \`${worst.path}\` | ordinary | ${fmt(others.perSecond, 0)} | ${fmt(others.p50)} | ${fmt(others.p99)} | ${rate(others)} | ${statusText(others)} |\n` +
-      `| beside 2 looping on \`${worst.path}\` | the 2 | ${fmt(heavy.perSecond, 0)} | ${fmt(heavy.p50)} | ${fmt(heavy.p99)} | ${rate(heavy)} | ${statusText(heavy)} |`,
+      `| beside 2 looping on the most expensive | ordinary | ${fmt(others.perSecond, 0)} | ${fmt(others.p50)} | ${fmt(others.p99)} | ${rate(others)} | ${statusText(others)} |\n` +
+      `| beside 2 looping on the most expensive | the 2 | ${fmt(heavy.perSecond, 0)} | ${fmt(heavy.p50)} | ${fmt(heavy.p99)} | ${rate(heavy)} | ${statusText(heavy)} |`,
+  );
+  print(
+    `\n1-minute load average ${fmt(loadBefore, 1)} before and ${fmt(loadavg()[0] ?? 0, 1)} after (${cpus().length} cores, ${fmt(totalmem() / 1024 ** 3, 1)} GB; other work shares them).\n`,
   );
   stop();
-  if (database !== values.db)
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${database}${suffix}`, { force: true });
+  if (database !== source) for (const suffix of ['', '-wal', '-shm']) rmSync(`${database}${suffix}`, { force: true });
+}
+
+async function main() {
+  if (values.before)
+    await measure(
+      values.before,
+      values['before-db'] ?? values.db,
+      'Before: the code of --before, on a copy of --before-db',
+    );
+  await measure(SERVER_ROOT, values.db, SERVER_ROOT === ROOT ? 'This checkout' : 'The code of --server-root');
+  if (values.write) writeSection(out.join('\n'));
+}
+
+/** Replaces this script's section of docs/benchmarks.md (from the marker to the end) with `body`. */
+function writeSection(body: string): void {
+  const file = join(ROOT, 'docs/benchmarks.md');
+  const doc = readFileSync(file, 'utf8');
+  const at = doc.indexOf(MARKER);
+  const head = at === -1 ? `${doc.trimEnd()}\n\n` : doc.slice(0, at);
+  const section = [
+    MARKER,
+    '## Expensive requests beside cheap ones',
+    '',
+    `Written by \`npx tsx bench/starvation.ts --write\` (${new Date().toISOString().slice(0, 10)}; Node ${process.version}): the real server on the 100,000-claim database of \`npm run bench:data\`, closed-loop clients told apart by X-Forwarded-For (TRUST_PROXY=loopback), the per-address rate limit raised out of the way, load shedding and the fair share at their defaults. Each server's most expensive request (timed first) is the one 2 clients loop on. Issue 10 measured 26% of other clients' requests answered 503 this way before; the first table is the code before issue 10's bounded-work changes.`,
+    '',
+    body,
+    '',
+  ].join('\n');
+  writeFileSync(file, `${head}${section}`);
 }
 
 main().then(
