@@ -109,7 +109,7 @@ export async function buildApp({
   });
 
   const routeOptions = { db };
-  // Started before any route, so that /ready can wait for it; it runs in a worker thread and takes no lock.
+  // Started before any route, so that /ready can wait for it; it takes no lock (see store/integrity.ts).
   const integrity = startIntegrityCheck(db.path, { fullCheckMaxBytes: settings.INTEGRITY_CHECK_MAX_BYTES });
   integrity.done.then(
     (report) => {

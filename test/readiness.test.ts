@@ -63,6 +63,22 @@ describe('GET /ready', () => {
     expect((await app.inject('/health')).statusCode).toBe(200);
   });
 
+  it('checks a file over the in-process size in a child process, with the same findings, and can stop it', async () => {
+    const path = await damagedCopy(2);
+    const damaged = await startIntegrityCheck(path, { inProcessMaxBytes: 0 }).done;
+    expect(damaged.status).toBe('damaged');
+    expect(damaged.checked).toEqual(['quick_check']);
+    expect(damaged.findings.length).toBeGreaterThan(0);
+    const clean = await freshDatabase();
+    const running = startIntegrityCheck(clean.path, { inProcessMaxBytes: 0 });
+    expect(running.report).toBeUndefined();
+    expect(await running.done).toMatchObject({ status: 'ok', checked: ['quick_check', 'search_index'], findings: [] });
+    const stopped = startIntegrityCheck(clean.path, { inProcessMaxBytes: 0 });
+    await stopped.stop();
+    expect((await stopped.done).findings).toEqual(['the check stopped (SIGKILL)']);
+    await clean.close();
+  });
+
   it('reads every entry of the search index even when quick_check is skipped for a large file', async () => {
     const path = await damagedCopy(2);
     const report = await startIntegrityCheck(path, { fullCheckMaxBytes: 0 }).done;

@@ -23,7 +23,7 @@ const ReadySchema = z
           ),
         ms: z.number().int().describe('How long the start-up check took, in milliseconds.'),
       })
-      .describe('The integrity check run once at start, off the request thread.'),
+      .describe('The integrity check run once at start (in a child process for files over 32 MB).'),
   })
   .meta({ id: 'Ready' });
 
