@@ -122,17 +122,29 @@ const EXPENSIVE = [
   '/v1/studies?limit=100',
 ];
 
+/**
+ * Mean time of `runs` answers to one request, one at a time. A 503 (load shedding after the previous, slow answer)
+ * is not a timing of the request: the client waits as Retry-After asks (at most 5 s) and asks again, up to 3 times.
+ */
 async function timeOne(base: string, path: string, runs = 5): Promise<{ ms: number; status: number; bytes: number }> {
   let total = 0;
   let status = 0;
   let bytes = 0;
   for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    const res = await fetch(`${base}${path}`);
-    const body = await res.arrayBuffer();
-    total += performance.now() - started;
-    status = res.status;
-    bytes = body.byteLength;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const started = performance.now();
+      const res = await fetch(`${base}${path}`);
+      const body = await res.arrayBuffer();
+      const ms = performance.now() - started;
+      status = res.status;
+      bytes = body.byteLength;
+      if (status !== 503 || attempt === 3) {
+        total += ms;
+        break;
+      }
+      const wait = Math.min(5, Number(res.headers.get('retry-after') ?? 1)) * 1000;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
   return { ms: total / runs, status, bytes };
 }
