@@ -723,6 +723,7 @@ export function generateDatabase(options: GenerateOptions & { temporary?: boolea
     for (const { sql } of dropped.indexes) sqlite.exec(sql);
     phase(`indexes (${dropped.indexes.length})`);
     // What the *_search_ai triggers would have written, one view at a time.
+    // (Topics come later, with the triggers in place: search_topic_docs needs no pass here.)
     for (const view of ['search_condition_docs', 'search_intervention_docs', 'search_study_docs', 'search_claim_docs'])
       sqlite.exec(
         `INSERT INTO search_index (rowid, kind, ref, title, body) SELECT doc_rowid, kind, ref, title, body FROM ${view}`,

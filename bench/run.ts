@@ -64,6 +64,15 @@ const DB_DIR = args['db-dir'] ?? OUT;
 /** Another checkout to run the server from (e.g. a branch with a proposed fix); the bench itself stays here. */
 const SERVER_ROOT = args['server-root'] ? fileURLToPath(new URL(`file://${args['server-root']}/`)) : ROOT;
 
+/** Sections other scripts own (bench/starvation.ts), from their marker to the end, survive a rewrite of the doc. */
+const KEPT_SECTIONS_MARKER = '<!-- bench/starvation.ts -->';
+function withKeptSections(doc: string): string {
+  const file = join(ROOT, 'docs/benchmarks.md');
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const at = old.indexOf(KEPT_SECTIONS_MARKER);
+  return at === -1 ? doc : `${doc.trimEnd()}\n\n${old.slice(at)}`;
+}
+
 // ---------------------------------------------------------------- processes
 
 const children = new Set<ChildProcess>();
@@ -973,7 +982,7 @@ async function main() {
       scaleRuns: n('scale-runs', n('runs', 1)),
     });
     console.log(doc);
-    if (WRITE_DOC) writeFileSync(join(ROOT, 'docs/benchmarks.md'), doc);
+    if (WRITE_DOC) writeFileSync(join(ROOT, 'docs/benchmarks.md'), withKeptSections(doc));
     return;
   }
   const dbPath = await ensureDatabase(CLAIMS, args.db);
@@ -998,7 +1007,7 @@ async function main() {
   );
   console.log(`\n${doc}`);
   if (WRITE_DOC) {
-    writeFileSync(join(ROOT, 'docs/benchmarks.md'), doc);
+    writeFileSync(join(ROOT, 'docs/benchmarks.md'), withKeptSections(doc));
     console.log('wrote docs/benchmarks.md');
   }
   const bad = runs.flatMap((r) => r.scenarios).filter((s) => s.bad > 0 || s.errors > 0);

@@ -5,12 +5,13 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import { type Config, DEFAULT_CONFIG } from './config.js';
 import { ApiProblem } from './http/problem.js';
 import { mcpRoutes } from './mcp/mcp.routes.js';
-import { authPlugin } from './plugins/auth.js';
+import { authPlugin, containsKey } from './plugins/auth.js';
 import { cachingPlugin } from './plugins/caching.js';
 import { compressionPlugin } from './plugins/compression.js';
+import { fairSharePlugin } from './plugins/fair-share.js';
 import { corsPlugin, hardeningPlugin } from './plugins/hardening.js';
 import { openapiPlugin } from './plugins/openapi.js';
-import { problemDetailsPlugin, sendProblem } from './plugins/problem-details.js';
+import { clientErrorHandler, problemDetailsPlugin, sendProblem } from './plugins/problem-details.js';
 import { serializerCompiler } from './plugins/serializer.js';
 import { cslJsonCitationsRoutes } from './resources/citations/citations.csl-json.routes.js';
 import { citationsRoutes } from './resources/citations/citations.routes.js';
@@ -31,6 +32,7 @@ import { studiesWrites } from './resources/studies/studies.writes.js';
 import { topicsRoutes } from './resources/topics/topics.routes.js';
 import { topicsWrites } from './resources/topics/topics.writes.js';
 import type { Database } from './store/client.js';
+import { startIntegrityCheck } from './store/integrity.js';
 import { APP_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -44,6 +46,12 @@ export interface BuildAppOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const MAX_PARAM_LENGTH = 200;
+
+/** TRUST_PROXY as Fastify takes it: hops become proxy-addr's "trust the first n hops" function. */
+function trustProxyOption(setting: Config['TRUST_PROXY']): FastifyServerOptions['trustProxy'] {
+  if (typeof setting === 'number') return (_address: string, hop: number) => hop < setting;
+  return setting;
+}
 
 export async function buildApp({
   db,
@@ -60,7 +68,8 @@ export async function buildApp({
     // Keep a caller's id (for tracing across services) when it is sane; otherwise mint one.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      // An id shaped like an API key would be logged with every line of the request: mint one instead.
+      return typeof given === 'string' && REQUEST_ID.test(given) && !containsKey(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     // Errors the router raises before any route runs still leave as problem+json.
@@ -80,6 +89,10 @@ export async function buildApp({
       );
     },
     bodyLimit: settings.BODY_LIMIT_BYTES,
+    // Requests Node's HTTP parser refuses (malformed, headers over 16 KB) are answered as problem+json too.
+    clientErrorHandler,
+    // request.ip (rate limits, authentication failures, logs) is the client's, not the proxy's, only when told.
+    trustProxy: trustProxyOption(settings.TRUST_PROXY),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -89,6 +102,7 @@ export async function buildApp({
   await app.register(corsPlugin, settings);
   await app.register(problemDetailsPlugin);
   await app.register(hardeningPlugin, settings);
+  await app.register(fairSharePlugin, settings);
   await app.register(authPlugin, { db, config: settings });
   // Before the document and every route: compression is the last onSend of each route (see plugins/compression.ts).
   await app.register(compressionPlugin);
@@ -105,7 +119,19 @@ export async function buildApp({
 
   const routeOptions = { db };
   await app.register(rootRoutes, { publicBaseUrl: settings.PUBLIC_BASE_URL });
-  await app.register(healthRoutes, routeOptions);
+  // Started before any route, so that /ready can wait for it; it takes no lock (see store/integrity.ts).
+  const integrity = startIntegrityCheck(db.path, { fullCheckMaxBytes: settings.INTEGRITY_CHECK_MAX_BYTES });
+  integrity.done.then(
+    (report) => {
+      if (report.status === 'ok') app.log.info({ integrity: report }, 'database integrity check passed');
+      else app.log.error({ integrity: report }, 'database integrity check found damage: /ready answers 503');
+    },
+    () => {},
+  );
+  app.addHook('onClose', async () => {
+    await integrity.stop();
+  });
+  await app.register(healthRoutes, { db, integrity });
   await app.register(claimsRoutes, routeOptions);
   await app.register(conditionsRoutes, routeOptions);
   await app.register(interventionsRoutes, routeOptions);

@@ -1,4 +1,5 @@
 // Configuration: one zod schema over process.env, checked at start with a message that names the bad variable.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -51,6 +52,13 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   AUTH_FAILURE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  /**
+   * Server time (handler and serialisation, in ms) each client address may use per CLIENT_TIME_WINDOW_MS, and in one
+   * burst, before it gets 429 with Retry-After: a fair share of the event loop (10% of it by default), so that a few
+   * clients looping on expensive requests cannot starve the others. Loopback addresses are exempt. 0 turns it off.
+   */
+  CLIENT_TIME_BUDGET_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
+  CLIENT_TIME_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(10_000),
   /** 0 turns load shedding off. */
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /**
@@ -58,6 +66,45 @@ export const ConfigSchema = z.object({
    * an import on the same file) before it gives up: 503 with Retry-After for the API, "nothing changed" for a CLI.
    */
   WRITE_LOCK_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  /**
+   * Which proxies in front of the server to believe about the client's address (X-Forwarded-For), so that rate
+   * limits and authentication failures count per client rather than per proxy: a number of hops (`1` for one
+   * reverse proxy), or a comma-separated list of proxy addresses and CIDR ranges (`10.0.0.0/8, 127.0.0.1`, or
+   * proxy-addr's names `loopback`, `linklocal`, `uniquelocal`). Unset: the socket's address, and X-Forwarded-For is
+   * ignored (a client could otherwise name any address it likes).
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, ctx): number | string[] | false => {
+      if (value === undefined) return false;
+      if (/^\d+$/.test(value.trim())) {
+        const hops = Number(value.trim());
+        if (hops < 1 || hops > 10) ctx.addIssue({ code: 'custom', message: 'a number of hops must be 1 to 10' });
+        return hops;
+      }
+      const entries = value
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean);
+      for (const entry of entries)
+        if (!isProxyEntry(entry))
+          ctx.addIssue({
+            code: 'custom',
+            message: `not an address, CIDR range or loopback/linklocal/uniquelocal: ${entry}`,
+          });
+      if (entries.length === 0) ctx.addIssue({ code: 'custom', message: 'give a number of hops or addresses' });
+      return entries;
+    }),
+  /**
+   * Database files up to this size get SQLite's quick_check at start (every page; 1.6 s for 527 MB here, off the
+   * request thread) before /ready answers 200; larger ones only a full read of the search index. 0: never quick_check.
+   */
+  INTEGRITY_CHECK_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(4 * 1024 ** 3),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -65,6 +112,17 @@ export const ConfigSchema = z.object({
     .max(100 * 1024 * 1024)
     .default(1024 * 1024),
 });
+
+const PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_PRESETS.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 function isOrigin(value: string): boolean {
   try {

@@ -15,7 +15,7 @@ import {
   verifyApiKey,
 } from '../src/auth/keys.js';
 import { runKeysCli } from '../src/cli/keys.js';
-import type { Config } from '../src/config.js';
+import { type Config, loadConfig } from '../src/config.js';
 import { FailureLimiter, redactUrl } from '../src/plugins/auth.js';
 import { loggerOptions } from '../src/plugins/hardening.js';
 import { type Database, openDatabase } from '../src/store/client.js';
@@ -42,6 +42,7 @@ async function authApp(config: Partial<Config> = {}, given?: Database) {
   const app = await buildApp({ db, config: { API_KEY_SECRET: SECRET, ...config } });
   app.post('/test-write', { preHandler: app.requireScope('write') }, async (request) => ({ key: request.apiKey }));
   app.post('/test-admin', { preHandler: app.requireScope('admin') }, async (request) => ({ key: request.apiKey }));
+  app.get('/test-ip', async (request) => ({ ip: request.ip }));
   await app.ready();
   apps.push(app);
   const write = await createApiKey(db, { name: 'curator', scope: 'write', secret: SECRET });
@@ -309,12 +310,89 @@ describe('authentication on routes', () => {
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60);
     expect(blocked.json()).toMatchObject({ status: 429, code: 'auth.too_many_failures' });
-    // Even a valid key from the blocked address waits; the same key from elsewhere works.
-    expect((await from(attacker, bearer(write.key))).statusCode).toBe(429);
+    // The same key from elsewhere works.
     expect((await from('198.51.100.2', bearer(write.key))).statusCode).toBe(200);
     // Requests without credentials are not what is being limited.
     const read = await app.inject({ method: 'GET', url: '/v1/claims?limit=1', remoteAddress: attacker });
     expect(read.statusCode).toBe(200);
+  });
+
+  it('never locks out a valid key: a curator behind the same address as an attacker still writes', async () => {
+    const { app, write, admin } = await authApp({ AUTH_FAILURE_LIMIT: 3 });
+    const shared = '203.0.113.50';
+    const from = (headers: Record<string, string>) =>
+      app.inject({ method: 'POST', url: '/test-write', remoteAddress: shared, headers });
+    for (let i = 0; i < 20; i++) await from(bearer(`ek_${String(i % 10).repeat(43)}`));
+    const refused = await from(bearer(`ek_${'x'.repeat(43)}`));
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().detail).toBe(
+      'More than 3 failed authentications from this address; retry in 60 seconds. A valid key is still accepted.',
+    );
+    const valid = await from(bearer(write.key));
+    expect(valid.statusCode).toBe(200);
+    expect(valid.json()).toEqual({ key: { id: write.id, name: 'curator', scope: 'write' } });
+    expect((await from(bearer(admin.key))).statusCode).toBe(200);
+  });
+
+  it('with TRUST_PROXY, counts failures per client behind the proxy, never per proxy', async () => {
+    const { app, write } = await authApp({ AUTH_FAILURE_LIMIT: 2, TRUST_PROXY: ['127.0.0.1'] });
+    const viaProxy = (client: string, key: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/test-write',
+        remoteAddress: '127.0.0.1',
+        headers: { ...bearer(key), 'x-forwarded-for': client },
+      });
+    for (let i = 0; i < 3; i++) await viaProxy('198.51.100.66', `ek_${'b'.repeat(43)}`);
+    expect((await viaProxy('198.51.100.66', `ek_${'c'.repeat(43)}`)).statusCode).toBe(429);
+    // Another client behind the same proxy is not the attacker.
+    expect((await viaProxy('198.51.100.77', `ek_${'d'.repeat(43)}`)).statusCode).toBe(401);
+    expect((await viaProxy('198.51.100.77', write.key)).statusCode).toBe(200);
+    // A client that talks to the server directly cannot pick its address with the header.
+    const direct = { AUTH_FAILURE_LIMIT: 2 };
+    const plain = await authApp(direct);
+    const spoof = (client: string) =>
+      plain.app.inject({
+        method: 'POST',
+        url: '/test-write',
+        remoteAddress: '203.0.113.9',
+        headers: { ...bearer(`ek_${'e'.repeat(43)}`), 'x-forwarded-for': client },
+      });
+    for (const client of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) await spoof(client);
+    expect((await spoof('10.0.0.4')).statusCode).toBe(429);
+  });
+
+  it('reads TRUST_PROXY as a number of hops or a list of addresses and ranges, and refuses anything else', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1 ,::1,fd00::/8,loopback' }).TRUST_PROXY).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(
+      'TRUST_PROXY="true": not an address, CIDR range or loopback/linklocal/uniquelocal: true',
+    );
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow('not an address, CIDR range');
+    expect(() => loadConfig({ TRUST_PROXY: '0' })).toThrow('a number of hops must be 1 to 10');
+  });
+
+  it('takes the client address from X-Forwarded-For only as far as TRUST_PROXY says', async () => {
+    const ipOf = async (app: App) =>
+      (
+        await app.inject({
+          url: '/test-ip',
+          remoteAddress: '10.1.1.1',
+          headers: { 'x-forwarded-for': '198.51.100.1, 192.0.2.9' },
+        })
+      ).json().ip;
+    expect(await ipOf((await authApp()).app)).toBe('10.1.1.1');
+    expect(await ipOf((await authApp({ TRUST_PROXY: 1 })).app)).toBe('192.0.2.9');
+    expect(await ipOf((await authApp({ TRUST_PROXY: 2 })).app)).toBe('198.51.100.1');
+    expect(await ipOf((await authApp({ TRUST_PROXY: ['10.0.0.0/8'] })).app)).toBe('192.0.2.9');
+    expect(await ipOf((await authApp({ TRUST_PROXY: ['10.0.0.0/8', '192.0.2.0/24'] })).app)).toBe('198.51.100.1');
   });
 
   it('forgets failures after the window and stays bounded in memory', async () => {
@@ -358,7 +436,7 @@ describe('authentication on routes', () => {
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
-  it('never logs a key: no headers in request logs, key-like query parameters masked', async () => {
+  it('never logs a key, wherever a client puts it: header, ?token=, path, request id, any query value', async () => {
     const lines: string[] = [];
     const stream = new Writable({
       write(chunk, _encoding, done) {
@@ -373,21 +451,45 @@ describe('authentication on routes', () => {
       config: { API_KEY_SECRET: SECRET, AUTH_FAILURE_LIMIT: 1 },
     });
     app.post('/test-write', { preHandler: app.requireScope('write') }, async () => ({ ok: true }));
+    app.get('/test-throw', async () => {
+      throw new Error(`something went wrong near ${key}`);
+    });
     await app.ready();
     apps.push(app);
     const { key } = await createApiKey(db, { name: 'a', scope: 'write', secret: SECRET });
     await app.inject({ method: 'POST', url: '/test-write', headers: bearer(key) });
     await app.inject({ method: 'POST', url: '/test-write', headers: bearer(`ek_${'z'.repeat(43)}`) });
-    await app.inject({ method: 'POST', url: '/test-write', headers: bearer(key) }); // 429 now
-    await app.inject({ url: `/v1/claims?limit=1&api_key=${key}` });
+    await app.inject({ method: 'POST', url: '/test-write', headers: bearer(`ek_${'y'.repeat(43)}`) }); // 429 now
+    const inUrl = [
+      `/v1/claims?limit=1&api_key=${key}`,
+      `/v1/claims?limit=1&token=${key}`,
+      `/v1/claims?q=${key}`,
+      `/v1/claims?q=${encodeURIComponent(key).replace('_', '%5F')}`,
+      `/v1/claims/${key}`,
+      `/v1/${key}/claims?x=1`,
+    ];
+    for (const url of inUrl) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().code, url).toBe('auth.key_in_url');
+    }
+    const byId = await app.inject({ url: '/health', headers: { 'x-request-id': key } });
+    expect(byId.headers['x-request-id']).not.toBe(key);
+    expect((await app.inject({ url: '/test-throw' })).statusCode).toBe(500);
     const log = lines.join('');
     expect(log).toContain('api_key=[redacted]');
+    expect(log).toContain('token=[redacted]');
+    expect(log).toContain('/v1/claims/[redacted]');
+    expect(log).toContain('something went wrong near ek_[redacted]');
     expect(log).toContain('"statusCode":429');
-    expect(log).not.toContain(key.slice(3));
+    expect(log).not.toContain(key.slice(3, 20));
     expect(log).not.toContain('z'.repeat(43));
     expect(log).not.toMatch(/Bearer ek_/);
     expect(redactUrl('/v1/claims?limit=1&Access_Token=abc&q=key')).toBe(
       '/v1/claims?limit=1&Access_Token=[redacted]&q=key',
+    );
+    expect(redactUrl(`/v1/claims/${key}?q=gut&token=x&other=${key}`)).toBe(
+      '/v1/claims/[redacted]?q=gut&token=[redacted]&other=[redacted]',
     );
   });
 });

@@ -1,7 +1,7 @@
-// Migrations 0006 to 0008 on databases written before them: one parent becomes a curated link with its closure,
+// Migrations 0006 to 0009 on databases written before them: one parent becomes a curated link with its closure,
 // studies are keyed by PMID with CIViC's citation labelled and keep their record, notices and retraction, lookups get
-// their ranks, claims their order key and their retracted-evidence review, and (0008) a sample size counted from
-// supporting studies only, with the order key that follows from it.
+// their ranks, claims their order key and their retracted-evidence review, (0008) a sample size counted from
+// supporting studies only, with the order key that follows from it, and (0009) topics in the search index.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,11 +34,15 @@ function databaseAt(path: string, last: number): BetterSqlite3.Database {
 const viewsAndTriggers = (sqlite: { prepare: BetterSqlite3.Database['prepare'] }) =>
   sqlite.prepare(`SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger') ORDER BY type, name`).all();
 
-/** The views and triggers migrations after 0007 add: 0008's PICO search triggers. */
+/** The views and triggers migrations after 0007 add: 0008's PICO search triggers, 0009's topic search. */
 const LATER_VIEWS_AND_TRIGGERS = [
   { type: 'trigger', name: 'claim_picos_search_ad' },
   { type: 'trigger', name: 'claim_picos_search_ai' },
   { type: 'trigger', name: 'claim_picos_search_au' },
+  { type: 'trigger', name: 'topics_search_ad' },
+  { type: 'trigger', name: 'topics_search_ai' },
+  { type: 'trigger', name: 'topics_search_au' },
+  { type: 'view', name: 'search_topic_docs' },
 ];
 
 /** `list` (views and triggers, as viewsAndTriggers orders them) with `added`, in the same order. */
@@ -72,6 +76,9 @@ function databaseBefore0006(path: string) {
     -- The code of that time stored the largest n of any linked study: the context survey's 242.
     INSERT INTO claim_studies (claim_id, study_id, relation, position) VALUES ('civic-eid-34', 1, 'supports', 0),
       ('melanoma-curated', 2, 'supports', 0), ('melanoma-curated', 3, 'context', 1);
+    INSERT INTO topics (id, slug, question, bottom_line, evidence_summary) VALUES
+      (1, 'microbiome-and-melanoma', 'Does the gut microbiome change melanoma immunotherapy?', 'Too early to say.', 'One cohort.');
+    INSERT INTO topic_claims (topic_id, claim_id, position) VALUES (1, 'melanoma-curated', 0);
   `);
   sqlite.close();
 }
@@ -110,7 +117,7 @@ function databaseAt0006(path: string) {
   return before;
 }
 
-describe('migrations 0006 to 0008 on a database with data', () => {
+describe('migrations 0006 to 0009 on a database with data', () => {
   it('repeats CLAIM_RANK_KEY_SQL literally, so migrated rank keys are the ones the writers compute', () => {
     expect(MIGRATION).toContain(`UPDATE \`claims\` SET \`rank_key\` = ${CLAIM_RANK_KEY_SQL};`);
   });
@@ -176,6 +183,18 @@ describe('migrations 0006 to 0008 on a database with data', () => {
     });
     const search = (await getJson(app, '/v1/search?q=Woodman')).body.items;
     expect(search.map((i: any) => [i.type, i.id ?? i.key ?? i.ref])).toEqual([['study', '19671763']]);
+    // 0009 indexed the topic written before it; the topic lists and certainty (0008) read it through the closure (0007).
+    const topicHits = (await getJson(app, '/v1/search?q=immunotherapy&type=topic')).body.items;
+    expect(topicHits.map((i: any) => [i.type, i.id])).toEqual([['topic', 'microbiome-and-melanoma']]);
+    const topics = (await getJson(app, '/v1/topics?condition=skin%20cancer')).body.items;
+    expect(topics.map((t: any) => [t.slug, t.overall_certainty.level])).toEqual([['microbiome-and-melanoma', 'low']]);
+    expect((await getJson(app, '/v1/conditions/skin-cancer')).body.topics).toEqual([
+      {
+        slug: 'microbiome-and-melanoma',
+        question: 'Does the gut microbiome change melanoma immunotherapy?',
+        overall_certainty: 'low',
+      },
+    ]);
     await app.close();
   });
   it('keeps the study record, its notices and retraction and the claim awaiting review of a database at 0006', async () => {

@@ -12,6 +12,7 @@ import {
   type ImportOptions,
   importPubmedFiles,
   PubmedImportError,
+  parseEfetchBatches,
   parsePubmedSources,
   writePubmedImport,
 } from '../src/importers/pubmed/pubmed.import.js';
@@ -533,7 +534,15 @@ const fake = {
   requests: [] as FakeRequest[],
   /** Responses to give instead of the records, one per request, in order. */
   failures: [] as { status: number; retryAfter?: string }[],
+  /** Hostile answers, one per request, in order, before any failure above. */
+  hostile: [] as Hostile[],
 };
+
+type Hostile =
+  | { kind: 'redirect'; location: string }
+  | { kind: 'stall' }
+  | { kind: 'huge'; bytes: number; declare: boolean }
+  | { kind: 'extra'; pmids: string[] };
 
 beforeAll(async () => {
   fake.server = createServer((req, res) => {
@@ -544,6 +553,35 @@ beforeAll(async () => {
     }
     const ids = (url.searchParams.get('id') ?? '').split(',').filter(Boolean);
     fake.requests.push({ ids, apiKey: url.searchParams.get('api_key'), tool: url.searchParams.get('tool') });
+    const hostile = fake.hostile.shift();
+    if (hostile?.kind === 'redirect') {
+      res.writeHead(302, { location: hostile.location }).end();
+      return;
+    }
+    if (hostile?.kind === 'stall') {
+      // Headers and the start of a record, then nothing: the connection stays open.
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.write('<?xml version="1.0"?><PubmedArticleSet><PubmedArticle>');
+      return;
+    }
+    if (hostile?.kind === 'huge') {
+      res.writeHead(200, {
+        'content-type': 'text/xml',
+        ...(hostile.declare ? { 'content-length': hostile.bytes } : {}),
+      });
+      const chunk = `<!-- ${'x'.repeat(64 * 1024 - 9)} -->`;
+      let sent = 0;
+      const more = () => {
+        while (sent < hostile.bytes && !res.destroyed) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      more();
+      return;
+    }
+    if (hostile?.kind === 'extra') ids.push(...hostile.pmids);
     const failure = fake.failures.shift();
     if (failure) {
       res.writeHead(failure.status, failure.retryAfter ? { 'retry-after': failure.retryAfter } : {});
@@ -562,6 +600,7 @@ afterAll(async () => {
 beforeEach(async () => {
   fake.requests = [];
   fake.failures = [];
+  fake.hostile = [];
 });
 
 /** An injected clock: sleeping advances it instantly; request starts are read off it. */
@@ -660,6 +699,88 @@ describe('fetchPubmedXml against a local E-utilities server', () => {
       fetchPubmedXml(['9997', 'PMC123', '12a'], { baseUrl: fake.baseUrl, now, sleep, fetchImpl }),
     ).rejects.toThrow(InvalidPmidError);
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('fetchPubmedXml against a hostile E-utilities server', () => {
+  it('imports only the PMIDs asked for: a record nobody asked for is skipped and never overwrites a study', async () => {
+    const { now, sleep, fetchImpl } = fakeClock();
+    fake.hostile = [{ kind: 'extra', pmids: ['12091962', '29768149'] }];
+    const db = await freshDatabase({ seed: false });
+    await importPubmedFiles(db, [fixturePath('two-records-season-date.xml')]);
+    const before = studyRow(db, '12091962');
+    const batches = await fetchPubmedXml(['9997'], { baseUrl: fake.baseUrl, now, sleep, fetchImpl });
+    expect(batches[0]?.xml).toContain('<PMID Version="1">29768149</PMID>');
+    const summary = await writePubmedImport(db, parseEfetchBatches(batches), { overwrite: true });
+    expect(summary).toMatchObject({ records: 1, unchanged: 1, inserted: 0, updated: 0 });
+    expect(summary.skipped.map((s) => [s.pmid, s.reason])).toEqual([
+      ['12091962', 'PMID 12091962 was not asked for; a record efetch returns unrequested is never imported'],
+      ['29768149', 'PMID 29768149 was not asked for; a record efetch returns unrequested is never imported'],
+    ]);
+    expect(studyRow(db, '12091962')).toEqual(before);
+    expect(db.sqlite.prepare("SELECT count(*) AS n FROM studies WHERE pmid = '29768149'").get()).toEqual({ n: 0 });
+  });
+
+  it('refuses a redirect to another host, without retrying, and never contacts it', async () => {
+    const { now, sleep, fetchImpl } = fakeClock();
+    const elsewhere = 'http://127.0.0.2:9/efetch.fcgi?db=pubmed&id=9997';
+    fake.hostile = [{ kind: 'redirect', location: elsewhere }];
+    const run = fetchPubmedXml(['9997'], { baseUrl: fake.baseUrl, apiKey: 'secret-key', now, sleep, fetchImpl });
+    await expect(run).rejects.toThrow(PubmedFetchError);
+    await expect(run).rejects.toThrow(
+      `efetch for PMID 9997 failed: the server redirected to http://127.0.0.2:9, which is not ${new URL(fake.baseUrl).host}; refused`,
+    );
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('follows a redirect on the configured host', async () => {
+    const { now, sleep, fetchImpl } = fakeClock();
+    fake.hostile = [{ kind: 'redirect', location: '/efetch.fcgi?db=pubmed&id=9997&moved=1' }];
+    const batches = await fetchPubmedXml(['9997'], { baseUrl: fake.baseUrl, now, sleep, fetchImpl });
+    expect(fake.requests.map((r) => r.ids)).toEqual([['9997'], ['9997']]);
+    expect(batches[0]?.xml).toContain('<PMID Version="1">9997</PMID>');
+  });
+
+  it('refuses a response over the size cap, declared or streamed, without retrying', async () => {
+    const { now, sleep, fetchImpl } = fakeClock();
+    const cap = 1024 * 1024;
+    fake.hostile = [{ kind: 'huge', bytes: 3 * cap, declare: true }];
+    await expect(
+      fetchPubmedXml(['9997'], { baseUrl: fake.baseUrl, now, sleep, fetchImpl, maxResponseBytes: cap }),
+    ).rejects.toThrow(
+      'efetch for PMID 9997 failed: the response is larger than 1048576 bytes (3145728 bytes declared); refused',
+    );
+    fake.hostile = [{ kind: 'huge', bytes: 3 * cap, declare: false }];
+    await expect(
+      fetchPubmedXml(['9997'], { baseUrl: fake.baseUrl, now, sleep, fetchImpl, maxResponseBytes: cap }),
+    ).rejects.toThrow(
+      /^efetch for PMID 9997 failed: the response is larger than 1048576 bytes \(over \d+ bytes received\); refused$/,
+    );
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('abandons a stalled response and retries it with backoff', async () => {
+    const { clock, now, sleep, fetchImpl } = fakeClock();
+    fake.hostile = [{ kind: 'stall' }, { kind: 'stall' }];
+    const batches = await fetchPubmedXml(['9997'], {
+      baseUrl: fake.baseUrl,
+      now,
+      sleep,
+      fetchImpl,
+      stallTimeoutMs: 150,
+    });
+    expect(fake.requests).toHaveLength(3);
+    expect(clock.sleeps.filter((ms) => ms >= 500)).toEqual([500, 1000]);
+    expect(batches[0]?.xml).toContain('<PMID Version="1">9997</PMID>');
+  });
+
+  it('gives up on a server that always stalls, saying so', async () => {
+    const { now, sleep, fetchImpl } = fakeClock();
+    fake.hostile = Array(3).fill({ kind: 'stall' });
+    await expect(
+      fetchPubmedXml(['9997'], { baseUrl: fake.baseUrl, now, sleep, fetchImpl, stallTimeoutMs: 100, maxRetries: 2 }),
+    ).rejects.toThrow('efetch for PMID 9997 failed after 3 attempts: the response stalled (nothing for 100 ms)');
+    expect(fake.requests).toHaveLength(3);
   });
 });
 

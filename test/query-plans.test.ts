@@ -220,6 +220,8 @@ const URLS = [
   `/v1/claims?biomarker=${encodeURIComponent(v.biomarker)}`,
   '/v1/claims?source=civic',
   `/v1/claims?q=${v.word}`,
+  // A word in every claim: a broad match does not drive, the sort index does (see LARGE_MATCH).
+  '/v1/claims?q=with',
   '/v1/claims?status=draft',
   '/v1/claims?sort=-updated',
   '/v1/claims?sort=-sample_size',
@@ -280,6 +282,8 @@ const PAGED = [
   `/v1/claims?limit=5&intervention=${values.intervention}&sort=-sample_size`,
   `/v1/claims?limit=5&q=${values.word}&sort=-updated`,
   `/v1/claims?limit=5&q=${values.word}&sort=-sample_size`,
+  '/v1/claims?limit=5&q=with&sort=-updated',
+  '/v1/claims?limit=5&q=with&sort=-sample_size',
   '/v1/conditions?limit=5',
   '/v1/interventions?limit=5',
   '/v1/studies?limit=5',

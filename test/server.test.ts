@@ -50,7 +50,11 @@ describe('npm start (src/server.ts)', () => {
     expect(body.items[0].studies[0]).toMatchObject({ pmid: '29097493', design: 'cohort', sample_size: 112 });
     const ready = await fetch(`${base}/ready`);
     const shipped = JSON.parse(readFileSync(join(ROOT, 'migrations/meta/_journal.json'), 'utf8')).entries.length;
-    expect(await ready.json()).toEqual({ status: 'ready', migrations: { applied: shipped, expected: shipped } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      migrations: { applied: shipped, expected: shipped },
+      integrity: { status: 'ok', checked: ['quick_check', 'search_index'], ms: expect.any(Number) },
+    });
     expect(await stop(server.child, server.exited)).toBe(0);
     // JSON logs with request ids.
     const line = server

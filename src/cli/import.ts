@@ -14,7 +14,6 @@ import {
 } from '../importers/ontology/ontology.import.js';
 import {
   DEFAULT_EUTILS_BASE_URL,
-  type EfetchBatch,
   fetchPubmedXml,
   invalidPmids,
   PubmedFetchError,
@@ -25,7 +24,7 @@ import {
   type ParsedSource,
   PartialImportError,
   PubmedImportError,
-  parsePubmedSources,
+  parseEfetchBatches,
   readPubmedFiles,
   writePubmedImport,
 } from '../importers/pubmed/pubmed.import.js';
@@ -176,16 +175,6 @@ function checkBaseUrl(value: string, from: string): string {
   return value;
 }
 
-/** Fetched batches as named sources, so a malformed response is reported like a malformed file. */
-function parseFetched(batches: EfetchBatch[]): ParsedSource[] {
-  return parsePubmedSources(
-    batches.map((b, i) => ({
-      name: `efetch response ${i + 1}/${batches.length} (PMIDs ${b.pmids[0]}…${b.pmids[b.pmids.length - 1]})`,
-      text: b.xml,
-    })),
-  );
-}
-
 async function runPubmed(args: string[], io: CliIo): Promise<number> {
   const options = parsePubmedArgs(args);
   if (options.help) {
@@ -208,7 +197,7 @@ async function runPubmed(args: string[], io: CliIo): Promise<number> {
         ...(io.fetchImpl ? { fetchImpl: io.fetchImpl } : {}),
         onBatch: ({ done, total }) => bar?.update(done, total),
       });
-      parsed = parseFetched(batches);
+      parsed = parseEfetchBatches(batches);
     } finally {
       bar?.end();
     }

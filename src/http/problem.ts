@@ -13,6 +13,8 @@ export const PROBLEM_CODES = {
   badCursor: 'request.invalid_cursor',
   notFound: 'route.not_found',
   methodNotAllowed: 'route.method_not_allowed',
+  // The MCP transport's refusal of an Accept without JSON and event streams (mcp/mcp.routes.ts).
+  notAcceptable: 'request.not_acceptable',
   conditionNotFound: 'conditions.not_found',
   interventionNotFound: 'interventions.not_found',
   claimNotFound: 'claims.not_found',
@@ -21,6 +23,10 @@ export const PROBLEM_CODES = {
   internal: 'server.internal_error',
   unavailable: 'server.unavailable',
   databaseBusy: 'server.database_busy',
+  storageFull: 'server.storage_full',
+  databaseDamaged: 'server.database_damaged',
+  malformedRequest: 'request.malformed',
+  headersTooLarge: 'request.headers_too_large',
 } as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[keyof typeof PROBLEM_CODES];
 

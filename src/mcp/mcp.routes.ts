@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import { problem } from '../http/api-schemas.js';
 import { callerOf } from '../http/internal-request.js';
-import { ApiProblem } from '../http/problem.js';
+import { ApiProblem, PROBLEM_CODES } from '../http/problem.js';
 import { AUTH_CODES, WWW_AUTHENTICATE } from '../plugins/auth.js';
 import { baseUrlOf } from '../resources/fhir/fhir.routes.js';
 
@@ -14,11 +14,11 @@ import { baseUrlOf } from '../resources/fhir/fhir.routes.js';
  * start-up time and heap, which the load-shedding grace after start is tuned to.
  */
 const loadSdk = async () => {
-  const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await Promise.all([
-    import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+  const [{ WebStandardStreamableHTTPServerTransport }, { createMcpServer }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'),
     import('./mcp.server.js'),
   ]);
-  return { StreamableHTTPServerTransport, createMcpServer };
+  return { WebStandardStreamableHTTPServerTransport, createMcpServer };
 };
 
 const JsonRpcMessage = z
@@ -51,6 +51,7 @@ export const mcpRoutes: FastifyPluginAsync<{ config: Pick<Config, 'READS_REQUIRE
         202: z.null().describe('A notification or response was accepted; no body.'),
         400: problem('Not a JSON-RPC message.'),
         401: problem('A key is required (READS_REQUIRE_KEY) or the key is not valid.'),
+        406: problem('The Accept header does not list both application/json and text/event-stream.'),
         429: problem('Too many requests from this address.'),
       },
     },
@@ -66,30 +67,61 @@ export const mcpRoutes: FastifyPluginAsync<{ config: Pick<Config, 'READS_REQUIRE
       }
     },
     handler: async (request, reply) => {
-      const { StreamableHTTPServerTransport, createMcpServer } = await loadSdk();
+      const { WebStandardStreamableHTTPServerTransport, createMcpServer } = await loadSdk();
       const server = createMcpServer(app, callerOf(request), baseUrlOf(request));
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      // The transport writes to the raw response: carry over the headers hooks have set (security, rate limit).
-      reply.hijack();
-      for (const [name, value] of Object.entries(reply.getHeaders()))
-        if (value !== undefined) reply.raw.setHeader(name, value as string | number | string[]);
-      reply.raw.setHeader('x-request-id', String(request.id));
-      reply.raw.on('close', () => {
-        void transport.close();
-        void server.close();
+      // The web-standard transport answers with a Response rather than writing to the socket: its refusals (406,
+      // 415, 400 for a message that is not JSON-RPC, ...) become problem+json like every other error of the API,
+      // and the reply goes through the app's hooks (security headers, rate limit, request id).
+      const transport = new WebStandardStreamableHTTPServerTransport({
+        sessionIdGenerator: undefined,
+        enableJsonResponse: true,
       });
       try {
         await server.connect(transport);
-        await transport.handleRequest(request.raw, reply.raw, request.body);
-      } catch (error) {
-        request.log.error({ err: error }, 'MCP request failed');
-        if (!reply.raw.headersSent) {
-          reply.raw.writeHead(500, { 'content-type': 'application/json' });
-          reply.raw.end(
-            JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null }),
-          );
+        const headers = new Headers();
+        for (const name of TRANSPORT_HEADERS) {
+          const value = request.headers[name];
+          // Header values are Latin-1 on the wire; anything else cannot be a valid value of these headers.
+          if (typeof value === 'string' && /^[\x20-\x7e\t]*$/.test(value)) headers.set(name, value);
         }
+        const response = await transport.handleRequest(
+          new Request(`http://mcp.internal${request.url}`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify(request.body),
+          }),
+          { parsedBody: request.body },
+        );
+        const text = await response.text();
+        if (response.status >= 400) throw transportProblem(response.status, text);
+        reply.code(response.status as 200 | 202);
+        response.headers.forEach((value, name) => {
+          if (!HOP_HEADERS.has(name)) reply.header(name, value);
+        });
+        // Already JSON text: sent as it is (a string skips the response serializer).
+        return reply.send((text === '' ? null : text) as never);
+      } finally {
+        await transport.close();
+        await server.close();
       }
     },
   });
 };
+
+/** The request headers the transport reads (content negotiation and MCP's own); nothing else is passed on. */
+const TRANSPORT_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id'];
+/** Headers that describe one hop's framing, not the message: never copied from the transport's answer. */
+const HOP_HEADERS = new Set(['connection', 'content-length', 'transfer-encoding', 'keep-alive']);
+
+/** A transport refusal (a JSON-RPC error in an HTTP error) as the API's problem, with the transport's message. */
+function transportProblem(status: number, body: string): ApiProblem {
+  let message = `The MCP transport refused the request (HTTP ${status}).`;
+  try {
+    const parsed = JSON.parse(body) as { error?: { message?: unknown } };
+    if (typeof parsed.error?.message === 'string') message = parsed.error.message;
+  } catch {
+    // not JSON: keep the generic message
+  }
+  const code = status === 406 ? PROBLEM_CODES.notAcceptable : status === 400 ? 'mcp.invalid_message' : 'mcp.refused';
+  return new ApiProblem(status, code, status >= 500 ? 'Internal Server Error' : 'Invalid request', message);
+}

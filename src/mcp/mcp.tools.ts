@@ -92,7 +92,7 @@ export const TOOLS: ToolDefinition[] = [
     name: 'search',
     title: 'Search everything',
     description:
-      'Full-text search across claims, conditions, interventions and studies; every word must match (as a prefix). Each hit has its type, id, title, a snippet and `url`.',
+      'Full-text search across claims, conditions, interventions, studies and topics; every word must match (the last as a prefix). Each hit has its type, id, title, a snippet and `url`.',
     inputSchema: SearchQuery,
     path: (args) => `/v1/search${queryString(args)}`,
     link: (body, base) => ({ ...body, items: items(body).map((hit) => ({ ...hit, url: `${base}${hit.url}` })) }),

@@ -16,7 +16,22 @@ export const AUTH_CODES = {
 export const WWW_AUTHENTICATE = 'Bearer realm="evidence-api"';
 
 /** Query parameters that look like a credential; case-insensitive. */
-const KEY_PARAMETERS = new Set(['key', 'api_key', 'apikey', 'access_token']);
+const KEY_PARAMETERS = new Set([
+  'key',
+  'api_key',
+  'apikey',
+  'access_token',
+  'token',
+  'auth',
+  'authorization',
+  'bearer',
+]);
+/**
+ * What an API key looks like wherever it turns up (a path, a query value, a request id, an error message): `ek_` and
+ * at least 16 characters of its base64url body, enough to find a pasted key and too few to collide with words.
+ */
+const KEY_LIKE = /ek_[A-Za-z0-9_-]{16,}/g;
+const REDACTED = '[redacted]';
 /** Routes that answer without a key even when READS_REQUIRE_KEY is set: everything outside /v1. */
 const READ_PATHS = /^\/v1(\/|$|\?)/;
 const MAX_TRACKED_ADDRESSES = 10_000;
@@ -82,30 +97,53 @@ export class FailureLimiter {
   }
 }
 
-/** The URL with the values of key-like query parameters masked, for log lines. */
+/** Whether decoded text holds something shaped like an API key. */
+export function containsKey(text: string): boolean {
+  KEY_LIKE.lastIndex = 0;
+  return KEY_LIKE.test(text);
+}
+
+/** `text` with every key-shaped run replaced by `ek_[redacted]`: for any string that may reach a log line. */
+export function redactKeys(text: string): string {
+  return text.replace(KEY_LIKE, `ek_${REDACTED}`);
+}
+
+const decoded = (part: string): string => {
+  try {
+    return decodeURIComponent(part.replace(/\+/g, ' '));
+  } catch {
+    return part;
+  }
+};
+
+/**
+ * The URL for log lines: values of key-like query parameters masked, and any path segment or query value that holds
+ * something shaped like a key (percent-encoded or not) masked whole, so `?token=ek_...` or `/v1/claims/ek_...`
+ * never reaches a log in clear.
+ */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
-  if (q === -1) return url;
+  const path = (q === -1 ? url : url.slice(0, q))
+    .split('/')
+    .map((segment) => (containsKey(decoded(segment)) ? REDACTED : segment))
+    .join('/');
+  if (q === -1) return path;
   const query = url
     .slice(q + 1)
     .split('&')
     .map((pair) => {
       const eq = pair.indexOf('=');
       const name = eq === -1 ? pair : pair.slice(0, eq);
-      return isKeyParameter(name) ? `${name}=[redacted]` : pair;
+      if (isKeyParameter(name) || containsKey(decoded(pair)))
+        return `${containsKey(decoded(name)) ? REDACTED : name}=${REDACTED}`;
+      return pair;
     })
     .join('&');
-  return `${url.slice(0, q)}?${query}`;
+  return `${path}?${query}`;
 }
 
 function isKeyParameter(name: string): boolean {
-  let decoded = name;
-  try {
-    decoded = decodeURIComponent(name.replace(/\+/g, ' '));
-  } catch {
-    // A malformed name is logged as it came.
-  }
-  return KEY_PARAMETERS.has(decoded.trim().toLowerCase());
+  return KEY_PARAMETERS.has(decoded(name).trim().toLowerCase());
 }
 
 function unauthenticated(detail: string, reply: FastifyReply, invalidToken: boolean): ApiProblem {
@@ -130,7 +168,11 @@ export const authPlugin = fp<AuthPluginOptions>(
     app.addHook('onRequest', async (request, reply) => {
       // Before validation, so the answer is the same on every route, and before any key in the URL could be used.
       const query = request.query as Record<string, unknown> | undefined;
-      if (query && Object.keys(query).some(isKeyParameter))
+      if (
+        (query && Object.keys(query).some(isKeyParameter)) ||
+        containsKey(decoded(request.url.split('?')[0] ?? '')) ||
+        (query && Object.values(query).some((value) => containsKey(String(value))))
+      )
         throw new ApiProblem(
           400,
           AUTH_CODES.keyInUrl,
@@ -141,19 +183,22 @@ export const authPlugin = fp<AuthPluginOptions>(
       const header = request.headers.authorization;
       if (header !== undefined) {
         const address = request.ip;
-        const waitMs = failures.blockedFor(address);
-        if (waitMs > 0) {
-          reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
-          throw new ApiProblem(
-            429,
-            AUTH_CODES.tooManyFailures,
-            'Too many failed authentications',
-            `More than ${config.AUTH_FAILURE_LIMIT} failed authentications from this address; retry in ${Math.ceil(waitMs / 1000)} seconds.`,
-          );
-        }
         const token = bearerToken(header);
+        // The key is checked first, so that nobody else's failures can refuse a valid key: keys are 256 random bits,
+        // so guessing is not what this limit guards against; it slows down and flags a client that keeps sending
+        // bad credentials (a leaked-and-revoked key in a loop, a misconfigured client), and costs it a 429.
         const identity = token === null ? null : await verifyApiKey(db, token, secret);
         if (identity === null) {
+          const waitMs = failures.blockedFor(address);
+          if (waitMs > 0) {
+            reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
+            throw new ApiProblem(
+              429,
+              AUTH_CODES.tooManyFailures,
+              'Too many failed authentications',
+              `More than ${config.AUTH_FAILURE_LIMIT} failed authentications from this address; retry in ${Math.ceil(waitMs / 1000)} seconds. A valid key is still accepted.`,
+            );
+          }
           failures.recordFailure(address);
           request.log.warn({ ip: address }, 'authentication failed');
           throw unauthenticated(

@@ -8,7 +8,7 @@ import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { isInternalRequest } from '../http/internal-request.js';
 import { ApiProblem, PROBLEM_CODES } from '../http/problem.js';
-import { redactUrl } from './auth.js';
+import { redactKeys, redactUrl } from './auth.js';
 import { sendProblem } from './problem-details.js';
 
 type HardeningConfig = Pick<
@@ -175,15 +175,32 @@ function formatWindow(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} seconds` : `${ms} ms`;
 }
 
+/** Strings anywhere in a log call's own plain objects, with key-shaped runs masked; other objects are left whole. */
+function scrubKeys(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactKeys(value);
+  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => scrubKeys(v, depth + 1));
+  // Requests, replies and errors go through their serializers below; only plain data is copied here.
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubKeys(v, depth + 1)]));
+}
+
 /**
- * Logger options for the server: the request serializer logs no headers at all and masks key-like query parameters
- * (a key sent in a URL is refused, but the request line is logged before that); the Authorization header is
- * redacted as well, should a future log line include headers.
+ * Logger options for the server. An API key never reaches a log line, wherever a client puts it: the request
+ * serializer logs no headers and masks key-like query parameters and any key-shaped path segment or value (a key
+ * sent in a URL is refused, but the request line is logged before that); errors and every string a log call is
+ * given are scrubbed of key-shaped text; the Authorization header is redacted as well, should a future log line
+ * include headers. (Request ids shaped like a key are refused in src/app.ts.)
  */
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   return {
     level,
     redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((arg) => scrubKeys(arg)) as Parameters<typeof method>);
+      },
+    },
     serializers: {
       req: (request: FastifyRequest) => ({
         method: request.method,
@@ -191,6 +208,13 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
         host: request.host,
         remoteAddress: request.ip,
         remotePort: request.socket?.remotePort,
+      }),
+      err: (error: Error & { code?: unknown; statusCode?: unknown }) => ({
+        type: error?.name,
+        message: redactKeys(String(error?.message ?? error)),
+        stack: redactKeys(String(error?.stack ?? '')),
+        ...(error?.code === undefined ? {} : { code: error.code }),
+        ...(error?.statusCode === undefined ? {} : { statusCode: error.statusCode }),
       }),
     },
   };

@@ -1,10 +1,12 @@
 // One error handler for the whole app: every 4xx/5xx leaves as RFC 9457 application/problem+json, 5xx masked.
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import { ApiProblem, PROBLEM_CODES, PROBLEM_TYPE_BASE, type ProblemFieldError } from '../http/problem.js';
-import { StoreBusyError } from '../store/client.js';
+import { isStorageFull, StoreBusyError } from '../store/client.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -23,6 +25,51 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
       ...(problem.errors ? { errors: problem.errors } : {}),
       ...problem.extensions,
     });
+}
+
+const CLIENT_ERRORS: Record<string, { status: number; reason: string; code: string; detail: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    reason: 'Request Header Fields Too Large',
+    code: PROBLEM_CODES.headersTooLarge,
+    detail: 'The request line and headers are larger than the server accepts (16 KB in all).',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    reason: 'Request Timeout',
+    code: 'request.timeout',
+    detail: 'The request was not received in full in time.',
+  },
+};
+
+/**
+ * Node's HTTP parser rejects some requests before Fastify sees them (a malformed request line, headers over 16 KB, a
+ * request that takes too long to arrive): they get a problem+json answer too, written straight to the socket, then
+ * the connection is closed. There is no request URL to name, so `instance` names the occurrence by its id.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = CLIENT_ERRORS[error.code ?? ''] ?? {
+    status: 400,
+    reason: 'Bad Request',
+    code: PROBLEM_CODES.malformedRequest,
+    detail: 'The request is not valid HTTP/1.1 (malformed request line, header or body framing).',
+  };
+  const id = randomUUID();
+  const body = JSON.stringify({
+    type: `${PROBLEM_TYPE_BASE}${known.code}`,
+    title: 'Invalid request',
+    status: known.status,
+    detail: known.detail,
+    instance: `urn:uuid:${id}`,
+    code: known.code,
+    request_id: id,
+  });
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${known.status} ${known.reason}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${id}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy();
 }
 
 interface ZodIssueLike {
@@ -53,6 +100,14 @@ function toProblem(error: FastifyError): ApiProblem {
       PROBLEM_CODES.databaseBusy,
       'Service unavailable',
       `The database is busy with another write; nothing was changed. Retry after ${error instanceof StoreBusyError ? error.retryAfterSeconds : 1} second(s).`,
+    );
+  if (isStorageFull(error))
+    // RFC 4918's 507 Insufficient Storage: the server, not the request, is at fault, and retrying later may work.
+    return new ApiProblem(
+      507,
+      PROBLEM_CODES.storageFull,
+      'Insufficient storage',
+      'The disk holding the database is full; nothing was changed. Retry once space has been freed.',
     );
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request');
@@ -101,7 +156,8 @@ export const problemDetailsPlugin = fp(
       const problem = toProblem(error);
       if (error instanceof StoreBusyError || isBusy(error))
         reply.header('retry-after', String(error instanceof StoreBusyError ? error.retryAfterSeconds : 1));
-      if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+      if (problem.status === 507) request.log.error({ err: error }, 'database storage full');
+      else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ code: problem.code, detail: problem.detail }, 'client error');
       return sendProblem(request, reply, problem);
     });

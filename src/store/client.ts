@@ -56,6 +56,11 @@ export interface Database extends Reader {
    */
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
   transaction<T>(work: (tx: Transaction) => Promise<T>, options: { busy: 'skip' }): Promise<T | undefined>;
+  /**
+   * True after a write failed because the disk (or the database's page limit) is full, until a write commits again:
+   * readiness reports it, and probes with `probeStorage`.
+   */
+  readonly storageFull: boolean;
   /** Waits for a running write to finish, then closes both connections (and deletes a temporary database). */
   close(): Promise<void>;
   readonly open: boolean;
@@ -104,6 +109,10 @@ function connect(path: string, synchronous: 'FULL' | 'OFF', busyTimeoutMs: numbe
   return sqlite;
 }
 
+/** SQLite's "database or disk is full": the write was rolled back. Answered as 507. */
+export const isStorageFull = (error: unknown): boolean =>
+  String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_FULL');
+
 const isBusy = (error: unknown) => {
   const code = (error as { code?: unknown }).code;
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
@@ -127,6 +136,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
   const tx: Transaction = { engine: 'sqlite', sqlite: writer, orm: drizzle(writer, { schema }), writable: true };
   const turns = new Mutex();
   let closed = false;
+  let storageFull = false;
 
   async function begin(deadline: number, busy: 'wait' | 'skip'): Promise<boolean> {
     const attempt = () => {
@@ -164,6 +174,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
     get open() {
       return !closed;
     },
+    get storageFull() {
+      return storageFull;
+    },
     transaction: (async <T>(work: (tx: Transaction) => Promise<T>, { busy = 'wait' }: TransactionOptions = {}) => {
       if (closed) throw new Error('the database is closed');
       const started = performance.now();
@@ -182,9 +195,11 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
         try {
           const result = await work(tx);
           writer.exec('COMMIT');
+          storageFull = false;
           return result;
         } catch (error) {
           if (writer.inTransaction) writer.exec('ROLLBACK');
+          if (isStorageFull(error)) storageFull = true;
           throw error;
         }
       } finally {
@@ -203,4 +218,32 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
     },
   };
   return database;
+}
+
+/** Room a storage probe asks for: more than a typical write (a topic with its longest texts is about 12 KB). */
+const PROBE_BYTES = 256 * 1024;
+
+/**
+ * Whether a write can commit now: writes (and deletes again, in the same transaction) a 256 KB row in `meta`. Only
+ * worth running after a write failed with a full disk (see Database.storageFull), so that readiness recovers as soon
+ * as space is freed, without waiting for a client's write. Resolves false when the disk is still full, or when
+ * another write holds the lock (unknown yet).
+ */
+export async function probeStorage(db: Database): Promise<boolean> {
+  try {
+    const wrote = await db.transaction(
+      async (tx) => {
+        tx.sqlite
+          .prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('storage_probe', zeroblob(?))`)
+          .run(PROBE_BYTES);
+        tx.sqlite.prepare(`DELETE FROM meta WHERE key = 'storage_probe'`).run();
+        return true;
+      },
+      { busy: 'skip' },
+    );
+    return wrote === true;
+  } catch (error) {
+    if (isStorageFull(error)) return false;
+    throw error;
+  }
 }

@@ -143,6 +143,40 @@ export function readPubmedFiles(paths: readonly string[]): ParsedSource[] {
 }
 
 /**
+ * Parses efetch responses (see pubmed.fetch.ts) like files named `efetch response i/n (PMIDs a…b)`, keeping only the
+ * records of the PMIDs each request asked for: a record nobody asked for is skipped with the reason, never written
+ * (a server that answers with other records, by mistake or not, must not overwrite a curated study). Throws
+ * PubmedImportError naming a malformed response.
+ */
+export function parseEfetchBatches(batches: readonly { pmids: readonly string[]; xml: string }[]): ParsedSource[] {
+  const parsed = parsePubmedSources(
+    batches.map((b, i) => ({
+      name: `efetch response ${i + 1}/${batches.length} (PMIDs ${b.pmids[0]}…${b.pmids[b.pmids.length - 1]})`,
+      text: b.xml,
+    })),
+  );
+  return parsed.map((source, i) => {
+    const asked = new Set(batches[i]?.pmids);
+    const unasked = source.records.filter((r) => !asked.has(r.pmid));
+    if (unasked.length === 0) return source;
+    const positions = new Map(source.records.map((r, p) => [r, p + 1]));
+    return {
+      ...source,
+      records: source.records.filter((r) => asked.has(r.pmid)),
+      skipped: [
+        ...source.skipped,
+        ...unasked.map((r) => ({
+          file: source.name,
+          position: positions.get(r) ?? 0,
+          pmid: r.pmid,
+          reason: `PMID ${r.pmid} was not asked for; a record efetch returns unrequested is never imported`,
+        })),
+      ].sort((a, b) => a.position - b.position),
+    };
+  });
+}
+
+/**
  * Writes parsed sources through curation's commit (actor `import:pubmed` unless given): one commit for everything
  * by default, or one per `batchSize` records. Every study created or changed gets a revision; each commit bumps the
  * data version at most once. Throws StoreBusyError when nothing could be written, PartialImportError when some

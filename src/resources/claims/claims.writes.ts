@@ -32,7 +32,8 @@ export const ClaimCreateBody = ClaimInput.extend({
           key: StudyKey.optional().describe('Key of the study: its PMID, or e.g. `asco:160900` (or give `pmid`).'),
           relation: z.enum(['supports', 'contradicts', 'context']),
           finding: z.string().max(5000).nullable().default(null),
-          subgroup_sample_size: z.number().int().nullable().default(null),
+          // The upper bound keeps sums of sizes exact (a size near 2^53 made every list citing it a 500).
+          subgroup_sample_size: z.number().int().max(1_000_000_000).nullable().default(null),
           effect_estimates: EffectEstimatesInput,
         })
         .strict()

@@ -1,8 +1,11 @@
-// GET /health (the process answers) and GET /ready (the database is open and fully migrated).
+// GET /health (the process answers) and GET /ready (the database is open, migrated, undamaged and has disk space).
+import type { FastifyPluginAsync, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problem } from '../../http/api-schemas.js';
 import { ApiProblem, PROBLEM_CODES } from '../../http/problem.js';
-import type { RoutePlugin } from '../../http/route-types.js';
+import { type Database, probeStorage } from '../../store/client.js';
+import type { IntegrityCheck, IntegrityReport } from '../../store/integrity.js';
 import { migrationStatus } from '../../store/migrate.js';
 
 const HealthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
@@ -10,10 +13,28 @@ const ReadySchema = z
   .object({
     status: z.literal('ready'),
     migrations: z.object({ applied: z.number().int(), expected: z.number().int() }),
+    integrity: z
+      .object({
+        status: z.literal('ok'),
+        checked: z
+          .array(z.enum(['quick_check', 'search_index']))
+          .describe(
+            '`quick_check`: SQLite checked every page of the file (files up to INTEGRITY_CHECK_MAX_BYTES); `search_index`: every entry of the full-text index was read and decoded.',
+          ),
+        ms: z.number().int().describe('How long the start-up check took, in milliseconds.'),
+      })
+      .describe('The integrity check run once at start (in a child process for files over 32 MB).'),
   })
   .meta({ id: 'Ready' });
 
-export const healthRoutes: RoutePlugin = async (app, { db }) => {
+/** How long /ready waits for a running integrity check before answering 503 "still checking". */
+const READY_WAIT_MS = 1000;
+
+export const healthRoutes: FastifyPluginAsync<
+  { db: Database; integrity: IntegrityCheck },
+  RawServerDefault,
+  ZodTypeProvider
+> = async (app, { db, integrity }) => {
   app.get('/health', {
     schema: {
       operationId: 'getHealth',
@@ -31,17 +52,44 @@ export const healthRoutes: RoutePlugin = async (app, { db }) => {
       tags: ['operations'],
       summary: 'Readiness',
       description:
-        'Answers 200 when the database is open and every migration shipped with this build is applied; 503 otherwise.',
-      response: { 200: ReadySchema, 503: problem('Not ready: database closed or migrations pending.') },
+        'Answers 200 when the database is open, every migration shipped with this build is applied, the integrity check run at start found no damage (SQLite quick_check and a full read of the search index), and writes have disk space. 503 otherwise, with the reason: a damaged database stays unready until it is restored; a full disk until a write succeeds again (probed on each call).',
+      response: {
+        200: ReadySchema,
+        503: problem(
+          'Not ready: database closed, migrations pending, integrity check running or failed, or disk full.',
+        ),
+      },
     },
     handler: async () => {
-      const unavailable = (detail: string) =>
-        new ApiProblem(503, PROBLEM_CODES.unavailable, 'Service unavailable', detail);
+      const unavailable = (detail: string, code: string = PROBLEM_CODES.unavailable) =>
+        new ApiProblem(503, code, 'Service unavailable', detail);
       if (!db.open) throw unavailable('The database is not open.');
       const status = await migrationStatus(db);
       if (status.applied < status.expected)
         throw unavailable(`${status.expected - status.applied} database migration(s) are not applied.`);
-      return { status: 'ready' as const, migrations: status };
+      const report = integrity.report ?? (await Promise.race([integrity.done, delay(READY_WAIT_MS)]));
+      if (report === undefined)
+        throw unavailable(
+          `The start-up integrity check is still running (${Math.round(performance.now() - integrity.startedAt)} ms so far).`,
+        );
+      if (report.status !== 'ok')
+        throw unavailable(
+          `The database file is damaged: ${report.findings.join('; ')}. Restore it from a backup (see the README).`,
+          PROBLEM_CODES.databaseDamaged,
+        );
+      if (db.storageFull && !(await probeStorage(db)))
+        throw unavailable(
+          'The disk holding the database is full: writes fail with 507 until space is freed.',
+          PROBLEM_CODES.storageFull,
+        );
+      return { status: 'ready' as const, migrations: status, integrity: okReport(report) };
     },
   });
 };
+
+const delay = (ms: number) =>
+  new Promise<undefined>((resolve) => {
+    setTimeout(() => resolve(undefined), ms).unref();
+  });
+
+const okReport = (report: IntegrityReport) => ({ status: 'ok' as const, checked: report.checked, ms: report.ms });

@@ -1,6 +1,6 @@
 // SQL for history: revisions written in the same transaction as each change, the change feed, and reads as of a time.
 
-import { decodeCursor, encodeCursor, paginate } from '../../http/pagination.js';
+import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import type { Reader, Transaction } from '../../store/client.js';
 import { prepared } from '../../store/statements.js';
 
@@ -80,38 +80,84 @@ function toRevision(r: RevisionRow) {
   };
 }
 
-/** A resource's revisions, newest first. */
-export async function listRevisions(h: Reader, entity: Entity, key: string, limit: number, cursor: string | undefined) {
+/**
+ * Bytes of revisions one page of the change feed or of a resource's revisions may carry (their `changes` and
+ * `reason`, plus a fixed allowance per item): pages stop at `limit` items or at this budget, whichever comes first,
+ * and always hold at least one item, so a client always moves forward. Without it, `limit=1000` over revisions of
+ * large texts answered 134 MB, and 8 such requests at once took the server to 3.9 GB.
+ */
+export const PAGE_BYTE_BUDGET = 1024 * 1024;
+/** What an item costs beyond its `changes` and `reason`: ids, action, actor, time and JSON punctuation. */
+const ITEM_OVERHEAD_BYTES = 256;
+
+/**
+ * How many of the rows (id and size, in page order) fit the byte budget: at least one, at most all. Sizes come from
+ * `octet_length`, which SQLite answers from the record header without reading the text itself.
+ */
+function rowsWithinBudget(sizes: readonly { bytes: number }[], budget: number): number {
+  let total = 0;
+  for (let i = 0; i < sizes.length; i++) {
+    total += (sizes[i]?.bytes ?? 0) + ITEM_OVERHEAD_BYTES;
+    if (total > budget) return Math.max(1, i);
+  }
+  return sizes.length;
+}
+
+const SIZE = 'octet_length(changes) + coalesce(octet_length(reason), 0) AS bytes';
+
+/** A resource's revisions, newest first, at most `limit` and about `budget` bytes per page (see PAGE_BYTE_BUDGET). */
+export async function listRevisions(
+  h: Reader,
+  entity: Entity,
+  key: string,
+  limit: number,
+  cursor: string | undefined,
+  budget = PAGE_BYTE_BUDGET,
+) {
   const sqlite = h.sqlite;
   const scope = `revisions:${entity}:${key}`;
   const before = cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(decodeCursor(cursor, scope, 1)[0]);
+  const sizes = prepared(
+    sqlite,
+    `SELECT id, ${SIZE} FROM revisions WHERE entity = ? AND entity_key = ? AND id < ? ORDER BY id DESC LIMIT ?`,
+  ).all(entity, key, before, limit + 1) as { id: number; bytes: number }[];
+  const fits = Math.min(limit, rowsWithinBudget(sizes, budget));
+  if (sizes.length === 0) return { items: [], next_cursor: null };
+  const last = sizes[fits - 1]?.id ?? before;
+  // Bounded on both sides by what was sized: a revision committed in between belongs to no page of this walk.
   const rows = prepared(
     sqlite,
     `SELECT id, entity, entity_key, action, actor, reason, changes, created_at FROM revisions
-     WHERE entity = ? AND entity_key = ? AND id < ? ORDER BY id DESC LIMIT ?`,
-  ).all(entity, key, before, limit + 1) as RevisionRow[];
-  const page = paginate(rows, limit, scope, (r) => [r.id]);
-  return { items: page.items.map(toRevision), next_cursor: page.next_cursor };
+     WHERE entity = ? AND entity_key = ? AND id <= ? AND id >= ? ORDER BY id DESC`,
+  ).all(entity, key, sizes[0]?.id, last) as RevisionRow[];
+  // The budget may end a page before `limit`: there is more whenever a row was left out.
+  const more = sizes.length > fits && rows.length > 0;
+  return { items: rows.map(toRevision), next_cursor: more ? encodeCursor(scope, [last]) : null };
 }
 
 /**
- * Changes in commit order after a cursor. Revision ids are assigned inside each write's transaction, and SQLite has
- * one writer at a time, so id order is commit order and a cursor never skips a change that commits later.
+ * Changes in commit order after a cursor, at most `limit` and about `budget` bytes per page (see PAGE_BYTE_BUDGET).
+ * Revision ids are assigned inside each write's transaction, and SQLite has one writer at a time, so id order is
+ * commit order and a cursor never skips a change that commits later.
  */
-export async function listChanges(h: Reader, since: string | undefined, limit: number) {
+export async function listChanges(h: Reader, since: string | undefined, limit: number, budget = PAGE_BYTE_BUDGET) {
   const sqlite = h.sqlite;
   const after = since === undefined ? 0 : Number(decodeCursor(since, 'changes', 1)[0]);
-  const rows = prepared(
+  const sizes = prepared(sqlite, `SELECT id, ${SIZE} FROM revisions WHERE id > ? ORDER BY id LIMIT ?`).all(
+    after,
+    limit + 1,
+  ) as { id: number; bytes: number }[];
+  const fits = Math.min(limit, rowsWithinBudget(sizes, budget));
+  const last = sizes[fits - 1]?.id ?? after;
+  const items = prepared(
     sqlite,
     `SELECT id, entity, entity_key, action, actor, reason, changes, created_at FROM revisions
-     WHERE id > ? ORDER BY id LIMIT ?`,
-  ).all(after, limit + 1) as RevisionRow[];
-  const items = rows.slice(0, limit);
-  const last = items.length > 0 ? (items[items.length - 1] as RevisionRow).id : after;
+     WHERE id > ? AND id <= ? ORDER BY id`,
+  ).all(after, last) as RevisionRow[];
   return {
     items: items.map(toRevision),
     next_cursor: encodeCursor('changes', [last]),
-    has_more: rows.length > limit,
+    has_more: sizes.length > fits,
   };
 }
 

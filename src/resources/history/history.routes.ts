@@ -49,7 +49,7 @@ export const historyRoutes: RoutePlugin = async (app, { db }) => {
         operationId: `list${r.name}Revisions`,
         tags: [r.tag],
         summary: `${r.name} revisions`,
-        description: `Every recorded change to the ${r.entity}, newest first: who, when, why, and the fields before and after. A resource that no longer exists still has its history.`,
+        description: `Every recorded change to the ${r.entity}, newest first: who, when, why, and the fields before and after. A resource that no longer exists still has its history. A page holds at most \`limit\` revisions and about 1 MB of them (their \`changes\` and \`reason\`), whichever comes first, and always at least one: follow \`next_cursor\`.`,
         params: z.object({ [r.param]: r.key }),
         querystring: RevisionQuery,
         response: { 200: RevisionListSchema },
@@ -67,7 +67,7 @@ export const historyRoutes: RoutePlugin = async (app, { db }) => {
       tags: ['history'],
       summary: 'Change feed',
       description:
-        'Every change to claims, studies, conditions, interventions and topics in commit order. Start without `since`, then pass back `next_cursor`; cursors are stable across restarts. An empty page with `has_more: false` means you are up to date; poll again later with the same cursor.',
+        'Every change to claims, studies, conditions, interventions and topics in commit order. Start without `since`, then pass back `next_cursor`; cursors are stable across restarts. An empty page with `has_more: false` means you are up to date; poll again later with the same cursor. A page holds at most `limit` changes and about 1 MB of them (their `changes` and `reason`), whichever comes first, and always at least one: a page shorter than `limit` with `has_more: true` means the byte budget ended it.',
       querystring: ChangesQuery,
       response: { 200: ChangeFeedSchema },
     },

@@ -1,4 +1,5 @@
-// SQL for full-text search: one bm25-ranked FTS5 query over every kind, published claims only, then one page's text.
+// SQL for full-text search: one bm25-ranked FTS5 query over every kind (claims published only, conditions,
+// interventions, studies, topics) with a capped candidate set, then one page's text.
 
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import type { Reader } from '../../store/client.js';
@@ -7,7 +8,7 @@ import { prepared } from '../../store/statements.js';
 
 interface HitRow {
   doc: number;
-  type: 'claim' | 'condition' | 'intervention' | 'study';
+  type: 'claim' | 'condition' | 'intervention' | 'study' | 'topic';
   id: string;
   title: string;
   body: string;
@@ -19,6 +20,7 @@ const PATHS = {
   condition: '/v1/conditions/',
   intervention: '/v1/interventions/',
   study: '/v1/studies/',
+  topic: '/v1/topics/',
 };
 
 const escapeHtml = (text: string) =>
@@ -32,30 +34,42 @@ const WINDOW = 16;
  * it is asked about (~3 ms each on 100,000 claims).
  */
 export function highlight(title: string, body: string, words: readonly string[]): string {
-  const matches = (token: string) => {
-    const key = lookupKey(token);
+  const matches = (run: string) => {
+    const key = lookupKey(run);
     return key !== '' && words.some((w) => key.startsWith(w));
   };
-  const tokensOf = (text: string) => text.split(/(\s+)/);
-  const pick =
-    [title, body].find((text) => tokensOf(text).some((t) => matches(t.replace(/[^\p{L}\p{N}]/gu, '')))) ?? title;
-  const tokens = tokensOf(pick).filter((t) => t.trim() !== '');
-  const first = Math.max(
-    0,
-    tokens.findIndex((t) => matches(t.replace(/[^\p{L}\p{N}]/gu, ''))),
-  );
+  // Words as the index splits them: "fibre-rich" is two words, each of which can match.
+  const runsOf = (token: string) => token.match(/[\p{L}\p{N}]+/gu) ?? [];
+  const hit = (token: string) => runsOf(token).some(matches);
+  const tokensOf = (text: string) => text.split(/\s+/).filter((t) => t !== '');
+  const pick = [title, body].find((text) => tokensOf(text).some(hit)) ?? title;
+  const tokens = tokensOf(pick);
+  const first = Math.max(0, tokens.findIndex(hit));
   const start = Math.max(0, Math.min(first - 3, tokens.length - WINDOW));
-  const shown = tokens.slice(start, start + WINDOW).map((token) => {
-    const core = token.replace(/[^\p{L}\p{N}]/gu, '');
-    return matches(core)
-      ? escapeHtml(token).replace(escapeHtml(core), `<mark>${escapeHtml(core)}</mark>`)
-      : escapeHtml(token);
-  });
+  const shown = tokens.slice(start, start + WINDOW).map((token) =>
+    token
+      .split(/([\p{L}\p{N}]+)/u)
+      .map((part, i) => (i % 2 === 1 && matches(part) ? `<mark>${escapeHtml(part)}</mark>` : escapeHtml(part)))
+      .join(''),
+  );
   return `${start > 0 ? '…' : ''}${shown.join(' ')}${start + WINDOW < tokens.length ? '…' : ''}`;
 }
 
-const KIND_CODES: Record<string, number> = { claim: 1, condition: 2, intervention: 3, study: 4 };
+const KIND_CODES: Record<string, number> = { claim: 1, condition: 2, intervention: 3, study: 4, topic: 5 };
 
+/**
+ * Most documents one search ranks. bm25 is computed for every candidate before the best can be picked, so a common
+ * word ("of": 66,000 documents at 100,000 claims) cost 40-60 ms of blocking work per request; ranking only the first
+ * 5,000 matches (in index order: by kind, then oldest first) bounds it to about 6 ms. Results are then the best of
+ * those 5,000, and the response says so (`capped`); more words narrow the query below the cap.
+ */
+export const SEARCH_CANDIDATE_CAP = 5000;
+
+/**
+ * One page of ranked hits for an FTS5 MATCH expression built by toMatchQuery (`words` for highlighting): at most
+ * `limit` items, from at most `cap` candidates (SEARCH_CANDIDATE_CAP); `capped` says when more matched. The cursor
+ * is a position in the ranked list, bound to the query and type (a 400 with another).
+ */
 export async function search(
   h: Reader,
   match: string,
@@ -63,33 +77,47 @@ export async function search(
   type: string | undefined,
   limit: number,
   cursor: string | undefined,
+  cap = SEARCH_CANDIDATE_CAP,
 ) {
   const sqlite = h.sqlite;
   const scope = `search:${type ?? '*'}:${match}`;
   const start = cursor === undefined ? 0 : Number(decodeCursor(cursor, scope, 1)[0]);
+  const kindFilter = type === undefined ? '' : 'AND rowid % 8 = @kind';
   // Ranking reads only rowid and score: the kind is in the rowid (see migrations/0001_search.sql), and reading any
-  // stored column, or checking claim status, for every match costs 5-8x on common words. Unpublished claims are
-  // dropped afterwards from the few ranked rows, fetching further only when they leave a page short.
+  // stored column, or checking claim status, for every match costs 5-8x on common words. The inner LIMIT stops FTS5
+  // after SEARCH_CANDIDATE_CAP matches, so bm25 runs at most that often whatever the query. Unpublished claims are
+  // dropped afterwards from the few ranked rows, fetching further (in doubling batches) only when they leave a page
+  // short.
   const rank = prepared(
     sqlite,
-    `SELECT rowid AS doc, bm25(search_index, 0, 0, 5, 1) AS score FROM search_index
-     WHERE search_index MATCH @match ${type === undefined ? '' : 'AND rowid % 8 = @kind'}
-     ORDER BY score, rowid LIMIT @batch OFFSET @offset`,
+    `SELECT doc, score FROM (
+       SELECT rowid AS doc, bm25(search_index, 0, 0, 5, 1) AS score FROM search_index
+       WHERE search_index MATCH @match ${kindFilter} LIMIT @cap)
+     ORDER BY score, doc LIMIT @batch OFFSET @offset`,
+  );
+  const candidates = prepared(
+    sqlite,
+    `SELECT count(*) AS n FROM (SELECT rowid FROM search_index WHERE search_index MATCH @match ${kindFilter} LIMIT @cap)`,
   );
   const hidden = prepared(
     sqlite,
     "SELECT seq FROM claims WHERE seq IN (SELECT value FROM json_each(?)) AND status <> 'published'",
   );
+  const kind = type && KIND_CODES[type];
+  let seenAll = false;
   const kept: { doc: number; score: number }[] = [];
   let position = start;
-  let exhausted = false;
+  let exhausted = start >= cap;
+  let batch = limit + 9;
   while (kept.length <= limit && !exhausted) {
-    const batch = limit + 1 - kept.length + 8;
-    const ranked = rank.all({ match, kind: type && KIND_CODES[type], batch, offset: position }) as {
+    const ranked = rank.all({ match, kind, cap, batch, offset: position }) as {
       doc: number;
       score: number;
     }[];
     exhausted = ranked.length < batch;
+    // Fewer candidates than the cap came back: all of them were ranked, no need to count.
+    if (exhausted && position + ranked.length < cap) seenAll = true;
+    batch *= 2;
     const claimSeqs = ranked.filter((r) => r.doc % 8 === 1).map((r) => Math.floor(r.doc / 8));
     const unpublished = new Set((hidden.all(JSON.stringify(claimSeqs)) as { seq: number }[]).map((r) => r.seq * 8 + 1));
     for (const r of ranked) {
@@ -99,6 +127,7 @@ export async function search(
       if (kept.length > limit) break;
     }
   }
+  const capped = !seenAll && (candidates.get({ match, kind, cap: cap + 1 }) as { n: number }).n > cap;
   const more = kept.length > limit;
   const page = kept.slice(0, limit);
   // The cursor is a position in the ranked list, just after the last item shown.
@@ -125,5 +154,5 @@ export async function search(
       },
     ];
   });
-  return { items, next_cursor: more ? encodeCursor(scope, [nextPosition]) : null };
+  return { items, next_cursor: more ? encodeCursor(scope, [nextPosition]) : null, capped };
 }

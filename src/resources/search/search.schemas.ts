@@ -1,17 +1,18 @@
-// API shapes for full-text search across claims, conditions, interventions and studies.
+// API shapes for full-text search across claims, conditions, interventions, studies and topics.
 import { z } from 'zod';
-import { page } from '../../http/api-schemas.js';
 import { cursorParam } from '../../http/pagination.js';
 
-export const SEARCH_TYPES = ['claim', 'condition', 'intervention', 'study'] as const;
+export const SEARCH_TYPES = ['claim', 'condition', 'intervention', 'study', 'topic'] as const;
 
 export const SearchHitSchema = z
   .object({
     type: z.enum(SEARCH_TYPES),
-    id: z.string().describe('Claim id, condition or intervention slug, or PMID.'),
+    id: z.string().describe('Claim id, condition, intervention or topic slug, or PMID.'),
     title: z
       .string()
-      .describe('Claim statement, condition or intervention name, or study title (`PMID n` when unknown).'),
+      .describe(
+        'Claim statement, condition or intervention name, study title (`PMID n` when unknown), or topic question.',
+      ),
     snippet: z
       .string()
       .describe('The best-matching passage, HTML-escaped, with matched words wrapped in `<mark>` … `</mark>`.'),
@@ -20,7 +21,17 @@ export const SearchHitSchema = z
   })
   .meta({ id: 'SearchHit' });
 
-export const SearchListSchema = page(SearchHitSchema, 'SearchResults');
+export const SearchListSchema = z
+  .object({
+    items: z.array(SearchHitSchema),
+    next_cursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page.'),
+    capped: z
+      .boolean()
+      .describe(
+        'True when more than 5,000 documents matched: only the first 5,000 (in index order) were ranked, so these are the best of those. Add words to narrow the query.',
+      ),
+  })
+  .meta({ id: 'SearchResults' });
 
 export const SearchQuery = z
   .object({
@@ -28,7 +39,9 @@ export const SearchQuery = z
       .string()
       .min(1)
       .max(1000)
-      .describe('Words to find; each word matches as a prefix (type-ahead), all words must match. Any text is safe.')
+      .describe(
+        'Words to find, all of which must match; the last one also as a prefix (type-ahead) when it has 2 characters or more. At most 32 words are used. Any text is safe.',
+      )
       .meta({ example: 'melanoma immunotherapy' }),
     type: z.enum(SEARCH_TYPES).optional().describe('Only results of this type.'),
     limit: z.coerce.number().int().min(1).max(50).default(20).describe('Page size, 1-50.'),

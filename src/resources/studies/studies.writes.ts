@@ -14,9 +14,11 @@ export const StudyCreateBody = StudyInput.extend({
   sample_size: z
     .number()
     .int()
+    // Sums of sizes must stay exact: a size of 2^53-1 made every claim citing the study a 500 (found by the fuzz).
+    .max(1_000_000_000)
     .nullable()
     .default(null)
-    .describe('Participants; null when unknown (negative: 422 `study.sample_size_non_negative`).'),
+    .describe('Participants, at most 10^9; null when unknown (negative: 422 `study.sample_size_non_negative`).'),
 }).meta({ id: 'StudyCreate' });
 
 // Built once at load: schema ids registered per app build would reorder the OpenAPI components.
