@@ -25,7 +25,7 @@ let cursor: string | undefined;
 let seen = 0;
 let pages = 0;
 do {
-  const page = await listClaims({ query: { limit: 5, cursor } });
+  const page = await listClaims({ query: { limit: 4, cursor } });
   if (!page.data) throw new Error(`${NAME}: page ${pages + 1}: ${page.response.status}`);
   seen += page.data.items.length;
   pages++;

@@ -23,7 +23,7 @@ let cursor: string | undefined;
 let seen = 0;
 let pages = 0;
 do {
-  const page = await api.listClaims({ limit: 5, cursor });
+  const page = await api.listClaims({ limit: 4, cursor });
   seen += page.data.items.length;
   pages++;
   cursor = page.data.next_cursor ?? undefined;

@@ -30,7 +30,7 @@ async function step(title: string, command: string, args: string[]) {
   if (code !== 0) throw new Error(`${title} failed with exit code ${code}`);
 }
 
-const app = await buildApp({ db: freshDatabase() });
+const app = await buildApp({ db: await freshDatabase() });
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
 let failed = 0;
 try {
