@@ -58,6 +58,13 @@ export const ConfigSchema = z.object({
    * an import on the same file) before it gives up: 503 with Retry-After for the API, "nothing changed" for a CLI.
    */
   WRITE_LOCK_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  /**
+   * Bulk releases: `npm run export` writes each release into a folder of its own here, and the server serves the
+   * complete ones from it (GET /v1/releases...). Relative paths are relative to the working directory.
+   */
+  RELEASES_DIR: z.string().min(1).default('./data/releases'),
+  /** How many complete releases `npm run export` keeps in RELEASES_DIR; older ones are deleted after a new one. */
+  RELEASES_KEEP: z.coerce.number().int().min(1).max(100).default(7),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

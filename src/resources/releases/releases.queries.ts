@@ -1,0 +1,133 @@
+// Every resource as the API serves it, read in keyset batches: the lines of a release's NDJSON files.
+import { asc, gt, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Reader } from '../../store/client.js';
+import { claims, conditions, interventions, studies, topics } from '../../store/schema.js';
+import { getClaimsByIds } from '../claims/claims.queries.js';
+import { ClaimSchema } from '../claims/claims.schemas.js';
+import { getCondition } from '../conditions/conditions.queries.js';
+import { ConditionDetailSchema } from '../conditions/conditions.schemas.js';
+import { getIntervention } from '../interventions/interventions.queries.js';
+import { InterventionDetailSchema } from '../interventions/interventions.schemas.js';
+import { getStudy } from '../studies/studies.queries.js';
+import { StudyDetailSchema } from '../studies/studies.schemas.js';
+import { getTopic } from '../topics/topics.queries.js';
+import { TopicDetailSchema } from '../topics/topics.schemas.js';
+import type { ReleaseResource } from './releases.schemas.js';
+
+/** A row's public key (claim id, PMID, slug) and, where the detail query takes it, its internal id. */
+interface Key {
+  key: string;
+  id: number;
+}
+
+interface ResourceSource {
+  /** The 200 schema of the resource's GET route: its serializer writes each line, so a line is that GET's body. */
+  schema: z.ZodType;
+  /**
+   * The next `limit` keys after `after`, in the file's order (the API's own list order), read off a unique index:
+   * each batch is an index seek, never a sort of the table (test/releases.test.ts checks the plans).
+   */
+  keys(h: Reader, after: string | undefined, limit: number): Promise<Key[]>;
+  /** The representations of `keys`, in their order: the functions behind `GET /v1/{resource}/{key}`. */
+  read(h: Reader, keys: Key[]): Promise<unknown[]>;
+}
+
+const pmidNumber = sql<number>`CAST(${studies.pmid} AS INTEGER)`;
+
+/** Reads one at a time where the API has no batched detail query; each is a few indexed statements. */
+async function eachOf<T>(keys: Key[], read: (key: Key) => Promise<T | undefined>): Promise<T[]> {
+  const out: T[] = [];
+  for (const key of keys) {
+    const value = await read(key);
+    if (value !== undefined) out.push(value);
+  }
+  return out;
+}
+
+/** Where each resource's lines come from. Claims are read in batches (two statements per batch, any size). */
+export const RELEASE_SOURCES: Record<ReleaseResource, ResourceSource> = {
+  claims: {
+    schema: ClaimSchema,
+    keys: (h, from, limit) =>
+      h.orm
+        .select({ key: claims.id, id: claims.seq })
+        .from(claims)
+        .where(from === undefined ? undefined : gt(claims.id, from))
+        .orderBy(asc(claims.id))
+        .limit(limit),
+    read: (h, keys) =>
+      getClaimsByIds(
+        h,
+        keys.map((k) => k.key),
+      ),
+  },
+  studies: {
+    schema: StudyDetailSchema,
+    // PMID order, as GET /v1/studies lists them (studies_pmid_num_idx).
+    keys: (h, from, limit) =>
+      h.orm
+        .select({ key: studies.pmid, id: studies.id })
+        .from(studies)
+        .where(from === undefined ? undefined : gt(pmidNumber, Number(from)))
+        .orderBy(pmidNumber)
+        .limit(limit),
+    read: (h, keys) => eachOf(keys, (k) => getStudy(h, k.key)),
+  },
+  conditions: {
+    schema: ConditionDetailSchema,
+    keys: (h, from, limit) =>
+      h.orm
+        .select({ key: conditions.slug, id: conditions.id })
+        .from(conditions)
+        .where(from === undefined ? undefined : gt(conditions.slug, from))
+        .orderBy(asc(conditions.slug))
+        .limit(limit),
+    read: (h, keys) => eachOf(keys, (k) => getCondition(h, k.id)),
+  },
+  interventions: {
+    schema: InterventionDetailSchema,
+    keys: (h, from, limit) =>
+      h.orm
+        .select({ key: interventions.slug, id: interventions.id })
+        .from(interventions)
+        .where(from === undefined ? undefined : gt(interventions.slug, from))
+        .orderBy(asc(interventions.slug))
+        .limit(limit),
+    read: (h, keys) => eachOf(keys, (k) => getIntervention(h, k.id)),
+  },
+  topics: {
+    schema: TopicDetailSchema,
+    keys: (h, from, limit) =>
+      h.orm
+        .select({ key: topics.slug, id: topics.id })
+        .from(topics)
+        .where(from === undefined ? undefined : gt(topics.slug, from))
+        .orderBy(asc(topics.slug))
+        .limit(limit),
+    read: (h, keys) => eachOf(keys, (k) => getTopic(h, k.key)),
+  },
+};
+
+/** Keys per batch: large enough that per-batch statements are noise, small enough that a batch is a few MB. */
+export const DEFAULT_BATCH_SIZE = 500;
+
+/**
+ * Every `resource` of the database `h` in the API's representation, one array per batch of at most `batchSize`,
+ * in the order of the resource's key. Memory holds one batch at a time, whatever the size of the table.
+ */
+export async function* representationsOf(
+  h: Reader,
+  resource: ReleaseResource,
+  batchSize = DEFAULT_BATCH_SIZE,
+): AsyncGenerator<unknown[]> {
+  const source = RELEASE_SOURCES[resource];
+  let from: string | undefined;
+  for (;;) {
+    const keys = await source.keys(h, from, batchSize);
+    if (keys.length === 0) return;
+    yield await source.read(h, keys);
+    if (keys.length < batchSize) return;
+    from = (keys[keys.length - 1] as Key).key;
+  }
+}
