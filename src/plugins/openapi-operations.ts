@@ -50,12 +50,12 @@ export const RESPONSE_HEADERS = {
   },
   ETag: {
     description:
-      'Validator of this representation. Lists (and `as_of` reads): weak, `W/"<build>.<database id>.<data version>"`, changing with any write. Single resources: strong, `"<build>.<database id>.<data version>.v<row version>"`, with `-br`, `-gzip` or `-deflate` appended when the body is compressed (the same version for `If-Match`). Send it in `If-None-Match` for a 304, or in `If-Match` to change the resource.',
+      'Validator of this representation. Lists (and `as_of` reads): weak, `W/"<build>.<database id>.<data version>"`, changing with any write. Single resources: strong, `"<build>.<database id>.<data version>.v<row version>"`, with `-br`, `-gzip` or `-deflate` appended when the body is compressed (the same version for `If-Match`). Send it in `If-None-Match` for a 304, or in `If-Match` to change the resource. Bulk releases: strong, a hash of the manifest response, or the file\'s SHA-256 for a release file (also for `If-Range`); they do not change with the data version.',
     schema: { type: 'string' },
   },
   'Cache-Control': {
     description:
-      '`no-cache`: store, but revalidate with `If-None-Match` before reuse (a 304 costs no query). `public, max-age=86400` on `as_of` reads, which never change.',
+      '`no-cache`: store, but revalidate with `If-None-Match` before reuse (a 304 costs no query). `public, max-age=86400` on `as_of` reads, which never change; `public, max-age=31536000, immutable` on bulk release files, which never change either.',
     schema: { type: 'string' },
   },
   Location: {
@@ -69,7 +69,8 @@ export const RESPONSE_HEADERS = {
     schema: { type: 'string' },
   },
   'Content-Disposition': {
-    description: '`attachment; filename="<name>.ris"` or `.bib` for RIS and BibTeX, so a browser saves the file.',
+    description:
+      '`attachment; filename="<name>.ris"` or `.bib` for RIS and BibTeX, `"<release id>-<file name>"` for bulk release files, so a browser saves the file.',
     schema: { type: 'string' },
   },
 } as const;
@@ -223,7 +224,7 @@ function sharedResponses(): Record<string, Json> {
     InternalError: problemResponse(500, 'Unexpected server error; the body never contains internals.'),
     Unavailable: problemResponse(
       503,
-      'The server is overloaded (event-loop delay above MAX_EVENT_LOOP_DELAY_MS, code `server.unavailable`), or another process (a second server, an import) held the database\'s write lock longer than WRITE_LOCK_WAIT_MS (code `server.database_busy`; nothing was changed). Retry after `Retry-After` seconds.',
+      "The server is overloaded (event-loop delay above MAX_EVENT_LOOP_DELAY_MS, code `server.unavailable`), or another process (a second server, an import) held the database's write lock longer than WRITE_LOCK_WAIT_MS (code `server.database_busy`; nothing was changed). Retry after `Retry-After` seconds.",
       ['Retry-After'],
     ),
   };
