@@ -940,6 +940,14 @@ function report(
 
 // ---------------------------------------------------------------- main
 
+/** Sections other bench scripts write into docs/benchmarks.md between their markers (bench/release.ts) survive. */
+function withKeptSections(doc: string): string {
+  const path = join(ROOT, 'docs/benchmarks.md');
+  const old = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const kept = old.match(/<!-- begin [^>]+ -->[\s\S]*?<!-- end [^>]+ -->/g) ?? [];
+  return kept.length ? `${doc.trimEnd()}\n\n${kept.join('\n\n')}\n` : doc;
+}
+
 async function main() {
   const watchdog = setTimeout(
     () => {
@@ -974,7 +982,7 @@ async function main() {
       scaleRuns: n('scale-runs', n('runs', 1)),
     });
     console.log(doc);
-    if (WRITE_DOC) writeFileSync(join(ROOT, 'docs/benchmarks.md'), doc);
+    if (WRITE_DOC) writeFileSync(join(ROOT, 'docs/benchmarks.md'), withKeptSections(doc));
     return;
   }
   const dbPath = await ensureDatabase(CLAIMS, args.db);
@@ -999,7 +1007,7 @@ async function main() {
   );
   console.log(`\n${doc}`);
   if (WRITE_DOC) {
-    writeFileSync(join(ROOT, 'docs/benchmarks.md'), doc);
+    writeFileSync(join(ROOT, 'docs/benchmarks.md'), withKeptSections(doc));
     console.log('wrote docs/benchmarks.md');
   }
   const bad = runs.flatMap((r) => r.scenarios).filter((s) => s.bad > 0 || s.errors > 0);
