@@ -1,4 +1,5 @@
 // GET /v1/releases...: manifests with links, 404s before any release, downloads with digests, ranges and no traversal.
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -8,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commit } from '../src/curation/commit.js';
-import type { Release, ReleaseManifest } from '../src/resources/releases/releases.schemas.js';
+import { type Release, type ReleaseManifest, ReleaseSchema } from '../src/resources/releases/releases.schemas.js';
 import type { Database } from '../src/store/client.js';
 import { type App, freshDatabase, getJson, PROBLEM_TYPE, type Problem, testApp } from './helpers.js';
 import { EXAMPLE_RELEASE_ID, releasesFolder, writeRelease } from './releases.helpers.js';
@@ -58,6 +59,14 @@ describe('serving releases', () => {
       ...latest,
       files: latest.files.map((f) => ({ ...f, url: `/v1/releases/${EXAMPLE_RELEASE_ID}/files/${f.name}` })),
     });
+  });
+
+  it('is linked from GET /, and its OpenAPI example is a manifest the schema accepts', async () => {
+    expect((await getJson(app, '/')).body.links.releases).toBe('/v1/releases');
+    const doc = (await getJson(app, '/openapi.json')).body;
+    const [example] = doc.components.schemas.Release.examples;
+    expect(ReleaseSchema.parse(example)).toEqual(example);
+    expect(example.id).toBe(EXAMPLE_RELEASE_ID);
   });
 
   it('answers 304 to If-None-Match with the manifest ETag, which the data version does not move', async () => {
@@ -263,5 +272,54 @@ function rawStatus(port: number, path: string): Promise<number> {
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+describe('README "Bulk releases"', () => {
+  const tools = ['curl', 'jq', 'sqlite3', 'sha256sum', 'gunzip'];
+  const missing = tools.filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
+
+  // The block needs those command-line tools; where one is missing (a slim CI image) the block cannot run.
+  it.skipIf(missing.length > 0)('loads a release with curl, jq and sqlite3 exactly as the README says', async () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Bulk releases'));
+    const block = /Loading a release[^\n]*\n\n```sh\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(block, 'the README has the loading block').toBeDefined();
+    const db = await freshDatabase();
+    const { dir } = await writeRelease(db);
+    const { app } = await testApp({ db, config: { RELEASES_DIR: dir } });
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const cwd = releasesFolder();
+      const script = `set -euo pipefail\n${(block as string).replaceAll('localhost:3000', address)}`;
+      // Asynchronous: the server answering curl runs on this process's event loop.
+      const { code, stdout, stderr } = await run('bash', ['-c', script], cwd);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const lines = stdout.trimEnd().split('\n');
+      expect(lines[0]?.trim()).toBe('12 published');
+      // The seed's seven claims graded low (none is higher), each with its PMIDs.
+      const graded = lines.filter((l) => l.startsWith('{'));
+      expect(graded).toHaveLength(7);
+      expect(graded).toContain(
+        '{"id":"melanoma-microbiome-immunotherapy-response","grade":"low","pmids":["29097493"]}',
+      );
+      expect(lines).toContain('published|12');
+      expect(lines.at(-1)).toBe('29097493|cohort|112');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+function run(command: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
