@@ -45,6 +45,17 @@ async function eachOf<T>(keys: Key[], read: (key: Key) => Promise<T | undefined>
   return out;
 }
 
+/** Keys of a table with a unique slug, in slug order (the order of its API list). */
+function bySlug(table: typeof conditions | typeof interventions | typeof topics): ResourceSource['keys'] {
+  return (h, from, limit) =>
+    h.orm
+      .select({ key: table.slug, id: table.id })
+      .from(table)
+      .where(from === undefined ? undefined : gt(table.slug, from))
+      .orderBy(asc(table.slug))
+      .limit(limit);
+}
+
 /** Where each resource's lines come from. Claims are read in batches (two statements per batch, any size). */
 export const RELEASE_SOURCES: Record<ReleaseResource, ResourceSource> = {
   claims: {
@@ -76,35 +87,17 @@ export const RELEASE_SOURCES: Record<ReleaseResource, ResourceSource> = {
   },
   conditions: {
     schema: ConditionDetailSchema,
-    keys: (h, from, limit) =>
-      h.orm
-        .select({ key: conditions.slug, id: conditions.id })
-        .from(conditions)
-        .where(from === undefined ? undefined : gt(conditions.slug, from))
-        .orderBy(asc(conditions.slug))
-        .limit(limit),
+    keys: bySlug(conditions),
     read: (h, keys) => eachOf(keys, (k) => getCondition(h, k.id)),
   },
   interventions: {
     schema: InterventionDetailSchema,
-    keys: (h, from, limit) =>
-      h.orm
-        .select({ key: interventions.slug, id: interventions.id })
-        .from(interventions)
-        .where(from === undefined ? undefined : gt(interventions.slug, from))
-        .orderBy(asc(interventions.slug))
-        .limit(limit),
+    keys: bySlug(interventions),
     read: (h, keys) => eachOf(keys, (k) => getIntervention(h, k.id)),
   },
   topics: {
     schema: TopicDetailSchema,
-    keys: (h, from, limit) =>
-      h.orm
-        .select({ key: topics.slug, id: topics.id })
-        .from(topics)
-        .where(from === undefined ? undefined : gt(topics.slug, from))
-        .orderBy(asc(topics.slug))
-        .limit(limit),
+    keys: bySlug(topics),
     read: (h, keys) => eachOf(keys, (k) => getTopic(h, k.key)),
   },
 };
