@@ -106,6 +106,11 @@ describe('serving releases', () => {
     const second = await getJson(app, `/v1/releases?limit=1&cursor=${first.body.next_cursor}`);
     expect(second.body.items.map((r: Release) => r.id)).toEqual([OLDER]);
     expect(second.body.next_cursor).toBeNull();
+    const tagged = await app.inject({
+      url: '/v1/releases?limit=1',
+      headers: { 'if-none-match': String(first.headers.etag) },
+    });
+    expect(tagged.statusCode).toBe(304);
     const foreign = await getJson<Problem>(app, '/v1/releases?cursor=eyJzIjoidG9waWNzIiwiayI6WyJhIl19');
     expect(foreign.status).toBe(400);
     expect(foreign.body.code).toBe('request.invalid_cursor');

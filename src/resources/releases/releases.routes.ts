@@ -96,21 +96,17 @@ export const releasesRoutes: FastifyPluginAsync<ReleaseRoutesOptions, RawServerD
   });
 
   /**
-   * A strong validator of a manifest response: what it depends on is the manifest (immutable per release), the
-   * base of its links and the build that shapes it.
+   * Sends a manifest or a list of them with a strong validator of its own (a hash of the body and the build that
+   * shaped it), or a 304 when the client's If-None-Match already names it. Hashing a few KB costs microseconds.
    */
-  const manifestTag = (m: ReleaseManifest) =>
-    `"${createHash('sha256')
-      .update(`${APP_VERSION}\n${publicBaseUrl}\n${JSON.stringify(m)}`)
+  function sendWithTag<T>(request: FastifyRequest, reply: FastifyReply, body: T): T {
+    const etag = `"${createHash('sha256')
+      .update(`${APP_VERSION}\n${JSON.stringify(body)}`)
       .digest('hex')
       .slice(0, 32)}"`;
-
-  /** Sends the manifest, or a 304 when the client's If-None-Match already names it. */
-  function sendManifest(request: FastifyRequest, reply: FastifyReply, m: ReleaseManifest) {
-    const etag = manifestTag(m);
     reply.header('etag', etag).header('cache-control', 'no-cache');
-    if (matchesNoneMatch(request, etag)) return reply.code(304).send();
-    return withLinks(m);
+    if (matchesNoneMatch(request, etag)) return reply.code(304).send() as T;
+    return body;
   }
 
   app.get('/v1/releases', {
@@ -129,11 +125,10 @@ export const releasesRoutes: FastifyPluginAsync<ReleaseRoutesOptions, RawServerD
       const manifests = await listManifests(dir, { limit: limit + 1, before });
       const items = manifests.slice(0, limit);
       const last = items[items.length - 1];
-      reply.header('cache-control', 'no-cache');
-      return {
+      return sendWithTag(request, reply, {
         items: items.map(withLinks),
         next_cursor: manifests.length > limit && last ? encodeCursor('releases', [last.id]) : null,
-      };
+      });
     },
   });
 
@@ -163,7 +158,7 @@ export const releasesRoutes: FastifyPluginAsync<ReleaseRoutesOptions, RawServerD
           'No release has been written yet: the operator runs `npm run export` to make one.',
         );
       reply.header('content-location', `${publicBaseUrl}/v1/releases/${manifest.id}`);
-      return sendManifest(request, reply, manifest);
+      return sendWithTag(request, reply, withLinks(manifest));
     },
   });
 
@@ -179,7 +174,7 @@ export const releasesRoutes: FastifyPluginAsync<ReleaseRoutesOptions, RawServerD
     handler: async (request, reply) => {
       const manifest = await readManifest(dir, request.params.id);
       if (!manifest) throw releaseGone(request.params.id);
-      return sendManifest(request, reply, manifest);
+      return sendWithTag(request, reply, withLinks(manifest));
     },
   });
 
