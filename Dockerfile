@@ -15,7 +15,8 @@ FROM node:22-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
-    DATABASE_PATH=/data/evidence.db
+    DATABASE_PATH=/data/evidence.db \
+    RELEASES_DIR=/data/releases
 WORKDIR /app
 RUN groupadd --system evidence && useradd --system --gid evidence --home-dir /app evidence \
  && mkdir -p /data && chown evidence:evidence /data

@@ -14,6 +14,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import { withKeptSections } from './doc-sections.js';
 import { generateFile, mulberry32 } from './generate.js';
 import { exportJsonServer } from './json-server-export.js';
 import * as V from './vocabulary.js';
@@ -63,15 +64,6 @@ const ONLY = args.only?.split(',');
 const DB_DIR = args['db-dir'] ?? OUT;
 /** Another checkout to run the server from (e.g. a branch with a proposed fix); the bench itself stays here. */
 const SERVER_ROOT = args['server-root'] ? fileURLToPath(new URL(`file://${args['server-root']}/`)) : ROOT;
-
-/** Sections other scripts own (bench/starvation.ts), from their marker to the end, survive a rewrite of the doc. */
-const KEPT_SECTIONS_MARKER = '<!-- bench/starvation.ts -->';
-function withKeptSections(doc: string): string {
-  const file = join(ROOT, 'docs/benchmarks.md');
-  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const at = old.indexOf(KEPT_SECTIONS_MARKER);
-  return at === -1 ? doc : `${doc.trimEnd()}\n\n${old.slice(at)}`;
-}
 
 // ---------------------------------------------------------------- processes
 

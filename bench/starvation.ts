@@ -9,9 +9,9 @@
 // Loopback only; every phase has a bounded duration; the server is stopped on exit. --before DIR first measures the
 // server of another checkout (e.g. the code before a change) on a copy of --before-db (a database its migrations
 // know), then this one; --server-root measures another checkout instead of this one. --write puts the
-// tables in docs/benchmarks.md, after the marker line (its section; `npm run bench` keeps it).
+// tables in docs/benchmarks.md, in its marked section (bench/doc-sections.ts; `npm run bench` keeps it).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import { writeSection } from './doc-sections.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HOST = '127.0.0.1';
@@ -234,7 +235,6 @@ const print = (text: string) => {
   out.push(text);
   console.log(text);
 };
-const MARKER = '<!-- bench/starvation.ts -->';
 
 /** One server: the expensive requests timed alone, then the ordinary clients alone and beside 2 heavy ones. */
 async function measure(serverRoot: string, source: string, title: string): Promise<void> {
@@ -289,25 +289,17 @@ async function main() {
       'Before: the code of --before, on a copy of --before-db',
     );
   await measure(SERVER_ROOT, values.db, SERVER_ROOT === ROOT ? 'This checkout' : 'The code of --server-root');
-  if (values.write) writeSection(out.join('\n'));
-}
-
-/** Replaces this script's section of docs/benchmarks.md (from the marker to the end) with `body`. */
-function writeSection(body: string): void {
-  const file = join(ROOT, 'docs/benchmarks.md');
-  const doc = readFileSync(file, 'utf8');
-  const at = doc.indexOf(MARKER);
-  const head = at === -1 ? `${doc.trimEnd()}\n\n` : doc.slice(0, at);
-  const section = [
-    MARKER,
-    '## Expensive requests beside cheap ones',
-    '',
-    `Written by \`npx tsx bench/starvation.ts --write\` (${new Date().toISOString().slice(0, 10)}; Node ${process.version}): the real server on the 100,000-claim database of \`npm run bench:data\`, closed-loop clients told apart by X-Forwarded-For (TRUST_PROXY=loopback), the per-address rate limit raised out of the way, load shedding and the fair share at their defaults. Each server's most expensive request (timed first) is the one 2 clients loop on. Issue 10 measured 26% of other clients' requests answered 503 this way before; the first table is the code before issue 10's bounded-work changes.`,
-    '',
-    body,
-    '',
-  ].join('\n');
-  writeFileSync(file, `${head}${section}`);
+  if (values.write)
+    writeSection(
+      'bench/starvation.ts',
+      [
+        '## Expensive requests beside cheap ones',
+        '',
+        `Written by \`npx tsx bench/starvation.ts --write\` (${new Date().toISOString().slice(0, 10)}; Node ${process.version}): the real server on the 100,000-claim database of \`npm run bench:data\`, closed-loop clients told apart by X-Forwarded-For (TRUST_PROXY=loopback), the per-address rate limit raised out of the way, load shedding and the fair share at their defaults. Each server's most expensive request (timed first) is the one 2 clients loop on. Issue 10 measured 26% of other clients' requests answered 503 this way before; the first table is the code before issue 10's bounded-work changes.`,
+        '',
+        out.join('\n'),
+      ].join('\n'),
+    );
 }
 
 main().then(

@@ -25,6 +25,7 @@ import { historyRoutes } from './resources/history/history.routes.js';
 import { importsRoutes } from './resources/imports/imports.routes.js';
 import { interventionsRoutes } from './resources/interventions/interventions.routes.js';
 import { interventionsWrites } from './resources/interventions/interventions.writes.js';
+import { releasesRoutes } from './resources/releases/releases.routes.js';
 import { rootRoutes } from './resources/root/root.routes.js';
 import { searchRoutes } from './resources/search/search.routes.js';
 import { studiesRoutes } from './resources/studies/studies.routes.js';
@@ -141,6 +142,7 @@ export async function buildApp({
   await app.register(cslJsonCitationsRoutes, routeOptions);
   await app.register(searchRoutes, routeOptions);
   await app.register(historyRoutes, routeOptions);
+  await app.register(releasesRoutes, { dir: settings.RELEASES_DIR, publicBaseUrl: settings.PUBLIC_BASE_URL });
   await app.register(fhirRoutes);
   await app.register(mcpRoutes, { config: settings });
   await app.register(claimsWrites, routeOptions);

@@ -105,6 +105,13 @@ export const ConfigSchema = z.object({
     .int()
     .min(0)
     .default(4 * 1024 ** 3),
+  /**
+   * Bulk releases: `npm run export` writes each release into a folder of its own here, and the server serves the
+   * complete ones from it (GET /v1/releases...). Relative paths are relative to the working directory.
+   */
+  RELEASES_DIR: z.string().min(1).default('./data/releases'),
+  /** How many complete releases `npm run export` keeps in RELEASES_DIR; older ones are deleted after a new one. */
+  RELEASES_KEEP: z.coerce.number().int().min(1).max(100).default(7),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

@@ -12,6 +12,7 @@ import { captureExamples, EXAMPLE_SOURCES, EXAMPLES_PATH } from '../src/cli/open
 import { overloadedHandler } from '../src/plugins/hardening.js';
 import { PROBLEM_EXAMPLES, RESPONSE_HEADERS } from '../src/plugins/openapi-operations.js';
 import { freshDatabase, testApp } from './helpers.js';
+import { writeRelease } from './releases.helpers.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 let generated: string;
@@ -215,7 +216,9 @@ describe('openapi/openapi.json', () => {
     expect(params.find((p: any) => p.name === 'condition').schema.example).toBe('melanoma');
     expect(doc.paths['/v1/studies/{pmid}'].get.parameters[0].schema.example).toBe('29097493');
     // The docs page fills every example into "Try it out": together they must return data, never an empty list.
-    const { app } = await testApp();
+    const db = await freshDatabase();
+    // A server with a release, named as the examples name it (releases exist once `npm run export` has run).
+    const { app } = await testApp({ db, config: { RELEASES_DIR: (await writeRelease(db)).dir } });
     let lists = 0;
     for (const { path, op } of operations().filter((o) => o.method === 'get' && o.path.startsWith('/v1/'))) {
       const example = (p: any) => p.schema?.example ?? p.example;

@@ -4,6 +4,11 @@ import type { Database } from '../store/client.js';
 import { dataTagOf } from '../store/data-version.queries.js';
 
 const CACHEABLE = /^\/v1\//;
+/**
+ * Bulk releases are files, not rows: they do not change with the data version (a new release appears without any
+ * write), so their routes set validators of their own (a file's SHA-256) and answer If-None-Match themselves.
+ */
+const OWN_VALIDATORS = /^\/v1\/releases(\/|\?|$)/;
 
 /** Whether a request to `url` gets an ETag and may be answered 304 (what the OpenAPI document says of it too). */
 export function isConditionalRead(method: string, url: string): boolean {
@@ -28,7 +33,7 @@ export const cachingPlugin = fp<{ db: Database }>(
     app.decorateRequest('dataTag', '');
     app.addHook('onRequest', async (request, reply) => {
       request.dataTag = await dataTagOf(db);
-      if (!isConditionalRead(request.method, request.url)) return;
+      if (!isConditionalRead(request.method, request.url) || OWN_VALIDATORS.test(request.url)) return;
       reply.header('etag', `W/"${request.dataTag}"`).header('cache-control', 'no-cache').header('vary', 'Accept');
       const fresh = request.headers['if-none-match']
         ?.split(',')

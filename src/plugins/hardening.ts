@@ -66,6 +66,11 @@ export const corsPlugin = fp<Pick<Config, 'CORS_ORIGINS'>>(
         'X-RateLimit-Remaining',
         'X-RateLimit-Reset',
         'WWW-Authenticate',
+        // Bulk release downloads (resources/releases).
+        'Content-Location',
+        'Content-Range',
+        'Accept-Ranges',
+        'Repr-Digest',
       ],
       maxAge: 600,
       // A bare OPTIONS gets the same 204 as a preflight rather than a text/plain 400.

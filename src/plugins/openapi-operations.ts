@@ -50,12 +50,12 @@ export const RESPONSE_HEADERS = {
   },
   ETag: {
     description:
-      'Validator of this representation. Lists (and `as_of` reads): weak, `W/"<build>.<database id>.<data version>"`, changing with any write. Single resources: strong, `"<build>.<database id>.<data version>.v<row version>"`, with `-br`, `-gzip` or `-deflate` appended when the body is compressed (the same version for `If-Match`). Send it in `If-None-Match` for a 304, or in `If-Match` to change the resource.',
+      'Validator of this representation. Lists (and `as_of` reads): weak, `W/"<build>.<database id>.<data version>"`, changing with any write. Single resources: strong, `"<build>.<database id>.<data version>.v<row version>"`, with `-br`, `-gzip` or `-deflate` appended when the body is compressed (the same version for `If-Match`). Send it in `If-None-Match` for a 304, or in `If-Match` to change the resource. Bulk releases: strong, a hash of the manifest response, or the file\'s SHA-256 for a release file (also for `If-Range`); they do not change with the data version.',
     schema: { type: 'string' },
   },
   'Cache-Control': {
     description:
-      '`no-cache`: store, but revalidate with `If-None-Match` before reuse (a 304 costs no query). `public, max-age=86400` on `as_of` reads, which never change.',
+      '`no-cache`: store, but revalidate with `If-None-Match` before reuse (a 304 costs no query). `public, max-age=86400` on `as_of` reads, which never change; `public, max-age=31536000, immutable` on bulk release files, which never change either.',
     schema: { type: 'string' },
   },
   Location: {
@@ -69,7 +69,8 @@ export const RESPONSE_HEADERS = {
     schema: { type: 'string' },
   },
   'Content-Disposition': {
-    description: '`attachment; filename="<name>.ris"` or `.bib` for RIS and BibTeX, so a browser saves the file.',
+    description:
+      '`attachment; filename="<name>.ris"` or `.bib` for RIS and BibTeX, `"<release id>-<file name>"` for bulk release files, so a browser saves the file.',
     schema: { type: 'string' },
   },
 } as const;

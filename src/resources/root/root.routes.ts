@@ -22,6 +22,9 @@ const IndexSchema = z
         topics: z.string(),
         search: z.string().describe('An RFC 6570 URI template: `/v1/search{?q}` → `/v1/search?q=melanoma`.'),
         changes: z.string().describe('The change feed.'),
+        releases: z
+          .string()
+          .describe('Bulk releases: the whole dataset as gzip NDJSON and SQLite files (`/v1/releases/latest`).'),
         health: z.string(),
         ready: z.string(),
       })
@@ -39,6 +42,7 @@ const LINKS = {
   topics: '/v1/topics',
   search: '/v1/search{?q}',
   changes: '/v1/changes',
+  releases: '/v1/releases',
   health: '/health',
   ready: '/ready',
 };
