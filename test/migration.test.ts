@@ -268,3 +268,32 @@ describe('migrations 0006 to 0009 on a database with data', () => {
     await app.close();
   });
 });
+
+describe('migrations/sqlite (the folder was migrations/ before PostgreSQL came)', () => {
+  it('finds nothing to apply on a database migrated from the old folder, and keeps its rows and identity', async () => {
+    // The old layout: the same files directly under migrations/. drizzle's migrator records each migration's hash and
+    // time, never its path, so the move changes nothing for a database that exists.
+    const old = join(tmp, 'old-layout', 'migrations');
+    cpSync(MIGRATIONS_FOLDER, old, { recursive: true });
+    const path = join(tmp, 'moved.db');
+    const sqlite = new BetterSqlite3(path);
+    migrate(drizzle(sqlite), { migrationsFolder: old });
+    sqlite.exec(`INSERT INTO meta (key, value) VALUES ('database_id', 'before-the-move'), ('data_version', '7');
+      INSERT INTO interventions (slug, name, kind) VALUES ('zinc', 'Zinc', 'supplement');
+      INSERT INTO lookup_keys (entity, key, entity_id, exact) VALUES ('intervention', 'zinc', 1, 3);`);
+    const applied = sqlite.prepare('SELECT id, hash, created_at FROM __drizzle_migrations ORDER BY id').all();
+    sqlite.close();
+    expect(applied).toHaveLength(JSON.parse(readFileSync(join(old, 'meta/_journal.json'), 'utf8')).entries.length);
+
+    const db = openDatabase(path, { temporary: true });
+    await migrateDatabase(db);
+    expect(db.sqlite.prepare('SELECT id, hash, created_at FROM __drizzle_migrations ORDER BY id').all()).toEqual(applied);
+    const app = await buildApp({ db });
+    await app.ready();
+    const res = await getJson(app, '/v1/interventions/zinc');
+    expect(res.status).toBe(200);
+    expect(res.body.name).toBe('Zinc');
+    expect(res.headers.etag).toMatch(/\.before-the-move\.7\./);
+    await app.close();
+  });
+});

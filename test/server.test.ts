@@ -49,7 +49,7 @@ describe('npm start (src/server.ts)', () => {
     const body = (await res.json()) as any;
     expect(body.items[0].studies[0]).toMatchObject({ pmid: '29097493', design: 'cohort', sample_size: 112 });
     const ready = await fetch(`${base}/ready`);
-    const shipped = JSON.parse(readFileSync(join(ROOT, 'migrations/meta/_journal.json'), 'utf8')).entries.length;
+    const shipped = JSON.parse(readFileSync(join(ROOT, 'migrations/sqlite/meta/_journal.json'), 'utf8')).entries.length;
     expect(await ready.json()).toEqual({
       status: 'ready',
       migrations: { applied: shipped, expected: shipped },

@@ -79,7 +79,8 @@ export class Changes {
   constructor(tx: Transaction, meta: CommitMeta) {
     this.#tx = tx;
     this.#meta = meta;
-    this.read = { engine: tx.engine, sqlite: tx.sqlite, orm: tx.orm };
+    const { writable: _writable, ...read } = tx;
+    this.read = read;
   }
 
   /** Revisions written so far. */

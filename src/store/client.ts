@@ -1,5 +1,7 @@
-// The database handles every data-access function takes: a reader for reads, and write transactions that are
-// immediate, serialised in-process and bounded in how long they wait for another process's write lock.
+// The database handles every data-access function takes, on either engine: a reader for reads, and write transactions
+// that are serialised (in-process and across processes) and bounded in how long they wait for another's write lock.
+// openDatabase picks the engine from the location: a file path is SQLite (here), a postgres:// URL is PostgreSQL
+// (store/postgres/client.ts).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,20 +9,51 @@ import { Mutex } from 'async-mutex';
 import BetterSqlite3 from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import pRetry, { AbortError } from 'p-retry';
+import { StoreBusyError } from './errors.js';
+import { openPostgresDatabase } from './postgres/client.js';
+import type { Params } from './postgres/placeholders.js';
 import * as schema from './schema.js';
+import { prepared } from './statements.js';
 
 export type Sqlite = BetterSqlite3.Database;
+/**
+ * drizzle's query builder, typed as the SQLite one. On PostgreSQL the handle carries drizzle's pg-dialect builder
+ * over the pg tables instead: both builders have the same methods for what the query modules use (select, insert,
+ * update, delete, onConflict..., returning, awaited), and the two schemas have identical row types
+ * (test/schema-parity.test.ts), so one typed code path serves both. Never call the SQLite-only `.all()`, `.get()`,
+ * `.run()`, `.values()` on a builder: await it (test/write-path.test.ts refuses them).
+ */
 export type Drizzle = BetterSQLite3Database<typeof schema>;
+/** The tables a builder query names: `h.tables.claims`, never an import of schema.ts (the engine's own tables). */
+export type Tables = typeof schema;
+export type Engine = 'sqlite' | 'postgres';
+export type { Params };
+
+/** What a write statement did: the number of rows it inserted, updated or deleted. */
+export interface RunResult {
+  changes: number;
+}
 
 /**
- * What a read needs: an engine name and that engine's access. Every query function takes one of these (a
- * `Database` or a `Transaction`) and returns a Promise, so a PostgreSQL store can stand behind the same functions.
- * For SQLite, `sqlite` runs the prepared hot-path statements and `orm` the drizzle queries.
+ * What a read needs, on either engine. Every query function takes one of these (a `Database` or a `Transaction`)
+ * and returns a Promise.
+ *
+ * - `all`, `get`, `run`: hand-written SQL with `@name` (an object) or `?` (an array) placeholders, prepared once per
+ *   connection on each engine. Rows come back in SQLite's shapes on both: integers (counts too) as numbers, booleans
+ *   as 1/0, JSON as text. Boolean parameters are bound as 1/0 on SQLite. Write portable SQL, or a twin per engine
+ *   (see "How a query module runs on both engines" in docs/architecture.md).
+ * - `orm` + `tables`: drizzle's builder over this engine's tables.
+ * - `sqlite`: the raw SQLite connection, for code not yet ported to PostgreSQL (it throws there, naming the caller).
  */
 export interface Reader {
-  readonly engine: 'sqlite';
+  readonly engine: Engine;
+  /** @deprecated SQLite only: use all/get/run or orm. Throws on PostgreSQL. */
   readonly sqlite: Sqlite;
   readonly orm: Drizzle;
+  readonly tables: Tables;
+  all<T = Record<string, unknown>>(sqlText: string, params?: Params): Promise<T[]>;
+  get<T = Record<string, unknown>>(sqlText: string, params?: Params): Promise<T | undefined>;
+  run(sqlText: string, params?: Params): Promise<RunResult>;
 }
 
 /**
@@ -40,8 +73,9 @@ export interface TransactionOptions {
   busy?: 'wait' | 'skip';
 }
 
-/** The whole database: reads run on a reader connection that sees only committed data. */
+/** The whole database: reads run on a reader connection (SQLite) or the pool (PostgreSQL): only committed data. */
 export interface Database extends Reader {
+  /** The SQLite file, or the PostgreSQL URL without its password. */
   readonly path: string;
   /**
    * Milliseconds a write waits for another process's write lock before StoreBusyError. Writes of this process take
@@ -61,22 +95,14 @@ export interface Database extends Reader {
    * readiness reports it, and probes with `probeStorage`.
    */
   readonly storageFull: boolean;
-  /** Waits for a running write to finish, then closes both connections (and deletes a temporary database). */
+  /** Waits for a running write to finish, then closes the connections (and deletes a temporary database). */
   close(): Promise<void>;
+  /** Resolves when the database answers a trivial query now; rejects with the driver's error when it does not. */
+  ping(): Promise<void>;
   readonly open: boolean;
 }
 
-/** Another writer held the database longer than the bound; nothing was written. Answered as 503 with Retry-After. */
-export class StoreBusyError extends Error {
-  override name = 'StoreBusyError';
-  constructor(
-    readonly waitedMs: number,
-    /** Seconds after which a retry is sensible. */
-    readonly retryAfterSeconds = 1,
-  ) {
-    super(`the database is busy with another write (waited ${waitedMs} ms)`);
-  }
-}
+export { StoreBusyError, StoreUnavailableError } from './errors.js';
 
 export interface OpenOptions {
   /** See Database.busyWaitMs; default 5000 (WRITE_LOCK_WAIT_MS). */
@@ -87,6 +113,10 @@ export interface OpenOptions {
   temporary?: boolean;
   /** A folder made for this database alone, removed on close (see openScratchDatabase). */
   scratchDir?: string;
+  /** PostgreSQL: most connections this process opens (default 10, DATABASE_POOL_SIZE). */
+  poolSize?: number;
+  /** PostgreSQL: runs after the pool has ended, on close (test databases drop themselves). */
+  onClose?: () => Promise<void>;
 }
 
 /** A throw-away database in a new folder under the system's temporary directory, all removed on close. */
@@ -118,11 +148,39 @@ const isBusy = (error: unknown) => {
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 };
 
+/** Whether a database location is a PostgreSQL URL (else it is a SQLite file path). */
+export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location);
+
+/** SQLite's runner: each text prepared once per connection; booleans bound as 1/0 (better-sqlite3 refuses them). */
+export function sqliteRunner(sqlite: Sqlite): Pick<Reader, 'all' | 'get' | 'run'> {
+  const bind = (params: Params | undefined): unknown[] => {
+    if (params === undefined) return [];
+    const fix = (v: unknown) => (v === true ? 1 : v === false ? 0 : v);
+    if (Array.isArray(params)) return params.map(fix);
+    return [Object.fromEntries(Object.entries(params).map(([k, v]) => [k, fix(v)]))];
+  };
+  return {
+    all: async <T>(sqlText: string, params?: Params) => prepared(sqlite, sqlText).all(...bind(params)) as T[],
+    get: async <T>(sqlText: string, params?: Params) => prepared(sqlite, sqlText).get(...bind(params)) as T | undefined,
+    run: async (sqlText: string, params?: Params) => ({
+      changes: prepared(sqlite, sqlText).run(...bind(params)).changes,
+    }),
+  };
+}
+
+/** A SQLite Reader over one connection (the database's reader, its writer, or a snapshot file). */
+export function sqliteReader(sqlite: Sqlite): Reader {
+  return { engine: 'sqlite', sqlite, orm: drizzle(sqlite, { schema }), tables: schema, ...sqliteRunner(sqlite) };
+}
+
 /**
- * Opens a database file with two connections. A second connection cannot share an in-memory database, so
- * `:memory:` is refused: tests use temporary files (`temporary: true`).
+ * Opens a database: a `postgres://` (or `postgresql://`) URL is PostgreSQL, anything else a SQLite file with two
+ * connections. A second SQLite connection cannot share an in-memory database, so `:memory:` is refused: tests use
+ * temporary files (`temporary: true`).
  */
-export function openDatabase(path: string, options: OpenOptions = {}): Database {
+export function openDatabase(location: string, options: OpenOptions = {}): Database {
+  if (isPostgresUrl(location)) return openPostgresDatabase(location, { busyWaitMs: DEFAULT_BUSY_WAIT_MS, ...options });
+  const path = location;
   if (path === ':memory:' || path === '' || path.startsWith('file:'))
     throw new RangeError(
       `openDatabase needs a file path (got ${JSON.stringify(path)}): a reader and a writer share it`,
@@ -132,8 +190,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
   // The writer never blocks the event loop on a lock: it fails at once and BEGIN is retried asynchronously.
   const writer = connect(path, synchronous, 0);
   const reader = connect(path, synchronous, READER_BUSY_TIMEOUT_MS);
-  const readerOrm = drizzle(reader, { schema });
-  const tx: Transaction = { engine: 'sqlite', sqlite: writer, orm: drizzle(writer, { schema }), writable: true };
+  const readerHandle = sqliteReader(reader);
+  const tx: Transaction = { ...sqliteReader(writer), writable: true };
   const turns = new Mutex();
   let closed = false;
   let storageFull = false;
@@ -166,11 +224,12 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
   }
 
   const database: Database = {
-    engine: 'sqlite',
+    ...readerHandle,
     path,
     busyWaitMs,
-    sqlite: reader,
-    orm: readerOrm,
+    ping: async () => {
+      reader.prepare('SELECT 1').get();
+    },
     get open() {
       return !closed;
     },
@@ -233,10 +292,9 @@ export async function probeStorage(db: Database): Promise<boolean> {
   try {
     const wrote = await db.transaction(
       async (tx) => {
-        tx.sqlite
-          .prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('storage_probe', zeroblob(?))`)
-          .run(PROBE_BYTES);
-        tx.sqlite.prepare(`DELETE FROM meta WHERE key = 'storage_probe'`).run();
+        if (tx.engine !== 'sqlite') return true;
+        await tx.run(`INSERT OR REPLACE INTO meta (key, value) VALUES ('storage_probe', zeroblob(?))`, [PROBE_BYTES]);
+        await tx.run(`DELETE FROM meta WHERE key = 'storage_probe'`);
         return true;
       },
       { busy: 'skip' },

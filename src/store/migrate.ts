@@ -1,21 +1,38 @@
-// Applies the committed drizzle-kit migrations and makes sure the database has an identity and a data version.
+// Applies the committed drizzle-kit migrations of the database's engine and makes sure the database has an identity
+// and a data version.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pRetry from 'p-retry';
-import type { Database, Reader } from './client.js';
+import type { Database, Engine, Reader } from './client.js';
+import { poolOf } from './postgres/client.js';
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
+/** Each engine's migrations, written by drizzle-kit (drizzle.config.ts, drizzle.postgres.config.ts). */
+export const MIGRATIONS_FOLDERS: Record<Engine, string> = {
+  sqlite: fileURLToPath(new URL('../../migrations/sqlite', import.meta.url)),
+  postgres: fileURLToPath(new URL('../../migrations/postgres', import.meta.url)),
+};
+export const MIGRATIONS_FOLDER = MIGRATIONS_FOLDERS.sqlite;
+
+/** The key of the session-level advisory lock migrations run under on PostgreSQL. */
+export const MIGRATION_LOCK_KEY = 0x65766d67; // "evmg"
 
 // Two processes may start on one new file at once: the second waits for the first one's migration (at start, when
 // blocking the event loop costs nothing) instead of failing.
 const MIGRATION_LOCK_WAIT_MS = 30_000;
 
-/** Migrates on a connection of its own, so that the handles' writer never blocks on a lock. */
+/**
+ * Migrates on a connection of its own, so that the handles' writer never blocks on a lock. On PostgreSQL the whole
+ * migration runs under an advisory lock: ten replicas starting at once migrate once, the other nine wait and then
+ * find nothing to do.
+ */
 export async function migrateDatabase(db: Database): Promise<void> {
+  if (db.engine === 'postgres') return migratePostgres(db);
   const sqlite = new BetterSqlite3(db.path);
   try {
     sqlite.pragma(`busy_timeout = ${MIGRATION_LOCK_WAIT_MS}`);
@@ -45,16 +62,39 @@ export async function migrateDatabase(db: Database): Promise<void> {
   }
 }
 
+async function migratePostgres(db: Database): Promise<void> {
+  const client = await poolOf(db).connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      // The tracking table beside the tables (public.__drizzle_migrations), as on SQLite, not in a schema of its own.
+      await migratePg(drizzlePg(client), { migrationsFolder: MIGRATIONS_FOLDERS.postgres, migrationsSchema: 'public' });
+      await client.query(
+        `INSERT INTO meta (key, value) VALUES ('database_id', $1), ('data_version', '0') ON CONFLICT (key) DO NOTHING`,
+        [randomUUID()],
+      );
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
 const busyCode = (error: unknown) =>
   String((error as { code?: unknown } | undefined)?.code ?? '').startsWith('SQLITE_BUSY');
 
-let expectedMigrations: number | undefined;
+const expectedMigrations = new Map<Engine, number>();
 
-/** The number of migrations applied, and the number shipped with this code. */
+/** The number of migrations applied, and the number shipped with this code for the handle's engine. */
 export async function migrationStatus(h: Reader): Promise<{ applied: number; expected: number }> {
-  expectedMigrations ??= (
-    JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as { entries: unknown[] }
-  ).entries.length;
-  const row = h.sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number };
-  return { applied: row.n, expected: expectedMigrations };
+  let expected = expectedMigrations.get(h.engine);
+  if (expected === undefined) {
+    expected = (
+      JSON.parse(readFileSync(`${MIGRATIONS_FOLDERS[h.engine]}/meta/_journal.json`, 'utf8')) as { entries: unknown[] }
+    ).entries.length;
+    expectedMigrations.set(h.engine, expected);
+  }
+  const row = await h.get<{ n: number }>('SELECT count(*) AS n FROM __drizzle_migrations');
+  return { applied: row?.n ?? 0, expected };
 }
