@@ -2,7 +2,7 @@
 // and withdrawing items a release dropped.
 import type { StudySourceType } from '../../evidence/vocabulary.js';
 import type { Reader, Transaction } from '../../store/client.js';
-import { prepared } from '../../store/statements.js';
+import { dialectOf } from '../../store/dialect.js';
 
 /** A study as a citing source names it: by PMID, or (a source without one) by its key, with its citation string. */
 export interface CitedStudy {
@@ -27,37 +27,39 @@ export async function ensureCitedStudy(
   tx: Transaction,
   study: CitedStudy,
 ): Promise<'inserted' | 'updated' | 'unchanged'> {
-  const sqlite = tx.sqlite;
-  const inserted = prepared(
-    sqlite,
-    `INSERT INTO studies (key, pmid, source_type, source_id, abstract_number, source_url, citation_text, citation_text_source)
+  const inserted = (
+    await tx.run(
+      `INSERT INTO studies (key, pmid, source_type, source_id, abstract_number, source_url, citation_text, citation_text_source)
      VALUES (@key, @pmid, @source_type, @source_id, @abstract_number, @source_url, @citation, @citation_source)
      ON CONFLICT (key) DO NOTHING`,
-  ).run(study).changes;
+      { ...study },
+    )
+  ).changes;
   if (inserted > 0) return 'inserted';
   if (study.citation === null) return 'unchanged';
-  const filled = prepared(
-    sqlite,
-    `UPDATE studies SET citation_text = @citation, citation_text_source = @citation_source
+  const filled = (
+    await tx.run(
+      `UPDATE studies SET citation_text = @citation, citation_text_source = @citation_source
      WHERE key = @key AND citation_text IS NULL AND title IS NULL`,
-  ).run(study).changes;
+      { ...study },
+    )
+  ).changes;
   return filled > 0 ? 'updated' : 'unchanged';
 }
 
 /** CIViC claims still counted as current whose evidence id is not in this release (to be withdrawn). */
 export async function civicClaimsAbsentFrom(h: Reader, presentIds: readonly string[]): Promise<string[]> {
   return (
-    prepared(
-      h.sqlite,
+    await h.all<{ id: string }>(
       `SELECT id FROM claims WHERE source = 'civic' AND status IN ('published', 'draft')
-         AND source_id NOT IN (SELECT value FROM json_each(?)) ORDER BY id`,
-    ).all(JSON.stringify(presentIds)) as { id: string }[]
+         AND source_id NOT IN (SELECT value FROM ${dialectOf(h).jsonValues('?')}) ORDER BY id`,
+      [JSON.stringify(presentIds)],
+    )
   ).map((r) => r.id);
 }
 
 export async function slugTaken(h: Reader, table: 'conditions' | 'interventions', slug: string): Promise<boolean> {
-  const sqlite = h.sqlite;
-  return prepared(sqlite, `SELECT 1 FROM ${table} WHERE slug = ?`).get(slug) !== undefined;
+  return (await h.get(`SELECT 1 FROM ${table} WHERE slug = ?`, [slug])) !== undefined;
 }
 
 /** An intervention's name and synonyms, by id. */
@@ -65,15 +67,14 @@ export async function interventionById(
   h: Reader,
   id: number,
 ): Promise<{ slug: string; name: string; kind: string; description: string | null; synonyms: string[] }> {
-  const row = prepared(
-    h.sqlite,
-    `SELECT slug, name, kind, description, (SELECT json_group_array(synonym) FROM (SELECT synonym FROM intervention_synonyms
-       WHERE intervention_id = i.id ORDER BY position)) AS synonyms FROM interventions i WHERE id = ?`,
-  ).get(id) as { slug: string; name: string; kind: string; description: string | null; synonyms: string };
+  const row = (await h.get(
+    `SELECT slug, name, kind, description, ${dialectOf(h).jsonArray('synonym', 'intervention_synonyms WHERE intervention_id = i.id', 'position')} AS synonyms
+     FROM interventions i WHERE id = ?`,
+    [id],
+  )) as { slug: string; name: string; kind: string; description: string | null; synonyms: string };
   return { ...row, synonyms: JSON.parse(row.synonyms) as string[] };
 }
 
 export async function slugById(h: Reader, table: 'conditions' | 'interventions', id: number): Promise<string> {
-  const sqlite = h.sqlite;
-  return (prepared(sqlite, `SELECT slug FROM ${table} WHERE id = ?`).get(id) as { slug: string }).slug;
+  return ((await h.get(`SELECT slug FROM ${table} WHERE id = ?`, [id])) as { slug: string }).slug;
 }

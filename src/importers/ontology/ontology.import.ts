@@ -4,8 +4,8 @@ import { basename } from 'node:path';
 import { type Changes, commit } from '../../curation/commit.js';
 import { wouldCycle } from '../../resources/conditions/conditions.queries.js';
 import type { Database, Reader } from '../../store/client.js';
+import { dialectOf } from '../../store/dialect.js';
 import { LOOKUP_RANK, lookupBest } from '../../store/lookup.queries.js';
-import { prepared } from '../../store/statements.js';
 import { slugify } from '../civic/civic.import.js';
 import { slugTaken } from '../civic/civic.queries.js';
 import { findIsACycle, OboCycleError, OboParseError, type OboTerm, parseObo } from './obo.parse.js';
@@ -61,30 +61,30 @@ async function freeSlug(h: Reader, base: string): Promise<string> {
 
 /** The condition attached to any of these term ids (its DOID), oldest first. */
 const byDoids = (h: Reader, ids: readonly string[]) =>
-  prepared(
-    h.sqlite,
-    'SELECT slug FROM conditions WHERE doid IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT 1',
-  ).get(JSON.stringify(ids)) as { slug: string } | undefined;
+  h.get<{ slug: string }>(
+    `SELECT slug FROM conditions WHERE doid IN (SELECT value FROM ${dialectOf(h).jsonValues('?')}) ORDER BY id LIMIT 1`,
+    [JSON.stringify(ids)],
+  );
 
 /** Whether an ontology already gave a condition anything (synonyms with a scope, codes, is_a links). */
-const hasOntologyData = (h: Reader, slug: string) =>
-  prepared(
-    h.sqlite,
+const hasOntologyData = async (h: Reader, slug: string) =>
+  (await h.get(
     `SELECT 1 FROM conditions k WHERE k.slug = ? AND (
        EXISTS (SELECT 1 FROM condition_codes c WHERE c.condition_id = k.id)
        OR EXISTS (SELECT 1 FROM condition_synonyms s WHERE s.condition_id = k.id AND s.scope IS NOT NULL)
        OR EXISTS (SELECT 1 FROM condition_parents p WHERE p.condition_id = k.id AND p.source = 'ontology'))`,
-  ).get(slug) !== undefined;
+    [slug],
+  )) !== undefined;
 
 /** A condition not yet attached to any term, named exactly by one of these (name, or EXACT or curated synonym). */
 async function unattachedByName(h: Reader, names: readonly string[]): Promise<string | undefined> {
   for (const name of names) {
     const best = await lookupBest(h, 'condition', name);
     if (!best || best.rank < LOOKUP_RANK.synonym) continue;
-    const row = prepared(
-      h.sqlite,
-      'SELECT slug FROM conditions WHERE id IN (SELECT value FROM json_each(?)) AND doid IS NULL ORDER BY id LIMIT 1',
-    ).get(JSON.stringify(best.ids)) as { slug: string } | undefined;
+    const row = await h.get<{ slug: string }>(
+      `SELECT slug FROM conditions WHERE id IN (SELECT CAST(value AS INTEGER) FROM ${dialectOf(h).jsonValues('?')}) AND doid IS NULL ORDER BY id LIMIT 1`,
+      [JSON.stringify(best.ids)],
+    );
     if (row) return row.slug;
   }
   return undefined;
@@ -141,7 +141,7 @@ export async function importOntologyText(
   const apply = async (changes: Changes, term: OboTerm) => {
     const ids = [term.id, ...term.alt_ids, ...(replaces.get(term.id) ?? [])];
     const name = term.name as string;
-    let slug = byDoids(changes.read, ids)?.slug;
+    let slug = (await byDoids(changes.read, ids))?.slug;
     let by: 'doid' | 'name' | null = slug === undefined ? null : 'doid';
     if (slug === undefined) {
       const exact = term.synonyms.filter((s) => s.scope === 'EXACT').map((s) => s.text);
@@ -162,10 +162,10 @@ export async function importOntologyText(
           }
         : null;
     const target = slug ?? (create?.slug as string);
-    const firstAttachment = slug !== undefined && !hasOntologyData(changes.read, slug);
+    const firstAttachment = slug !== undefined && !(await hasOntologyData(changes.read, slug));
     const parents: string[] = [];
     for (const parent of term.is_a) {
-      const parentSlug = slugOfTerm.get(parent) ?? byDoids(changes.read, [parent])?.slug;
+      const parentSlug = slugOfTerm.get(parent) ?? (await byDoids(changes.read, [parent]))?.slug;
       if (parentSlug === undefined)
         summary.skipped_links.push({ term: term.id, parent, reason: 'the parent is in no loaded ontology file' });
       else if (create === null && (await wouldCycle(changes.read, target, parentSlug)))
@@ -208,7 +208,7 @@ export async function importOntologyText(
     const inFile = new Set(current.map((t) => t.id));
     for (const [replacement, obsoleteIds] of replaces) {
       if (inFile.has(replacement)) continue;
-      const holder = byDoids(changes.read, [replacement]);
+      const holder = await byDoids(changes.read, [replacement]);
       if (!holder) continue;
       const codes = obsoleteIds.map((id) => ({
         relation: 'replaces' as const,

@@ -2,9 +2,9 @@
 import { mergeNotices, type RetractionSignals, retractionOf } from '../../evidence/retraction.js';
 import { isRetracted } from '../../evidence/study-record.js';
 import { asRelatedNotice, noticesByStudy, replaceNotices } from '../../resources/studies/studies.notices.js';
-import type { Transaction } from '../../store/client.js';
+import type { Engine, Transaction } from '../../store/client.js';
+import { dialectOf } from '../../store/dialect.js';
 import { touch } from '../../store/lookup.queries.js';
-import { prepared } from '../../store/statements.js';
 import type { PubmedRecord } from './pubmed.parse.js';
 
 export type ImportOutcome = 'inserted' | 'updated' | 'unchanged';
@@ -13,13 +13,14 @@ export type ImportOutcome = 'inserted' | 'updated' | 'unchanged';
 export const STORABLE_PMID = /^[1-9]\d{0,8}$/;
 
 // Per column, the value an existing row ends up with: `excluded.*` is PubMed's, `studies.*` the stored one.
-// Nothing PubMed lacks (null, empty list) ever erases a stored value.
-const HAS_AUTHORS = 'json_array_length(excluded.authors) > 0';
-const HAS_COMPLETE_AUTHORS = `(${HAS_AUTHORS} AND excluded.authors_complete = 1)`;
+// Nothing PubMed lacks (null, empty list) ever erases a stored value. Portable SQL: a list is JSON text ('[]' when
+// empty), and booleans are spelled TRUE/FALSE, which SQLite reads as 1/0.
+const HAS_AUTHORS = "excluded.authors <> '[]'";
+const HAS_COMPLETE_AUTHORS = `(${HAS_AUTHORS} AND excluded.authors_complete = TRUE)`;
 const HAS_DATE =
   '(excluded.year IS NOT NULL OR excluded.month IS NOT NULL OR excluded.day IS NOT NULL OR excluded.date_text IS NOT NULL)';
 const MAY_SET_DESIGN =
-  "(excluded.design IS NOT NULL AND (@overwrite = 1 OR studies.design IS NULL OR studies.design_source IS 'pubmed'))";
+  "(excluded.design IS NOT NULL AND (@overwrite = 1 OR studies.design IS NULL OR studies.design_source IS NOT DISTINCT FROM 'pubmed'))";
 
 const keepUnless = (condition: string, column: string): string =>
   `CASE WHEN ${condition} THEN excluded.${column} ELSE studies.${column} END`;
@@ -32,8 +33,8 @@ const MERGED: Record<string, string> = {
   title: coalesce('title'),
   // A complete list from PubMed replaces whatever is stored; a truncated one replaces only a truncated one, and
   // then the separately known last author and author count stay (PubMed's truncated list does not give them).
-  authors: keepUnless(`${HAS_COMPLETE_AUTHORS} OR (${HAS_AUTHORS} AND studies.authors_complete = 0)`, 'authors'),
-  authors_complete: `CASE WHEN ${HAS_COMPLETE_AUTHORS} THEN 1 ELSE studies.authors_complete END`,
+  authors: keepUnless(`${HAS_COMPLETE_AUTHORS} OR (${HAS_AUTHORS} AND studies.authors_complete = FALSE)`, 'authors'),
+  authors_complete: `CASE WHEN ${HAS_COMPLETE_AUTHORS} THEN TRUE ELSE studies.authors_complete END`,
   last_author: `CASE WHEN ${HAS_COMPLETE_AUTHORS} THEN NULL ELSE studies.last_author END`,
   author_count: keepUnless(HAS_COMPLETE_AUTHORS, 'author_count'),
   journal: coalesce('journal'),
@@ -67,17 +68,18 @@ const MERGED: Record<string, string> = {
   edition: coalesce('edition'),
   collection_title: coalesce('collection_title'),
   // A retraction never lapses: a record without PubMed's signal is older than one with it (see mergeNotices).
-  retracted: 'max(excluded.retracted, studies.retracted)',
+  retracted: '(excluded.retracted OR studies.retracted)',
 };
 
 const MERGES = Object.entries(MERGED);
 
 // A PubMed article's study key is its PMID.
-const UPSERT_SQL = `INSERT INTO studies (key, pmid, ${MERGES.map(([c]) => c).join(', ')})
+const upsertSql = (engine: Engine) => `INSERT INTO studies (key, pmid, ${MERGES.map(([c]) => c).join(', ')})
   VALUES (@pmid, @pmid, ${MERGES.map(([c]) => `@${c}`).join(', ')})
   ON CONFLICT (pmid) DO UPDATE SET ${MERGES.map(([c, merged]) => `${c} = ${merged}`).join(', ')},
-    updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-  WHERE ${MERGES.map(([c, merged]) => `(${merged}) IS NOT studies.${c}`).join(' OR ')}`;
+    updated_at = ${dialectOf({ engine }).now}
+  WHERE ${MERGES.map(([c, merged]) => `(${merged}) IS DISTINCT FROM studies.${c}`).join(' OR ')}`;
+const UPSERT_SQL = { sqlite: upsertSql('sqlite'), postgres: upsertSql('postgres') };
 
 /** The values a new study gets; on an existing one they are PubMed's side of the merge. */
 function recordParams(record: PubmedRecord, overwrite: boolean) {
@@ -135,11 +137,13 @@ export async function mergePubmedStudy(
   record: PubmedRecord,
   overwrite: boolean,
 ): Promise<ImportOutcome> {
-  const existed = prepared(tx.sqlite, 'SELECT 1 FROM studies WHERE pmid = ?').get(record.pmid) !== undefined;
-  const { changes } = prepared(tx.sqlite, UPSERT_SQL).run(recordParams(record, overwrite));
-  const row = prepared(tx.sqlite, 'SELECT id, publication_types, retracted FROM studies WHERE pmid = ?').get(
-    record.pmid,
-  ) as { id: number; publication_types: string; retracted: number };
+  const existed = (await tx.get('SELECT 1 FROM studies WHERE pmid = ?', [record.pmid])) !== undefined;
+  const { changes } = await tx.run(UPSERT_SQL[tx.engine], recordParams(record, overwrite));
+  const row = (await tx.get('SELECT id, publication_types, retracted FROM studies WHERE pmid = ?', [record.pmid])) as {
+    id: number;
+    publication_types: string;
+    retracted: number;
+  };
   const stored = ((await noticesByStudy(tx, [row.id])).get(row.id) ?? []).map(asRelatedNotice);
   const notices = mergeNotices(stored, record.notices);
   const noticesMoved = await replaceNotices(tx, row.id, notices, stored);
@@ -149,7 +153,7 @@ export async function mergePubmedStudy(
     retracted: row.retracted === 1,
   });
   if (!existed) return 'inserted';
-  if (changes === 0 && (noticesMoved || retractionMoved)) touch(tx, 'studies', row.id);
+  if (changes === 0 && (noticesMoved || retractionMoved)) await touch(tx, 'studies', row.id);
   return changes === 0 && !noticesMoved && !retractionMoved ? 'unchanged' : 'updated';
 }
 
@@ -168,18 +172,20 @@ async function refreshRetraction(
   if (fromPubmed === null && merged.retracted) return false;
   const want = fromPubmed ?? { source: null, notice_pmid: null, notice_citation: null };
   return (
-    prepared(
-      tx.sqlite,
-      `UPDATE studies SET retraction_source = @source, retraction_notice_pmid = @notice_pmid,
+    (
+      await tx.run(
+        `UPDATE studies SET retraction_source = @source, retraction_notice_pmid = @notice_pmid,
          retraction_notice_citation = @notice_citation
-       WHERE id = @id AND (retraction_source IS NOT @source OR retraction_notice_pmid IS NOT @notice_pmid
-         OR retraction_notice_citation IS NOT @notice_citation)`,
-    ).run({
-      id: studyId,
-      source: want.source,
-      notice_pmid: want.notice_pmid,
-      notice_citation: want.notice_citation,
-    }).changes > 0
+       WHERE id = @id AND (retraction_source IS DISTINCT FROM @source OR retraction_notice_pmid IS DISTINCT FROM @notice_pmid
+         OR retraction_notice_citation IS DISTINCT FROM @notice_citation)`,
+        {
+          id: studyId,
+          source: want.source,
+          notice_pmid: want.notice_pmid,
+          notice_citation: want.notice_citation,
+        },
+      )
+    ).changes > 0
   );
 }
 
@@ -192,15 +198,15 @@ export type DeletionOutcome = 'marked' | 'already_marked' | 'not_in_database';
  * not serve a deleted PMID again, so such a record comes from an older file).
  */
 export async function markDeletedByPubmed(tx: Transaction, pmid: string, at: string): Promise<DeletionOutcome> {
-  const row = prepared(tx.sqlite, 'SELECT deleted_by_pubmed FROM studies WHERE pmid = ?').get(pmid) as
-    | { deleted_by_pubmed: number }
-    | undefined;
+  const row = await tx.get<{ deleted_by_pubmed: number }>('SELECT deleted_by_pubmed FROM studies WHERE pmid = ?', [
+    pmid,
+  ]);
   if (!row) return 'not_in_database';
   if (row.deleted_by_pubmed === 1) return 'already_marked';
-  prepared(
-    tx.sqlite,
-    `UPDATE studies SET deleted_by_pubmed = 1, deleted_by_pubmed_at = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+  await tx.run(
+    `UPDATE studies SET deleted_by_pubmed = TRUE, deleted_by_pubmed_at = ?, updated_at = ${dialectOf(tx).now}
      WHERE pmid = ?`,
-  ).run(at, pmid);
+    [at, pmid],
+  );
   return 'marked';
 }

@@ -3,7 +3,8 @@
 import { citableStudy } from '../../citations/source-citation.js';
 import type { StudyBibliography } from '../../evidence/study-record.js';
 import type { Reader } from '../../store/client.js';
-import { prepared } from '../../store/statements.js';
+import { dialectOf } from '../../store/dialect.js';
+import { moreOf } from '../../store/dialect-more.js';
 import { bibliographyOf, STUDY_ORDER, type StudyRow, toStudies } from '../studies/studies.queries.js';
 
 const STUDY_COLUMNS = `s.*, ${STUDY_ORDER} AS pmid_order`;
@@ -17,11 +18,10 @@ const toBibliographies = async (h: Reader, rows: readonly StudyRow[]): Promise<S
 
 /** The studies with these keys (PMIDs, or keys of sources without one), in the order asked; `missing` lists the others. */
 export async function studiesByPmids(h: Reader, pmids: readonly string[]) {
-  const sqlite = h.sqlite;
-  const rows = prepared(
-    sqlite,
-    `SELECT ${STUDY_COLUMNS} FROM studies s WHERE s.key IN (SELECT value FROM json_each(?))`,
-  ).all(JSON.stringify(pmids)) as StudyRow[];
+  const rows = await h.all<StudyRow>(
+    `SELECT ${STUDY_COLUMNS} FROM studies s WHERE s.key IN (SELECT value FROM ${dialectOf(h).jsonValues('?')})`,
+    [JSON.stringify(pmids)],
+  );
   const byPmid = new Map(rows.map((r) => [r.key, r]));
   return {
     studies: await toBibliographies(
@@ -34,13 +34,12 @@ export async function studiesByPmids(h: Reader, pmids: readonly string[]) {
 
 /** A claim's studies in the claim's own order; undefined when the claim does not exist. */
 export async function claimStudies(h: Reader, claimId: string): Promise<StudyBibliography[] | undefined> {
-  const sqlite = h.sqlite;
-  if (!prepared(sqlite, 'SELECT 1 FROM claims WHERE id = ?').get(claimId)) return undefined;
-  const rows = prepared(
-    sqlite,
+  if (!(await h.get('SELECT 1 FROM claims WHERE id = ?', [claimId]))) return undefined;
+  const rows = await h.all<StudyRow>(
     `SELECT ${STUDY_COLUMNS} FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
      WHERE cs.claim_id = ? ORDER BY cs.position`,
-  ).all(claimId) as StudyRow[];
+    [claimId],
+  );
   return toBibliographies(h, rows);
 }
 
@@ -49,17 +48,16 @@ export async function claimStudies(h: Reader, claimId: string): Promise<StudyBib
  * studies in each claim's order); undefined when the topic does not exist.
  */
 export async function topicStudies(h: Reader, slug: string): Promise<StudyBibliography[] | undefined> {
-  const sqlite = h.sqlite;
-  const topic = prepared(sqlite, 'SELECT id FROM topics WHERE slug = ?').get(slug) as { id: number } | undefined;
+  const topic = await h.get<{ id: number }>('SELECT id FROM topics WHERE slug = ?', [slug]);
   if (!topic) return undefined;
-  const rows = prepared(
-    sqlite,
-    `SELECT ${STUDY_COLUMNS} FROM studies s JOIN (
+  const rows = await h.all<StudyRow>(
+    moreOf(h).hints(`SELECT ${STUDY_COLUMNS} FROM studies s JOIN (
        SELECT cs.study_id, min(tc.position * 100000 + cs.position) AS first_seen
        FROM topic_claims tc CROSS JOIN claims c ON c.id = tc.claim_id AND c.status = 'published'
        JOIN claim_studies cs ON cs.claim_id = tc.claim_id
        WHERE tc.topic_id = ? GROUP BY cs.study_id) f ON f.study_id = s.id
-     ORDER BY f.first_seen`,
-  ).all(topic.id) as StudyRow[];
+     ORDER BY f.first_seen`),
+    [topic.id],
+  );
   return toBibliographies(h, rows);
 }

@@ -2,8 +2,8 @@
 import { eq } from 'drizzle-orm';
 import type { AgeGroup, Pico } from '../../evidence/pico.js';
 import type { Reader, Transaction } from '../../store/client.js';
-import { claim_pico_age_groups, claim_picos } from '../../store/schema.js';
-import { prepared } from '../../store/statements.js';
+import { dialectOf } from '../../store/dialect.js';
+import type { claim_picos } from '../../store/schema.js';
 
 type PicoRow = typeof claim_picos.$inferSelect;
 
@@ -50,9 +50,10 @@ export function picoOfRow(r: PicoRow): Pico {
  */
 export async function picosOf(h: Reader, ids: readonly string[]): Promise<Map<string, Pico>> {
   if (ids.length === 0) return new Map();
-  const rows = prepared(h.sqlite, 'SELECT * FROM claim_picos WHERE claim_id IN (SELECT value FROM json_each(?))').all(
-    JSON.stringify(ids),
-  ) as (Omit<PicoRow, 'age_groups'> & { age_groups: string })[];
+  const rows = await h.all<Omit<PicoRow, 'age_groups'> & { age_groups: string }>(
+    `SELECT * FROM claim_picos WHERE claim_id IN (SELECT value FROM ${dialectOf(h).jsonValues('?')})`,
+    [JSON.stringify(ids)],
+  );
   return new Map(rows.map((r) => [r.claim_id, picoOfRow({ ...r, age_groups: JSON.parse(r.age_groups) as string[] })]));
 }
 
@@ -73,6 +74,7 @@ const columnsOf = (claimId: string, pico: Pico) => ({
 
 /** Replaces a claim's PICO (null removes it); true when anything changed. */
 export async function writePico(tx: Transaction, claimId: string, pico: Pico | null): Promise<boolean> {
+  const { claim_picos, claim_pico_age_groups } = tx.tables;
   const [current] = await tx.orm.select().from(claim_picos).where(eq(claim_picos.claim_id, claimId));
   const wanted = pico === null ? null : columnsOf(claimId, pico);
   if (JSON.stringify(current ?? null) === JSON.stringify(wanted)) return false;

@@ -25,10 +25,11 @@ import type {
   VariantOrigin,
 } from '../../evidence/vocabulary.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
-import type { Reader, Sqlite, Transaction } from '../../store/client.js';
+import type { Engine, Reader, Transaction } from '../../store/client.js';
+import { dialectOf } from '../../store/dialect.js';
+import { moreOf } from '../../store/dialect-more.js';
 import { type FilterSql, whereClauses } from '../../store/filters.js';
 import { touch } from '../../store/lookup.queries.js';
-import { prepared } from '../../store/statements.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
 import { PICO_FILTER_SQL, picosOf, writePico } from './claims.pico.queries.js';
 import { refreshClaimDerived } from './claims.rank.js';
@@ -89,6 +90,22 @@ export const CLAIM_FILTER_SQL: FilterSql<ClaimFilters> = {
   match: 'c.seq IN (SELECT rowid >> 3 FROM search_index WHERE search_index MATCH @match AND rowid % 8 = 1)',
   has_retracted_evidence: 'c.has_retracted_evidence = @has_retracted_evidence',
   ...PICO_FILTER_SQL,
+};
+
+const POSTGRES = moreOf({ engine: 'postgres' });
+/**
+ * CLAIM_FILTER_SQL per engine: on PostgreSQL the text match and the caseless biomarker are spelled its way, and
+ * SQLite's planner hints are dropped (dialect-more.ts).
+ */
+const FILTER_SQL: Record<Engine, FilterSql<ClaimFilters>> = {
+  sqlite: CLAIM_FILTER_SQL,
+  postgres: Object.fromEntries(
+    Object.entries({
+      ...CLAIM_FILTER_SQL,
+      biomarker: POSTGRES.equalsCaseless('c.biomarker', '@biomarker'),
+      match: `c.seq IN (SELECT rowid >> 3 FROM search_index WHERE ${POSTGRES.matches('search_index', '@match')} AND rowid % 8 = 1)`,
+    }).map(([k, v]) => [k, POSTGRES.hints(v as string)]),
+  ),
 };
 
 interface ClaimRow {
@@ -240,10 +257,12 @@ const CLAIM_COLUMNS = `c.id, c.statement, c.plain_summary, c.plain_summary_sourc
  * that order) and only those are sorted. Without this, SQLite walks the whole certainty index to fill a page of a
  * rare condition: 140 ms instead of 2 ms at 100,000 claims. The first filter present in this list drives.
  */
-const DRIVERS: { filter: keyof ClaimFilters; value?: unknown; with?: string; from: string; where?: string }[] = [
+const driversOf = (
+  m: ReturnType<typeof moreOf>,
+): { filter: keyof ClaimFilters; value?: unknown; with?: string; from: string; where?: string }[] => [
   {
     filter: 'match',
-    from: `(SELECT rowid >> 3 AS seq FROM search_index WHERE search_index MATCH @match AND rowid % 8 = 1) hit
+    from: `(SELECT rowid >> 3 AS seq FROM search_index WHERE ${m.matches('search_index', '@match')} AND rowid % 8 = 1) hit
       CROSS JOIN claims c ON c.seq = hit.seq`,
   },
   {
@@ -261,7 +280,7 @@ const DRIVERS: { filter: keyof ClaimFilters; value?: unknown; with?: string; fro
   {
     filter: 'biomarker',
     from: 'claims c INDEXED BY claims_biomarker_idx',
-    where: 'c.biomarker = @biomarker COLLATE NOCASE',
+    where: m.equalsCaseless('c.biomarker', '@biomarker'),
   },
   {
     filter: 'outcome_code',
@@ -282,6 +301,10 @@ const DRIVERS: { filter: keyof ClaimFilters; value?: unknown; with?: string; fro
     where: 'tree.ancestor_id = @condition_tree',
   },
 ];
+const DRIVERS = {
+  sqlite: driversOf(moreOf({ engine: 'sqlite' })),
+  postgres: driversOf(POSTGRES),
+};
 
 /** Sort expression and the keyset predicate after a cursor, per sort. Every order ends in the unique id. */
 const SORTS: Record<ClaimSort, { order: string; after: string; key: (r: ClaimRow) => (string | number)[] }> = {
@@ -320,37 +343,40 @@ export async function listClaims(
   limit: number,
   cursor: string | undefined,
 ) {
-  const sqlite = h.sqlite;
+  const m = moreOf(h);
   // A big condition tree (a top-level condition: ~800 descendants and ~40k claims at 1M) does not drive: sorting
   // its whole subtree costs 50-1300 ms, while walking the sort index and testing membership in the tree finds a
   // page after about limit / (the tree's share of claims) rows.
   const bigTree =
     filters.condition_tree !== undefined &&
-    (
-      prepared(
-        sqlite,
-        'SELECT count(*) AS n FROM (SELECT 1 FROM condition_descendants WHERE ancestor_id = ? LIMIT ?)',
-      ).get(filters.condition_tree, LARGE_TREE + 1) as { n: number }
-    ).n > LARGE_TREE;
+    ((
+      await h.get<{ n: number }>(
+        'SELECT count(*) AS n FROM (SELECT 1 FROM condition_descendants WHERE ancestor_id = ? LIMIT ?) t',
+        [filters.condition_tree, LARGE_TREE + 1],
+      )
+    )?.n ?? 0) > LARGE_TREE;
+  const match = filters.match === undefined ? undefined : m.searchParam(filters.match);
   const broadMatch =
-    filters.match !== undefined &&
-    (
-      prepared(
-        sqlite,
-        `SELECT count(*) AS n FROM (SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid % 8 = 1 LIMIT ${LARGE_MATCH + 1})`,
-      ).get(filters.match) as { n: number }
-    ).n > LARGE_MATCH;
-  const driver = DRIVERS.find(
+    match !== undefined &&
+    ((
+      await h.get<{ n: number }>(
+        `SELECT count(*) AS n FROM (SELECT rowid FROM search_index WHERE ${m.matches('search_index', '?')} AND rowid % 8 = 1 LIMIT ${LARGE_MATCH + 1}) t`,
+        [match],
+      )
+    )?.n ?? 0) > LARGE_MATCH;
+  const filterSql = FILTER_SQL[h.engine];
+  const driver = DRIVERS[h.engine].find(
     (d) =>
       filters[d.filter] !== undefined &&
       (d.value === undefined || filters[d.filter] === d.value) &&
       !(bigTree && d.filter === 'condition_tree') &&
       !(broadMatch && d.filter === 'match'),
   );
-  const { where, params } = whereClauses(filters, CLAIM_FILTER_SQL);
+  const { where, params } = whereClauses(filters, filterSql);
+  if (match !== undefined) params.match = match;
   if (driver) {
     // The driving filter is the join; its WHERE fragment would only repeat it.
-    where.splice(where.indexOf(CLAIM_FILTER_SQL[driver.filter] as string), 1);
+    where.splice(where.indexOf(filterSql[driver.filter] as string), 1);
     where.push(...(driver.where ? [driver.where] : []));
   }
   if (filters.outcome_code !== undefined) {
@@ -371,29 +397,27 @@ export async function listClaims(
   const sqlText = `${driver?.with ?? ''} SELECT ${CLAIM_COLUMNS} FROM ${driver?.from ?? 'claims c'}
     LEFT JOIN conditions co ON co.id = c.condition_id
     WHERE ${where.join(' AND ')} ORDER BY ${spec.order} LIMIT @limit`;
-  const rows = prepared(sqlite, sqlText).all(params) as ClaimRow[];
+  const rows = await h.all<ClaimRow>(m.hints(sqlText), params);
   // A cursor names the sort's keys, so a cursor from before the rank order cannot silently resume elsewhere.
   const pageRows = paginate(rows, limit, scope, spec.key);
   return { items: await hydrateClaims(h, pageRows.items), next_cursor: pageRows.next_cursor };
 }
 
 export async function getClaim(h: Reader, id: string) {
-  const sqlite = h.sqlite;
-  const row = prepared(
-    sqlite,
+  const row = await h.get<ClaimRow>(
     `SELECT ${CLAIM_COLUMNS} FROM claims c LEFT JOIN conditions co ON co.id = c.condition_id WHERE c.id = ?`,
-  ).get(id) as ClaimRow | undefined;
+    [id],
+  );
   return row ? (await hydrateClaims(h, [row]))[0] : undefined;
 }
 
 /** Claims by id in the order given (missing ids skipped): two statements whatever the number of claims. */
 export async function getClaimsByIds(h: Reader, ids: readonly string[]) {
-  const sqlite = h.sqlite;
-  const rows = prepared(
-    sqlite,
+  const rows = await h.all<ClaimRow>(
     `SELECT ${CLAIM_COLUMNS} FROM claims c LEFT JOIN conditions co ON co.id = c.condition_id
-     WHERE c.id IN (SELECT value FROM json_each(?))`,
-  ).all(JSON.stringify(ids)) as ClaimRow[];
+     WHERE c.id IN (SELECT value FROM ${dialectOf(h).jsonValues('?')})`,
+    [JSON.stringify(ids)],
+  );
   const byId = new Map(rows.map((r) => [r.id, r]));
   return hydrateClaims(
     h,
@@ -406,43 +430,39 @@ export type Claim = Awaited<ReturnType<typeof hydrateClaims>>[number];
 /** Attaches interventions, studies and PICO with one statement each, whatever the page size (no N+1). */
 export async function hydrateClaims(h: Reader, rows: readonly ClaimRow[]) {
   if (rows.length === 0) return [];
-  const sqlite: Sqlite = h.sqlite;
+  const d = dialectOf(h);
   const ids = JSON.stringify(rows.map((r) => r.id));
-  const studyRows = prepared(
-    sqlite,
+  const studyRows = await h.all<ClaimStudyRow>(
     `SELECT cs.claim_id, s.key, s.pmid, s.source_type, s.citation_text, s.citation_text_source, s.title,
        coalesce(s.journal_iso, s.journal) AS journal, s.year, s.design,
-       s.sample_size, s.sample_size_note, s.species, s.retracted, json_array_length(s.authors) AS author_total,
+       s.sample_size, s.sample_size_note, s.species, s.retracted, ${moreOf(h).jsonArrayLength('s.authors')} AS author_total,
        s.authors_complete, cs.relation, cs.finding, cs.subgroup_sample_size,
        s.id AS study_id, s.publication_kind, s.publication_status, s.retraction_source, s.retraction_notice_pmid,
        s.retraction_notice_citation, s.deleted_by_pubmed, cs.effect_estimates, s.risk_of_bias
      FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
-     WHERE cs.claim_id IN (SELECT value FROM json_each(?))
+     WHERE cs.claim_id IN (SELECT value FROM ${d.jsonValues('?')})
      ORDER BY cs.claim_id, cs.position`,
-  ).all(ids) as ClaimStudyRow[];
-  const interventionRows = prepared(
-    sqlite,
+    [ids],
+  );
+  const interventionRows = await h.all<ClaimInterventionRow>(
     `SELECT ci.claim_id, i.slug, i.name, i.kind
      FROM claim_interventions ci JOIN interventions i ON i.id = ci.intervention_id
-     WHERE ci.claim_id IN (SELECT value FROM json_each(?))
+     WHERE ci.claim_id IN (SELECT value FROM ${d.jsonValues('?')})
      ORDER BY ci.claim_id, ci.position`,
-  ).all(ids) as ClaimInterventionRow[];
-  const relationRows = prepared(
-    sqlite,
-    `SELECT claim_id, other_id, relation FROM claim_relations WHERE claim_id IN (SELECT value FROM json_each(?))
+    [ids],
+  );
+  const relationRows = await h.all<{ claim_id: string; other_id: string; relation: 'agrees' | 'disagrees' }>(
+    `SELECT claim_id, other_id, relation FROM claim_relations WHERE claim_id IN (SELECT value FROM ${d.jsonValues('?')})
      ORDER BY claim_id, other_id`,
-  ).all(ids) as { claim_id: string; other_id: string; relation: 'agrees' | 'disagrees' }[];
+    [ids],
+  );
 
   // The notices summary of every study on the page: one statement, on the hot path (hence SQL, like its neighbours).
-  const noticeRows = prepared(
-    sqlite,
+  const noticeRows = await h.all<{ study_id: number; type: NoticeType; pmid: string | null }>(
     `SELECT n.study_id, n.type, n.pmid FROM study_notices n
-     WHERE n.study_id IN (SELECT value FROM json_each(?)) ORDER BY n.study_id, n.position`,
-  ).all(JSON.stringify([...new Set(studyRows.map((r) => r.study_id))])) as {
-    study_id: number;
-    type: NoticeType;
-    pmid: string | null;
-  }[];
+     WHERE n.study_id IN (SELECT CAST(value AS INTEGER) FROM ${d.jsonValues('?')}) ORDER BY n.study_id, n.position`,
+    [JSON.stringify([...new Set(studyRows.map((r) => r.study_id))])],
+  );
   const noticesByStudy = groupBy(noticeRows, (r) => String(r.study_id));
 
   const studiesByClaim = groupBy(studyRows, (r) => r.claim_id);
@@ -684,12 +704,14 @@ const CLAIM_COLUMNS_COMPARED = [
 
 // The release and import time name when a claim last changed, so a newer release that repeats an item unchanged
 // leaves it untouched; a curator's write (no import time) keeps the last import's.
-const UPSERT_CLAIM_SQL = `INSERT INTO claims (id, ${CLAIM_COLUMNS_COMPARED.join(', ')}, source_release, imported_at)
+const upsertClaimSql = (
+  h: Reader,
+) => `INSERT INTO claims (id, ${CLAIM_COLUMNS_COMPARED.join(', ')}, source_release, imported_at)
   VALUES (@id, ${CLAIM_COLUMNS_COMPARED.map((c) => `@${c}`).join(', ')}, @source_release, @imported_at)
   ON CONFLICT (id) DO UPDATE SET ${CLAIM_COLUMNS_COMPARED.map((c) => `${c} = excluded.${c}`).join(', ')},
-    source_release = excluded.source_release, imported_at = coalesce(excluded.imported_at, imported_at),
-    updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-  WHERE ${CLAIM_COLUMNS_COMPARED.map((c) => `${c} IS NOT excluded.${c}`).join(' OR ')}`;
+    source_release = excluded.source_release, imported_at = coalesce(excluded.imported_at, claims.imported_at),
+    updated_at = ${dialectOf(h).now}
+  WHERE ${CLAIM_COLUMNS_COMPARED.map((c) => `claims.${c} IS DISTINCT FROM excluded.${c}`).join(' OR ')}`;
 
 /** What an import remembers of the values it wrote into a claim (see claim_import_state in store/schema.ts). */
 export interface ClaimImportState {
@@ -708,26 +730,27 @@ export async function upsertClaim(
   importedAt: string | null = null,
   importState?: ClaimImportState,
 ): Promise<WriteOutcome> {
-  const sqlite = tx.sqlite;
   const conditionId =
     record.condition === null
       ? null
-      : (idOf(prepared(sqlite, 'SELECT id FROM conditions WHERE slug = ?').get(record.condition)) ??
+      : (idOf(await tx.get('SELECT id FROM conditions WHERE slug = ?', [record.condition])) ??
         fail(`claim ${record.id}: condition '${record.condition}' does not exist`));
-  const interventionIds = record.interventions.map(
-    (slug) =>
-      idOf(prepared(sqlite, 'SELECT id FROM interventions WHERE slug = ?').get(slug)) ??
-      fail(`claim ${record.id}: intervention '${slug}' does not exist`),
-  );
-  const studyIds = record.studies.map(
-    (link) =>
-      idOf(prepared(sqlite, 'SELECT id FROM studies WHERE key = ?').get(link.key)) ??
-      fail(`claim ${record.id}: study ${link.key} does not exist`),
-  );
+  const interventionIds: number[] = [];
+  for (const slug of record.interventions)
+    interventionIds.push(
+      idOf(await tx.get('SELECT id FROM interventions WHERE slug = ?', [slug])) ??
+        fail(`claim ${record.id}: intervention '${slug}' does not exist`),
+    );
+  const studyIds: number[] = [];
+  for (const link of record.studies)
+    studyIds.push(
+      idOf(await tx.get('SELECT id FROM studies WHERE key = ?', [link.key])) ??
+        fail(`claim ${record.id}: study ${link.key} does not exist`),
+    );
   const certainty =
     certaintyOf(record.grade.scheme, record.grade.level) ?? fail(`claim ${record.id}: unknown grade level`);
-  const existed = prepared(sqlite, 'SELECT 1 FROM claims WHERE id = ?').get(record.id) !== undefined;
-  const row = prepared(sqlite, UPSERT_CLAIM_SQL).run({
+  const existed = (await tx.get('SELECT 1 FROM claims WHERE id = ?', [record.id])) !== undefined;
+  const row = await tx.run(upsertClaimSql(tx), {
     id: record.id,
     statement: record.statement,
     plain_summary: record.plain_summary,
@@ -777,58 +800,71 @@ export async function upsertClaim(
     ]),
     relations,
   });
-  const currentLinks = prepared(
-    sqlite,
-    `SELECT json_object(
-       'interventions', (SELECT json_group_array(intervention_id) FROM (SELECT intervention_id FROM claim_interventions WHERE claim_id = @id ORDER BY position)),
-       'studies', (SELECT json_group_array(json_array(study_id, relation, finding, subgroup_sample_size, effect_estimates))
-                   FROM (SELECT * FROM claim_studies WHERE claim_id = @id ORDER BY position)),
-       'relations', (SELECT json_group_array(json_array(other_id, relation))
-                   FROM (SELECT * FROM claim_relations WHERE claim_id = @id ORDER BY other_id))) AS links`,
-  ).get({ id: record.id }) as { links: string };
-  const linksChanged = currentLinks.links !== wantedLinks;
+  const d = dialectOf(tx);
+  const m = moreOf(tx);
+  const currentLinks = (await tx.get(
+    `SELECT ${m.jsonObject(
+      ["'interventions'", d.jsonArray('intervention_id', 'claim_interventions WHERE claim_id = @id', 'position')],
+      [
+        "'studies'",
+        m.jsonRows(
+          m.jsonTuple('study_id', 'relation', 'finding', 'subgroup_sample_size', 'effect_estimates'),
+          'claim_studies WHERE claim_id = @id',
+          'position',
+        ),
+      ],
+      [
+        "'relations'",
+        m.jsonRows(m.jsonTuple('other_id', 'relation'), 'claim_relations WHERE claim_id = @id', 'other_id'),
+      ],
+    )} AS links`,
+    { id: record.id },
+  )) as { links: string };
+  // Compared as values: PostgreSQL spaces its JSON text, SQLite does not.
+  const linksChanged = JSON.stringify(JSON.parse(currentLinks.links)) !== wantedLinks;
   if (linksChanged) {
-    prepared(sqlite, 'DELETE FROM claim_interventions WHERE claim_id = ?').run(record.id);
-    prepared(sqlite, 'DELETE FROM claim_studies WHERE claim_id = ?').run(record.id);
-    prepared(sqlite, 'DELETE FROM claim_relations WHERE claim_id = ?').run(record.id);
-    const insertIntervention = prepared(
-      sqlite,
-      'INSERT INTO claim_interventions (claim_id, intervention_id, position) VALUES (?, ?, ?)',
-    );
-    for (const [position, iid] of interventionIds.entries()) insertIntervention.run(record.id, iid, position);
-    const insertStudy = prepared(
-      sqlite,
-      `INSERT INTO claim_studies (claim_id, study_id, relation, finding, subgroup_sample_size, position, effect_estimates)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    for (const [position, link] of record.studies.entries())
-      insertStudy.run(
+    await tx.run('DELETE FROM claim_interventions WHERE claim_id = ?', [record.id]);
+    await tx.run('DELETE FROM claim_studies WHERE claim_id = ?', [record.id]);
+    await tx.run('DELETE FROM claim_relations WHERE claim_id = ?', [record.id]);
+    for (const [position, iid] of interventionIds.entries())
+      await tx.run('INSERT INTO claim_interventions (claim_id, intervention_id, position) VALUES (?, ?, ?)', [
         record.id,
-        studyIds[position],
-        link.relation,
-        link.finding,
-        link.subgroup_sample_size,
+        iid,
         position,
-        JSON.stringify(link.effect_estimates),
+      ]);
+    for (const [position, link] of record.studies.entries())
+      await tx.run(
+        `INSERT INTO claim_studies (claim_id, study_id, relation, finding, subgroup_sample_size, position, effect_estimates)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [
+          record.id,
+          studyIds[position],
+          link.relation,
+          link.finding,
+          link.subgroup_sample_size,
+          position,
+          JSON.stringify(link.effect_estimates),
+        ],
       );
-    const insertRelation = prepared(
-      sqlite,
-      'INSERT INTO claim_relations (claim_id, other_id, relation) VALUES (?, ?, ?)',
-    );
-    for (const [other, relation] of relations) insertRelation.run(record.id, other, relation);
+    for (const [other, relation] of relations)
+      await tx.run('INSERT INTO claim_relations (claim_id, other_id, relation) VALUES (?, ?, ?)', [
+        record.id,
+        other,
+        relation,
+      ]);
   }
   const derivedChanged = (await refreshClaimDerived(tx, [record.id])).length > 0;
   const picoChanged = await writePico(tx, record.id, record.pico);
   if (importState)
-    prepared(
-      sqlite,
+    await tx.run(
       `INSERT INTO claim_import_state (claim_id, source_release, imported_values) VALUES (?, ?, ?)
        ON CONFLICT (claim_id) DO UPDATE SET source_release = excluded.source_release,
          imported_values = excluded.imported_values`,
-    ).run(record.id, importState.release, JSON.stringify(importState.values));
+      [record.id, importState.release, JSON.stringify(importState.values)],
+    );
   if (!existed) return 'inserted';
   if (row.changes === 0 && !linksChanged && !derivedChanged && !picoChanged) return 'unchanged';
-  if (row.changes === 0) touch(tx, 'claims', record.id);
+  if (row.changes === 0) await touch(tx, 'claims', record.id);
   return 'updated';
 }
 
@@ -836,18 +872,18 @@ export async function upsertClaim(
 export async function noteImportedStatus(tx: Transaction, id: string, status: string): Promise<void> {
   const state = await claimImportStateOf(tx, id);
   if (!state) return;
-  prepared(tx.sqlite, 'UPDATE claim_import_state SET imported_values = ? WHERE claim_id = ?').run(
+  await tx.run('UPDATE claim_import_state SET imported_values = ? WHERE claim_id = ?', [
     JSON.stringify({ ...state.values, status }),
     id,
-  );
+  ]);
 }
 
 /** What an import last wrote into a claim, or undefined for a claim no import has written (or written before). */
 export async function claimImportStateOf(h: Reader, id: string): Promise<ClaimImportState | undefined> {
-  const row = prepared(
-    h.sqlite,
+  const row = await h.get<{ source_release: string | null; imported_values: string }>(
     'SELECT source_release, imported_values FROM claim_import_state WHERE claim_id = ?',
-  ).get(id) as { source_release: string | null; imported_values: string } | undefined;
+    [id],
+  );
   return row ? { release: row.source_release, values: JSON.parse(row.imported_values) } : undefined;
 }
 
@@ -857,20 +893,26 @@ function fail(message: string): never {
 
 /** The claim as a curator would write it, for PATCH merges; with what importers keep (provenance, agreement). */
 export async function claimRecordOf(h: Reader, id: string): Promise<(ClaimRecord & { version: number }) | undefined> {
-  const sqlite = h.sqlite;
-  const row = prepared(
-    sqlite,
+  const d = dialectOf(h);
+  const m = moreOf(h);
+  const row = await h.get(
     `SELECT c.*, co.slug AS condition_slug,
-       (SELECT json_group_array(slug) FROM (SELECT i.slug FROM claim_interventions ci JOIN interventions i ON i.id = ci.intervention_id
-          WHERE ci.claim_id = c.id ORDER BY ci.position)) AS intervention_slugs,
-       (SELECT json_group_array(json_object('key', s.key, 'relation', cs.relation, 'finding', cs.finding,
-          'subgroup_sample_size', cs.subgroup_sample_size, 'effect_estimates', json(cs.effect_estimates)))
-          FROM (SELECT * FROM claim_studies WHERE claim_id = c.id ORDER BY position) cs
-          JOIN studies s ON s.id = cs.study_id) AS study_links,
-       (SELECT json_group_array(json_array(other_id, relation)) FROM
-          (SELECT other_id, relation FROM claim_relations WHERE claim_id = c.id ORDER BY other_id)) AS relations
+       ${d.jsonArray('i.slug', 'claim_interventions ci JOIN interventions i ON i.id = ci.intervention_id WHERE ci.claim_id = c.id', 'ci.position')} AS intervention_slugs,
+       ${m.jsonRows(
+         m.jsonObject(
+           ["'key'", 's.key'],
+           ["'relation'", 'cs.relation'],
+           ["'finding'", 'cs.finding'],
+           ["'subgroup_sample_size'", 'cs.subgroup_sample_size'],
+           ["'effect_estimates'", m.json('cs.effect_estimates')],
+         ),
+         'claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = c.id',
+         'cs.position',
+       )} AS study_links,
+       ${m.jsonRows(m.jsonTuple('other_id', 'relation'), 'claim_relations WHERE claim_id = c.id', 'other_id')} AS relations
      FROM claims c LEFT JOIN conditions co ON co.id = c.condition_id WHERE c.id = ?`,
-  ).get(id) as Record<string, unknown> | undefined;
+    [id],
+  );
   if (!row) return undefined;
   const text = (k: string) => row[k] as string | null;
   const relations = JSON.parse(row.relations as string) as [string, 'agrees' | 'disagrees'][];
@@ -922,35 +964,35 @@ export async function claimRecordOf(h: Reader, id: string): Promise<(ClaimRecord
 /** Sets a claim's status alone (retraction, withdrawal), keeping its provenance; false when it already had it. */
 export async function setClaimStatus(tx: Transaction, id: string, status: string): Promise<boolean> {
   return (
-    prepared(
-      tx.sqlite,
-      "UPDATE claims SET status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND status IS NOT ?",
-    ).run(status, id, status).changes > 0
+    (
+      await tx.run(
+        `UPDATE claims SET status = ?, updated_at = ${dialectOf(tx).now} WHERE id = ? AND status IS DISTINCT FROM ?`,
+        [status, id, status],
+      )
+    ).changes > 0
   );
 }
 
 /** The claims that name `id` among the items agreeing or disagreeing with them. */
 export async function claimsRelatedTo(h: Reader, id: string): Promise<string[]> {
   return (
-    prepared(h.sqlite, 'SELECT claim_id FROM claim_relations WHERE other_id = ? ORDER BY claim_id').all(id) as {
-      claim_id: string;
-    }[]
+    await h.all<{ claim_id: string }>('SELECT claim_id FROM claim_relations WHERE other_id = ? ORDER BY claim_id', [id])
   ).map((r) => r.claim_id);
 }
 
 /** Removes a claim for good (admin purge): its links, topic places and the other claims' links to it go with it. */
 export async function purgeClaim(tx: Transaction, id: string): Promise<boolean> {
-  const sqlite = tx.sqlite;
+  const now = dialectOf(tx).now;
   // The topics that listed it change too: their version moves, so an If-Match on them sees it.
-  prepared(
-    sqlite,
-    "UPDATE topics SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id IN (SELECT topic_id FROM topic_claims WHERE claim_id = ?)",
-  ).run(id);
-  prepared(sqlite, 'DELETE FROM topic_claims WHERE claim_id = ?').run(id);
-  prepared(
-    sqlite,
-    "UPDATE claims SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id IN (SELECT claim_id FROM claim_relations WHERE other_id = ?)",
-  ).run(id);
-  prepared(sqlite, 'DELETE FROM claim_relations WHERE other_id = ?').run(id);
-  return prepared(sqlite, 'DELETE FROM claims WHERE id = ?').run(id).changes > 0;
+  await tx.run(
+    `UPDATE topics SET updated_at = ${now} WHERE id IN (SELECT topic_id FROM topic_claims WHERE claim_id = ?)`,
+    [id],
+  );
+  await tx.run('DELETE FROM topic_claims WHERE claim_id = ?', [id]);
+  await tx.run(
+    `UPDATE claims SET updated_at = ${now} WHERE id IN (SELECT claim_id FROM claim_relations WHERE other_id = ?)`,
+    [id],
+  );
+  await tx.run('DELETE FROM claim_relations WHERE other_id = ?', [id]);
+  return (await tx.run('DELETE FROM claims WHERE id = ?', [id])).changes > 0;
 }

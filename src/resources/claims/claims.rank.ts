@@ -1,7 +1,8 @@
 // The order of claims within one certainty level, as one stored string (claims.rank_key) that an index can walk.
 import { DESIGN_STRENGTH } from '../../evidence/vocabulary.js';
-import type { Transaction } from '../../store/client.js';
-import { prepared } from '../../store/statements.js';
+import type { Engine, Transaction } from '../../store/client.js';
+import { dialectOf } from '../../store/dialect.js';
+import { moreOf } from '../../store/dialect-more.js';
 
 const designCases = DESIGN_STRENGTH.map((d, i) => `WHEN '${d}' THEN ${i}`).join(' ');
 
@@ -22,7 +23,8 @@ const designCases = DESIGN_STRENGTH.map((d, i) => `WHEN '${d}' THEN ${i}`).join(
 export const CLAIM_RANK_KEY_SQL = rankKeySql('claims.sample_size');
 
 /** CLAIM_RANK_KEY_SQL with another expression for the claim's sample size (the writers' fresh value). */
-function rankKeySql(sampleSize: string): string {
+function rankKeySql(sampleSize: string, engine: Engine = 'sqlite'): string {
+  if (engine === 'postgres') return rankKeySqlPostgres(sampleSize);
   return `printf('%d|%02d|%013d|%08d|%s',
   5 - max(0, min(5, coalesce(claims.grade_rating, 0))),
   coalesce((SELECT min(CASE s.design ${designCases} END) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
@@ -39,7 +41,34 @@ function rankKeySql(sampleSize: string): string {
  */
 const LARGEST_SAMPLE_SQL = `(SELECT max(s.sample_size) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
     WHERE cs.claim_id = claims.id AND cs.relation = 'supports')`;
-const FRESH_RANK_KEY_SQL = rankKeySql(LARGEST_SAMPLE_SQL);
+const FRESH_RANK_KEY_SQL = {
+  sqlite: rankKeySql(LARGEST_SAMPLE_SQL),
+  postgres: rankKeySql(LARGEST_SAMPLE_SQL, 'postgres'),
+};
+
+/**
+ * The same key on PostgreSQL, which has no printf: every part is a non-negative integer (the rating is clamped to
+ * 0-5, a design rank is at most DESIGN_STRENGTH.length, a sample size below 10^12, a date below 10^8), so
+ * zero-padding each to its width gives the same text.
+ */
+function rankKeySqlPostgres(sampleSize: string): string {
+  const d = dialectOf({ engine: 'postgres' });
+  const pad = moreOf({ engine: 'postgres' }).zeroPad;
+  return `concat_ws('|',
+  5 - ${d.greatest('0', d.least('5', 'coalesce(claims.grade_rating, 0)'))},
+  ${pad(
+    `coalesce((SELECT min(CASE s.design ${designCases} END) FROM claim_studies cs JOIN studies s ON s.id = cs.study_id
+    WHERE cs.claim_id = claims.id), ${DESIGN_STRENGTH.length})`,
+    2,
+  )},
+  ${pad(`1000000000000 - coalesce(${sampleSize}, -1)`, 13)},
+  ${pad(
+    `99999999 - coalesce((SELECT max(s.year * 10000 + coalesce(s.month, 0) * 100 + coalesce(s.day, 0))
+    FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE cs.claim_id = claims.id AND s.year IS NOT NULL), 0)`,
+    8,
+  )},
+  claims.id)`;
+}
 
 /**
  * Recomputes the stored sample size (largest among the supporting studies) and rank key of the given claims; returns
@@ -48,14 +77,15 @@ const FRESH_RANK_KEY_SQL = rankKeySql(LARGEST_SAMPLE_SQL);
 export async function refreshClaimDerived(tx: Transaction, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   // One statement, so a claim whose size and key both move is updated (and its version bumped) once.
+  const fresh = FRESH_RANK_KEY_SQL[tx.engine];
   return (
-    prepared(
-      tx.sqlite,
-      `UPDATE claims SET sample_size = ${LARGEST_SAMPLE_SQL}, rank_key = ${FRESH_RANK_KEY_SQL}
-       WHERE id IN (SELECT value FROM json_each(@ids))
-         AND (sample_size IS NOT ${LARGEST_SAMPLE_SQL} OR rank_key IS NOT ${FRESH_RANK_KEY_SQL})
+    await tx.all<{ id: string }>(
+      `UPDATE claims SET sample_size = ${LARGEST_SAMPLE_SQL}, rank_key = ${fresh}
+       WHERE id IN (SELECT value FROM ${dialectOf(tx).jsonValues('@ids')})
+         AND (sample_size IS DISTINCT FROM ${LARGEST_SAMPLE_SQL} OR rank_key IS DISTINCT FROM ${fresh})
        RETURNING id`,
-    ).all({ ids: JSON.stringify(ids) }) as { id: string }[]
+      { ids: JSON.stringify(ids) },
+    )
   )
     .map((r) => r.id)
     .sort();

@@ -5,6 +5,8 @@ import type { GradeScheme } from '../../evidence/grades.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
 import { requirePrefix } from '../../http/text-queries.js';
 import type { Reader, Transaction } from '../../store/client.js';
+import { dialectOf } from '../../store/dialect.js';
+import { moreOf } from '../../store/dialect-more.js';
 import {
   LOOKUP_RANK,
   type LookupSpelling,
@@ -13,7 +15,6 @@ import {
   touch,
   writeLookupKeys,
 } from '../../store/lookup.queries.js';
-import { prepared } from '../../store/statements.js';
 import { abbreviationsOf } from './conditions.resolve.js';
 import type { ConditionInput } from './conditions.schemas.js';
 
@@ -38,18 +39,21 @@ interface ConditionRow {
 // Child rows come as JSON from subqueries, so a page of conditions is one statement whatever its size. Claim counts
 // cover the condition and every descendant (the closure), the same set `condition=` filters on; CROSS JOIN keeps
 // SQLite starting from the few descendants rather than walking every published claim.
-const CONDITION_SELECT = `SELECT k.id, k.slug, k.name, k.description, k.mesh_id, k.doid,
-    (SELECT json_group_array(json_array(synonym, scope)) FROM
-       (SELECT synonym, scope FROM condition_synonyms WHERE condition_id = k.id ORDER BY scope IS NOT NULL, position)) AS synonyms,
-    (SELECT json_group_array(json_array(p.slug, p.name, l.source)) FROM
-       (SELECT parent_id, source, position FROM condition_parents WHERE condition_id = k.id ORDER BY source, position) l
-       JOIN conditions p ON p.id = l.parent_id) AS parents,
-    (SELECT json_group_array(json_array(relation, system, code)) FROM
-       (SELECT relation, system, code FROM condition_codes WHERE condition_id = k.id ORDER BY relation, position)) AS codes,
+const conditionSelect = (h: Reader) => {
+  const m = moreOf(h);
+  return m.hints(`SELECT k.id, k.slug, k.name, k.description, k.mesh_id, k.doid,
+    ${m.jsonRows(m.jsonTuple('synonym', 'scope'), 'condition_synonyms WHERE condition_id = k.id', 'scope IS NOT NULL, position')} AS synonyms,
+    ${m.jsonRows(
+      m.jsonTuple('p.slug', 'p.name', 'l.source'),
+      'condition_parents l JOIN conditions p ON p.id = l.parent_id WHERE l.condition_id = k.id',
+      'l.source, l.position',
+    )} AS parents,
+    ${m.jsonRows(m.jsonTuple('relation', 'system', 'code'), 'condition_codes WHERE condition_id = k.id', 'relation, position')} AS codes,
     (SELECT count(*) FROM condition_descendants d CROSS JOIN claims c ON c.condition_id = d.descendant_id
       WHERE d.ancestor_id = k.id AND c.status = 'published') AS claim_count,
     k.created_at, k.updated_at
-  FROM conditions k`;
+  FROM conditions k`);
+};
 
 /** [slug, name, source] rows → one link per slug with all its sources, curated first, in order. */
 function links(rows: [string, string, LinkSource][]) {
@@ -88,7 +92,6 @@ function toCondition(r: ConditionRow) {
 }
 
 export async function listConditions(h: Reader, q: string | undefined, limit: number, cursor: string | undefined) {
-  const sqlite = h.sqlite;
   const where: string[] = [];
   const params: Record<string, unknown> = { limit: limit + 1 };
   if (q !== undefined) {
@@ -100,28 +103,28 @@ export async function listConditions(h: Reader, q: string | undefined, limit: nu
     params.after = after;
     where.push('k.slug > @after');
   }
-  const sqlText = `${CONDITION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY k.slug LIMIT @limit`;
-  const rows = prepared(sqlite, sqlText).all(params) as ConditionRow[];
+  const sqlText = `${conditionSelect(h)} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY k.slug LIMIT @limit`;
+  const rows = await h.all<ConditionRow>(sqlText, params);
   const result = paginate(rows, limit, 'conditions', (r) => [r.slug]);
   return { items: result.items.map(toCondition), next_cursor: result.next_cursor };
 }
 
 export async function getCondition(h: Reader, id: number) {
-  const sqlite = h.sqlite;
-  const row = prepared(sqlite, `${CONDITION_SELECT} WHERE k.id = ?`).get(id) as ConditionRow | undefined;
+  const m = moreOf(h);
+  const row = await h.get<ConditionRow>(`${conditionSelect(h)} WHERE k.id = ?`, [id]);
   if (!row) return undefined;
-  const children = prepared(
-    sqlite,
-    `SELECT k.slug, k.name, l.source FROM condition_parents l CROSS JOIN conditions k ON k.id = l.condition_id
-     WHERE l.parent_id = ? ORDER BY k.slug, l.source`,
-  ).all(id) as { slug: string; name: string; source: LinkSource }[];
-  const counts = prepared(
-    sqlite,
-    `SELECT c.grade_scheme AS scheme, c.grade_level AS level, c.certainty, count(*) AS count
+  const children = await h.all<{ slug: string; name: string; source: LinkSource }>(
+    m.hints(`SELECT k.slug, k.name, l.source FROM condition_parents l CROSS JOIN conditions k ON k.id = l.condition_id
+     WHERE l.parent_id = ? ORDER BY k.slug, l.source`),
+    [id],
+  );
+  const counts = await h.all<{ scheme: GradeScheme; level: string; certainty: number; count: number }>(
+    m.hints(`SELECT c.grade_scheme AS scheme, c.grade_level AS level, c.certainty, count(*) AS count
      FROM condition_descendants d CROSS JOIN claims c ON c.condition_id = d.descendant_id
      WHERE d.ancestor_id = ? AND c.status = 'published'
-     GROUP BY c.grade_scheme, c.grade_level, c.certainty ORDER BY c.certainty DESC, c.grade_scheme, c.grade_level`,
-  ).all(id) as { scheme: GradeScheme; level: string; certainty: number; count: number }[];
+     GROUP BY c.grade_scheme, c.grade_level, c.certainty ORDER BY c.certainty DESC, c.grade_scheme, c.grade_level`),
+    [id],
+  );
   return {
     ...toCondition(row),
     children: links(children.map((c) => [c.slug, c.name, c.source])),
@@ -132,8 +135,8 @@ export async function getCondition(h: Reader, id: number) {
 
 export type WriteOutcome = 'inserted' | 'updated' | 'unchanged';
 
-const idOfSlug = (h: Reader, slug: string) =>
-  (prepared(h.sqlite, 'SELECT id FROM conditions WHERE slug = ?').get(slug) as { id: number } | undefined)?.id;
+const idOfSlug = async (h: Reader, slug: string) =>
+  (await h.get<{ id: number }>('SELECT id FROM conditions WHERE slug = ?', [slug]))?.id;
 
 /** The curated parents of a condition write: `parent` first, then `parents`, without repeats. */
 export function curatedParents(input: Pick<ConditionInput, 'parent' | 'parents'>): string[] {
@@ -141,22 +144,28 @@ export function curatedParents(input: Pick<ConditionInput, 'parent' | 'parents'>
 }
 
 /** Replaces the links of one source from a condition to its parents; returns whether they changed. */
-function replaceParents(tx: Transaction, id: number, source: LinkSource, parentIds: readonly number[]): boolean {
-  const sqlite = tx.sqlite;
+async function replaceParents(
+  tx: Transaction,
+  id: number,
+  source: LinkSource,
+  parentIds: readonly number[],
+): Promise<boolean> {
   const current = (
-    prepared(
-      sqlite,
+    await tx.all<{ parent_id: number }>(
       'SELECT parent_id FROM condition_parents WHERE condition_id = ? AND source = ? ORDER BY position',
-    ).all(id, source) as { parent_id: number }[]
+      [id, source],
+    )
   ).map((r) => r.parent_id);
   const wanted = [...new Set(parentIds)];
   if (current.length === wanted.length && current.every((p, i) => p === wanted[i])) return false;
-  prepared(sqlite, 'DELETE FROM condition_parents WHERE condition_id = ? AND source = ?').run(id, source);
-  const insert = prepared(
-    sqlite,
-    'INSERT INTO condition_parents (condition_id, parent_id, source, position) VALUES (?, ?, ?, ?)',
-  );
-  for (const [position, parent] of wanted.entries()) insert.run(id, parent, source, position);
+  await tx.run('DELETE FROM condition_parents WHERE condition_id = ? AND source = ?', [id, source]);
+  for (const [position, parent] of wanted.entries())
+    await tx.run('INSERT INTO condition_parents (condition_id, parent_id, source, position) VALUES (?, ?, ?, ?)', [
+      id,
+      parent,
+      source,
+      position,
+    ]);
   return true;
 }
 
@@ -167,42 +176,37 @@ function replaceParents(tx: Transaction, id: number, source: LinkSource, parentI
  */
 export async function refreshClosure(tx: Transaction, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
-  const sqlite = tx.sqlite;
+  const d = dialectOf(tx);
   const affected = (
-    prepared(
-      sqlite,
-      `SELECT value AS id FROM json_each(@ids)
-       UNION SELECT descendant_id FROM condition_descendants WHERE ancestor_id IN (SELECT value FROM json_each(@ids))`,
-    ).all({ ids: JSON.stringify(ids) }) as { id: number }[]
+    await tx.all<{ id: number }>(
+      `SELECT CAST(value AS INTEGER) AS id FROM ${d.jsonValues('@ids')}
+       UNION SELECT descendant_id FROM condition_descendants WHERE ancestor_id IN (SELECT CAST(value AS INTEGER) FROM ${d.jsonValues('@ids')})`,
+      { ids: JSON.stringify(ids) },
+    )
   ).map((r) => r.id);
-  const remove = prepared(sqlite, 'DELETE FROM condition_descendants WHERE descendant_id = ?');
-  const insert = prepared(
-    sqlite,
-    `INSERT INTO condition_descendants (ancestor_id, descendant_id)
-     WITH RECURSIVE up(id) AS (SELECT @id UNION SELECT p.parent_id FROM condition_parents p JOIN up ON p.condition_id = up.id)
-     SELECT id, @id FROM up`,
-  );
   for (const id of affected) {
-    remove.run(id);
-    insert.run({ id });
+    await tx.run('DELETE FROM condition_descendants WHERE descendant_id = ?', [id]);
+    await tx.run(
+      `INSERT INTO condition_descendants (ancestor_id, descendant_id)
+     WITH RECURSIVE up(id) AS (SELECT CAST(@id AS INTEGER) UNION SELECT p.parent_id FROM condition_parents p JOIN up ON p.condition_id = up.id)
+     SELECT id, CAST(@id AS INTEGER) FROM up`,
+      { id },
+    );
   }
 }
 
 /** Every spelling that finds a condition, at its rank: its own, the curated synonyms, the ontology's. */
-function conditionSpellings(tx: Transaction, id: number, input: ConditionInput): LookupSpelling[] {
-  const sqlite = tx.sqlite;
+async function conditionSpellings(tx: Transaction, id: number, input: ConditionInput): Promise<LookupSpelling[]> {
   const codes = [input.doid, input.mesh_id, input.mesh_id && `MeSH:${input.mesh_id}`].filter((c): c is string => !!c);
-  const ontologySynonyms = prepared(
-    sqlite,
+  const ontologySynonyms = await tx.all<{ synonym: string; scope: SynonymScope }>(
     "SELECT synonym, scope FROM condition_synonyms WHERE condition_id = ? AND scope IN ('EXACT', 'RELATED')",
-  ).all(id) as { synonym: string; scope: SynonymScope }[];
-  const ontologyCodes = prepared(sqlite, 'SELECT code FROM condition_codes WHERE condition_id = ?').all(id) as {
-    code: string;
-  }[];
-  const xrefCodes = prepared(
-    sqlite,
+    [id],
+  );
+  const ontologyCodes = await tx.all<{ code: string }>('SELECT code FROM condition_codes WHERE condition_id = ?', [id]);
+  const xrefCodes = await tx.all<{ code: string }>(
     "SELECT system || ':' || code AS code FROM condition_codes WHERE condition_id = ? AND relation = 'xref'",
-  ).all(id) as { code: string }[];
+    [id],
+  );
   const primary = (text: string) => ({ text, rank: LOOKUP_RANK.primary });
   return [
     ...[input.slug, input.name, ...codes].map(primary),
@@ -222,34 +226,36 @@ function conditionSpellings(tx: Transaction, id: number, input: ConditionInput):
  * changed; keeps the hierarchy's closure in step.
  */
 export async function upsertCondition(tx: Transaction, input: ConditionInput): Promise<WriteOutcome> {
-  const sqlite = tx.sqlite;
-  const parentIds = curatedParents(input).map(
-    (slug) => idOfSlug(tx, slug) ?? fail(`condition ${input.slug}: parent '${slug}' does not exist`),
-  );
-  const existing = idOfSlug(tx, input.slug);
-  const result = prepared(
-    sqlite,
+  const parentIds: number[] = [];
+  for (const slug of curatedParents(input))
+    parentIds.push((await idOfSlug(tx, slug)) ?? fail(`condition ${input.slug}: parent '${slug}' does not exist`));
+  const existing = await idOfSlug(tx, input.slug);
+  // RETURNING: the new row's id, and a row only when the insert or the update happened (the changes).
+  const written = await tx.all<{ id: number }>(
     `INSERT INTO conditions (slug, name, description, mesh_id, doid)
      VALUES (@slug, @name, @description, @mesh_id, @doid)
      ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description, mesh_id = excluded.mesh_id,
-       doid = excluded.doid, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-     WHERE name IS NOT excluded.name OR description IS NOT excluded.description OR mesh_id IS NOT excluded.mesh_id
-       OR doid IS NOT excluded.doid`,
-  ).run({
-    slug: input.slug,
-    name: input.name,
-    description: input.description,
-    mesh_id: input.mesh_id,
-    doid: input.doid,
-  });
-  const id = existing ?? Number(result.lastInsertRowid);
-  const synonymsChanged = replaceSynonyms(tx, 'condition', id, input.synonyms);
-  const parentsChanged = replaceParents(tx, id, 'curated', parentIds);
+       doid = excluded.doid, updated_at = ${dialectOf(tx).now}
+     WHERE conditions.name IS DISTINCT FROM excluded.name OR conditions.description IS DISTINCT FROM excluded.description
+       OR conditions.mesh_id IS DISTINCT FROM excluded.mesh_id OR conditions.doid IS DISTINCT FROM excluded.doid
+     RETURNING id`,
+    {
+      slug: input.slug,
+      name: input.name,
+      description: input.description,
+      mesh_id: input.mesh_id,
+      doid: input.doid,
+    },
+  );
+  const result = { changes: written.length };
+  const id = existing ?? (written[0] as { id: number }).id;
+  const synonymsChanged = await replaceSynonyms(tx, 'condition', id, input.synonyms);
+  const parentsChanged = await replaceParents(tx, id, 'curated', parentIds);
   if (parentsChanged || existing === undefined) await refreshClosure(tx, [id]);
-  writeLookupKeys(tx, 'condition', id, conditionSpellings(tx, id, input));
+  await writeLookupKeys(tx, 'condition', id, await conditionSpellings(tx, id, input));
   if (existing === undefined) return 'inserted';
   if (result.changes === 0 && !synonymsChanged && !parentsChanged) return 'unchanged';
-  if (result.changes === 0) touch(tx, 'conditions', id);
+  if (result.changes === 0) await touch(tx, 'conditions', id);
   return 'updated';
 }
 
@@ -274,57 +280,47 @@ export async function attachOntologyTerm(
   slug: string,
   term: OntologyAttachment,
 ): Promise<WriteOutcome> {
-  const sqlite = tx.sqlite;
-  const id = idOfSlug(tx, slug) ?? fail(`condition '${slug}' does not exist`);
+  const id = (await idOfSlug(tx, slug)) ?? fail(`condition '${slug}' does not exist`);
   let changed = 0;
-  changed += prepared(sqlite, 'UPDATE conditions SET doid = ? WHERE id = ? AND doid IS NULL').run(
-    term.term_id,
-    id,
-  ).changes;
-  const synonymAt = prepared(
-    sqlite,
-    'SELECT coalesce(max(position) + 1, 0) AS n FROM condition_synonyms WHERE condition_id = ? AND scope IS NOT NULL',
-  );
-  const addSynonym = prepared(
-    sqlite,
-    'INSERT INTO condition_synonyms (condition_id, synonym, position, scope) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-  );
-  const name = (prepared(sqlite, 'SELECT name FROM conditions WHERE id = ?').get(id) as { name: string }).name;
+  changed += (await tx.run('UPDATE conditions SET doid = ? WHERE id = ? AND doid IS NULL', [term.term_id, id])).changes;
+  const synonymAt =
+    'SELECT coalesce(max(position) + 1, 0) AS n FROM condition_synonyms WHERE condition_id = ? AND scope IS NOT NULL';
+  const addSynonym =
+    'INSERT INTO condition_synonyms (condition_id, synonym, position, scope) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING';
+  const name = ((await tx.get('SELECT name FROM conditions WHERE id = ?', [id])) as { name: string }).name;
   for (const s of term.synonyms) {
     if (s.text === name) continue;
-    const { n } = synonymAt.get(id) as { n: number };
-    changed += addSynonym.run(id, s.text, n, s.scope).changes;
+    const { n } = (await tx.get(synonymAt, [id])) as { n: number };
+    changed += (await tx.run(addSynonym, [id, s.text, n, s.scope])).changes;
   }
-  const codeAt = prepared(
-    sqlite,
-    'SELECT coalesce(max(position) + 1, 0) AS n FROM condition_codes WHERE condition_id = ? AND relation = ?',
-  );
-  const addCode = prepared(
-    sqlite,
-    'INSERT INTO condition_codes (condition_id, relation, system, code, position) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-  );
+  const codeAt =
+    'SELECT coalesce(max(position) + 1, 0) AS n FROM condition_codes WHERE condition_id = ? AND relation = ?';
+  const addCode =
+    'INSERT INTO condition_codes (condition_id, relation, system, code, position) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING';
   for (const c of term.codes) {
-    const { n } = codeAt.get(id, c.relation) as { n: number };
-    changed += addCode.run(id, c.relation, c.system, c.code, n).changes;
+    const { n } = (await tx.get(codeAt, [id, c.relation])) as { n: number };
+    changed += (await tx.run(addCode, [id, c.relation, c.system, c.code, n])).changes;
   }
   const current = (
-    prepared(
-      sqlite,
+    await tx.all<{ parent_id: number }>(
       "SELECT parent_id FROM condition_parents WHERE condition_id = ? AND source = 'ontology' ORDER BY position",
-    ).all(id) as { parent_id: number }[]
+      [id],
+    )
   ).map((r) => r.parent_id);
-  const added = term.parents
-    .map((p) => idOfSlug(tx, p) ?? fail(`condition '${p}' does not exist`))
-    .filter((p) => !current.includes(p));
+  const added: number[] = [];
+  for (const p of term.parents) {
+    const parentId = (await idOfSlug(tx, p)) ?? fail(`condition '${p}' does not exist`);
+    if (!current.includes(parentId)) added.push(parentId);
+  }
   if (added.length > 0) {
-    replaceParents(tx, id, 'ontology', [...current, ...added]);
+    await replaceParents(tx, id, 'ontology', [...current, ...added]);
     await refreshClosure(tx, [id]);
     changed++;
   }
   if (changed === 0) return 'unchanged';
   const input = await conditionInputOf(tx, slug);
-  if (input) writeLookupKeys(tx, 'condition', id, conditionSpellings(tx, id, input));
-  touch(tx, 'conditions', id);
+  if (input) await writeLookupKeys(tx, 'condition', id, await conditionSpellings(tx, id, input));
+  await touch(tx, 'conditions', id);
   return 'updated';
 }
 
@@ -332,11 +328,11 @@ export async function attachOntologyTerm(
 export async function wouldCycle(h: Reader, slug: string, parentSlug: string): Promise<boolean> {
   if (slug === parentSlug) return true;
   return (
-    prepared(
-      h.sqlite,
+    (await h.get(
       `SELECT 1 FROM conditions k JOIN condition_descendants d ON d.ancestor_id = k.id
        JOIN conditions p ON p.id = d.descendant_id WHERE k.slug = ? AND p.slug = ?`,
-    ).get(slug, parentSlug) !== undefined
+      [slug, parentSlug],
+    )) !== undefined
   );
 }
 
@@ -348,18 +344,20 @@ export async function conditionInputOf(
   h: Reader,
   slug: string,
 ): Promise<(ConditionInput & { version: number }) | undefined> {
-  const sqlite = h.sqlite;
-  const row = prepared(
-    sqlite,
+  const d = dialectOf(h);
+  const row = await h.get<
+    Omit<ConditionInput, 'synonyms' | 'parent' | 'parents'> & { synonyms: string; parents: string; version: number }
+  >(
     `SELECT k.slug, k.name, k.description, k.mesh_id, k.doid, k.version,
-       (SELECT json_group_array(synonym) FROM (SELECT synonym FROM condition_synonyms
-          WHERE condition_id = k.id AND scope IS NULL ORDER BY position)) AS synonyms,
-       (SELECT json_group_array(p.slug) FROM (SELECT parent_id FROM condition_parents
-          WHERE condition_id = k.id AND source = 'curated' ORDER BY position) l JOIN conditions p ON p.id = l.parent_id) AS parents
+       ${d.jsonArray('synonym', 'condition_synonyms WHERE condition_id = k.id AND scope IS NULL', 'position')} AS synonyms,
+       ${d.jsonArray(
+         'p.slug',
+         "condition_parents l JOIN conditions p ON p.id = l.parent_id WHERE l.condition_id = k.id AND l.source = 'curated'",
+         'l.position',
+       )} AS parents
      FROM conditions k WHERE k.slug = ?`,
-  ).get(slug) as
-    | (Omit<ConditionInput, 'synonyms' | 'parent' | 'parents'> & { synonyms: string; parents: string; version: number })
-    | undefined;
+    [slug],
+  );
   if (!row) return undefined;
   const [parent = null, ...parents] = JSON.parse(row.parents) as string[];
   return { ...row, synonyms: JSON.parse(row.synonyms) as string[], parent, parents };
@@ -369,8 +367,8 @@ export async function conditionInputOf(
 export async function conditionSnapshotOf(h: Reader, slug: string) {
   const input = await conditionInputOf(h, slug);
   if (!input) return undefined;
-  const id = idOfSlug(h, slug) as number;
-  const full = toCondition(prepared(h.sqlite, `${CONDITION_SELECT} WHERE k.id = ?`).get(id) as ConditionRow);
+  const id = (await idOfSlug(h, slug)) as number;
+  const full = toCondition((await h.get<ConditionRow>(`${conditionSelect(h)} WHERE k.id = ?`, [id])) as ConditionRow);
   const ontology = {
     synonyms: full.ontology_synonyms,
     xrefs: full.codes.xrefs,
@@ -387,17 +385,16 @@ export async function deleteCondition(
   tx: Transaction,
   slug: string,
 ): Promise<{ deleted: boolean; claims: number; children: number }> {
-  const sqlite = tx.sqlite;
-  const usage = prepared(
-    sqlite,
+  const usage = await tx.get<{ id: number; claims: number; children: number }>(
     `SELECT k.id, (SELECT count(*) FROM claims c WHERE c.condition_id = k.id) AS claims,
        (SELECT count(DISTINCT x.condition_id) FROM condition_parents x WHERE x.parent_id = k.id) AS children
      FROM conditions k WHERE k.slug = ?`,
-  ).get(slug) as { id: number; claims: number; children: number } | undefined;
+    [slug],
+  );
   if (!usage) return { deleted: false, claims: 0, children: 0 };
   if (usage.claims > 0 || usage.children > 0) return { deleted: false, claims: usage.claims, children: usage.children };
-  prepared(sqlite, "DELETE FROM lookup_keys WHERE entity = 'condition' AND entity_id = ?").run(usage.id);
-  prepared(sqlite, 'DELETE FROM conditions WHERE id = ?').run(usage.id);
+  await tx.run("DELETE FROM lookup_keys WHERE entity = 'condition' AND entity_id = ?", [usage.id]);
+  await tx.run('DELETE FROM conditions WHERE id = ?', [usage.id]);
   return { deleted: true, claims: 0, children: 0 };
 }
 

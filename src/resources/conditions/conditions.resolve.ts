@@ -7,8 +7,8 @@ import {
   readConditionAbbreviations,
 } from '../../importers/ontology/condition-abbreviations.js';
 import type { Reader } from '../../store/client.js';
+import { dialectOf } from '../../store/dialect.js';
 import { lookupCandidates } from '../../store/lookup.queries.js';
-import { prepared } from '../../store/statements.js';
 
 let abbreviations: Map<string, ConditionAbbreviation> | undefined;
 
@@ -42,9 +42,10 @@ export type ConditionMatch =
   | { id: undefined };
 
 const byDoid = (h: Reader, doid: string) =>
-  prepared(h.sqlite, 'SELECT id, slug, name, doid FROM conditions WHERE doid = ? ORDER BY id LIMIT 1').get(doid) as
-    | { id: number; slug: string; name: string; doid: string }
-    | undefined;
+  h.get<{ id: number; slug: string; name: string; doid: string }>(
+    'SELECT id, slug, name, doid FROM conditions WHERE doid = ? ORDER BY id LIMIT 1',
+    [doid],
+  );
 
 /**
  * Resolves what a user typed to one condition:
@@ -59,22 +60,24 @@ export async function resolveCondition(h: Reader, text: string): Promise<Conditi
     return {
       ambiguous: true,
       reason: abbreviation.reason ?? 'the abbreviation names several conditions',
-      candidates: abbreviation.candidates.map((c) => {
-        const found = byDoid(h, c.doid);
-        return { slug: found?.slug ?? null, name: found?.name ?? c.name, doid: c.doid };
-      }),
+      candidates: await Promise.all(
+        abbreviation.candidates.map(async (c) => {
+          const found = await byDoid(h, c.doid);
+          return { slug: found?.slug ?? null, name: found?.name ?? c.name, doid: c.doid };
+        }),
+      ),
     };
   const ids = await lookupCandidates(h, 'condition', text);
   if (ids.length === 1) return { id: ids[0] as number };
   if (ids.length > 1) {
-    const rows = prepared(
-      h.sqlite,
-      'SELECT slug, name, doid FROM conditions WHERE id IN (SELECT value FROM json_each(?)) ORDER BY slug',
-    ).all(JSON.stringify(ids)) as ConditionCandidate[];
+    const rows = await h.all<ConditionCandidate>(
+      `SELECT slug, name, doid FROM conditions WHERE id IN (SELECT CAST(value AS INTEGER) FROM ${dialectOf(h).jsonValues('?')}) ORDER BY slug`,
+      [JSON.stringify(ids)],
+    );
     return { ambiguous: true, reason: `'${text}' is a name or synonym of ${rows.length} conditions`, candidates: rows };
   }
   const only = abbreviation?.candidates.length === 1 ? abbreviation.candidates[0] : undefined;
-  const found = only ? byDoid(h, only.doid) : undefined;
+  const found = only ? await byDoid(h, only.doid) : undefined;
   return { id: found?.id };
 }
 

@@ -2,7 +2,6 @@
 
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import type { Reader, Transaction } from '../../store/client.js';
-import { prepared } from '../../store/statements.js';
 
 export const ENTITIES = ['claim', 'study', 'condition', 'intervention', 'topic'] as const;
 export type Entity = (typeof ENTITIES)[number];
@@ -39,21 +38,20 @@ export interface RevisionInput {
 
 /** Call inside the change's own transaction: the change and its record commit or vanish together. */
 export async function recordRevision(tx: Transaction, input: RevisionInput): Promise<number> {
-  const sqlite = tx.sqlite;
-  const result = prepared(
-    sqlite,
+  const [row] = await tx.all<{ id: number }>(
     `INSERT INTO revisions (entity, entity_key, action, actor, reason, changes, snapshot)
-     VALUES (@entity, @key, @action, @actor, @reason, @changes, @snapshot)`,
-  ).run({
-    entity: input.entity,
-    key: input.key,
-    action: input.action,
-    actor: input.actor,
-    reason: input.reason,
-    changes: JSON.stringify(diff(input.before, input.after)),
-    snapshot: input.after === null ? null : JSON.stringify(input.after),
-  });
-  return Number(result.lastInsertRowid);
+     VALUES (@entity, @key, @action, @actor, @reason, @changes, @snapshot) RETURNING id`,
+    {
+      entity: input.entity,
+      key: input.key,
+      action: input.action,
+      actor: input.actor,
+      reason: input.reason,
+      changes: JSON.stringify(diff(input.before, input.after)),
+      snapshot: input.after === null ? null : JSON.stringify(input.after),
+    },
+  );
+  return (row as { id: number }).id;
 }
 
 interface RevisionRow {
@@ -103,6 +101,12 @@ function rowsWithinBudget(sizes: readonly { bytes: number }[], budget: number): 
   return sizes.length;
 }
 
+/**
+ * The largest revision id (PostgreSQL's integer): cursor positions are clamped to it, so a made-up cursor past it
+ * binds on either engine (and finds nothing) instead of overflowing the parameter.
+ */
+const MAX_REVISION_ID = 2 ** 31 - 1;
+
 const SIZE = 'octet_length(changes) + coalesce(octet_length(reason), 0) AS bytes';
 
 /** A resource's revisions, newest first, at most `limit` and about `budget` bytes per page (see PAGE_BYTE_BUDGET). */
@@ -114,22 +118,24 @@ export async function listRevisions(
   cursor: string | undefined,
   budget = PAGE_BYTE_BUDGET,
 ) {
-  const sqlite = h.sqlite;
   const scope = `revisions:${entity}:${key}`;
-  const before = cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(decodeCursor(cursor, scope, 1)[0]);
-  const sizes = prepared(
-    sqlite,
+  const before = Math.min(
+    MAX_REVISION_ID,
+    cursor === undefined ? MAX_REVISION_ID : Number(decodeCursor(cursor, scope, 1)[0]),
+  );
+  const sizes = await h.all<{ id: number; bytes: number }>(
     `SELECT id, ${SIZE} FROM revisions WHERE entity = ? AND entity_key = ? AND id < ? ORDER BY id DESC LIMIT ?`,
-  ).all(entity, key, before, limit + 1) as { id: number; bytes: number }[];
+    [entity, key, before, limit + 1],
+  );
   const fits = Math.min(limit, rowsWithinBudget(sizes, budget));
   if (sizes.length === 0) return { items: [], next_cursor: null };
   const last = sizes[fits - 1]?.id ?? before;
   // Bounded on both sides by what was sized: a revision committed in between belongs to no page of this walk.
-  const rows = prepared(
-    sqlite,
+  const rows = await h.all<RevisionRow>(
     `SELECT id, entity, entity_key, action, actor, reason, changes, created_at FROM revisions
      WHERE entity = ? AND entity_key = ? AND id <= ? AND id >= ? ORDER BY id DESC`,
-  ).all(entity, key, sizes[0]?.id, last) as RevisionRow[];
+    [entity, key, sizes[0]?.id, last],
+  );
   // The budget may end a page before `limit`: there is more whenever a row was left out.
   const more = sizes.length > fits && rows.length > 0;
   return { items: rows.map(toRevision), next_cursor: more ? encodeCursor(scope, [last]) : null };
@@ -141,19 +147,18 @@ export async function listRevisions(
  * commit order and a cursor never skips a change that commits later.
  */
 export async function listChanges(h: Reader, since: string | undefined, limit: number, budget = PAGE_BYTE_BUDGET) {
-  const sqlite = h.sqlite;
-  const after = since === undefined ? 0 : Number(decodeCursor(since, 'changes', 1)[0]);
-  const sizes = prepared(sqlite, `SELECT id, ${SIZE} FROM revisions WHERE id > ? ORDER BY id LIMIT ?`).all(
-    after,
-    limit + 1,
-  ) as { id: number; bytes: number }[];
+  const after = Math.min(MAX_REVISION_ID, since === undefined ? 0 : Number(decodeCursor(since, 'changes', 1)[0]));
+  const sizes = await h.all<{ id: number; bytes: number }>(
+    `SELECT id, ${SIZE} FROM revisions WHERE id > ? ORDER BY id LIMIT ?`,
+    [after, limit + 1],
+  );
   const fits = Math.min(limit, rowsWithinBudget(sizes, budget));
   const last = sizes[fits - 1]?.id ?? after;
-  const items = prepared(
-    sqlite,
+  const items = await h.all<RevisionRow>(
     `SELECT id, entity, entity_key, action, actor, reason, changes, created_at FROM revisions
      WHERE id > ? AND id <= ? ORDER BY id`,
-  ).all(after, last) as RevisionRow[];
+    [after, last],
+  );
   return {
     items: items.map(toRevision),
     next_cursor: encodeCursor('changes', [last]),
@@ -163,12 +168,11 @@ export async function listChanges(h: Reader, since: string | undefined, limit: n
 
 /** The resource as it was at a moment: the snapshot of its last revision at or before `asOf`. */
 export async function snapshotAt(h: Reader, entity: Entity, key: string, asOf: string) {
-  const sqlite = h.sqlite;
-  const row = prepared(
-    sqlite,
+  const row = await h.get<{ action: Action; snapshot: string | null; created_at: string }>(
     `SELECT action, snapshot, created_at FROM revisions WHERE entity = ? AND entity_key = ? AND created_at <= ?
      ORDER BY id DESC LIMIT 1`,
-  ).get(entity, key, asOf) as { action: Action; snapshot: string | null; created_at: string } | undefined;
+    [entity, key, asOf],
+  );
   if (!row) return { found: false as const };
   if (row.snapshot === null) return { found: false as const, deletedAt: row.created_at };
   return { found: true as const, snapshot: JSON.parse(row.snapshot) as Record<string, unknown>, at: row.created_at };

@@ -3,8 +3,9 @@
 
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import type { Reader } from '../../store/client.js';
+import { dialectOf } from '../../store/dialect.js';
+import { moreOf } from '../../store/dialect-more.js';
 import { lookupKey } from '../../store/normalize.js';
-import { prepared } from '../../store/statements.js';
 
 interface HitRow {
   doc: number;
@@ -79,7 +80,8 @@ export async function search(
   cursor: string | undefined,
   cap = SEARCH_CANDIDATE_CAP,
 ) {
-  const sqlite = h.sqlite;
+  const d = dialectOf(h);
+  const m = moreOf(h);
   const scope = `search:${type ?? '*'}:${match}`;
   const start = cursor === undefined ? 0 : Number(decodeCursor(cursor, scope, 1)[0]);
   const kindFilter = type === undefined ? '' : 'AND rowid % 8 = @kind';
@@ -88,21 +90,14 @@ export async function search(
   // after SEARCH_CANDIDATE_CAP matches, so bm25 runs at most that often whatever the query. Unpublished claims are
   // dropped afterwards from the few ranked rows, fetching further (in doubling batches) only when they leave a page
   // short.
-  const rank = prepared(
-    sqlite,
-    `SELECT doc, score FROM (
-       SELECT rowid AS doc, bm25(search_index, 0, 0, 5, 1) AS score FROM search_index
-       WHERE search_index MATCH @match ${kindFilter} LIMIT @cap)
-     ORDER BY score, doc LIMIT @batch OFFSET @offset`,
-  );
-  const candidates = prepared(
-    sqlite,
-    `SELECT count(*) AS n FROM (SELECT rowid FROM search_index WHERE search_index MATCH @match ${kindFilter} LIMIT @cap)`,
-  );
-  const hidden = prepared(
-    sqlite,
-    "SELECT seq FROM claims WHERE seq IN (SELECT value FROM json_each(?)) AND status <> 'published'",
-  );
+  // On PostgreSQL the engine's own query (a tsquery) binds to @match; the cursor's scope keeps the FTS5 text.
+  const query = m.searchParam(match);
+  const rank = `SELECT doc, score FROM (
+       SELECT rowid AS doc, ${m.searchScore('search_index', '@match')} AS score FROM search_index
+       WHERE ${m.matches('search_index', '@match')} ${kindFilter} LIMIT @cap) ranked
+     ORDER BY score, doc LIMIT @batch OFFSET @offset`;
+  const candidates = `SELECT count(*) AS n FROM (SELECT rowid FROM search_index WHERE ${m.matches('search_index', '@match')} ${kindFilter} LIMIT @cap) hits`;
+  const hidden = `SELECT seq FROM claims WHERE seq IN (SELECT CAST(value AS INTEGER) FROM ${d.jsonValues('?')}) AND status <> 'published'`;
   const kind = type && KIND_CODES[type];
   let seenAll = false;
   const kept: { doc: number; score: number }[] = [];
@@ -110,16 +105,21 @@ export async function search(
   let exhausted = start >= cap;
   let batch = limit + 9;
   while (kept.length <= limit && !exhausted) {
-    const ranked = rank.all({ match, kind, cap, batch, offset: position }) as {
-      doc: number;
-      score: number;
-    }[];
+    const ranked = await h.all<{ doc: number; score: number }>(rank, {
+      match: query,
+      kind,
+      cap,
+      batch,
+      offset: position,
+    });
     exhausted = ranked.length < batch;
     // Fewer candidates than the cap came back: all of them were ranked, no need to count.
     if (exhausted && position + ranked.length < cap) seenAll = true;
     batch *= 2;
     const claimSeqs = ranked.filter((r) => r.doc % 8 === 1).map((r) => Math.floor(r.doc / 8));
-    const unpublished = new Set((hidden.all(JSON.stringify(claimSeqs)) as { seq: number }[]).map((r) => r.seq * 8 + 1));
+    const unpublished = new Set(
+      (await h.all<{ seq: number }>(hidden, [JSON.stringify(claimSeqs)])).map((r) => r.seq * 8 + 1),
+    );
     for (const r of ranked) {
       position++;
       if (unpublished.has(r.doc)) continue;
@@ -127,17 +127,18 @@ export async function search(
       if (kept.length > limit) break;
     }
   }
-  const capped = !seenAll && (candidates.get({ match, kind, cap: cap + 1 }) as { n: number }).n > cap;
+  const capped =
+    !seenAll && ((await h.get<{ n: number }>(candidates, { match: query, kind, cap: cap + 1 }))?.n ?? 0) > cap;
   const more = kept.length > limit;
   const page = kept.slice(0, limit);
   // The cursor is a position in the ranked list, just after the last item shown.
   const nextPosition = more ? position - 1 : position;
   const text = new Map(
     (
-      prepared(
-        sqlite,
-        'SELECT rowid AS doc, kind AS type, ref AS id, title, body FROM search_index WHERE rowid IN (SELECT value FROM json_each(?))',
-      ).all(JSON.stringify(page.map((r) => r.doc))) as Omit<HitRow, 'score'>[]
+      await h.all<Omit<HitRow, 'score'>>(
+        `SELECT rowid AS doc, kind AS type, ref AS id, title, body FROM search_index WHERE rowid IN (SELECT CAST(value AS INTEGER) FROM ${d.jsonValues('?')})`,
+        [JSON.stringify(page.map((r) => r.doc))],
+      )
     ).map((r) => [r.doc, r]),
   );
   const items = page.flatMap((r) => {

@@ -4,7 +4,6 @@
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import type { NoticeType, RelatedNotice } from '../../evidence/study-record.js';
 import type { Reader, Transaction } from '../../store/client.js';
-import { studies, study_notices } from '../../store/schema.js';
 
 /** A notice as the API shows it: PubMed's link plus whether the linked PMID is a study in this database. */
 export interface ShownNotice extends RelatedNotice {
@@ -23,6 +22,7 @@ export interface NoticeBacklink {
 export async function noticesByStudy(h: Reader, studyIds: readonly number[]): Promise<Map<number, ShownNotice[]>> {
   const byStudy = new Map<number, ShownNotice[]>();
   if (studyIds.length === 0) return byStudy;
+  const { studies, study_notices } = h.tables;
   const rows = await h.orm
     .select({
       study_id: study_notices.study_id,
@@ -61,6 +61,7 @@ export const asRelatedNotice = ({ type, pmid, ref_source, note }: RelatedNotice)
 
 /** The held studies whose notices link to `pmid` (other than itself), in PMID order. */
 export async function noticeBacklinks(h: Reader, pmid: string): Promise<NoticeBacklink[]> {
+  const { studies, study_notices } = h.tables;
   const rows = await h.orm
     .select({ pmid: studies.pmid, type: study_notices.type })
     .from(study_notices)
@@ -90,6 +91,7 @@ export async function replaceNotices(
 ): Promise<boolean> {
   const stored = current ?? (await noticesByStudy(tx, [studyId])).get(studyId) ?? [];
   if (sameList(stored, notices)) return false;
+  const { study_notices } = tx.tables;
   await tx.orm.delete(study_notices).where(eq(study_notices.study_id, studyId));
   if (notices.length > 0)
     await tx.orm.insert(study_notices).values(

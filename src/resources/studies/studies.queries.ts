@@ -14,9 +14,10 @@ import { metadataStatus } from '../../evidence/summary.js';
 import type { Species, StudyDesign, StudyRelation, StudySourceType } from '../../evidence/vocabulary.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
 import type { Reader, Transaction } from '../../store/client.js';
+import { dialectOf } from '../../store/dialect.js';
+import { moreOf } from '../../store/dialect-more.js';
 import { type FilterSql, whereClauses } from '../../store/filters.js';
 import { touch } from '../../store/lookup.queries.js';
-import { prepared } from '../../store/statements.js';
 import { sourceCitationOf } from '../claims/claims.queries.js';
 import { refreshClaimDerived } from '../claims/claims.rank.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
@@ -208,7 +209,6 @@ export async function toStudies(h: Reader, rows: readonly StudyRow[]) {
 }
 
 export async function listStudies(h: Reader, filters: StudyFilters, limit: number, cursor: string | undefined) {
-  const sqlite = h.sqlite;
   const { where, params } = whereClauses(filters, STUDY_FILTER_SQL);
   params.limit = limit + 1;
   if (cursor !== undefined) {
@@ -217,27 +217,20 @@ export async function listStudies(h: Reader, filters: StudyFilters, limit: numbe
     where.push(`${STUDY_ORDER} > @after`);
   }
   const sqlText = `${STUDY_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${STUDY_ORDER} LIMIT @limit`;
-  const rows = prepared(sqlite, sqlText).all(params) as StudyRow[];
+  const rows = await h.all<StudyRow>(sqlText, params);
   const result = paginate(rows, limit, 'studies', (r) => [r.pmid_order]);
   return { items: await toStudies(h, result.items), next_cursor: result.next_cursor };
 }
 
 /** A study by its key (a PMID is the key of a PubMed article). */
 export async function getStudyRow(h: Reader, key: string): Promise<StudyRow | undefined> {
-  const sqlite = h.sqlite;
-  return prepared(sqlite, `${STUDY_SELECT} WHERE s.key = ?`).get(key) as StudyRow | undefined;
+  return h.get<StudyRow>(`${STUDY_SELECT} WHERE s.key = ?`, [key]);
 }
 
 export async function getStudy(h: Reader, key: string) {
-  const sqlite = h.sqlite;
   const row = await getStudyRow(h, key);
   if (!row) return undefined;
-  const claims = prepared(
-    sqlite,
-    `SELECT c.id, c.statement, cs.relation, cs.finding, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.grade_upgrade_rationale, c.grade_rating, c.status
-     FROM claim_studies cs CROSS JOIN claims c ON c.id = cs.claim_id
-     WHERE cs.study_id = ? ORDER BY c.certainty DESC, c.id`,
-  ).all(row.id) as {
+  const claims = await h.all<{
     id: string;
     statement: string;
     relation: StudyRelation;
@@ -249,7 +242,14 @@ export async function getStudy(h: Reader, key: string) {
     grade_upgrade_rationale: string | null;
     grade_rating: number | null;
     status: string;
-  }[];
+  }>(
+    moreOf(
+      h,
+    ).hints(`SELECT c.id, c.statement, cs.relation, cs.finding, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.grade_upgrade_rationale, c.grade_rating, c.status
+     FROM claim_studies cs CROSS JOIN claims c ON c.id = cs.claim_id
+     WHERE cs.study_id = ? ORDER BY c.certainty DESC, c.id`),
+    [row.id],
+  );
   const [study] = await toStudies(h, [row]);
   return {
     ...(study as ReturnType<typeof toStudy>),
@@ -342,25 +342,24 @@ export function studyParams(input: StudyInput) {
   };
 }
 
-const UPSERT_STUDY_SQL = `INSERT INTO studies (key, pmid, ${STUDY_WRITE_COLUMNS.join(', ')})
+const upsertStudySql = (h: Reader) => `INSERT INTO studies (key, pmid, ${STUDY_WRITE_COLUMNS.join(', ')})
   VALUES (@key, @pmid, ${STUDY_WRITE_COLUMNS.map((c) => `@${c}`).join(', ')})
   ON CONFLICT (pmid) DO UPDATE SET ${STUDY_WRITE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')},
-    updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-  WHERE ${STUDY_WRITE_COLUMNS.map((c) => `${c} IS NOT excluded.${c}`).join(' OR ')}`;
+    updated_at = ${dialectOf(h).now}
+  WHERE ${STUDY_WRITE_COLUMNS.map((c) => `studies.${c} IS DISTINCT FROM excluded.${c}`).join(' OR ')}`;
 
 /** Inserts or replaces a curated study (a PubMed article) by PMID; touches updated_at only when something changed. */
 export async function upsertStudy(tx: Transaction, input: StudyInput): Promise<WriteOutcome> {
-  const sqlite = tx.sqlite;
-  const existed = prepared(sqlite, 'SELECT 1 FROM studies WHERE pmid = ?').get(input.pmid) !== undefined;
-  const result = prepared(sqlite, UPSERT_STUDY_SQL).run({ ...studyParams(input), key: input.pmid });
+  const existed = (await tx.get('SELECT 1 FROM studies WHERE pmid = ?', [input.pmid])) !== undefined;
+  const result = await tx.run(upsertStudySql(tx), { ...studyParams(input), key: input.pmid });
   const noticesMoved = await replaceStudyNotices(tx, input.pmid, input.notices);
   if (!existed) return 'inserted';
-  if (result.changes === 0 && noticesMoved) touch(tx, 'studies', studyIdOf(tx, input.pmid));
+  if (result.changes === 0 && noticesMoved) await touch(tx, 'studies', await studyIdOf(tx, input.pmid));
   return result.changes === 0 && !noticesMoved ? 'unchanged' : 'updated';
 }
 
-const studyIdOf = (h: Reader, pmid: string): number =>
-  (prepared(h.sqlite, 'SELECT id FROM studies WHERE pmid = ?').get(pmid) as { id: number }).id;
+const studyIdOf = async (h: Reader, pmid: string): Promise<number> =>
+  ((await h.get('SELECT id FROM studies WHERE pmid = ?', [pmid])) as { id: number }).id;
 
 /** Replaces the notices of the study with this PMID (which must exist); true when they changed. */
 export async function replaceStudyNotices(
@@ -368,7 +367,7 @@ export async function replaceStudyNotices(
   pmid: string,
   notices: readonly RelatedNotice[],
 ): Promise<boolean> {
-  return replaceNotices(tx, studyIdOf(tx, pmid), notices.map(asRelatedNotice));
+  return replaceNotices(tx, await studyIdOf(tx, pmid), notices.map(asRelatedNotice));
 }
 
 /** The citable part of a study: what the citation formatters read. */
@@ -477,14 +476,13 @@ export async function studySnapshotOf(h: Reader, key: string): Promise<Record<st
 
 /** Deletes a study no claim cites; returns the number of claims citing it otherwise. */
 export async function deleteStudy(tx: Transaction, key: string): Promise<{ deleted: boolean; claims: number }> {
-  const sqlite = tx.sqlite;
-  const usage = prepared(
-    sqlite,
+  const usage = await tx.get<{ id: number; claims: number }>(
     'SELECT s.id, (SELECT count(*) FROM claim_studies cs WHERE cs.study_id = s.id) AS claims FROM studies s WHERE s.key = ?',
-  ).get(key) as { id: number; claims: number } | undefined;
+    [key],
+  );
   if (!usage) return { deleted: false, claims: 0 };
   if (usage.claims > 0) return { deleted: false, claims: usage.claims };
-  prepared(sqlite, 'DELETE FROM studies WHERE id = ?').run(usage.id);
+  await tx.run('DELETE FROM studies WHERE id = ?', [usage.id]);
   return { deleted: true, claims: 0 };
 }
 
@@ -499,10 +497,10 @@ export async function refreshStudyClaims(tx: Transaction, key: string): Promise<
 /** The ids of the claims that cite a study. */
 export async function claimIdsCiting(h: Reader, key: string): Promise<string[]> {
   return (
-    prepared(
-      h.sqlite,
+    await h.all<{ id: string }>(
       'SELECT cs.claim_id AS id FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE s.key = ? ORDER BY cs.claim_id',
-    ).all(key) as { id: string }[]
+      [key],
+    )
   ).map((r) => r.id);
 }
 
@@ -511,31 +509,29 @@ export async function claimIdsCiting(h: Reader, key: string): Promise<string[]> 
  * import wrote before retractions acted (issue 9). Empty on any database written since.
  */
 export async function unmarkedRetractedPmids(h: Reader): Promise<string[]> {
-  const rows = prepared(
-    h.sqlite,
-    `SELECT pmid FROM studies WHERE retracted = 0 AND pmid IS NOT NULL AND publication_types LIKE '%"Retracted Publication"%'
+  const rows = await h.all<{ pmid: string }>(
+    `SELECT pmid FROM studies WHERE retracted = FALSE AND pmid IS NOT NULL AND publication_types LIKE '%"Retracted Publication"%'
      ORDER BY CAST(pmid AS INTEGER)`,
-  ).all() as { pmid: string }[];
+  );
   return rows.map((r) => r.pmid);
 }
 
 /** Marks one study retracted by its own publication type; false when it already was (or does not exist). */
 export async function markRetractedByPublicationType(tx: Transaction, pmid: string): Promise<boolean> {
-  const result = prepared(
-    tx.sqlite,
-    `UPDATE studies SET retracted = 1, retraction_source = 'publication_type',
-       updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE pmid = ? AND retracted = 0`,
-  ).run(pmid);
+  const result = await tx.run(
+    `UPDATE studies SET retracted = TRUE, retraction_source = 'publication_type',
+       updated_at = ${dialectOf(tx).now} WHERE pmid = ? AND retracted = FALSE`,
+    [pmid],
+  );
   return result.changes > 0;
 }
 
 /** Claims linking a retracted study that do not carry `has_retracted_evidence` yet. */
 export async function claimsMissingRetractionFlag(h: Reader): Promise<string[]> {
-  const rows = prepared(
-    h.sqlite,
+  const rows = await h.all<{ id: string }>(
     `SELECT DISTINCT cs.claim_id AS id FROM studies s JOIN claim_studies cs ON cs.study_id = s.id
        JOIN claims c ON c.id = cs.claim_id
-     WHERE s.retracted = 1 AND c.has_retracted_evidence = 0 ORDER BY cs.claim_id`,
-  ).all() as { id: string }[];
+     WHERE s.retracted = TRUE AND c.has_retracted_evidence = FALSE ORDER BY cs.claim_id`,
+  );
   return rows.map((r) => r.id);
 }

@@ -4,9 +4,10 @@ import { summariseTopicEvidence } from '../../evidence/summary.js';
 import { type ClaimImportance, topicOverallCertainty } from '../../evidence/topic-certainty.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
 import type { Reader, Transaction } from '../../store/client.js';
+import { dialectOf } from '../../store/dialect.js';
+import { moreOf } from '../../store/dialect-more.js';
 import { type FilterSql, whereClauses } from '../../store/filters.js';
 import { touch } from '../../store/lookup.queries.js';
-import { prepared } from '../../store/statements.js';
 import { CLAIM_FILTER_SQL, getClaimsByIds } from '../claims/claims.queries.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
 import type { TopicInput } from './topics.schemas.js';
@@ -49,12 +50,12 @@ interface TopicClaimGradeRow {
  * page (the ids as one JSON parameter, like the claims' hydration).
  */
 async function overallCertainties(h: Reader, ids: readonly number[]): Promise<Map<number, Certainty>> {
-  const rows = prepared(
-    h.sqlite,
-    `SELECT tc.topic_id, tc.claim_id, tc.importance, c.status, c.grade_scheme, c.grade_level
+  const rows = await h.all<TopicClaimGradeRow>(
+    moreOf(h).hints(`SELECT tc.topic_id, tc.claim_id, tc.importance, c.status, c.grade_scheme, c.grade_level
      FROM topic_claims tc CROSS JOIN claims c ON c.id = tc.claim_id
-     WHERE tc.topic_id IN (SELECT value FROM json_each(?)) ORDER BY tc.topic_id, tc.position`,
-  ).all(JSON.stringify(ids)) as TopicClaimGradeRow[];
+     WHERE tc.topic_id IN (SELECT CAST(value AS INTEGER) FROM ${dialectOf(h).jsonValues('?')}) ORDER BY tc.topic_id, tc.position`),
+    [JSON.stringify(ids)],
+  );
   return new Map(
     ids.map((id) => [
       id,
@@ -90,17 +91,18 @@ const TOPIC_FILTER_SQL: FilterSql<TopicFilters> = {
 };
 
 export async function listTopics(h: Reader, filters: TopicFilters, limit: number, cursor: string | undefined) {
-  const sqlite = h.sqlite;
   const { where, params } = whereClauses(filters, TOPIC_FILTER_SQL);
   params.limit = limit + 1;
   if (cursor !== undefined) {
     params.after = decodeCursor(cursor, 'topics', 1)[0];
     where.push('t.slug > @after');
   }
-  const rows = prepared(
-    sqlite,
-    `${TOPIC_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.slug LIMIT @limit`,
-  ).all(params) as TopicRow[];
+  const rows = await h.all<TopicRow>(
+    moreOf(h).hints(
+      `${TOPIC_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.slug LIMIT @limit`,
+    ),
+    params,
+  );
   const result = paginate(rows, limit, 'topics', (r) => [r.slug]);
   const overall = await overallCertainties(
     h,
@@ -123,14 +125,14 @@ export async function topicRefsForCondition(h: Reader, conditionId: number) {
 
 /** Published claims only: a retracted or draft claim never shows on an answer card. */
 export async function getTopic(h: Reader, slug: string) {
-  const sqlite = h.sqlite;
-  const row = prepared(sqlite, `${TOPIC_SELECT} WHERE t.slug = ?`).get(slug) as TopicRow | undefined;
+  const m = moreOf(h);
+  const row = await h.get<TopicRow>(m.hints(`${TOPIC_SELECT} WHERE t.slug = ?`), [slug]);
   if (!row) return undefined;
-  const listed = prepared(
-    sqlite,
-    `SELECT tc.claim_id, tc.importance FROM topic_claims tc CROSS JOIN claims c ON c.id = tc.claim_id
-     WHERE tc.topic_id = ? AND c.status = 'published' ORDER BY tc.position`,
-  ).all(row.id) as { claim_id: string; importance: ClaimImportance | null }[];
+  const listed = await h.all<{ claim_id: string; importance: ClaimImportance | null }>(
+    m.hints(`SELECT tc.claim_id, tc.importance FROM topic_claims tc CROSS JOIN claims c ON c.id = tc.claim_id
+     WHERE tc.topic_id = ? AND c.status = 'published' ORDER BY tc.position`),
+    [row.id],
+  );
   const claims = await getClaimsByIds(
     h,
     listed.map((r) => r.claim_id),
@@ -153,55 +155,56 @@ export async function getTopic(h: Reader, slug: string) {
 
 /** Inserts or updates a topic by slug with its ordered claims; touches updated_at only on a real change. */
 export async function upsertTopic(tx: Transaction, input: TopicInput): Promise<WriteOutcome> {
-  const sqlite = tx.sqlite;
-  const existing = prepared(sqlite, 'SELECT id FROM topics WHERE slug = ?').get(input.slug) as
-    | { id: number }
-    | undefined;
-  const result = prepared(
-    sqlite,
+  const existing = await tx.get<{ id: number }>('SELECT id FROM topics WHERE slug = ?', [input.slug]);
+  // RETURNING: the new row's id, and a row only when the insert or the update happened (the changes).
+  const written = await tx.all<{ id: number }>(
     `INSERT INTO topics (slug, question, bottom_line, evidence_summary) VALUES (@slug, @question, @bottom_line, @evidence_summary)
      ON CONFLICT (slug) DO UPDATE SET question = excluded.question, bottom_line = excluded.bottom_line,
-       evidence_summary = excluded.evidence_summary, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-     WHERE question IS NOT excluded.question OR bottom_line IS NOT excluded.bottom_line
-       OR evidence_summary IS NOT excluded.evidence_summary`,
-  ).run({
-    slug: input.slug,
-    question: input.question,
-    bottom_line: input.bottom_line,
-    evidence_summary: input.evidence_summary,
-  });
-  const id = existing?.id ?? Number(result.lastInsertRowid);
-  const current = prepared(
-    sqlite,
+       evidence_summary = excluded.evidence_summary, updated_at = ${dialectOf(tx).now}
+     WHERE topics.question IS DISTINCT FROM excluded.question OR topics.bottom_line IS DISTINCT FROM excluded.bottom_line
+       OR topics.evidence_summary IS DISTINCT FROM excluded.evidence_summary
+     RETURNING id`,
+    {
+      slug: input.slug,
+      question: input.question,
+      bottom_line: input.bottom_line,
+      evidence_summary: input.evidence_summary,
+    },
+  );
+  const result = { changes: written.length };
+  const id = existing?.id ?? (written[0] as { id: number }).id;
+  const current = await tx.all<{ claim_id: string; importance: string | null }>(
     'SELECT claim_id, importance FROM topic_claims WHERE topic_id = ? ORDER BY position',
-  ).all(id) as { claim_id: string; importance: string | null }[];
+    [id],
+  );
   const importance = input.claim_importance ?? {};
   const wanted = input.claims.map((claimId) => ({ claim_id: claimId, importance: importance[claimId] ?? null }));
   const claimsChanged = JSON.stringify(current) !== JSON.stringify(wanted);
   if (claimsChanged) {
-    prepared(sqlite, 'DELETE FROM topic_claims WHERE topic_id = ?').run(id);
-    const insert = prepared(
-      sqlite,
-      'INSERT INTO topic_claims (topic_id, claim_id, position, importance) VALUES (?, ?, ?, ?)',
-    );
-    for (const [position, claim] of wanted.entries()) insert.run(id, claim.claim_id, position, claim.importance);
+    await tx.run('DELETE FROM topic_claims WHERE topic_id = ?', [id]);
+    for (const [position, claim] of wanted.entries())
+      await tx.run('INSERT INTO topic_claims (topic_id, claim_id, position, importance) VALUES (?, ?, ?, ?)', [
+        id,
+        claim.claim_id,
+        position,
+        claim.importance,
+      ]);
   }
   if (!existing) return 'inserted';
   if (result.changes === 0 && !claimsChanged) return 'unchanged';
-  if (result.changes === 0) touch(tx, 'topics', id);
+  if (result.changes === 0) await touch(tx, 'topics', id);
   return 'updated';
 }
 
 /** The topic as a curator would write it, for PATCH merges and history. */
 export async function topicInputOf(h: Reader, slug: string): Promise<(TopicInput & { version: number }) | undefined> {
-  const sqlite = h.sqlite;
-  const row = prepared(
-    sqlite,
+  const m = moreOf(h);
+  const row = await h.get<Omit<TopicInput, 'claims' | 'claim_importance'> & { claims: string; version: number }>(
     `SELECT t.slug, t.question, t.bottom_line, t.evidence_summary, t.version,
-       (SELECT json_group_array(json_array(claim_id, importance))
-          FROM (SELECT claim_id, importance FROM topic_claims WHERE topic_id = t.id ORDER BY position)) AS claims
+       ${m.jsonRows(m.jsonTuple('claim_id', 'importance'), 'topic_claims WHERE topic_id = t.id', 'position')} AS claims
      FROM topics t WHERE t.slug = ?`,
-  ).get(slug) as (Omit<TopicInput, 'claims' | 'claim_importance'> & { claims: string; version: number }) | undefined;
+    [slug],
+  );
   if (!row) return undefined;
   const listed = JSON.parse(row.claims) as [string, ClaimImportance | null][];
   return {
@@ -212,16 +215,15 @@ export async function topicInputOf(h: Reader, slug: string): Promise<(TopicInput
 }
 
 export async function deleteTopic(tx: Transaction, slug: string): Promise<boolean> {
-  const sqlite = tx.sqlite;
-  return prepared(sqlite, 'DELETE FROM topics WHERE slug = ?').run(slug).changes > 0;
+  return (await tx.run('DELETE FROM topics WHERE slug = ?', [slug])).changes > 0;
 }
 
 /** The slugs of the topics that list a claim. */
 export async function topicSlugsWithClaim(h: Reader, claimId: string): Promise<string[]> {
   return (
-    prepared(
-      h.sqlite,
+    await h.all<{ slug: string }>(
       'SELECT t.slug FROM topic_claims tc JOIN topics t ON t.id = tc.topic_id WHERE tc.claim_id = ? ORDER BY t.slug',
-    ).all(claimId) as { slug: string }[]
+      [claimId],
+    )
   ).map((r) => r.slug);
 }
