@@ -5,13 +5,14 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Retraction } from '../../evidence/retraction.js';
 import { type CaveatCode, RETRACTED_EVIDENCE } from '../../evidence/vocabulary.js';
 import type { Reader, Transaction } from '../../store/client.js';
-import { claim_studies, claims, studies } from '../../store/schema.js';
+import { dialectOf } from '../../store/dialect.js';
 
 /** Why a claim awaits review; one reason today. */
 export const REVIEW_REASONS = [RETRACTED_EVIDENCE.code] as const;
 export type ReviewReason = (typeof REVIEW_REASONS)[number];
 
-const NOW = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+/** The statement's time in the stored format, on the handle's engine. */
+const nowOf = (h: Reader) => sql.raw(`(${dialectOf(h).now})`);
 
 /**
  * The keys among `keys` (study keys: a PubMed article's is its PMID) whose study is retracted, in the order given.
@@ -19,6 +20,7 @@ const NOW = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
  */
 export async function retractedStudyKeys(h: Reader, keys: readonly string[]): Promise<string[]> {
   if (keys.length === 0) return [];
+  const { studies } = h.tables;
   const rows = await h.orm
     .select({ key: studies.key })
     .from(studies)
@@ -45,6 +47,8 @@ export async function syncClaimRetraction(
   claimId: string,
   { requestReview }: { requestReview: boolean },
 ): Promise<boolean> {
+  const { claims, claim_studies, studies } = tx.tables;
+  const NOW = nowOf(tx);
   const [claim] = await tx.orm
     .select({
       caveat_codes: claims.caveat_codes,
@@ -56,7 +60,7 @@ export async function syncClaimRetraction(
     .where(eq(claims.id, claimId));
   if (!claim) return false;
   const [linked] = await tx.orm
-    .select({ n: sql<number>`count(*)` })
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
     .from(claim_studies)
     .innerJoin(studies, eq(studies.id, claim_studies.study_id))
     .where(and(eq(claim_studies.claim_id, claimId), eq(studies.retracted, true)));
@@ -85,6 +89,8 @@ export async function syncClaimRetraction(
  * the claim counts in `min_grade` filters again. False, and nothing written, when no review was pending.
  */
 export async function recordClaimReview(tx: Transaction, claimId: string, by: string, note: string): Promise<boolean> {
+  const { claims } = tx.tables;
+  const NOW = nowOf(tx);
   const done = await tx.orm
     .update(claims)
     .set({

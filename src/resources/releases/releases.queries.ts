@@ -1,8 +1,7 @@
 // Every resource as the API serves it, read in keyset batches: the lines of a release's NDJSON files.
 import { asc, gt, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Reader } from '../../store/client.js';
-import { claims, conditions, interventions, studies, topics } from '../../store/schema.js';
+import type { Reader, Tables } from '../../store/client.js';
 import { getClaimsByIds } from '../claims/claims.queries.js';
 import { ClaimSchema } from '../claims/claims.schemas.js';
 import { getConditionDetail } from '../conditions/conditions.detail.js';
@@ -38,7 +37,8 @@ interface ResourceSource {
 }
 
 /** The studies list order (STUDY_ORDER in studies.queries.ts, the expression of studies_pmid_num_idx). */
-const studyOrder = sql<number>`(CASE WHEN ${studies.pmid} IS NULL THEN 1000000000 + ${studies.id} ELSE CAST(${studies.pmid} AS INTEGER) END)`;
+const studyOrder = ({ studies }: Tables) =>
+  sql<number>`(CASE WHEN ${studies.pmid} IS NULL THEN 1000000000 + ${studies.id} ELSE CAST(${studies.pmid} AS INTEGER) END)`;
 
 /** Reads one at a time where the API has no batched detail query; each is a few indexed statements. */
 async function eachOf<T>(keys: Key[], read: (key: Key) => Promise<T | undefined>): Promise<T[]> {
@@ -50,28 +50,32 @@ async function eachOf<T>(keys: Key[], read: (key: Key) => Promise<T | undefined>
   return out;
 }
 
-/** Keys of a table with a unique slug, in slug order (the order of its API list). */
-function bySlug(table: typeof conditions | typeof interventions | typeof topics): ResourceSource['keys'] {
-  return (h, from, limit) =>
-    h.orm
+/** Keys of a table with a unique slug, in slug order (the order of its API list); the handle's engine's table. */
+function bySlug(name: 'conditions' | 'interventions' | 'topics'): ResourceSource['keys'] {
+  return (h, from, limit) => {
+    const table = h.tables[name];
+    return h.orm
       .select({ key: table.slug, id: table.id })
       .from(table)
       .where(from === undefined ? undefined : gt(table.slug, String(from)))
       .orderBy(asc(table.slug))
       .limit(limit);
+  };
 }
 
 /** Where each resource's lines come from. Claims are read in batches (two statements per batch, any size). */
 export const RELEASE_SOURCES: Record<ReleaseResource, ResourceSource> = {
   claims: {
     schema: ClaimSchema,
-    keys: (h, from, limit) =>
-      h.orm
+    keys: (h, from, limit) => {
+      const { claims } = h.tables;
+      return h.orm
         .select({ key: claims.id, id: claims.seq })
         .from(claims)
         .where(from === undefined ? undefined : gt(claims.id, String(from)))
         .orderBy(asc(claims.id))
-        .limit(limit),
+        .limit(limit);
+    },
     read: (h, keys) =>
       getClaimsByIds(
         h,
@@ -81,28 +85,31 @@ export const RELEASE_SOURCES: Record<ReleaseResource, ResourceSource> = {
   studies: {
     schema: StudyDetailSchema,
     // The order of GET /v1/studies: PubMed articles by PMID, then other sources as added (studies_pmid_num_idx).
-    keys: (h, from, limit) =>
-      h.orm
-        .select({ key: studies.key, id: studies.id, after: studyOrder })
+    keys: (h, from, limit) => {
+      const { studies } = h.tables;
+      const order = studyOrder(h.tables);
+      return h.orm
+        .select({ key: studies.key, id: studies.id, after: order })
         .from(studies)
-        .where(from === undefined ? undefined : gt(studyOrder, Number(from)))
-        .orderBy(studyOrder)
-        .limit(limit),
+        .where(from === undefined ? undefined : gt(order, Number(from)))
+        .orderBy(order)
+        .limit(limit);
+    },
     read: (h, keys) => eachOf(keys, (k) => getStudy(h, k.key)),
   },
   conditions: {
     schema: ConditionDetailSchema,
-    keys: bySlug(conditions),
+    keys: bySlug('conditions'),
     read: (h, keys) => eachOf(keys, (k) => getConditionDetail(h, k.id)),
   },
   interventions: {
     schema: InterventionDetailSchema,
-    keys: bySlug(interventions),
+    keys: bySlug('interventions'),
     read: (h, keys) => eachOf(keys, (k) => getIntervention(h, k.id)),
   },
   topics: {
     schema: TopicDetailSchema,
-    keys: bySlug(topics),
+    keys: bySlug('topics'),
     read: (h, keys) => eachOf(keys, (k) => getTopic(h, k.key)),
   },
 };
