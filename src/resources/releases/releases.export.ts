@@ -83,6 +83,9 @@ export interface ExportResult {
 export async function exportRelease(db: Database, options: ExportOptions): Promise<ExportResult> {
   const started = performance.now();
   const log = options.log ?? (() => {});
+  // A release is built from an online-backup copy of one SQLite file; PostgreSQL needs a copy of one snapshot first.
+  if (db.engine !== 'sqlite')
+    throw new ReleaseError('releases are exported from a SQLite database; copy the PostgreSQL database to one first');
   const status = await migrationStatus(db);
   if (status.applied !== status.expected)
     throw new ReleaseError(
