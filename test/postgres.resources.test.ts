@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applySeed, readSeedFiles } from '../src/curation/seed.js';
 import {
   civicClaimsAbsentFrom,
   ensureCitedStudy,
@@ -75,7 +76,7 @@ import {
 import { type Database, openDatabase, type Reader } from '../src/store/client.js';
 import { queryWords, toMatchQuery } from '../src/store/fts.js';
 import { migrateDatabase } from '../src/store/migrate.js';
-import { freshDatabase } from './helpers.js';
+import { scratchPath } from './helpers.js';
 
 const URL_ = process.env.TEST_DATABASE_URL;
 
@@ -168,7 +169,10 @@ describe.skipIf(!URL_)('the query modules on PostgreSQL', () => {
   };
 
   beforeAll(async () => {
-    lite = await freshDatabase();
+    // SQLite whatever the harness's engine: it is the reference the copy is compared with.
+    lite = openDatabase(scratchPath('parity'), { temporary: true, synchronous: 'OFF' });
+    await migrateDatabase(lite);
+    for (const file of readSeedFiles()) await applySeed(lite, file.seed);
     const url = new URL(URL_ as string);
     dbName = `${url.pathname.slice(1) || 'evidence'}_res_${process.pid}_${Date.now() % 100000}`;
     admin = new pg.Client({ connectionString: URL_ });
