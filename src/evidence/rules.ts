@@ -2,6 +2,7 @@
 
 import { unprocessable, unprocessableViolation } from '../http/writes.js';
 import { type ClaimRecord, claimRecordOf } from '../resources/claims/claims.queries.js';
+import { retractedStudyKeys } from '../resources/claims/claims.retractions.js';
 import type { Reader } from '../store/client.js';
 import {
   claimIdsSupportedBy,
@@ -65,7 +66,7 @@ export function checkStudyRules(
 export async function checkClaimRules(
   h: Reader,
   claim: ClaimRecord,
-  options: { topics?: boolean } = {},
+  options: { topics?: boolean; publishing?: boolean } = {},
 ): Promise<void> {
   if (claim.studies.length === 0) throw unprocessable('claim.needs_study', 'A claim needs at least one linked study.');
   for (const link of claim.studies) {
@@ -106,7 +107,42 @@ export async function checkClaimRules(
       ...support,
       errors: [{ path: 'studies', message: 'no study is linked as supports' }],
     });
+  if (options.publishing) {
+    const retracted = await checkRetractedSupport(h, claim);
+    if (retracted) throw unprocessableViolation(retracted);
+  }
   if (claim.status === 'published' && options.topics !== false) await checkTopicsOfClaim(h, claim);
+}
+
+/**
+ * A claim cannot be created, published or cleared by a review while every study linked as `supports` is retracted:
+ * a retracted study's findings cannot be relied on (COPE Retraction Guidelines, 2019), so such a
+ * claim rests on nothing. A claim with at least one unretracted supporting study keeps the `retracted_evidence` caveat
+ * instead. Rule `claim.rests_on_retracted_studies`, naming each retracted link (`studies[i]`), or null.
+ */
+export async function checkRetractedSupport(
+  h: Reader,
+  claim: Pick<ClaimRecord, 'studies'>,
+): Promise<RuleViolation | null> {
+  const supporting = claim.studies.flatMap((s, i) => (s.relation === 'supports' ? [{ key: s.key, i }] : []));
+  if (supporting.length === 0) return null;
+  const retracted = new Set(
+    await retractedStudyKeys(
+      h,
+      supporting.map((s) => s.key),
+    ),
+  );
+  if (supporting.some((s) => !retracted.has(s.key))) return null;
+  const named = [...retracted].map((k) => (/^\d+$/.test(k) ? `PMID ${k}` : k)).join(', ');
+  return {
+    rule: 'claim.rests_on_retracted_studies',
+    detail: `Every study this claim rests on (linked as supports) is retracted: ${named}. Link a study that is not retracted as supports, or retract the claim.`,
+    errors: supporting.map((s) => ({
+      path: `studies[${s.i}]`,
+      message: `${/^\d+$/.test(s.key) ? `PMID ${s.key}` : s.key} is retracted`,
+    })),
+    extensions: { retracted_studies: [...retracted] },
+  };
 }
 
 /**

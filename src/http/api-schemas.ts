@@ -84,8 +84,12 @@ export const ProblemSchema = z
       })
       .optional()
       .describe(
-        'For rule `grade.level_matches_domains`: the GRADE arithmetic (start, steps, computed and claimed level, unassessed domains) that the level contradicts.',
+        'For rules `grade.level_matches_domains` and `grade.level_above_start`: the GRADE arithmetic (start, steps, computed and claimed level, unassessed domains) that the level contradicts.',
       ),
+    retracted_studies: z
+      .array(z.string())
+      .optional()
+      .describe('For rule `claim.rests_on_retracted_studies`: the retracted supporting studies (PMIDs).'),
     phrases: z
       .array(z.object({ phrase: z.string(), index: z.number().int(), needs: z.string() }))
       .optional()

@@ -43,10 +43,11 @@ export function unprocessable(rule: string, detail: string): ApiProblem {
 
 /**
  * A broken evidence rule with the paths it names (`errors`) and the data a client can show (e.g. `grade_arithmetic`),
- * as a 422 problem. Paths are relative to the request body and are given here prefixed with `body.`.
+ * as a 422 problem. Paths are relative to the request body and are given here prefixed with `body.` (or `prefix`:
+ * '' for a rule about the stored resource, as a review's).
  */
-export function unprocessableViolation(violation: RuleViolation): ApiProblem {
-  const errors = violation.errors?.map((e) => ({ path: joinPath('body', e.path), message: e.message }));
+export function unprocessableViolation(violation: RuleViolation, prefix = 'body'): ApiProblem {
+  const errors = violation.errors?.map((e) => ({ path: joinPath(prefix, e.path), message: e.message }));
   return new ApiProblem(422, 'evidence.rule_violated', 'Evidence rule violated', violation.detail, errors, {
     rule: violation.rule,
     ...violation.extensions,

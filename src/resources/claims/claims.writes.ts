@@ -3,7 +3,7 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { commit } from '../../curation/commit.js';
-import { checkClaimRules } from '../../evidence/rules.js';
+import { checkClaimRules, checkRetractedSupport } from '../../evidence/rules.js';
 import { ClaimId, notFoundProblem, StudyKey } from '../../http/api-schemas.js';
 import { requireIfMatch, resourceEtag } from '../../http/concurrency.js';
 import { ApiProblem, notFound, PROBLEM_CODES } from '../../http/problem.js';
@@ -15,6 +15,7 @@ import {
   patchOf,
   ReasonQuery,
   RequiredReasonQuery,
+  unprocessableViolation,
   writeProblems,
 } from '../../http/writes.js';
 import type { Reader } from '../../store/client.js';
@@ -80,7 +81,7 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       await commit(db, { actor: actorOf(request), reason: request.query.reason }, async (changes) => {
         if (await claimRecordOf(changes.read, record.id))
           throw conflict('claim.exists', `A claim '${record.id}' already exists.`);
-        await checkClaimRules(changes.read, record);
+        await checkClaimRules(changes.read, record, { publishing: record.status !== 'retracted' });
         await changes.upsertClaim(record);
       });
       reply.header('location', `/v1/claims/${record.id}`);
@@ -122,7 +123,10 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
               ? 'curated'
               : existing.plain_summary_source,
         } as ClaimRecord;
-        await checkClaimRules(changes.read, merged);
+        // Publishing (a draft or withdrawn claim made published) is checked as a new claim would be.
+        await checkClaimRules(changes.read, merged, {
+          publishing: merged.status === 'published' && existing.status !== 'published',
+        });
         await changes.upsertClaim(merged);
       });
       return respond(reply, id);
@@ -156,8 +160,11 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       const { id } = request.params;
       const { reason } = request.query;
       await commit(db, { actor: actorOf(request), reason }, async (changes) => {
-        const { tag } = await load(changes.read, id);
+        const { record, tag } = await load(changes.read, id);
         await requireIfMatch(request, reply, changes.read, 'claims', tag);
+        // A review clears the request, not the evidence: a claim resting on retracted studies alone stays flagged.
+        const unsupported = record.status === 'retracted' ? null : await checkRetractedSupport(changes.read, record);
+        if (unsupported) throw unprocessableViolation(unsupported, '');
         if (!(await changes.reviewClaim(id, reason)))
           throw conflict('claim.review_not_needed', `Claim '${id}' is not awaiting review.`);
       });
