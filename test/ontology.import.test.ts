@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
+import { commit } from '../src/curation/commit.js';
 import { parseObo } from '../src/importers/ontology/obo.parse.js';
 import {
   importOntologyText,
   OntologyFileError,
   type OntologyImportSummary,
 } from '../src/importers/ontology/ontology.import.js';
-import { commit } from '../src/curation/commit.js';
 import type { Database } from '../src/store/client.js';
 import { readDataVersion } from '../src/store/data-version.queries.js';
 import { type App, getJson, testApp, walkPages } from './helpers.js';
