@@ -118,8 +118,8 @@ describe('importCivicText on the October 2018 sample', () => {
 
   it('returns CIViC and curated melanoma claims together, ordered by one certainty scale', async () => {
     const { app } = await importedApp();
-    // very_low: the curated melanoma claim is rated down to very low for imprecision (issue 16).
-    const res = await getJson(app, '/v1/claims?condition=melanoma&min_grade=very_low&limit=100');
+    // Certainty 1 (very low, CIViC D): a number compares schemes; the curated melanoma claim is very low (issue 16).
+    const res = await getJson(app, '/v1/claims?condition=melanoma&min_grade=1&limit=100');
     const rows = res.body.items.map((c: any) => [c.grade.certainty, c.id, c.grade.scheme, c.grade.rating ?? 0]);
     expect(rows.some((r: any) => r[2] === 'GRADE')).toBe(true);
     expect(rows.some((r: any) => r[2] === 'civic')).toBe(true);
@@ -131,6 +131,19 @@ describe('importCivicText on the October 2018 sample', () => {
     expect(
       civicOnly.body.items.every((c: any) => c.grade.scheme === 'civic' && ['A', 'B', 'C'].includes(c.grade.level)),
     ).toBe(true);
+    await app.close();
+  });
+
+  it('min_grade is scheme by scheme: a GRADE level never matches CIViC claims, a CIViC letter never GRADE ones', async () => {
+    const { app } = await importedApp();
+    const all = (await getJson(app, '/v1/claims?min_grade=0&limit=100')).body.items as any[];
+    const civicB = all.filter((c) => c.grade.scheme === 'civic' && ['A', 'B'].includes(c.grade.level));
+    expect(civicB.length).toBeGreaterThan(0);
+    const low = (await getJson(app, '/v1/claims?min_grade=low&limit=100')).body.items as any[];
+    expect(low.length).toBeGreaterThan(0);
+    expect([...new Set(low.map((c) => c.grade.scheme))]).toEqual(['GRADE']);
+    const b = (await getJson(app, '/v1/claims?min_grade=B&limit=100')).body.items as any[];
+    expect(b.map((c) => c.id).sort()).toEqual(civicB.map((c) => c.id).sort());
     await app.close();
   });
 

@@ -179,15 +179,27 @@ describe('GET /v1/claims', () => {
     expect(ids(bySynonym.body.items)).toEqual(expected);
   });
 
-  it('filters by min_grade as a level name, a number or a CIViC letter', async () => {
+  it('filters by min_grade as a GRADE level name or a number; a CIViC letter matches no GRADE claim', async () => {
     const expected = published
       .filter((c) => ['high', 'moderate', 'low'].includes(c.grade.level))
       .map((c) => c.id)
       .sort();
-    for (const value of ['low', '2', 'C']) {
+    for (const value of ['low', '2']) {
       const res = await getJson(app, `/v1/claims?min_grade=${value}&limit=100`);
       expect(ids(res.body.items)).toEqual(expected);
     }
+    expect(ids((await getJson(app, '/v1/claims?min_grade=C&limit=100')).body.items)).toEqual([]);
+  });
+
+  it('refuses a min_grade level of one scheme with grade_scheme of the other (400 naming min_grade)', async () => {
+    const res = await getJson(app, '/v1/claims?min_grade=low&grade_scheme=civic');
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      {
+        path: 'query.min_grade',
+        message: "'low' is a GRADE level and cannot filter grade_scheme=civic; give a number 0-4 to compare schemes",
+      },
+    ]);
   });
 
   it('filters by exact grade, direction, design, pmid and min_sample_size', async () => {

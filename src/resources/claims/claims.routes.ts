@@ -36,11 +36,18 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
           'query.intervention',
           `no intervention is known by '${q.intervention}' (slug, name or synonym)`,
         );
-      const minCertainty = q.min_grade === undefined ? undefined : parseMinGrade(q.min_grade);
-      if (q.min_grade !== undefined && minCertainty === undefined)
+      const minGrade = q.min_grade === undefined ? undefined : parseMinGrade(q.min_grade);
+      if (q.min_grade !== undefined && minGrade === undefined)
         throw badRequest(
           'query.min_grade',
           'must be 0-4, a GRADE level (high, moderate, low, very_low) or a CIViC level (A-E)',
+        );
+      // A level filters its own scheme only (GRADE low is not CIViC C); a number filters every scheme.
+      const minGradeScheme = minGrade?.scheme ?? undefined;
+      if (minGradeScheme !== undefined && q.grade_scheme !== undefined && q.grade_scheme !== minGradeScheme)
+        throw badRequest(
+          'query.min_grade',
+          `'${q.min_grade}' is a ${minGradeScheme === 'GRADE' ? 'GRADE level' : 'CIViC level'} and cannot filter grade_scheme=${q.grade_scheme}; give a number 0-4 to compare schemes`,
         );
       const gradeLevel = q.grade === undefined ? undefined : normaliseGradeLevel(q.grade);
       if (q.grade !== undefined && gradeLevel === undefined)
@@ -50,9 +57,9 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
         {
           ...(q.include_descendants ? { condition_tree: conditionId } : { condition_id: conditionId }),
           intervention_id: interventionId,
-          min_certainty: minCertainty,
+          min_certainty: minGrade?.certainty,
           grade_level: gradeLevel,
-          grade_scheme: q.grade_scheme,
+          grade_scheme: q.grade_scheme ?? minGradeScheme,
           design: q.design,
           min_sample_size: q.min_sample_size,
           direction: q.direction,

@@ -319,7 +319,7 @@ export const ClaimListQuery = z
       .max(20)
       .optional()
       .describe(
-        'Minimum certainty: 0-4, a GRADE level (`low`) or a CIViC level (`B`). Above very_low (certainty 1), claims awaiting review (`review.needed`: retracted evidence) are left out until a curator reviews them.',
+        'Minimum grade, scheme by scheme: a GRADE level (`low`: GRADE-graded claims at low or above) or a CIViC evidence level (`B`: CIViC claims at A or B). A level never matches the other scheme (GRADE low and CIViC C are not the same evidence). A number 0-4 compares every scheme on the shared certainty scale (`grade.certainty`: GRADE high 4 ... very_low 1; CIViC A 4 ... E 0). Combined with `grade_scheme`, the level must belong to it (400 otherwise). Above certainty 1, claims awaiting review (`review.needed`: retracted evidence) are left out until a curator reviews them.',
       )
       // very_low: the docs page fills every example into one "Try it out", and the seeded melanoma claim is very low.
       .meta({ example: 'very_low' }),
