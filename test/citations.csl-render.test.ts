@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { type CslItem, toCslItem } from '../src/citations/citations.format.js';
+import { type CslItem, formatCitation, toCslItem } from '../src/citations/citations.format.js';
 import type { StudyBibliography } from '../src/evidence/study-record.js';
 import { parsePubmedFile } from '../src/importers/pubmed/pubmed.parse.js';
 import { nlm, study } from './study-builders.js';
@@ -52,36 +52,38 @@ const SIX_AND_LAST = base('29097493', {
 const FIRST_ONLY = base('34785010', { authors: [nlm('Sinha S')], authors_complete: false });
 const SIX_COMPLETE = base('1', { authors: ['Aa A', 'Bb B', 'Cc C', 'Dd D', 'Ee E', 'Ff F'].map(nlm) });
 
-describe('citeproc-js renders incomplete author lists as incomplete', () => {
+describe('citeproc-js renders incomplete author lists as incomplete, with "et al." never a person', () => {
   it('NLM: six known authors then "et al.", never a seventh name', () => {
     const [entry] = render('nlm', [toCslItem(SIX_AND_LAST)]);
     expect(entry).toBe(
-      '1. Gopalakrishnan V, Spencer CN, Nezi L, Reuben A, Andrews MC, Karpinets TV, et al. T. J. 2021;1:1–9. PubMed PMID: 29097493.',
+      '1. Gopalakrishnan V, Spencer CN, Nezi L, Reuben A, Andrews MC, Karpinets TV et al. T. J. 2021;1:1–9. PubMed PMID: 29097493.',
     );
   });
 
-  it('AMA: first three then "et al"', () => {
+  it('AMA: the six known names then "et al."', () => {
     expect(render('ama', [toCslItem(SIX_AND_LAST)])[0]).toBe(
-      '1. Gopalakrishnan V, Spencer CN, Nezi L, et al. T. J. 2021;1:1-9. https://pubmed.ncbi.nlm.nih.gov/29097493/',
+      '1. Gopalakrishnan V, Spencer CN, Nezi L, Reuben A, Andrews MC, Karpinets TV et al. T. J. 2021;1:1-9. https://pubmed.ncbi.nlm.nih.gov/29097493/',
     );
   });
 
-  it('APA: the known names and "& et al.", never the last author as if seventh', () => {
+  it('APA: the known names then ", et al.", no "&" before it and never the last author as if seventh', () => {
     const [entry] = render('apa', [toCslItem(SIX_AND_LAST)]);
     expect(entry).toBe(
-      'Gopalakrishnan, V., Spencer, C. N., Nezi, L., Reuben, A., Andrews, M. C., Karpinets, T. V., & et al. (2021). T. J, 1, 1–9. https://pubmed.ncbi.nlm.nih.gov/29097493/',
+      'Gopalakrishnan, V., Spencer, C. N., Nezi, L., Reuben, A., Andrews, M. C., & Karpinets, T. V., et al. (2021). T. J, 1, 1–9. https://pubmed.ncbi.nlm.nih.gov/29097493/',
     );
+    expect(entry).not.toContain('& et al.');
     expect(entry).not.toContain('Wargo');
   });
 
-  it('one known author: "Sinha S, et al." in NLM and AMA, "Sinha, S. & et al." in APA', () => {
+  it('one known author: APA renders exactly our own APA author text, "Sinha, S., et al."', () => {
     const item = toCslItem(FIRST_ONLY);
-    expect(render('nlm', [item])[0]).toBe('1. Sinha S, et al. T. J. 2021;1:1–9. PubMed PMID: 34785010.');
+    expect(item.author).toEqual([{ family: 'Sinha', given: 'S.', suffix: 'et al.' }]);
+    const apa = render('apa', [item])[0];
+    expect(apa).toBe('Sinha, S., et al. (2021). T. J, 1, 1–9. https://pubmed.ncbi.nlm.nih.gov/34785010/');
+    expect(formatCitation(FIRST_ONLY, 'apa').startsWith('Sinha, S., et al. (2021).')).toBe(true);
+    expect(render('nlm', [item])[0]).toBe('1. Sinha S et al. T. J. 2021;1:1–9. PubMed PMID: 34785010.');
     expect(render('ama', [item])[0]).toBe(
-      '1. Sinha S, et al. T. J. 2021;1:1-9. https://pubmed.ncbi.nlm.nih.gov/34785010/',
-    );
-    expect(render('apa', [item])[0]).toBe(
-      'Sinha, S. & et al. (2021). T. J, 1, 1–9. https://pubmed.ncbi.nlm.nih.gov/34785010/',
+      '1. Sinha S et al. T. J. 2021;1:1-9. https://pubmed.ncbi.nlm.nih.gov/34785010/',
     );
   });
 
