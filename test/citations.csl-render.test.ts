@@ -130,7 +130,7 @@ describe('citeproc-js renders the field reports’ kinds', () => {
       'Osteoarthritis and Cartilage, S1063-4584(19)30981-1. https://doi.org/10.1016/j.joca.2019.05.004 (Advance online publication)',
     );
     expect(apaEntries.find((e) => e.startsWith('Dutta'))).toContain(
-      'Self-organized intracellular twisters. (Preprint arXiv:2304.02112v2). ArXiv.',
+      'Self-organized intracellular twisters (Preprint arXiv:2304.02112v2). ArXiv.',
     );
   });
 
@@ -138,5 +138,39 @@ describe('citeproc-js renders the field reports’ kinds', () => {
     expect(nlmEntries[3]).toContain('Osteoarthritis Cartilage. 2019 May 20');
     expect(render('ama', items)[3]).toContain('Osteoarthritis Cartilage. Published online May 20, 2019');
     expect(nlmEntries.join('\n')).not.toContain('Osteoarthr.');
+  });
+});
+
+describe('titles keep exactly one terminal mark in every format', () => {
+  const titled = (title: string) =>
+    base('2', { title, authors: [nlm('Aa A'), nlm('Bb B')], authors_complete: true, journal_iso: 'J' });
+  const plain = titled('Probiotics for eczema in children.');
+  const question = titled('Do probiotics prevent eczema?');
+
+  it('RIS, BibTeX and CSL-JSON drop PubMed\'s trailing period and keep "?"', () => {
+    expect(formatCitation(plain, 'ris')).toContain('\r\nTI  - Probiotics for eczema in children\r\n');
+    expect(formatCitation(plain, 'bibtex')).toContain('  title = {{Probiotics for eczema in children}},');
+    expect(toCslItem(plain).title).toBe('Probiotics for eczema in children');
+    expect(formatCitation(question, 'ris')).toContain('\r\nTI  - Do probiotics prevent eczema?\r\n');
+    expect(formatCitation(question, 'bibtex')).toContain('  title = {{Do probiotics prevent eczema?}},');
+    expect(toCslItem(question).title).toBe('Do probiotics prevent eczema?');
+  });
+
+  it("our Vancouver, AMA and APA text and citeproc's NLM, AMA and APA print one mark after the title", () => {
+    for (const [s, title] of [
+      [plain, 'Probiotics for eczema in children.'],
+      [question, 'Do probiotics prevent eczema?'],
+    ] as const) {
+      for (const format of ['vancouver', 'ama', 'apa'] as const) {
+        const text = formatCitation(s, format);
+        expect(text, format).toContain(` ${title} J`);
+        expect(text, format).not.toMatch(/[.?!]\./);
+      }
+      for (const style of ['nlm', 'ama', 'apa'] as const) {
+        const [entry] = render(style, [toCslItem(s)]);
+        expect(entry, style).toContain(` ${title} J`);
+        expect(entry, style).not.toMatch(/[.?!]\./);
+      }
+    }
   });
 });

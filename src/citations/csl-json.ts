@@ -2,6 +2,7 @@
 
 import {
   expandPageRange,
+  exportTitle,
   givenOrInitials,
   INCOMPLETE_AUTHORS_TEXT,
   invertedName,
@@ -121,7 +122,8 @@ const TYPES: Record<Study['kind'], CslType> = {
  */
 export function toCsl(s: Study): CslItem {
   const item: CslItem = { type: TYPES[s.kind], id: `pmid:${s.pmid}` };
-  if (s.title) item.title = s.title;
+  const title = exportTitle(s.title);
+  if (title) item.title = title;
   if (s.kind === 'chapter') {
     if (s.journal) item['container-title'] = s.journal;
   } else if (s.kind === 'journal_article') {
