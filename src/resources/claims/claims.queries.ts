@@ -411,7 +411,7 @@ export async function hydrateClaims(h: Reader, rows: readonly ClaimRow[]) {
   const studyRows = prepared(
     sqlite,
     `SELECT cs.claim_id, s.key, s.pmid, s.source_type, s.citation_text, s.citation_text_source, s.title,
-       coalesce(s.journal_iso, s.journal) AS journal, s.year, s.design,
+       coalesce(s.journal_medline_ta, s.journal, s.journal_iso) AS journal, s.year, s.design,
        s.sample_size, s.sample_size_note, s.species, s.retracted, json_array_length(s.authors) AS author_total,
        s.authors_complete, cs.relation, cs.finding, cs.subgroup_sample_size,
        s.id AS study_id, s.publication_kind, s.publication_status, s.retraction_source, s.retraction_notice_pmid,

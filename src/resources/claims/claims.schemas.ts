@@ -82,7 +82,9 @@ export const ClaimStudySchema = z
     journal: z
       .string()
       .nullable()
-      .describe('Journal abbreviation (ISO), or the full title when no abbreviation is known.'),
+      .describe(
+        "The journal as the study's own record names it: its NLM title abbreviation (the study's `journal_medline_ta`, e.g. `Osteoarthritis Cartilage`), else its full title (`journal`), else its ISO abbreviation (`journal_iso`).",
+      ),
     year: z.number().int().nullable(),
     design: DesignSchema.nullable().describe('Study design; null when not yet known.'),
     sample_size: z.number().int().nullable().describe('Participants in the study; null when not known.'),

@@ -70,7 +70,9 @@ const StudyRecordFields = {
   journal_medline_ta: z
     .string()
     .nullable()
-    .describe('NLM title abbreviation (MedlineTA), what Vancouver and AMA print.')
+    .describe(
+      'NLM title abbreviation (MedlineTA), what Vancouver and AMA print, and the `journal` a claim shows for this study (else the full title `journal`, else `journal_iso`).',
+    )
     .meta({ example: 'Biochem J' }),
   publication_kind: z
     .enum(PUBLICATION_KINDS)
