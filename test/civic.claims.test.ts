@@ -100,6 +100,56 @@ describe('interventions given together, in sequence or instead of each other', (
   });
 });
 
+describe('claims on PMIDs with no imported PubMed record', () => {
+  it('carry the caveat unverified_sources, as the seed marks its own; a PMID with its record does not', async () => {
+    const ctx = await testApp({ config: { MAX_EVENT_LOOP_DELAY_MS: 0 } });
+    await importPubmedFiles(ctx.db, [fixturePath('pubmed/rct-29768149.xml')]);
+    const row = ROWS.find((r) => cell(r, 'evidence_id') === '5934') as string;
+    // Synthetic: item 5934 again under a made-up evidence id, citing the imported PubMed record 29768149.
+    const verified = withCells(row, { evidence_id: '900990', pubmed_id: '29768149' });
+    await importCivicText(ctx.db, `${HEADER}\n${row}\n${verified}\n`, 'bare-pmids.tsv', { withdrawMissing: false });
+    const bare = (await getJson(ctx.app, '/v1/claims/civic-eid-5934')).body;
+    expect(bare.studies.map((s: any) => [s.pmid, s.metadata_status])).toEqual([[cell(row, 'pubmed_id'), 'unknown']]);
+    expect(bare.caveats.codes).toContain('unverified_sources');
+    const checked = (await getJson(ctx.app, '/v1/claims/civic-eid-900990')).body;
+    expect(checked.studies[0].pmid).toBe('29768149');
+    expect(checked.caveats.codes).not.toContain('unverified_sources');
+    expect(bare.caveats.codes).toEqual([...checked.caveats.codes, 'unverified_sources']);
+    await ctx.app.close();
+  });
+});
+
+describe('how several therapies were given, across release formats', () => {
+  it('a release without the interaction column keeps the relation a later one gave, and its summary says it', async () => {
+    const ctx = await testApp({ config: { MAX_EVENT_LOOP_DELAY_MS: 0 } });
+    const row = ROWS.find((r) => cell(r, 'evidence_id') === '1132') as string;
+    expect(cell(row, 'drugs')).toBe('Lapatinib,Capecitabine');
+    // The same item as a November 2018 to 2019 release writes it: a drug_interaction_type column after drugs.
+    const header2019 = HEADER.replace('\tdrugs\t', '\tdrugs\tdrug_interaction_type\t');
+    const row2019 = row.replace('\tLapatinib,Capecitabine\t', '\tLapatinib,Capecitabine\tCombination\t');
+    await importCivicText(ctx.db, `${header2019}\n${row2019}\n`, '01-Jan-2019-ClinicalEvidenceSummaries.tsv');
+    const later = (await getJson(ctx.app, '/v1/claims/civic-eid-1132')).body;
+    expect(later.intervention_relation).toBe('combination');
+    expect(later.plain_summary).toContain('the combination of lapatinib and capecitabine');
+    await importCivicText(ctx.db, `${HEADER}\n${row}\n`, '01-Oct-2018-ClinicalEvidenceSummaries.tsv');
+    const older = (await getJson(ctx.app, '/v1/claims/civic-eid-1132')).body;
+    expect(older.intervention_relation).toBe('combination');
+    expect(older.plain_summary).toBe(later.plain_summary);
+    expect(older.plain_summary).not.toContain('not recorded');
+    await ctx.app.close();
+  });
+
+  it('says it is not recorded only when no release or curator recorded it', async () => {
+    const ctx = await testApp({ config: { MAX_EVENT_LOOP_DELAY_MS: 0 } });
+    const row = ROWS.find((r) => cell(r, 'evidence_id') === '1132') as string;
+    await importCivicText(ctx.db, `${HEADER}\n${row}\n`, '01-Oct-2018-ClinicalEvidenceSummaries.tsv');
+    const claim = (await getJson(ctx.app, '/v1/claims/civic-eid-1132')).body;
+    expect(claim.intervention_relation).toBeNull();
+    expect(claim.plain_summary).toContain('lapatinib and capecitabine (how they were given together is not recorded)');
+    await ctx.app.close();
+  });
+});
+
 describe('what CIViC records besides the claim', () => {
   it('keeps variant origin, NCT ids, the last review date and the evidence direction as CIViC wrote them', async () => {
     const { app } = await imported();

@@ -278,9 +278,9 @@ describe('parseCivicTsv', () => {
 describe('npm run import -- civic', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'civic-cli-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-  const run = (args: string[]) =>
+  const run = (args: string[], database = 'e.db') =>
     spawnSync(join(process.cwd(), 'node_modules/.bin/tsx'), ['src/cli/import.ts', 'civic', ...args], {
-      env: { ...process.env, DATABASE_PATH: join(tmp, 'e.db') },
+      env: { ...process.env, DATABASE_PATH: join(tmp, database) },
       encoding: 'utf8',
     });
 
@@ -299,6 +299,25 @@ describe('npm run import -- civic', () => {
       { encoding: 'utf8' },
     );
     expect(Number(seeded)).toBe(12);
+  });
+
+  it('refuses a small file that would withdraw most CIViC claims (exit 1, nothing changed) unless --allow-withdraw', async () => {
+    // A database holding the sample's 50 items: a 10-row file would withdraw 40 of them.
+    const cli = (args: string[]) => run(args, 'withdraw.db');
+    expect(cli([SAMPLE_PATH]).status).toBe(0);
+    const small = join(tmp, 'small.tsv');
+    writeFileSync(small, tsv(ROWS.slice(0, 10)));
+    const refused = cli(['--json', small]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(
+      'small.tsv would withdraw 40 of the 50 current CIViC claims (80%, more than 25%): nothing was changed. If it is a partial file, import it with --no-withdraw; if it is a complete release, with --allow-withdraw.',
+    );
+    const partial = cli(['--json', '--no-withdraw', small]);
+    expect(JSON.parse(partial.stdout)).toMatchObject({ unchanged: 10, withdrawn: 0 });
+    const allowed = cli(['--json', '--allow-withdraw', small]);
+    expect(allowed.status).toBe(0);
+    expect(JSON.parse(allowed.stdout)).toMatchObject({ unchanged: 10, withdrawn: 40 });
+    expect(cli(['--no-withdraw', '--allow-withdraw', small]).status).toBe(2);
   });
 
   it('fails with exit 1 and changes nothing on a file that is not a release; exit 2 on bad usage', async () => {
