@@ -68,6 +68,34 @@ describe('interventions given together, in sequence or instead of each other', (
     await app.close();
   });
 
+  it('finds claims about a combination by repeating intervention=: every claim listed involves all of them', async () => {
+    const { app } = await imported();
+    const afatinib = (await getJson(app, '/v1/claims?intervention=afatinib&limit=100')).body.items as any[];
+    const both = await getJson(app, '/v1/claims?intervention=afatinib&intervention=sirolimus&limit=100');
+    expect(both.status).toBe(200);
+    const expected = afatinib
+      .filter((c) => c.interventions.some((i: any) => i.name === 'Rapamycin'))
+      .map((c) => c.id)
+      .sort();
+    expect(expected).toContain('civic-eid-900903');
+    expect(afatinib.length).toBeGreaterThan(expected.length);
+    expect(both.body.items.map((c: any) => c.id).sort()).toEqual(expected);
+    // The order given does not matter; the same intervention twice is asked once.
+    const reversed = await getJson(app, '/v1/claims?intervention=Rapamycin&intervention=afatinib&limit=100');
+    expect(reversed.body.items.map((c: any) => c.id).sort()).toEqual(expected);
+    const twice = await getJson(app, '/v1/claims?intervention=afatinib&intervention=afatinib&limit=100');
+    expect(twice.body.items.length).toBe(afatinib.length);
+    const unknown = await getJson(app, '/v1/claims?intervention=afatinib&intervention=no-such-drug');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual([
+      { path: 'query.intervention[1]', message: "no intervention is known by 'no-such-drug' (slug, name or synonym)" },
+    ]);
+    const six = await getJson(app, `/v1/claims?${Array(6).fill('intervention=afatinib').join('&')}`);
+    expect(six.status).toBe(400);
+    expect(six.body.errors[0].path).toBe('query.intervention');
+    await app.close();
+  });
+
   it('says sequential and substitutes as CIViC does', async () => {
     const { app } = await imported();
     const sequential = (await getJson(app, '/v1/claims/civic-eid-900904')).body;

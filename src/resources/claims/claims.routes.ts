@@ -29,13 +29,18 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
       const q = request.query;
       const conditionId =
         q.condition === undefined ? undefined : await requireCondition(db, q.condition, 'query.condition');
-      const interventionId =
-        q.intervention === undefined ? undefined : await resolveLookup(db, 'intervention', q.intervention);
-      if (q.intervention !== undefined && interventionId === undefined)
-        throw badRequest(
-          'query.intervention',
-          `no intervention is known by '${q.intervention}' (slug, name or synonym)`,
-        );
+      // Repeated, every intervention must be one the claim involves (a combination asked for as such).
+      const interventionIds: number[] = [];
+      for (const [i, text] of (q.intervention ?? []).entries()) {
+        const id = await resolveLookup(db, 'intervention', text);
+        if (id === undefined)
+          throw badRequest(
+            (q.intervention?.length ?? 0) > 1 ? `query.intervention[${i}]` : 'query.intervention',
+            `no intervention is known by '${text}' (slug, name or synonym)`,
+          );
+        interventionIds.push(id);
+      }
+      const [interventionId, ...alsoInterventions] = [...new Set(interventionIds)];
       const minGrade = q.min_grade === undefined ? undefined : parseMinGrade(q.min_grade);
       if (q.min_grade !== undefined && minGrade === undefined)
         throw badRequest(
@@ -57,6 +62,10 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
         {
           ...(q.include_descendants ? { condition_tree: conditionId } : { condition_id: conditionId }),
           intervention_id: interventionId,
+          intervention_id_2: alsoInterventions[0],
+          intervention_id_3: alsoInterventions[1],
+          intervention_id_4: alsoInterventions[2],
+          intervention_id_5: alsoInterventions[3],
           min_certainty: minGrade?.certainty,
           grade_level: gradeLevel,
           grade_scheme: q.grade_scheme ?? minGradeScheme,

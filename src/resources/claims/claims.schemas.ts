@@ -294,6 +294,9 @@ export const ClaimListSchema = page(ClaimSchema, 'ClaimList');
 export const CLAIM_SORTS = ['-certainty', '-updated', '-sample_size'] as const;
 export type ClaimSort = (typeof CLAIM_SORTS)[number];
 
+/** How many `intervention=` a claim list may repeat: one EXISTS test per intervention. */
+export const MAX_INTERVENTIONS_QUERIED = 5;
+
 export const ClaimListQuery = z
   .object({
     condition: z
@@ -308,13 +311,15 @@ export const ClaimListQuery = z
     include_descendants: booleanQuery(true).describe(
       'Include claims about every descendant through the whole hierarchy, curated and ontology links (e.g. lung adenocarcinoma under lung cancer). Default true.',
     ),
+    // Repeated (`intervention=a&intervention=b`) the query string gives an array, once a string: both are read as a list.
     intervention: z
-      .string()
-      .min(1)
-      .max(200)
+      .preprocess(
+        (v) => (typeof v === 'string' ? [v] : v),
+        z.array(z.string().min(1).max(200)).min(1).max(MAX_INTERVENTIONS_QUERIED),
+      )
       .optional()
       .describe(
-        'Intervention slug, name or synonym; finds claims where it is one of several (a combination with it included).',
+        `Intervention slug, name or synonym; finds claims where it is one of several (a combination with it included). Repeat it (\`intervention=dabrafenib&intervention=trametinib\`, up to ${MAX_INTERVENTIONS_QUERIED}) for claims about all of them together: each claim listed involves every one given (and possibly more); how they were given is in \`intervention_relation\`.`,
       ),
     min_grade: z
       .string()
@@ -378,7 +383,10 @@ export const ClaimListQuery = z
     limit: limitParam,
     cursor: cursorParam,
   })
-  .strict();
+  .strict()
+  // @fastify/swagger reads a parameter's serialisation from the query object: form, exploded (OpenAPI's default for
+  // query parameters), so the array `intervention` is written `intervention=a&intervention=b`.
+  .meta({ style: 'form', explode: true });
 export type ClaimListQuery = z.infer<typeof ClaimListQuery>;
 
 /** Effect estimates on one claim-study link, as a curator writes them (checked on write: 422 with the path). */
