@@ -191,7 +191,9 @@ export const StudyDetailSchema = StudySchema.extend({
         .meta({ id: 'NoticeBacklink' }),
     )
     .describe('Studies in this database whose notices link to this PMID (the other direction of `notices`).'),
-  claims: z.array(StudyClaimSchema).describe('Claims this study bears on, strongest first.'),
+  claims: z
+    .array(StudyClaimSchema)
+    .describe('Claims this study bears on, strongest first; drafts only for callers with an API key.'),
 }).meta({ id: 'StudyDetail' });
 
 export const StudyListSchema = page(StudySchema, 'StudyList');
