@@ -68,6 +68,21 @@ const revisionsOf = async (id: string, key?: string) =>
     reason: string | null;
   }[];
 
+/** One MCP tools/call, as an assistant's client sends it; the tool's result. */
+async function rpc(name: string, args: Record<string, unknown>, key?: string) {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/mcp',
+    headers: {
+      accept: 'application/json, text/event-stream',
+      'content-type': 'application/json',
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+    },
+    payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
+  });
+  return res.json().result as { isError?: boolean; content: { text: string }[] };
+}
+
 describe('a status changes only through its own operation, with a reason', () => {
   it('refuses PATCH {"status":"retracted"} with a 422 naming status and the retract operation, and writes nothing', async () => {
     const res = await write('PATCH', `/v1/claims/${PUBLISHED}`, alice, { status: 'retracted' });
@@ -215,19 +230,6 @@ describe('drafts are seen only by API keys', () => {
   });
 
   it('never lists a draft to an MCP client without a key', async () => {
-    const rpc = async (name: string, args: Record<string, unknown>, key?: string) => {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/mcp',
-        headers: {
-          accept: 'application/json, text/event-stream',
-          'content-type': 'application/json',
-          ...(key ? { authorization: `Bearer ${key}` } : {}),
-        },
-        payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
-      });
-      return res.json().result as { isError?: boolean; content: { text: string }[] };
-    };
     const anonymous = await rpc('get_claim', { id: SEEDED_DRAFT });
     expect(anonymous.isError).toBe(true);
     expect(anonymous.content[0]?.text).toContain(`No claim has id '${SEEDED_DRAFT}'.`);
@@ -244,5 +246,42 @@ describe('revisions name API keys by id to the public, and by name to keys', () 
     expect(JSON.stringify(await revisionsOf(PUBLISHED))).not.toContain('alice');
     const [keyedView] = await revisionsOf(PUBLISHED, bob);
     expect(keyedView).toMatchObject({ actor: 'key:1', actor_name: 'alice' });
+  });
+});
+
+describe('FHIR and MCP show what the REST API shows of retractions and drafts', () => {
+  it('carries a retracted study into the FHIR Evidence of a claim resting on it, and filters MCP claims like the list', async () => {
+    const study = await call('GET', '/v1/studies/29097493');
+    const retracted = await call('PATCH', '/v1/studies/29097493?reason=Journal%20notice', {
+      key: alice,
+      body: { retracted: true },
+      ifMatch: study.headers.etag as string,
+    });
+    expect(retracted.status).toBe(200);
+    const bundle = (await call('GET', '/v1/claims/melanoma-microbiome-immunotherapy-response/fhir')).body as {
+      entry: { resource: { resourceType: string; id: string; status?: string; note?: { text: string }[] } }[];
+    };
+    const evidence = bundle.entry.map((e) => e.resource).filter((r) => r.resourceType === 'Evidence');
+    const claimEvidence = evidence.find((r) => r.note?.some((n) => n.text.startsWith('Retracted publication')));
+    expect(claimEvidence?.note?.map((n) => n.text)).toContain(
+      'Retracted publication among the linked studies: PMID 29097493 (Gut microbiome modulates response to anti–PD-1 immunotherapy in melanoma patients).',
+    );
+    expect(evidence.filter((r) => r.status === 'retired').length).toBeGreaterThanOrEqual(1);
+
+    const viaRest = (await call('GET', '/v1/claims?has_retracted_evidence=true')).body.items.map(
+      (c: { id: string }) => c.id,
+    );
+    const viaMcp = JSON.parse(
+      (await rpc('find_claims', { has_retracted_evidence: true })).content[0]?.text as string,
+    ).items.map((c: { id: string }) => c.id);
+    // The melanoma claim rests on it; the overall skin claim cites it as context.
+    expect(viaRest.sort()).toEqual(['gut-flora-skin-health-overall', 'melanoma-microbiome-immunotherapy-response']);
+    expect(viaMcp.sort()).toEqual(viaRest);
+    const minGrade = JSON.parse((await rpc('find_claims', { min_grade: 'moderate' })).content[0]?.text as string);
+    expect(minGrade.items.map((c: { id: string }) => c.id)).toEqual(
+      (await call('GET', '/v1/claims?min_grade=moderate')).body.items.map((c: { id: string }) => c.id),
+    );
+    const drafts = await rpc('find_claims', { status: 'draft' });
+    expect(drafts.isError).toBe(true);
   });
 });
