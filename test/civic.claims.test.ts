@@ -338,7 +338,7 @@ describe('order within a certainty level', () => {
     const four = keys.filter((k) => k.rating === 4);
     expect(four[0]).toMatchObject({ id: 'civic-eid-1069', strongest_design: 'systematic_review' });
     const history = (await getJson(app, '/v1/claims/civic-eid-1069/revisions')).body.items;
-    expect(history[0]).toMatchObject({ action: 'update', actor: 'key:curator' });
+    expect(history[0]).toMatchObject({ action: 'update', actor: 'key:1' });
     await app.close();
   });
 });

@@ -2,11 +2,13 @@
 
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
 import { compareWithinCertainty } from '../src/importers/civic/civic.semantics.js';
 import { getJson, testApp, walkPages } from './helpers.js';
 
 type App = Awaited<ReturnType<typeof testApp>>['app'];
 let app: App;
+let db: Awaited<ReturnType<typeof testApp>>['db'];
 
 const seed = JSON.parse(readFileSync(new URL('../seeds/gut-skin-axis.json', import.meta.url), 'utf8')) as {
   claims: {
@@ -25,7 +27,7 @@ const published = seed.claims.filter((c) => (c.status ?? 'published') === 'publi
 const ids = (items: { id: string }[]) => items.map((c) => c.id).sort();
 
 beforeAll(async () => {
-  ({ app } = await testApp());
+  ({ app, db } = await testApp());
 });
 afterAll(async () => {
   await app.close();
@@ -264,8 +266,10 @@ describe('GET /v1/claims', () => {
     expect(sizes.slice(firstNull).every((s: unknown) => s === null)).toBe(true);
   });
 
-  it('defaults to published claims; status=draft shows the two seeded claims that rest on context studies only', async () => {
-    const drafts = await getJson(app, '/v1/claims?status=draft');
+  it('defaults to published claims; status=draft shows a key the two seeded claims that rest on context studies only', async () => {
+    expect((await getJson(app, '/v1/claims?status=draft')).status).toBe(401);
+    const { key } = await createApiKey(db, { name: 'reader', scope: 'write', secret: await resolveKeySecret(db) });
+    const drafts = await getJson(app, '/v1/claims?status=draft', { authorization: `Bearer ${key}` });
     expect(drafts.status).toBe(200);
     expect(ids(drafts.body.items)).toEqual(['fibre-rich-diet-gut-flora', 'probiotic-strain-dose-unknown']);
   });

@@ -230,7 +230,8 @@ const URLS = [
   `/v1/claims?q=${v.word}`,
   // A word in every claim: a broad match does not drive, the sort index does (see LARGE_MATCH).
   '/v1/claims?q=with',
-  '/v1/claims?status=draft',
+  // A status other than the default (drafts need a key: withdrawn takes the same index).
+  '/v1/claims?status=withdrawn',
   '/v1/claims?sort=-updated',
   '/v1/claims?sort=-sample_size',
   `/v1/claims?condition=${v.rootCondition}&intervention=${v.intervention}&min_grade=low&sort=-updated`,

@@ -13,6 +13,8 @@ import {
   topicClaimGrades,
   topicsListing,
 } from '../store/evidence.queries.js';
+import { lookupKey } from '../store/normalize.js';
+import { duplicateViolation, type ListEntry } from './duplicates.js';
 import { checkEstimateDirection, validateEffectEstimate } from './effect-estimates.js';
 import { assessClaimGrade } from './grade-assessment.js';
 import type { GradeLevel } from './grade-domains.js';
@@ -69,6 +71,7 @@ export async function checkClaimRules(
   options: { topics?: boolean; publishing?: boolean } = {},
 ): Promise<void> {
   if (claim.studies.length === 0) throw unprocessable('claim.needs_study', 'A claim needs at least one linked study.');
+  checkClaimLists(claim);
   for (const link of claim.studies) {
     if (!/^[a-z][a-z0-9]*:/.test(link.key)) checkStudyRules({ pmid: link.key });
     if (link.subgroup_sample_size != null && link.subgroup_sample_size < 0)
@@ -112,6 +115,51 @@ export async function checkClaimRules(
     if (retracted) throw unprocessableViolation(retracted);
   }
   if (claim.status === 'published' && options.topics !== false) await checkTopicsOfClaim(h, claim);
+}
+
+const studyLabel = (key: string) => (/^\d+$/.test(key) ? `PMID ${key}` : `study '${key}'`);
+
+/**
+ * A claim links each study and each intervention once, and names each PICO age group once (rules
+ * `claim.studies_unique`, `claim.interventions_unique`, `claim.age_groups_unique`): a repeat is a 422 naming it and
+ * both places, never a silent merge (which link's relation and finding would win?) nor a 500.
+ */
+export function checkClaimLists(claim: Pick<ClaimRecord, 'studies' | 'interventions' | 'pico'>): void {
+  const violation =
+    duplicateViolation(
+      'claim.studies_unique',
+      claim.studies.map((s, i) => ({ key: s.key, path: `studies[${i}]`, label: studyLabel(s.key) })),
+      'a claim links each study once, with one relation',
+    ) ??
+    duplicateViolation(
+      'claim.interventions_unique',
+      claim.interventions.map((slug, i) => ({ key: slug, path: `interventions[${i}]`, label: `'${slug}'` })),
+      'a claim names each intervention once',
+    ) ??
+    duplicateViolation(
+      'claim.age_groups_unique',
+      (claim.pico?.population.age_groups ?? []).map((group, i) => ({
+        key: group,
+        path: `pico.population.age_groups[${i}]`,
+        label: `'${group}'`,
+      })),
+      'a population names each age group once',
+    );
+  if (violation) throw unprocessableViolation(violation);
+}
+
+/** Synonyms compare as lookups do (case, accents and spacing ignored): two that find the same thing are one. */
+const synonymEntries = (synonyms: readonly string[]): ListEntry[] =>
+  synonyms.map((synonym, i) => ({ key: lookupKey(synonym), path: `synonyms[${i}]`, label: `'${synonym}'` }));
+
+/** An intervention's synonyms are distinct as lookups see them (rule `intervention.synonyms_unique`). */
+export async function checkInterventionRules(_h: Reader, intervention: { synonyms: readonly string[] }) {
+  const violation = duplicateViolation(
+    'intervention.synonyms_unique',
+    synonymEntries(intervention.synonyms),
+    'synonyms that differ only in case, accents or spacing find the same intervention; give it once',
+  );
+  if (violation) throw unprocessableViolation(violation);
 }
 
 /**
@@ -232,10 +280,14 @@ export async function checkTopicRules(
   h: Reader,
   topic: { bottom_line: string; claims: string[]; claim_importance?: Record<string, ClaimImportance> },
 ): Promise<void> {
+  const repeated = duplicateViolation(
+    'topic.claims_unique',
+    topic.claims.map((id, i) => ({ key: id, path: `claims[${i}]`, label: `claim '${id}'` })),
+    'a claim appears only once in a topic',
+  );
+  if (repeated) throw unprocessableViolation(repeated);
   const unknown = await missingKeys(h, 'claims', topic.claims);
   if (unknown.length > 0) throw unprocessable('topic.claims_exist', `No claim has id ${unknown.join(', ')}.`);
-  if (new Set(topic.claims).size !== topic.claims.length)
-    throw unprocessable('topic.claims_unique', 'A claim can appear only once in a topic.');
   const importance = topic.claim_importance ?? {};
   const unlisted = Object.keys(importance).filter((id) => !topic.claims.includes(id));
   if (unlisted.length > 0)
@@ -253,13 +305,32 @@ export async function checkTopicRules(
 }
 
 /**
- * A condition's curated parents (`parent`, then `parents`) exist and close no cycle through the whole hierarchy,
- * ontology links included (the hierarchy is a DAG); a DOID names one condition (the ontology term it is attached to).
+ * A condition's curated parents (`parent`, then `parents`) are named once each (rule `condition.parents_unique`), exist
+ * and close no cycle through the whole hierarchy, ontology links included (the hierarchy is a DAG); its synonyms are
+ * distinct as lookups see them (`condition.synonyms_unique`); a DOID names one condition (the ontology term it is
+ * attached to).
  */
 export async function checkConditionRules(
   h: Reader,
-  condition: { slug: string; parent: string | null; parents?: string[]; doid?: string | null },
+  condition: { slug: string; parent: string | null; parents?: string[]; synonyms?: string[]; doid?: string | null },
 ): Promise<void> {
+  const repeated =
+    duplicateViolation(
+      'condition.parents_unique',
+      [
+        ...(condition.parent === null
+          ? []
+          : [{ key: condition.parent, path: 'parent', label: `'${condition.parent}'` }]),
+        ...(condition.parents ?? []).map((slug, i) => ({ key: slug, path: `parents[${i}]`, label: `'${slug}'` })),
+      ],
+      'a condition names each parent once (`parent` is the first, `parents` the others)',
+    ) ??
+    duplicateViolation(
+      'condition.synonyms_unique',
+      synonymEntries(condition.synonyms ?? []),
+      'synonyms that differ only in case, accents or spacing find the same condition; give it once',
+    );
+  if (repeated) throw unprocessableViolation(repeated);
   const parents = [
     ...new Set([...(condition.parent === null ? [] : [condition.parent]), ...(condition.parents ?? [])]),
   ];

@@ -96,6 +96,12 @@ export const ProblemSchema = z
       .describe(
         'For rule `topic.bottom_line_within_certainty`: the words that claim more than the overall certainty allows, with the level each needs.',
       ),
+    duplicate: z
+      .string()
+      .optional()
+      .describe(
+        'For rules `*_unique` (422): the item a list names twice (a study key, a slug, a synonym as lookups compare it).',
+      ),
     candidates: z
       .array(z.object({ slug: z.string().nullable(), name: z.string(), doid: z.string().nullable() }))
       .optional()

@@ -5,10 +5,13 @@ import { joinPath, type RuleViolation } from '../evidence/violations.js';
 import { booleanQuery, problem } from './api-schemas.js';
 import { ApiProblem } from './problem.js';
 
-/** The key name that made the change, as recorded in history. */
+/**
+ * Who made the change, as history records it: `key:<id>` for an API key. The id, not the name: a key's name often
+ * names its holder, and revisions are public; callers with a key see the name beside it (resources/history).
+ */
 export function actorOf(request: FastifyRequest): string {
-  const key = (request as FastifyRequest & { apiKey?: { name: string } | null }).apiKey;
-  return key ? `key:${key.name}` : 'anonymous';
+  const key = (request as FastifyRequest & { apiKey?: { id: number } | null }).apiKey;
+  return key ? `key:${key.id}` : 'anonymous';
 }
 
 export const ReasonQuery = z

@@ -34,7 +34,11 @@ export const cachingPlugin = fp<{ db: Database }>(
     app.addHook('onRequest', async (request, reply) => {
       request.dataTag = await dataTagOf(db);
       if (!isConditionalRead(request.method, request.url) || OWN_VALIDATORS.test(request.url)) return;
-      reply.header('etag', `W/"${request.dataTag}"`).header('cache-control', 'no-cache').header('vary', 'Accept');
+      // Authorization: a key sees drafts and key names that an anonymous caller does not (claims/claims.access.ts).
+      reply
+        .header('etag', `W/"${request.dataTag}"`)
+        .header('cache-control', 'no-cache')
+        .header('vary', 'Accept, Authorization');
       const fresh = request.headers['if-none-match']
         ?.split(',')
         .map((tag) => tag.trim())

@@ -10,6 +10,7 @@ import { rowTag } from '../../store/data-version.queries.js';
 import { resolveLookup } from '../../store/lookup.queries.js';
 import { requireCondition } from '../conditions/conditions.resolve.js';
 import { snapshotAt } from '../history/history.queries.js';
+import { draftNotFound, draftsNeedKey, seesDrafts } from './claims.access.js';
 import { getClaim, listClaims } from './claims.queries.js';
 import { ClaimListQuery, ClaimListSchema, ClaimSchema } from './claims.schemas.js';
 import { servedClaimSnapshot } from './claims.snapshots.js';
@@ -25,8 +26,9 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
       querystring: ClaimListQuery,
       response: { 200: ClaimListSchema },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const q = request.query;
+      if (q.status === 'draft' && !seesDrafts(request)) throw draftsNeedKey(reply);
       const conditionId =
         q.condition === undefined ? undefined : await requireCondition(db, q.condition, 'query.condition');
       // Repeated, every intervention must be one the claim involves (a combination asked for as such).
@@ -116,6 +118,8 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
       if (request.query.as_of !== undefined) {
         const asOf = new Date(request.query.as_of).toISOString();
         const past = await snapshotAt(db, 'claim', id, asOf);
+        // A draft's past is no more public than the draft: as of a moment it was one, anonymous callers get a 404.
+        if (past.found && past.snapshot.status === 'draft' && !seesDrafts(request)) throw draftNotFound(id);
         if (!past.found)
           throw notFound(
             PROBLEM_CODES.claimNotFound,
@@ -123,7 +127,8 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
               ? `Claim '${id}' had been purged by ${asOf} (at ${past.deletedAt}).`
               : `Claim '${id}' has no recorded state at or before ${asOf}.`,
           );
-        reply.header('cache-control', 'public, max-age=86400');
+        // A keyed read may hold a draft: no shared cache may keep it.
+        reply.header('cache-control', `${seesDrafts(request) ? 'private' : 'public'}, max-age=86400`);
         return servedClaimSnapshot(past.snapshot) as z.infer<typeof ClaimSchema>;
       }
       // The tag is read before the body: a write in between makes the tag older than the body, never newer.

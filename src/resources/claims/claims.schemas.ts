@@ -142,7 +142,12 @@ export const ClaimReviewSchema = z
       ),
     requested_at: z.string().nullable().describe('When the review was asked for (UTC).'),
     reviewed_at: z.string().nullable().describe('When a curator last reviewed the claim (UTC).'),
-    reviewed_by: z.string().nullable().describe('Who reviewed it: `key:<name>`.'),
+    reviewed_by: z
+      .string()
+      .nullable()
+      .describe(
+        'Who reviewed it, as revisions name actors: `key:<id>` for an API key (its name is shown to keys in the revisions).',
+      ),
     note: z
       .string()
       .nullable()
@@ -371,7 +376,9 @@ export const ClaimListQuery = z
     status: z
       .enum(CLAIM_STATUSES)
       .default('published')
-      .describe('Claim status; default `published`. Retracted claims are listed only when asked for.'),
+      .describe(
+        'Claim status; default `published`. Retracted and withdrawn claims are listed only when asked for; `draft` only to callers with an API key (401 without one).',
+      ),
     // Evidence depth (issue 16): PICO filters.
     ...PicoFilterQuery.shape,
     sort: z
