@@ -103,6 +103,21 @@ describe('response cache: what a hit sends', () => {
     expect(counters(app)).toEqual({ hits: 0, misses: 2 });
   });
 
+  it('still runs the rate limit and authentication before a hit', async () => {
+    const { app } = await cachedApp({ RATE_LIMIT_MAX: 3, RATE_LIMIT_WINDOW_MS: 60_000 });
+    const statuses = [];
+    for (let i = 0; i < 4; i++)
+      statuses.push((await app.inject({ url: CLAIM, remoteAddress: '192.0.2.9' })).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(counters(app)).toEqual({ hits: 2, misses: 1 });
+    const locked = await cachedApp({ READS_REQUIRE_KEY: true });
+    const keyed = { authorization: `Bearer ${locked.key}` };
+    await locked.app.inject({ url: CLAIM, headers: keyed });
+    expect((await locked.app.inject({ url: CLAIM, headers: keyed })).statusCode).toBe(200);
+    expect((await locked.app.inject(CLAIM)).statusCode).toBe(401);
+    expect(counters(locked.app)).toEqual({ hits: 1, misses: 1 });
+  });
+
   it('is off with RESPONSE_CACHE_MB=0', async () => {
     const { app } = await cachedApp({ RESPONSE_CACHE_MB: 0 });
     expect(app.responseCache).toBeUndefined();

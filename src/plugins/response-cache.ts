@@ -183,15 +183,17 @@ export interface ResponseCacheOptions {
 /**
  * Registered after the caching plugin (the data tag and 304s come first) and after compression (see `keep`).
  * Only GETs of /v1 reads that carry the data tag as their validator are cached (not bulk releases, whose files
- * change without a write), and only their 200s. Hooks that run before this one (CORS, security headers, rate limit,
- * authentication, 304) still run on every hit; handlers, validation and serialisation do not.
+ * change without a write), and only their 200s. Every onRequest hook still runs on a hit (CORS, security headers,
+ * load shedding, fair share, authentication, the 304, the rate limit); validation, handlers and serialisation do not.
  */
 export const responseCachePlugin = fp<ResponseCacheOptions>(
   async (app, { bytes }) => {
     if (bytes <= 0) return;
     const cache = new ResponseCache(bytes);
     app.decorate('responseCache', cache);
-    app.addHook('onRequest', async (request, reply) => {
+    // A route-level hook, last of the route's onRequest list: @fastify/rate-limit adds its check to each route's own
+    // list, and route-level hooks run after every app-level one, so an app-level lookup would answer before it.
+    const lookup = async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.method !== 'GET' || !hasDataValidators(request.method, request.url) || reply.sent) return;
       const key = cacheKey(request);
       const entry = cache.get(request.dataTag, key);
@@ -201,13 +203,14 @@ export const responseCachePlugin = fp<ResponseCacheOptions>(
       }
       for (const [name, value] of entry.headers) reply.header(name, value);
       return reply.send(entry.body);
-    });
-    // After compression's own onRoute hook (registered earlier), so this onSend comes after its onSend.
+    };
+    const store = (request: FastifyRequest, reply: FastifyReply, payload: unknown) =>
+      keep(cache, request, reply, payload);
+    // Registered after compression's and the rate limit's own onRoute hooks, so these come after theirs.
     app.addHook('onRoute', (route) => {
-      route.onSend = [
-        ...(route.onSend ? [route.onSend].flat() : []),
-        (request: FastifyRequest, reply: FastifyReply, payload: unknown) => keep(cache, request, reply, payload),
-      ];
+      if (!(route.method === 'GET' || (Array.isArray(route.method) && route.method.includes('GET')))) return;
+      route.onRequest = [...(route.onRequest ? [route.onRequest].flat() : []), lookup];
+      route.onSend = [...(route.onSend ? [route.onSend].flat() : []), store];
     });
   },
   { name: 'response-cache', dependencies: ['caching', 'compression', 'auth'] },
