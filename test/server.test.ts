@@ -3,7 +3,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { freshDatabase } from './helpers.js';
@@ -108,6 +108,12 @@ function alive(pid: number): boolean {
 }
 
 describe('npm start', () => {
+  // npm start compiles src/ to dist/ first (prestart); built once here, each start below only checks it is current.
+  beforeAll(() => {
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
+  }, 180_000);
+
+  // Each npm start checks the build first (an incremental tsc run: seconds on a busy machine), hence the timeout.
   it.each(['SIGTERM', 'SIGINT'] as const)('stops the server and every process it started on %s', async (signal) => {
     const child = spawn('npm', ['start'], {
       cwd: ROOT,
@@ -136,6 +142,9 @@ describe('npm start', () => {
     expect((await fetch(`${base}/health`)).status).toBe(200);
     const tree = descendants(child.pid as number);
     expect(tree.length).toBeGreaterThan(0);
+    // The compiled JavaScript, not the TypeScript sources under a loader.
+    const commands = tree.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim());
+    expect(commands).toContainEqual(expect.stringMatching(/^(\S*\/)?node dist\/server\.js$/));
 
     try {
       child.kill(signal);
@@ -149,7 +158,7 @@ describe('npm start', () => {
     } finally {
       for (const pid of [child.pid as number, ...tree].filter(alive)) process.kill(pid, 'SIGKILL');
     }
-  });
+  }, 60_000);
 });
 
 describe('loadConfig', () => {
