@@ -4,7 +4,10 @@
 //
 // npm run bench -- [--sizes 100000 | --scale] [--runs 3] [--duration 10] [--warmup 3] [--connections 50]
 //                  [--only cold,hot,claim,topic,search,revalidate] [--server-root DIR] [--label NAME] [--profile]
-//                  [--no-write] [--report RESULTS.json]
+//                  [--no-write] [--report RESULTS.json] [--compare BEFORE.json] [--ready-only N]
+//
+// --compare adds a before/after section against an earlier results file (e.g. one measured with --server-root on
+// main); --ready-only N only starts the server N times per size and prints the times to ready (no load).
 //
 // Everything listens on 127.0.0.1 only, every phase has a bounded duration, and every child is stopped on exit.
 import { spawnSync } from 'node:child_process';
@@ -27,7 +30,7 @@ import {
   type Target,
 } from './lib/harness.js';
 import { floorBody, type Inputs, inputsFor, type ScenarioKey } from './lib/inputs.js';
-import { type Results, report, type ScenarioRun, type SizeResult } from './lib/report.js';
+import { comparison, type Results, report, type ScenarioRun, type SizeResult } from './lib/report.js';
 import { summarise } from './profile-summary.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -311,11 +314,12 @@ async function main() {
   if (args.report) {
     // Rebuild docs/benchmarks.md from a results file (e.g. after changing the report) without measuring again.
     const saved = JSON.parse(readFileSync(args.report, 'utf8')) as Results;
-    const doc = report(saved);
+    const doc = withComparison(report(saved), saved);
     console.log(doc);
     if (WRITE_DOC) writeFileSync(join(ROOT, 'docs/benchmarks.md'), withKeptSections(doc));
     return;
   }
+  if (args['ready-only']) return readyOnly(num('ready-only', 5));
   // Generous bound: per run two measurements, a server start and a settle of up to a minute each.
   const watchdog = setTimeout(
     () => {
@@ -338,11 +342,35 @@ async function main() {
   const file = join(OUT, `results-${LABEL.replace(/[^a-z0-9]+/gi, '-')}-${Date.now()}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2));
   console.log(`raw results in ${relative(ROOT, file)} (npm run bench -- --report ${relative(ROOT, file)})`);
-  const doc = report(results);
+  const doc = withComparison(report(results), results);
   console.log(`\n${doc}`);
   if (WRITE_DOC) {
     writeFileSync(join(ROOT, 'docs/benchmarks.md'), withKeptSections(doc));
     console.log('wrote docs/benchmarks.md');
+  }
+}
+
+/** `doc` with the before/after section when --compare names an earlier results file. */
+function withComparison(doc: string, results: Results): string {
+  if (!args.compare) return doc;
+  const before = JSON.parse(readFileSync(args.compare, 'utf8')) as Results;
+  return `${doc.trimEnd()}\n\n${comparison(before, results)}`;
+}
+
+/** Starts the server `times` times on each size's database, one after another, and prints spawn → /ready. */
+async function readyOnly(times: number) {
+  for (const size of SIZES) {
+    const dbPath = await ensureDatabase(size);
+    const samples: number[] = [];
+    for (let i = 0; i < times; i++) {
+      const api = await startApi(dbPath);
+      samples.push(api.readyMs);
+      await api.stop();
+    }
+    samples.sort((a, b) => a - b);
+    console.log(
+      `${size.toLocaleString('en')} claims (${SERVER.compiled ? 'node dist/server.js' : 'tsx'}): ready ${samples.map((v) => fmt(v, 0)).join(', ')} ms; median ${fmt(samples[Math.floor(samples.length / 2)] as number, 0)} ms; load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`,
+    );
   }
 }
 

@@ -231,3 +231,45 @@ export function report(results: Results): string {
   );
   return lines.join('\n');
 }
+
+/**
+ * Before and after, per scenario of the sizes both results have: medians with their spread, the ratio to the floor
+ * measured beside each run, p99, and ready time; the load average of each side, since the machine is shared.
+ */
+export function comparison(before: Results, after: Results): string {
+  const loadRange = (r: Results) => {
+    const loads = r.sizes.flatMap((s) => sizeSummary(s).loads);
+    return `${fmt(Math.min(...loads), 1)}–${fmt(Math.max(...loads), 1)}`;
+  };
+  const lines = [
+    `## Before and after (issue 12)`,
+    '',
+    `Before: \`${before.server}\` (${before.label}, ${before.date}, 1-minute load ${loadRange(before)}). After: \`${after.server}\` (${after.label}, ${after.date}, load ${loadRange(after)}). Medians of ${before.settings.runs} and ${after.settings.runs} runs, spread (min–max) in brackets; "of floor" is per run against the floor measured just before it.`,
+    '',
+  ];
+  for (const a of after.sizes) {
+    const b = before.sizes.find((s) => s.claims === a.claims);
+    if (!b) continue;
+    const rb = sizeSummary(b);
+    const ra = sizeSummary(a);
+    lines.push(
+      `### ${fmt(a.claims)} claims`,
+      '',
+      `Ready (spawn → \`/ready\` 200): ${fmt(rb.readyMs)} ms${spread(rb.readyAll)} → ${fmt(ra.readyMs)} ms${spread(ra.readyAll)}. Peak RSS under load: ${fmt(rb.peakRssMb)} → ${fmt(ra.peakRssMb)} MB.`,
+      '',
+      '| scenario | req/s before | req/s after | of floor before | of floor after | p50 ms before → after | p99 ms before | p99 ms after | unexpected before / after |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const [key, sa] of Object.entries(a.scenarios)) {
+      const sb = b.scenarios[key as ScenarioKey];
+      if (!sa || !sb) continue;
+      const x = summary(sb.runs);
+      const y = summary(sa.runs);
+      lines.push(
+        `| ${sa.name} | ${fmt(x.rps)}${spread(x.rpsAll)} | ${fmt(y.rps)}${spread(y.rpsAll)} | ${fmt(x.ratio, 1)}%${spread(x.ratioAll, 1)} | ${fmt(y.ratio, 1)}%${spread(y.ratioAll, 1)} | ${fmt(x.p50, 2)} → ${fmt(y.p50, 2)} | ${fmt(x.p99, 1)}${spread(x.p99All, 1)} | ${fmt(y.p99, 1)}${spread(y.p99All, 1)} | ${x.unexpected} / ${y.unexpected} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
