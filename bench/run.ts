@@ -295,13 +295,19 @@ async function runSize(size: number): Promise<SizeResult> {
   };
 }
 
-/** The busiest profile in `dir` (the server's main thread), summarised: self time by package and by function. */
+/** The busiest profile in `dir` (the server's main thread, by non-idle samples), summarised: self time by package and by function. */
 function profileText(dir: string): string {
   const files = spawnSync('ls', [dir], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
   let best: { text: string; busy: number } = { text: '', busy: -1 };
   for (const file of files) {
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-    const busy = (profile.samples as number[]).length;
+    // The busiest thread, not the longest: tsx's loader thread is sampled as long as the main one, idle throughout.
+    const idle = new Set(
+      (profile.nodes as { id: number; callFrame: { functionName: string } }[])
+        .filter((n) => n.callFrame.functionName === '(idle)')
+        .map((n) => n.id),
+    );
+    const busy = (profile.samples as number[]).filter((id) => !idle.has(id)).length;
     if (busy > best.busy) best = { text: summarise(profile, 15), busy };
   }
   return best.text;
