@@ -13,6 +13,7 @@ import { fairSharePlugin } from './plugins/fair-share.js';
 import { corsPlugin, hardeningPlugin } from './plugins/hardening.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { clientErrorHandler, problemDetailsPlugin, sendProblem } from './plugins/problem-details.js';
+import { responseCachePlugin } from './plugins/response-cache.js';
 import { serializerCompiler } from './plugins/serializer.js';
 import { cslJsonCitationsRoutes } from './resources/citations/citations.csl-json.routes.js';
 import { citationsRoutes } from './resources/citations/citations.routes.js';
@@ -115,6 +116,8 @@ export async function buildApp({
     readsRequireKey: settings.READS_REQUIRE_KEY,
   });
   await app.register(cachingPlugin, { db });
+  // After caching (the data tag, 304s) and compression (it keeps the bytes as compressed): see the plugin.
+  await app.register(responseCachePlugin, { bytes: settings.RESPONSE_CACHE_MB * 1024 * 1024 });
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
     return payload;

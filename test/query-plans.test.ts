@@ -103,7 +103,8 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 beforeAll(async () => {
   // Every statement prepared from now on records its executions (the app prepares lazily, on first use).
   db.sqlite.prepare = ((source: string) => record(prepare(source))) as typeof db.sqlite.prepare;
-  app = await buildApp({ db });
+  // The guards are about requests that are computed: a response-cache hit runs no statement, so the cache is off.
+  app = await buildApp({ db, config: { RESPONSE_CACHE_MB: 0 } });
   await app.ready();
 });
 
