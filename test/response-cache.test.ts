@@ -62,7 +62,7 @@ describe('response cache: what a hit sends', () => {
     expect(gzipAgain.headers['content-encoding']).toBe('gzip');
     expect(gzipAgain.rawPayload.equals(gzip.rawPayload)).toBe(true);
     expect(gunzipSync(gzipAgain.rawPayload).toString()).toBe(plain.body);
-    expect(brAgain.headers.vary).toBe('Accept, accept-encoding');
+    expect(brAgain.headers.vary).toBe('Accept, Authorization, accept-encoding');
   });
 
   it('gives a single resource’s compressed variant its encoding-suffixed strong ETag on a hit too', async () => {

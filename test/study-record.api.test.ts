@@ -169,7 +169,12 @@ describe("a claim's embedded study names the journal as the study detail does", 
       journal_medline_ta: 'Osteoarthritis Cartilage',
     });
     expect(created.body.studies[0].journal).toBe('Osteoarthritis Cartilage');
-    const claim = (await ctx.app.inject('/v1/claims/cane-use-bone-marrow-lesions')).json();
+    const claim = (
+      await ctx.app.inject({
+        url: '/v1/claims/cane-use-bone-marrow-lesions',
+        headers: { authorization: `Bearer ${ctx.key}` },
+      })
+    ).json();
     expect(claim.studies[0].journal).toBe(study.journal_medline_ta);
   });
 });
