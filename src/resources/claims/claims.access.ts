@@ -10,7 +10,7 @@ import type { Reader } from '../../store/client.js';
 import { claims, revisions } from '../../store/schema.js';
 
 /** Whether this request may see drafts: any API key (write or admin) may; anonymous callers never do. */
-export const seesDrafts = (request: FastifyRequest): boolean => request.apiKey !== null;
+export const seesDrafts = (request: FastifyRequest): boolean => Boolean(request.apiKey);
 
 /** A claim's status, or undefined when there is no such claim. One indexed read. */
 export async function claimStatusOf(h: Reader, id: string): Promise<ClaimStatus | undefined> {

@@ -62,7 +62,7 @@ export async function visibleRevisions<T extends Item>(
   request: FastifyRequest,
   items: readonly T[],
 ): Promise<(T & { actor_name: string | null })[]> {
-  if (request.apiKey === null) {
+  if (!request.apiKey) {
     const drafts = await draftRevisions(h, items);
     return items.filter((item) => !drafts.has(item.revision)).map((item) => ({ ...item, actor_name: null }));
   }
