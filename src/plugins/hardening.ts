@@ -111,6 +111,10 @@ function docsCsp(publicBaseUrl: string | undefined) {
 
 export const hardeningPlugin = fp<HardeningConfig>(
   async (app, config) => {
+    // Fastify reads text/plain bodies by default, and a JSON operation then answered a text body with a 400 about
+    // its shape. No operation reads plain text (the PubMed import reads XML), so such a body is a 415 like any other
+    // type the operation does not read.
+    app.removeContentTypeParser('text/plain');
     // Routes registered after this under /docs (Swagger UI's) get the relaxed policy, through helmet's route option;
     // this hook runs before helmet's own onRoute hook, which reads that option.
     const docsPolicy = docsCsp(config.PUBLIC_BASE_URL);
