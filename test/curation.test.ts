@@ -191,7 +191,7 @@ describe('POST /v1/claims', () => {
   it('rejects unknown fields with 400 and an existing id with 409', async () => {
     const unknown = await call('POST', '/v1/claims', { key: writeKey, body: { ...newClaim(), colour: 'blue' } });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.errors).toEqual([{ path: 'body.colour', message: 'unknown parameter' }]);
+    expect(unknown.body.errors).toEqual([{ path: 'body.colour', message: 'unknown parameter', pointer: '/colour' }]);
     const duplicate = await call('POST', '/v1/claims', {
       key: writeKey,
       body: newClaim({ id: 'melanoma-microbiome-immunotherapy-response' }),

@@ -77,7 +77,7 @@ describe('POST /v1/claims without GRADE domains', () => {
     expect(res.body.rule).toBe('grade.level_above_start');
     expect(res.body.detail).toMatch(/^GRADE level 'low' is above what the evidence gives: very low\. Start very low: /);
     expect(res.body.detail).toContain("Set grade.level to 'very_low', assess the GRADE domains in grade.domains");
-    expect(res.body.errors).toEqual([{ path: 'body.grade.level', message: res.body.detail }]);
+    expect(res.body.errors).toEqual([{ path: 'body.grade.level', message: res.body.detail, pointer: '/grade/level' }]);
     expect(res.body.grade_arithmetic).toMatchObject({
       claimed_level: 'low',
       computed_level: 'very_low',

@@ -34,6 +34,8 @@ export function checkStudyRules(
     design?: string | null;
     risk_of_bias?: readonly RiskOfBias[];
   } & Partial<Pick<StudyBibliography, 'publication_types' | 'notices' | 'retracted'>>,
+  /** Where the PMID is in the request body, when it is not the study's own `pmid` (a claim's `studies[i]`). */
+  path?: string,
 ): void {
   // A curated record cannot deny the retraction its own publication types or notices state (NLM's two signals).
   if (study.retracted === false && pubmedRetracts(study)) {
@@ -41,14 +43,20 @@ export function checkStudyRules(
     throw unprocessable(
       'study.retraction_signals',
       `Study ${study.pmid} is retracted by its own record (${retraction?.source === 'retraction_in' ? `RetractionIn notice${retraction.notice_pmid ? ` PMID ${retraction.notice_pmid}` : ''}` : 'publication type "Retracted Publication"'}): \`retracted\` must be true.`,
+      'retracted',
     );
   }
   if (!PMID.test(study.pmid))
-    throw unprocessable('study.pmid_digits', `PMID '${study.pmid}' must be 1 to 9 digits with no leading zero.`);
+    throw unprocessable(
+      'study.pmid_digits',
+      `PMID '${study.pmid}' must be 1 to 9 digits with no leading zero.`,
+      path ?? 'pmid',
+    );
   if (study.sample_size != null && study.sample_size < 0)
     throw unprocessable(
       'study.sample_size_non_negative',
       `A sample size cannot be negative (got ${study.sample_size}).`,
+      'sample_size',
     );
   // Each assessment follows its tool: its domains, its judgements, the overall its algorithm allows.
   for (const [i, assessment] of (study.risk_of_bias ?? []).entries()) {
@@ -70,12 +78,17 @@ export async function checkClaimRules(
   claim: ClaimRecord,
   options: { topics?: boolean; publishing?: boolean } = {},
 ): Promise<void> {
-  if (claim.studies.length === 0) throw unprocessable('claim.needs_study', 'A claim needs at least one linked study.');
+  if (claim.studies.length === 0)
+    throw unprocessable('claim.needs_study', 'A claim needs at least one linked study.', 'studies');
   checkClaimLists(claim);
-  for (const link of claim.studies) {
-    if (!/^[a-z][a-z0-9]*:/.test(link.key)) checkStudyRules({ pmid: link.key });
+  for (const [i, link] of claim.studies.entries()) {
+    if (!/^[a-z][a-z0-9]*:/.test(link.key)) checkStudyRules({ pmid: link.key }, `studies[${i}]`);
     if (link.subgroup_sample_size != null && link.subgroup_sample_size < 0)
-      throw unprocessable('study.sample_size_non_negative', 'A subgroup sample size cannot be negative.');
+      throw unprocessable(
+        'study.sample_size_non_negative',
+        'A subgroup sample size cannot be negative.',
+        `studies[${i}].subgroup_sample_size`,
+      );
   }
   const unknownStudies = await missingKeys(
     h,
@@ -93,12 +106,17 @@ export async function checkClaimRules(
       ]
         .filter(Boolean)
         .join(', ')}.`,
+      'studies',
     );
   if (claim.condition !== null && (await missingKeys(h, 'conditions', [claim.condition])).length > 0)
-    throw unprocessable('claim.condition_exists', `No condition has slug '${claim.condition}'.`);
+    throw unprocessable('claim.condition_exists', `No condition has slug '${claim.condition}'.`, 'condition');
   const unknownInterventions = await missingKeys(h, 'interventions', claim.interventions);
   if (unknownInterventions.length > 0)
-    throw unprocessable('claim.interventions_exist', `No intervention has slug ${unknownInterventions.join(', ')}.`);
+    throw unprocessable(
+      'claim.interventions_exist',
+      `No intervention has slug ${unknownInterventions.join(', ')}.`,
+      'interventions',
+    );
   checkEffectEstimates(claim);
   // Only supporting studies can lift a grade: a contradicting or context trial says nothing for the claim.
   const supporting = claim.studies.filter((s) => s.relation === 'supports').map((s) => s.key);
@@ -228,9 +246,9 @@ export function checkClaimGrade(
   const words = grade.upgrade_rationale?.trim() ? grade.upgrade_rationale : grade.override_reason;
   const { violation } = assessClaimGrade({ ...grade, upgrade_rationale: words }, supportingDesigns);
   if (violation === null) return null;
-  return violation.rule === 'grade.level_matches_domains'
-    ? { ...violation, errors: [{ path: 'grade.level', message: violation.detail }] }
-    : violation;
+  return violation.errors?.length
+    ? violation
+    : { ...violation, errors: [{ path: 'grade.level', message: violation.detail }] };
 }
 
 /**
@@ -251,6 +269,7 @@ export async function checkTopicsOfClaim(h: Reader, claim: Pick<ClaimRecord, 'id
       throw unprocessableViolation({
         ...violation,
         detail: `Topic '${topic.slug}' lists this claim, and with this grade its bottom line would claim too much. ${violation.detail}`,
+        errors: [{ path: 'grade.level', message: `topic '${topic.slug}': ${violation.detail}` }],
       });
   }
 }
@@ -287,7 +306,7 @@ export async function checkTopicRules(
   );
   if (repeated) throw unprocessableViolation(repeated);
   const unknown = await missingKeys(h, 'claims', topic.claims);
-  if (unknown.length > 0) throw unprocessable('topic.claims_exist', `No claim has id ${unknown.join(', ')}.`);
+  if (unknown.length > 0) throw unprocessable('topic.claims_exist', `No claim has id ${unknown.join(', ')}.`, 'claims');
   const importance = topic.claim_importance ?? {};
   const unlisted = Object.keys(importance).filter((id) => !topic.claims.includes(id));
   if (unlisted.length > 0)
@@ -336,17 +355,26 @@ export async function checkConditionRules(
   ];
   const missing = await missingKeys(h, 'conditions', parents);
   if (missing.length > 0)
-    throw unprocessable('condition.parent_exists', `No condition has slug ${missing.map((m) => `'${m}'`).join(', ')}.`);
+    throw unprocessable(
+      'condition.parent_exists',
+      `No condition has slug ${missing.map((m) => `'${m}'`).join(', ')}.`,
+      missing.includes(condition.parent ?? '') ? 'parent' : 'parents',
+    );
   const below = parents.length === 0 ? [] : await descendantSlugs(h, condition.slug);
   for (const parent of parents)
     if (parent === condition.slug || below.includes(parent))
-      throw unprocessable('condition.parent_acyclic', `'${parent}' is '${condition.slug}' or one of its descendants.`);
+      throw unprocessable(
+        'condition.parent_acyclic',
+        `'${parent}' is '${condition.slug}' or one of its descendants.`,
+        parent === condition.parent ? 'parent' : 'parents',
+      );
   if (condition.doid) {
     const holder = await doidHolder(h, condition.doid, condition.slug);
     if (holder !== undefined)
       throw unprocessable(
         'condition.doid_unique',
         `${condition.doid} is already the ontology term of condition '${holder}'; change that condition instead.`,
+        'doid',
       );
   }
 }

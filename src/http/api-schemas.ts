@@ -66,9 +66,20 @@ export const ProblemSchema = z
     code: z.string().describe('Stable machine-readable code, e.g. `claims.not_found`.'),
     request_id: z.string().describe('The request id, also in the `x-request-id` response header and the logs.'),
     errors: z
-      .array(z.object({ path: z.string(), message: z.string() }))
+      .array(
+        z.object({
+          path: z.string().describe('Where: `query.limit`, `body.grade.level`, `body.studies[1]`.'),
+          message: z.string(),
+          pointer: z
+            .string()
+            .optional()
+            .describe('For a place in the request body: its RFC 6901 JSON Pointer, e.g. `/grade/level`.'),
+        }),
+      )
       .optional()
-      .describe('One entry per invalid parameter, for validation errors.'),
+      .describe(
+        'One entry per invalid parameter or body member: for validation errors (400) and broken evidence rules (422).',
+      ),
     rule: z
       .string()
       .optional()

@@ -40,8 +40,16 @@ export const IfMatchHeaders = z.object({
     .describe('The ETag of the version being changed (required; 428 without, 412 when stale).'),
 });
 
-export function unprocessable(rule: string, detail: string): ApiProblem {
-  return new ApiProblem(422, 'evidence.rule_violated', 'Evidence rule violated', detail, undefined, { rule });
+/** A broken evidence rule about one place in the request body (`path`, e.g. `studies[0].pmid`; '' for the whole body). */
+export function unprocessable(rule: string, detail: string, path: string): ApiProblem {
+  return new ApiProblem(
+    422,
+    'evidence.rule_violated',
+    'Evidence rule violated',
+    detail,
+    [{ path: joinPath('body', path), message: detail }],
+    { rule },
+  );
 }
 
 /**
@@ -50,7 +58,11 @@ export function unprocessable(rule: string, detail: string): ApiProblem {
  * '' for a rule about the stored resource, as a review's).
  */
 export function unprocessableViolation(violation: RuleViolation, prefix = 'body'): ApiProblem {
-  const errors = violation.errors?.map((e) => ({ path: joinPath(prefix, e.path), message: e.message }));
+  // Every 422 names a place: a rule that gave none names the whole body (or resource).
+  const errors = (violation.errors?.length ? violation.errors : [{ path: '', message: violation.detail }]).map((e) => ({
+    path: joinPath(prefix, e.path) || 'body',
+    message: e.message,
+  }));
   return new ApiProblem(422, 'evidence.rule_violated', 'Evidence rule violated', violation.detail, errors, {
     rule: violation.rule,
     ...violation.extensions,

@@ -139,6 +139,10 @@ const isDocsRoute = (url: string | undefined) => url !== undefined && (url === '
 
 export const hardeningPlugin = fp<HardeningConfig>(
   async (app, config) => {
+    // Fastify reads text/plain bodies by default, and a JSON operation then answered a text body with a 400 about
+    // its shape. No operation reads plain text (the PubMed import reads XML), so such a body is a 415 like any other
+    // type the operation does not read.
+    app.removeContentTypeParser('text/plain');
     // A public read API: CORS decides who may read, so resources may be embedded cross-origin.
     const common = { crossOriginResourcePolicy: { policy: 'cross-origin' } } as const;
     const apiHeaders = securityHeaders({ ...common, contentSecurityPolicy: API_CSP });
