@@ -24,6 +24,11 @@ export interface MoreDialect {
    * hence the json() here.
    */
   jsonRows(expr: string, from: string, orderBy: string): string;
+  /**
+   * `expr` kept out of SQLite's index choice (unary `+`, SQLite's documented way to disqualify a term from an index);
+   * PostgreSQL has no unary `+` for every type (booleans) and plans by statistics, so there it is `expr`.
+   */
+  noIndex(expr: string): string;
   /** `expr` (a non-negative integer) as decimal text, zero-padded on the left to `width` digits. */
   zeroPad(expr: string, width: number): string;
   /** `a = b` ignoring ASCII case (SQLite's COLLATE NOCASE; lower() under PostgreSQL's C collation). */
@@ -66,6 +71,7 @@ const MORE: Record<Engine, MoreDialect> = {
     jsonArrayLength: (expr) => `json_array_length(${expr})`,
     jsonRows: (expr, from, orderBy) =>
       `(SELECT json_group_array(json(v)) FROM (SELECT ${expr} AS v FROM ${from} ORDER BY ${orderBy}))`,
+    noIndex: (expr) => `+${expr}`,
     zeroPad: (expr, width) => `printf('%0${width}d', ${expr})`,
     equalsCaseless: (a, b) => `${a} = ${b} COLLATE NOCASE`,
     matches: (table, param) => `${table} MATCH ${param}`,
@@ -79,6 +85,7 @@ const MORE: Record<Engine, MoreDialect> = {
     json: (expr) => `CAST(${expr} AS json)`,
     jsonArrayLength: (expr) => `json_array_length(CAST(${expr} AS json))`,
     jsonRows: (expr, from, orderBy) => `(SELECT coalesce(json_agg(${expr} ORDER BY ${orderBy}), '[]') FROM ${from})`,
+    noIndex: (expr) => expr,
     zeroPad: (expr, width) => `lpad(CAST(${expr} AS text), ${width}, '0')`,
     equalsCaseless: (a, b) => `lower(${a}) = lower(${b})`,
     matches: (table, param) => `${table}.document @@ to_tsquery('simple', unaccent(${param}))`,
