@@ -41,8 +41,10 @@ const ImportSummarySchema = z
 export const importsRoutes: RoutePlugin = async (app, { db }) => {
   // XML and MEDLINE bodies arrive as text; the importer parses (and refuses malformed files) itself. text/plain is
   // read here only: elsewhere it is a 415 (plugins/hardening.ts).
-  app.addContentTypeParser(['application/xml', 'text/xml', 'text/plain'], { parseAs: 'string' }, (_request, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    ['application/xml', 'text/xml', 'text/plain'],
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, body),
   );
 
   app.post('/v1/import/pubmed', {
