@@ -20,20 +20,34 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((a) => a.close()));
 });
 
-/** A seeded database file, checkpointed into the main file and closed, whose last `pages` pages are overwritten. */
-async function damagedCopy(pages: number): Promise<string> {
+/**
+ * A seeded database file, checkpointed into the main file and closed, whose last `pages` pages are overwritten; with
+ * `table`, the last `pages` pages of that table instead (the file's page order depends on the order of the seed's
+ * writes, so a test about one table names it).
+ */
+async function damagedCopy(pages: number, table?: string): Promise<string> {
   const db = await freshDatabase();
   // Every page in the main file, none left in the WAL: the damage below is what a reader sees.
   await db.transaction(async () => {});
   db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  const path = join(tmp, `damaged-${pages}.db`);
+  const owned =
+    table === undefined
+      ? []
+      : (db.sqlite.prepare('SELECT pageno FROM dbstat WHERE name = ? ORDER BY pageno').all(table) as {
+          pageno: number;
+        }[]);
+  const path = join(tmp, `damaged-${pages}${table ? `-${table}` : ''}.db`);
   copyFileSync(db.path, path);
   await db.close();
   const size = statSync(path).size;
-  const noise = Buffer.alloc(4096 * pages, 0);
+  const noise = Buffer.alloc(4096, 0);
   for (let i = 0; i < noise.length; i++) noise[i] = (i * 7919 + 13) & 255;
   const fd = openSync(path, 'r+');
-  writeSync(fd, noise, 0, noise.length, size - noise.length);
+  const targets =
+    table === undefined
+      ? Array.from({ length: pages }, (_, i) => size / 4096 - pages + i + 1)
+      : owned.slice(-pages).map((p) => p.pageno);
+  for (const page of targets) writeSync(fd, noise, 0, noise.length, (page - 1) * 4096);
   return path;
 }
 
@@ -82,7 +96,7 @@ describe('GET /ready', () => {
   it('reads every page of the search index even when quick_check is skipped for a large file', async () => {
     // The last pages of the seeded file hold search_index_data leaves that the fts5vocab walk alone never visited.
     for (const pages of [1, 2]) {
-      const path = await damagedCopy(pages);
+      const path = await damagedCopy(pages, 'search_index_data');
       const report = await startIntegrityCheck(path, { fullCheckMaxBytes: 0 }).done;
       expect(report.checked).toEqual(['search_index']);
       expect(report.status).toBe('damaged');
