@@ -287,7 +287,9 @@ describe('migrations/sqlite (the folder was migrations/ before PostgreSQL came)'
 
     const db = openDatabase(path, { temporary: true });
     await migrateDatabase(db);
-    expect(db.sqlite.prepare('SELECT id, hash, created_at FROM __drizzle_migrations ORDER BY id').all()).toEqual(applied);
+    expect(db.sqlite.prepare('SELECT id, hash, created_at FROM __drizzle_migrations ORDER BY id').all()).toEqual(
+      applied,
+    );
     const app = await buildApp({ db });
     await app.ready();
     const res = await getJson(app, '/v1/interventions/zinc');

@@ -2,21 +2,19 @@
 
 import { APP_VERSION } from '../version.js';
 import type { Reader, Transaction } from './client.js';
-import { prepared } from './statements.js';
 
 /** `<database id>.<version>`: unique across databases, monotonic within one, stable across restarts. */
 export async function readDataVersion(h: Reader): Promise<string> {
-  const row = prepared(
-    h.sqlite,
+  const row = await h.get<{ id: string | null; version: string | null }>(
     `SELECT (SELECT value FROM meta WHERE key = 'database_id') AS id,
             (SELECT value FROM meta WHERE key = 'data_version') AS version`,
-  ).get() as { id: string | null; version: string | null };
-  return `${row.id ?? 'none'}.${row.version ?? '0'}`;
+  );
+  return `${row?.id ?? 'none'}.${row?.version ?? '0'}`;
 }
 
 /** Called once by curation's commit, inside the transaction, when the commit changed something. */
 export async function bumpDataVersion(tx: Transaction): Promise<void> {
-  prepared(tx.sqlite, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'").run();
+  await tx.run("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'");
 }
 
 /** `<build>.<database id>.<data version>`: the base of every ETag (the build covers representation changes). */
@@ -51,9 +49,10 @@ export async function rowTag(
   table: VersionedTable,
   key: string,
 ): Promise<{ id: number; version: number } | undefined> {
-  return prepared(h.sqlite, `SELECT ${ROW_ID[table]} AS id, version FROM ${table} WHERE ${KEY_COLUMN[table]} = ?`).get(
-    key,
-  ) as { id: number; version: number } | undefined;
+  return h.get<{ id: number; version: number }>(
+    `SELECT ${ROW_ID[table]} AS id, version FROM ${table} WHERE ${KEY_COLUMN[table]} = ?`,
+    [key],
+  );
 }
 
 /** rowTag by internal id, for resources found by lookup key (conditions, interventions). */
@@ -62,7 +61,8 @@ export async function rowTagById(
   table: VersionedTable,
   id: number,
 ): Promise<{ id: number; version: number } | undefined> {
-  return prepared(h.sqlite, `SELECT ${ROW_ID[table]} AS id, version FROM ${table} WHERE ${ROW_ID[table]} = ?`).get(
-    id,
-  ) as { id: number; version: number } | undefined;
+  return h.get<{ id: number; version: number }>(
+    `SELECT ${ROW_ID[table]} AS id, version FROM ${table} WHERE ${ROW_ID[table]} = ?`,
+    [id],
+  );
 }

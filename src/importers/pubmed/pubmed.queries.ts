@@ -149,7 +149,7 @@ export async function mergePubmedStudy(
     retracted: row.retracted === 1,
   });
   if (!existed) return 'inserted';
-  if (changes === 0 && (noticesMoved || retractionMoved)) touch(tx, 'studies', row.id);
+  if (changes === 0 && (noticesMoved || retractionMoved)) await touch(tx, 'studies', row.id);
   return changes === 0 && !noticesMoved && !retractionMoved ? 'unchanged' : 'updated';
 }
 

@@ -828,7 +828,7 @@ export async function upsertClaim(
     ).run(record.id, importState.release, JSON.stringify(importState.values));
   if (!existed) return 'inserted';
   if (row.changes === 0 && !linksChanged && !derivedChanged && !picoChanged) return 'unchanged';
-  if (row.changes === 0) touch(tx, 'claims', record.id);
+  if (row.changes === 0) await touch(tx, 'claims', record.id);
   return 'updated';
 }
 

@@ -243,13 +243,13 @@ export async function upsertCondition(tx: Transaction, input: ConditionInput): P
     doid: input.doid,
   });
   const id = existing ?? Number(result.lastInsertRowid);
-  const synonymsChanged = replaceSynonyms(tx, 'condition', id, input.synonyms);
+  const synonymsChanged = await replaceSynonyms(tx, 'condition', id, input.synonyms);
   const parentsChanged = replaceParents(tx, id, 'curated', parentIds);
   if (parentsChanged || existing === undefined) await refreshClosure(tx, [id]);
-  writeLookupKeys(tx, 'condition', id, conditionSpellings(tx, id, input));
+  await writeLookupKeys(tx, 'condition', id, conditionSpellings(tx, id, input));
   if (existing === undefined) return 'inserted';
   if (result.changes === 0 && !synonymsChanged && !parentsChanged) return 'unchanged';
-  if (result.changes === 0) touch(tx, 'conditions', id);
+  if (result.changes === 0) await touch(tx, 'conditions', id);
   return 'updated';
 }
 
@@ -323,8 +323,8 @@ export async function attachOntologyTerm(
   }
   if (changed === 0) return 'unchanged';
   const input = await conditionInputOf(tx, slug);
-  if (input) writeLookupKeys(tx, 'condition', id, conditionSpellings(tx, id, input));
-  touch(tx, 'conditions', id);
+  if (input) await writeLookupKeys(tx, 'condition', id, conditionSpellings(tx, id, input));
+  await touch(tx, 'conditions', id);
   return 'updated';
 }
 

@@ -98,11 +98,11 @@ export async function upsertIntervention(tx: Transaction, input: InterventionInp
      WHERE name IS NOT excluded.name OR kind IS NOT excluded.kind OR description IS NOT excluded.description`,
   ).run(input);
   const id = existing?.id ?? Number(result.lastInsertRowid);
-  const synonymsChanged = replaceSynonyms(tx, 'intervention', id, input.synonyms);
-  writeLookupKeys(tx, 'intervention', id, [input.slug, input.name, ...input.synonyms]);
+  const synonymsChanged = await replaceSynonyms(tx, 'intervention', id, input.synonyms);
+  await writeLookupKeys(tx, 'intervention', id, [input.slug, input.name, ...input.synonyms]);
   if (!existing) return 'inserted';
   if (result.changes === 0 && !synonymsChanged) return 'unchanged';
-  if (result.changes === 0) touch(tx, 'interventions', id);
+  if (result.changes === 0) await touch(tx, 'interventions', id);
   return 'updated';
 }
 

@@ -355,7 +355,7 @@ export async function upsertStudy(tx: Transaction, input: StudyInput): Promise<W
   const result = prepared(sqlite, UPSERT_STUDY_SQL).run({ ...studyParams(input), key: input.pmid });
   const noticesMoved = await replaceStudyNotices(tx, input.pmid, input.notices);
   if (!existed) return 'inserted';
-  if (result.changes === 0 && noticesMoved) touch(tx, 'studies', studyIdOf(tx, input.pmid));
+  if (result.changes === 0 && noticesMoved) await touch(tx, 'studies', studyIdOf(tx, input.pmid));
   return result.changes === 0 && !noticesMoved ? 'unchanged' : 'updated';
 }
 

@@ -188,7 +188,7 @@ export async function upsertTopic(tx: Transaction, input: TopicInput): Promise<W
   }
   if (!existing) return 'inserted';
   if (result.changes === 0 && !claimsChanged) return 'unchanged';
-  if (result.changes === 0) touch(tx, 'topics', id);
+  if (result.changes === 0) await touch(tx, 'topics', id);
   return 'updated';
 }
 
