@@ -33,7 +33,7 @@ import { studiesWrites } from './resources/studies/studies.writes.js';
 import { topicsRoutes } from './resources/topics/topics.routes.js';
 import { topicsWrites } from './resources/topics/topics.writes.js';
 import type { Database } from './store/client.js';
-import { startIntegrityCheck } from './store/integrity.js';
+import { startDatabaseCheck } from './store/integrity.js';
 import { APP_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -121,7 +121,7 @@ export async function buildApp({
   const routeOptions = { db };
   await app.register(rootRoutes, { publicBaseUrl: settings.PUBLIC_BASE_URL });
   // Started before any route, so that /ready can wait for it; it takes no lock (see store/integrity.ts).
-  const integrity = startIntegrityCheck(db.path, { fullCheckMaxBytes: settings.INTEGRITY_CHECK_MAX_BYTES });
+  const integrity = startDatabaseCheck(db, { fullCheckMaxBytes: settings.INTEGRITY_CHECK_MAX_BYTES });
   integrity.done.then(
     (report) => {
       if (report.status === 'ok') app.log.info({ integrity: report }, 'database integrity check passed');

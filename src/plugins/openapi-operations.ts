@@ -224,7 +224,7 @@ function sharedResponses(): Record<string, Json> {
     InternalError: problemResponse(500, 'Unexpected server error; the body never contains internals.'),
     Unavailable: problemResponse(
       503,
-      "The server is overloaded (event-loop delay above MAX_EVENT_LOOP_DELAY_MS, code `server.unavailable`), or another process (a second server, an import) held the database's write lock longer than WRITE_LOCK_WAIT_MS (code `server.database_busy`; nothing was changed). Retry after `Retry-After` seconds.",
+      "The server is overloaded (event-loop delay above MAX_EVENT_LOOP_DELAY_MS, code `server.unavailable`), or another process (a second server, an import) held the database's write lock longer than WRITE_LOCK_WAIT_MS (code `server.database_busy`; nothing was changed), or the PostgreSQL server cannot be reached (code `server.database_unavailable`). Retry after `Retry-After` seconds.",
       ['Retry-After'],
     ),
   };

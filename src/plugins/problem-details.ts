@@ -6,7 +6,7 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import { ApiProblem, PROBLEM_CODES, PROBLEM_TYPE_BASE, type ProblemFieldError } from '../http/problem.js';
-import { isStorageFull, StoreBusyError } from '../store/client.js';
+import { isStorageFull, StoreBusyError, StoreUnavailableError } from '../store/client.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -89,8 +89,13 @@ function fieldErrors(context: string, issues: ZodIssueLike[]): ProblemFieldError
   });
 }
 
-/** SQLite's own busy errors (a reader waiting out another process's WAL recovery) are a 503 too, never a 500. */
-const isBusy = (error: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown }).code ?? ''));
+/**
+ * The engines' own "try again" errors are a 503 too, never a 500: SQLite's busy (a reader waiting out another
+ * process's WAL recovery); PostgreSQL's lock_not_available (55P03, a lock_timeout), serialization_failure (40001) and
+ * deadlock_detected (40P01), whose transaction was rolled back whole (SQLSTATEs: PostgreSQL manual, appendix A).
+ */
+const isBusy = (error: unknown) =>
+  /^(SQLITE_(BUSY|LOCKED)|55P03$|40001$|40P01$)/.test(String((error as { code?: unknown }).code ?? ''));
 
 function toProblem(error: FastifyError): ApiProblem {
   if (error instanceof ApiProblem) return error;
@@ -100,6 +105,13 @@ function toProblem(error: FastifyError): ApiProblem {
       PROBLEM_CODES.databaseBusy,
       'Service unavailable',
       `The database is busy with another write; nothing was changed. Retry after ${error instanceof StoreBusyError ? error.retryAfterSeconds : 1} second(s).`,
+    );
+  if (error instanceof StoreUnavailableError)
+    return new ApiProblem(
+      503,
+      PROBLEM_CODES.databaseUnavailable,
+      'Service unavailable',
+      `The database cannot be reached just now; nothing was changed. Retry after ${error.retryAfterSeconds} second(s).`,
     );
   if (isStorageFull(error))
     // RFC 4918's 507 Insufficient Storage: the server, not the request, is at fault, and retrying later may work.
@@ -154,8 +166,13 @@ export const problemDetailsPlugin = fp(
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const problem = toProblem(error);
-      if (error instanceof StoreBusyError || isBusy(error))
-        reply.header('retry-after', String(error instanceof StoreBusyError ? error.retryAfterSeconds : 1));
+      if (error instanceof StoreBusyError || error instanceof StoreUnavailableError || isBusy(error))
+        reply.header(
+          'retry-after',
+          String(
+            error instanceof StoreBusyError || error instanceof StoreUnavailableError ? error.retryAfterSeconds : 1,
+          ),
+        );
       if (problem.status === 507) request.log.error({ err: error }, 'database storage full');
       else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ code: problem.code, detail: problem.detail }, 'client error');
