@@ -21,6 +21,8 @@ export const ConfigSchema = z.object({
       const why = postgresUrlProblem(value);
       if (why) ctx.addIssue({ code: 'custom', message: why });
     }),
+  /** PostgreSQL: how long `npm start` waits for an unreachable server (retrying with backoff) before exiting 69. */
+  DATABASE_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** PostgreSQL: connections each process opens at most (reads share them; a write holds one while it runs). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(1000).default(10),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
@@ -144,7 +146,8 @@ function postgresUrlProblem(value: string): string | undefined {
     return 'not a URL: give postgres://user:password@host:port/database (percent-encode special characters)';
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
-    return `the scheme must be postgres:// or postgresql:// (got ${url.protocol}//)`;
+    // Without a host, what looks like a scheme may be a user name (`admin:password@host`): not repeated.
+    return `the scheme must be postgres:// or postgresql://${url.host ? ` (got ${url.protocol}//)` : ''}`;
   if (!url.hostname && !url.searchParams.has('host')) return 'names no host';
   if (url.pathname.replace(/^\//, '') === '') return 'names no database (the path after the host)';
   return undefined;
@@ -154,6 +157,8 @@ function postgresUrlProblem(value: string): string | undefined {
 export function redactDatabaseUrl(value: string): string {
   try {
     const url = new URL(value);
+    // Without `//host`, the parser may have taken a user name for a scheme and the password for a path.
+    if (!url.host) return '(not a URL with a host, not shown)';
     if (url.password) url.password = '***';
     return url.toString();
   } catch {

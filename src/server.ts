@@ -22,8 +22,8 @@ async function main() {
     poolSize: config.DATABASE_POOL_SIZE,
   });
   try {
-    // PostgreSQL may still be starting beside us (compose, a failover): retried with backoff for about 30 s.
-    await waitForDatabase(db);
+    // PostgreSQL may still be starting beside us (compose, a failover): retried with backoff for DATABASE_WAIT_MS.
+    await waitForDatabase(db, { waitMs: config.DATABASE_WAIT_MS });
   } catch (error) {
     process.stderr.write(
       `Failed to start: the database at ${shownDatabaseLocation(config)} cannot be reached: ${(error as Error).message}\n`,

@@ -9,7 +9,7 @@ import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
 import { applySeed, readSeedFiles } from '../src/curation/seed.js';
 import { type Database, openDatabase } from '../src/store/client.js';
 import { MIGRATIONS_FOLDERS, migrateDatabase } from '../src/store/migrate.js';
-import { scratchPath } from './helpers.js';
+import { type App, scratchPath } from './helpers.js';
 import { createTestDatabase, onPostgres } from './postgres.harness.js';
 
 const opened: Database[] = [];
@@ -28,7 +28,7 @@ async function instances(n: number, seeded: boolean): Promise<{ url: string; dbs
   return { url, dbs };
 }
 
-async function apps(dbs: Database[]) {
+async function apps(dbs: Database[]): Promise<App[]> {
   return Promise.all(
     dbs.map(async (db) => {
       const app = await buildApp({ db, config: { MAX_EVENT_LOOP_DELAY_MS: 0, RATE_LIMIT_MAX: 1_000_000 } });
@@ -171,10 +171,10 @@ describe.skipIf(!onPostgres)('PostgreSQL with several instances on one database'
     await migrateDatabase(sqlite);
     for (const file of readSeedFiles()) await applySeed(sqlite, file.seed);
     const [sqliteApp] = await apps([sqlite]);
-    const hits = async (app: typeof pgApp, q: string) => {
-      const res = await app?.inject(`/v1/search?q=${encodeURIComponent(q)}&limit=100`);
-      expect(res?.statusCode, `${q}: ${res?.body}`).toBe(200);
-      return (res?.json().items as { type: string; id: string }[]).map((h) => `${h.type}:${h.id}`).sort();
+    const hits = async (app: App | undefined, q: string) => {
+      const res = await (app as App).inject(`/v1/search?q=${encodeURIComponent(q)}&limit=100`);
+      expect(res.statusCode, `${q}: ${res.body}`).toBe(200);
+      return (res.json().items as { type: string; id: string }[]).map((h) => `${h.type}:${h.id}`).sort();
     };
     for (const q of [
       'acne',

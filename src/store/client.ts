@@ -277,13 +277,14 @@ export function openDatabase(location: string, options: OpenOptions = {}): Datab
 }
 
 /**
- * Resolves when the database answers; retries with exponential backoff (0.25 s doubling to 4 s, about 30 s in all)
- * while it is unreachable (StoreUnavailableError), then rejects with the last error; any other error (a refused
- * password, a missing database) at once. A SQLite file answers at once.
+ * Resolves when the database answers; while it is unreachable (StoreUnavailableError) retries with exponential
+ * backoff (0.25 s doubling to 4 s) for up to `waitMs`, then rejects with the last error. Any other error (a refused
+ * password, a missing database) rejects at once. A SQLite file answers at once.
  */
-export async function waitForDatabase(db: Database, { retries = 9 }: { retries?: number } = {}): Promise<void> {
+export async function waitForDatabase(db: Database, { waitMs = 30_000 }: { waitMs?: number } = {}): Promise<void> {
   await pRetry(() => db.ping(), {
-    retries,
+    retries: Number.POSITIVE_INFINITY,
+    maxRetryTime: waitMs,
     minTimeout: 250,
     maxTimeout: 4000,
     factor: 2,
