@@ -194,4 +194,102 @@ describe.skipIf(!onPostgres)('PostgreSQL with several instances on one database'
     }
     await Promise.all([pgApp, sqliteApp].map((app) => app?.close()));
   });
+
+  it('answers a full disk (SQLSTATE 53100) with 507, /ready says so, and both recover once writes succeed again', async () => {
+    const { dbs } = await instances(1, true);
+    const [db] = dbs as [Database];
+    const [app] = (await apps(dbs)) as [App];
+    const key = (await createApiKey(db, { name: 'alice', scope: 'write', secret: await resolveKeySecret(db) })).key;
+    // A trigger raising disk_full stands in for the disk: the same SQLSTATE the server raises when it cannot extend
+    // a file, on every write to topics and to meta (where readiness probes for space).
+    await db.run(`CREATE FUNCTION full_disk() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100'; END $$`);
+    for (const table of ['topics', 'meta'])
+      await db.run(`CREATE TRIGGER ${table}_full BEFORE INSERT OR UPDATE ON ${table} EXECUTE FUNCTION full_disk()`);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/topics',
+      headers: { authorization: `Bearer ${key}` },
+      payload: {
+        slug: 'full-disk',
+        question: 'Does it fit?',
+        bottom_line: 'No.',
+        evidence_summary: 'None.',
+        claims: [],
+      },
+    });
+    expect(res.statusCode).toBe(507);
+    expect(res.json()).toMatchObject({ code: 'server.storage_full', title: 'Insufficient storage' });
+    expect((await app.inject('/v1/topics/full-disk')).statusCode).toBe(404);
+    const notReady = await app.inject('/ready');
+    expect(notReady.statusCode).toBe(503);
+    expect(notReady.json()).toMatchObject({ code: 'server.storage_full' });
+    await db.run('DROP FUNCTION full_disk() CASCADE');
+    expect((await app.inject('/ready')).statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('answers 503 with Retry-After when another instance holds the commit lock longer than the bound', async () => {
+    const { url } = await instances(1, true);
+    const db = openDatabase(url, { poolSize: 4, busyWaitMs: 300 });
+    opened.push(db);
+    const [app] = (await apps([db])) as [App];
+    const key = (await createApiKey(db, { name: 'alice', scope: 'write', secret: await resolveKeySecret(db) })).key;
+    const other = openDatabase(url, { poolSize: 2 });
+    opened.push(other);
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let holding: () => void = () => {};
+    const holds = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    const holder = other.transaction(async () => {
+      holding();
+      await held;
+    });
+    await holds;
+    const read = await app.inject('/v1/topics/gut-microbiome-and-skin');
+    const res = await app.inject({
+      method: 'PATCH',
+      url: '/v1/topics/gut-microbiome-and-skin',
+      headers: { authorization: `Bearer ${key}`, 'if-match': read.headers.etag as string },
+      payload: { bottom_line: 'Written while another instance held the lock.' },
+    });
+    release();
+    await holder;
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.json()).toMatchObject({ code: 'server.database_busy' });
+    expect((await app.inject('/v1/topics/gut-microbiome-and-skin')).json().bottom_line).not.toBe(
+      'Written while another instance held the lock.',
+    );
+    await app.close();
+  });
+
+  it('answers 503 database_unavailable when the server drops its connections, and serves again without a restart', async () => {
+    const { url, dbs } = await instances(1, true);
+    const [app] = (await apps(dbs)) as [App];
+    expect((await app.inject('/v1/claims?limit=1')).statusCode).toBe(200);
+    // What a PostgreSQL restart does to a pool: every connection it holds is cut.
+    const admin = openDatabase(url, { poolSize: 1 });
+    opened.push(admin);
+    await admin.run(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'evidence-api' AND pid <> pg_backend_pid()",
+    );
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const res = await app.inject('/v1/claims?limit=1');
+      statuses.push(res.statusCode);
+      if (res.statusCode === 503) {
+        expect(res.json()).toMatchObject({ code: 'server.database_unavailable' });
+        expect(res.headers['retry-after']).toBe('1');
+      }
+    }
+    // Some requests may meet a cut connection (503, never 500); the pool replaces them and serving resumes.
+    expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+    expect(statuses.at(-1)).toBe(200);
+    await app.close();
+  });
 });
