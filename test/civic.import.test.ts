@@ -154,15 +154,13 @@ describe('re-imports', () => {
   it('changes nothing on a second import of the same release', async () => {
     const { db, app } = await importedApp();
     const version = await readDataVersion(db);
-    const before = db.sqlite
-      .prepare("SELECT id, updated_at, imported_at FROM claims WHERE source = 'civic' ORDER BY id")
-      .all();
+    const before = await db.all("SELECT id, updated_at, imported_at FROM claims WHERE source = 'civic' ORDER BY id");
     const again = await importCivicText(db, SAMPLE, '01-Oct-2018-ClinicalEvidenceSummaries.tsv');
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 50, withdrawn: 0 });
     expect(await readDataVersion(db)).toBe(version);
-    expect(
-      db.sqlite.prepare("SELECT id, updated_at, imported_at FROM claims WHERE source = 'civic' ORDER BY id").all(),
-    ).toEqual(before);
+    expect(await db.all("SELECT id, updated_at, imported_at FROM claims WHERE source = 'civic' ORDER BY id")).toEqual(
+      before,
+    );
     await app.close();
   });
 

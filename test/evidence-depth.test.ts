@@ -535,9 +535,10 @@ describe('reads as of a time', () => {
     const moment = new Date().toISOString();
     const id = 'gut-flora-skin-health-overall';
     // Strip the snapshot of its new fields, as a revision written before the upgrade would be.
-    const row = ctx.db.sqlite
-      .prepare("SELECT id, snapshot FROM revisions WHERE entity = 'claim' AND entity_key = ? ORDER BY id DESC LIMIT 1")
-      .get(id) as { id: number; snapshot: string };
+    const row = (await ctx.db.get(
+      "SELECT id, snapshot FROM revisions WHERE entity = 'claim' AND entity_key = ? ORDER BY id DESC LIMIT 1",
+      [id],
+    )) as { id: number; snapshot: string };
     const old = JSON.parse(row.snapshot);
     delete old.pico;
     for (const field of ['domains', 'synthesis_of', 'override_reason', 'assessment']) delete old.grade[field];
@@ -548,7 +549,7 @@ describe('reads as of a time', () => {
       delete s.effect_estimates;
       delete s.risk_of_bias;
     }
-    ctx.db.sqlite.prepare('UPDATE revisions SET snapshot = ? WHERE id = ?').run(JSON.stringify(old), row.id);
+    await ctx.db.run('UPDATE revisions SET snapshot = ? WHERE id = ?', [JSON.stringify(old), row.id]);
     const res = await call('GET', `/v1/claims/${id}?as_of=${moment}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({

@@ -103,12 +103,12 @@ describe('history', () => {
       if (!page.body.has_more) break;
     }
     const created = new Set(feed.filter((c) => c.action === 'create').map((c) => `${c.entity}:${c.key}`));
-    const all = (sql: string) => (db.sqlite.prepare(sql).pluck().all() as string[]).map(String);
+    const all = async (sql: string) => (await db.all<{ k: unknown }>(sql)).map((r) => String(r.k));
     const entities = [
-      ...all('SELECT slug FROM conditions').map((k) => `condition:${k}`),
-      ...all('SELECT slug FROM interventions').map((k) => `intervention:${k}`),
-      ...all('SELECT key FROM studies').map((k) => `study:${k}`),
-      ...all('SELECT id FROM claims').map((k) => `claim:${k}`),
+      ...(await all('SELECT slug AS k FROM conditions')).map((k) => `condition:${k}`),
+      ...(await all('SELECT slug AS k FROM interventions')).map((k) => `intervention:${k}`),
+      ...(await all('SELECT key AS k FROM studies')).map((k) => `study:${k}`),
+      ...(await all('SELECT id AS k FROM claims')).map((k) => `claim:${k}`),
     ];
     expect(entities.length).toBeGreaterThan(800);
     expect(entities.filter((e) => !created.has(e))).toEqual([]);

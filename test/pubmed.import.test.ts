@@ -88,11 +88,11 @@ interface StoredStudy {
   updated_at: string;
 }
 
-const studyRow = (db: Database, pmid: string): StoredStudy =>
-  db.sqlite.prepare('SELECT * FROM studies WHERE pmid = ?').get(pmid) as StoredStudy;
-const allStudies = (db: Database) => db.sqlite.prepare('SELECT * FROM studies ORDER BY pmid').all();
-const studyCount = (db: Database): number =>
-  (db.sqlite.prepare('SELECT count(*) AS n FROM studies').get() as { n: number }).n;
+const studyRow = async (db: Database, pmid: string): Promise<StoredStudy> =>
+  (await db.get('SELECT * FROM studies WHERE pmid = ?', [pmid])) as StoredStudy;
+const allStudies = (db: Database) => db.all('SELECT * FROM studies ORDER BY pmid');
+const studyCount = async (db: Database): Promise<number> =>
+  ((await db.get('SELECT count(*) AS n FROM studies')) as { n: number }).n;
 const lastNames = (row: StoredStudy): (string | null)[] =>
   (JSON.parse(row.authors) as { family: string | null }[]).map((a) => a.family);
 
@@ -182,7 +182,7 @@ describe('importPubmedFiles: the randomised trial fixture', () => {
       deleted: [],
     });
 
-    const row = studyRow(db, '29768149');
+    const row = await studyRow(db, '29768149');
     expect(row.design).toBe('rct');
     expect(row.design_source).toBe('pubmed');
     expect(xmlLastNames).toHaveLength(10);
@@ -258,19 +258,23 @@ describe('importPubmedFiles: every fixture', () => {
     const db = await freshDatabase({ seed: false });
     const summary = await importPubmedFiles(db, FIXTURE_FILES.map(fixturePath));
     expect(summary).toMatchObject({ files: 4, records: 8, inserted: 8, updated: 0, unchanged: 0, skipped: [] });
-    expect(studyCount(db)).toBe(8);
-    for (const [pmid, doi] of Object.entries(FIXTURE_DOIS)) expect([pmid, studyRow(db, pmid).doi]).toEqual([pmid, doi]);
+    expect(await studyCount(db)).toBe(8);
+    for (const [pmid, doi] of Object.entries(FIXTURE_DOIS))
+      expect([pmid, (await studyRow(db, pmid)).doi]).toEqual([pmid, doi]);
     // PMIDs of other papers (CommentsCorrectionsList) never become studies.
-    expect(studyRow(db, '27920200')).toBeUndefined();
+    expect(await studyRow(db, '27920200')).toBeUndefined();
   });
 
   it('keeps a season as date_text and derives case-control for the nested case-control study', async () => {
     const db = await freshDatabase({ seed: false });
     await importPubmedFiles(db, FIXTURE_FILES.map(fixturePath));
-    expect([studyRow(db, '12091962').year, studyRow(db, '12091962').date_text]).toEqual([1990, 'Spring']);
-    expect(studyRow(db, '12091962').design).toBe('narrative_review');
-    expect(studyRow(db, '27797938').design).toBe('case_control');
-    expect(studyRow(db, '16403221').design).toBeNull();
+    expect([(await studyRow(db, '12091962')).year, (await studyRow(db, '12091962')).date_text]).toEqual([
+      1990,
+      'Spring',
+    ]);
+    expect((await studyRow(db, '12091962')).design).toBe('narrative_review');
+    expect((await studyRow(db, '27797938')).design).toBe('case_control');
+    expect((await studyRow(db, '16403221')).design).toBeNull();
   });
 });
 
@@ -279,12 +283,12 @@ describe('importPubmedFiles: idempotency and batches', () => {
     const db = await freshDatabase();
     const paths = FIXTURE_FILES.map(fixturePath);
     await importPubmedFiles(db, paths);
-    const rows = allStudies(db);
+    const rows = await allStudies(db);
     const version = await readDataVersion(db);
 
     const again = await importPubmedFiles(db, paths);
     expect(again).toMatchObject({ records: 8, inserted: 0, updated: 0, unchanged: 8, skipped: [] });
-    expect(allStudies(db)).toEqual(rows);
+    expect(await allStudies(db)).toEqual(rows);
     expect(await readDataVersion(db)).toBe(version);
 
     // Overwrite changes nothing either: these designs already came from PubMed.
@@ -321,7 +325,7 @@ describe('importPubmedFiles: idempotency and batches', () => {
       ),
     );
     expect(await importPubmedFiles(db, [first, second])).toMatchObject({ records: 1, inserted: 1, skipped: [] });
-    expect(studyRow(db, '123').title).toBe('Third title.');
+    expect((await studyRow(db, '123')).title).toBe('Third title.');
   });
 });
 
@@ -359,13 +363,13 @@ describe('importPubmedRecords: curated values win', () => {
   });
 
   it('refreshes the bibliography of a curated study but keeps its design and sample size', async () => {
-    db.sqlite.prepare("UPDATE studies SET updated_at = '2000-01-01T00:00:00.000Z' WHERE pmid = '29097493'").run();
-    const before = studyRow(db, '29097493');
+    await db.run("UPDATE studies SET updated_at = '2000-01-01T00:00:00.000Z' WHERE pmid = '29097493'");
+    const before = await studyRow(db, '29097493');
     expect([before.design, before.design_source, before.sample_size]).toEqual(['cohort', 'curated', 112]);
 
     const summary = await importXml(db, article(MELANOMA_FACTS));
     expect(summary).toMatchObject({ inserted: 0, updated: 1, unchanged: 0 });
-    const after = studyRow(db, '29097493');
+    const after = await studyRow(db, '29097493');
     expect([after.design, after.design_source, after.sample_size]).toEqual(['cohort', 'curated', 112]);
     expect([after.sample_size_note, after.population, after.species]).toEqual([
       before.sample_size_note,
@@ -382,7 +386,7 @@ describe('importPubmedRecords: curated values win', () => {
   it('with overwrite, keeps the curated design when PubMed yields none, and the sample size always', async () => {
     const version = await readDataVersion(db);
     await importXml(db, article(MELANOMA_FACTS), { overwrite: true });
-    const after = studyRow(db, '29097493');
+    const after = await studyRow(db, '29097493');
     // Journal Article and Research Support name no design, so PubMed says nothing that could replace "cohort".
     expect([after.design, after.design_source, after.sample_size]).toEqual(['cohort', 'curated', 112]);
     expect(await readDataVersion(db)).not.toBe(version);
@@ -392,15 +396,18 @@ describe('importPubmedRecords: curated values win', () => {
     // SYNTHETIC: 22699609 indexed as a Review, only to have PubMed disagree with the curated cross_sectional.
     const review = article({ pmid: '22699609', title: 'Synthetic stand-in.', publicationTypes: ['Review'] });
     await importXml(db, review);
-    expect([studyRow(db, '22699609').design, studyRow(db, '22699609').sample_size]).toEqual(['cross_sectional', 242]);
+    expect([(await studyRow(db, '22699609')).design, (await studyRow(db, '22699609')).sample_size]).toEqual([
+      'cross_sectional',
+      242,
+    ]);
     expect((await importXml(db, review, { overwrite: true })).updated).toBe(1);
-    const after = studyRow(db, '22699609');
+    const after = await studyRow(db, '22699609');
     expect([after.design, after.design_source, after.sample_size]).toEqual(['narrative_review', 'pubmed', 242]);
   });
 
   it('never erases a stored value with a missing one, nor a complete author list with a truncated one', async () => {
     await importXml(db, article(MELANOMA_FACTS));
-    const full = studyRow(db, '29097493');
+    const full = await studyRow(db, '29097493');
     // A sparse record: no DOI, PMCID, journal, date, volume, pages or MeSH, and a truncated author list.
     const sparse = article({
       pmid: '29097493',
@@ -410,19 +417,17 @@ describe('importPubmedRecords: curated values win', () => {
       publicationTypes: [],
     });
     expect(await importXml(db, sparse)).toMatchObject({ updated: 0, unchanged: 1 });
-    expect(studyRow(db, '29097493')).toEqual(full);
+    expect(await studyRow(db, '29097493')).toEqual(full);
   });
 
   it('fills a bare seed PMID (35866234) and leaves the claims that cite it untouched', async () => {
     const claimsOf = () =>
-      db.sqlite
-        .prepare(
-          `SELECT c.*, cs.relation, cs.finding, cs.position FROM claim_studies cs
+      db.all(
+        `SELECT c.*, cs.relation, cs.finding, cs.position FROM claim_studies cs
            JOIN claims c ON c.id = cs.claim_id JOIN studies s ON s.id = cs.study_id
            WHERE s.pmid = '35866234' ORDER BY c.id`,
-        )
-        .all();
-    const claimsBefore = claimsOf();
+      );
+    const claimsBefore = await claimsOf();
     expect(claimsBefore.length).toBeGreaterThan(0);
     const { app } = await testApp({ db });
     try {
@@ -458,7 +463,7 @@ describe('importPubmedRecords: curated values win', () => {
       });
       expect(after.body.metadata_status).not.toBe('unknown');
       expect(after.body.claims).toEqual(before.body.claims);
-      expect(claimsOf()).toEqual(claimsBefore);
+      expect(await claimsOf()).toEqual(claimsBefore);
     } finally {
       await app.close();
     }
@@ -468,7 +473,7 @@ describe('importPubmedRecords: curated values win', () => {
 describe('importPubmedFiles: malformed input', () => {
   it('throws on a truncated file, naming it, and changes no row even when a good file comes first', async () => {
     const db = await freshDatabase();
-    const rows = allStudies(db);
+    const rows = await allStudies(db);
     const version = await readDataVersion(db);
     const xml = fixtureText('rct-29768149.xml');
     const truncated = scratchFile(xml.slice(0, Math.floor(xml.length / 2)), 'truncated.xml');
@@ -478,7 +483,7 @@ describe('importPubmedFiles: malformed input', () => {
     await expect(importPubmedFiles(db, [fixturePath('rct-29768149.xml'), truncated])).rejects.toThrow(
       /truncated\.xml: /,
     );
-    expect(allStudies(db)).toEqual(rows);
+    expect(await allStudies(db)).toEqual(rows);
     expect(await readDataVersion(db)).toBe(version);
   });
 
@@ -488,7 +493,7 @@ describe('importPubmedFiles: malformed input', () => {
     await expect(importPubmedFiles(db, [fixturePath('rct-29768149.xml'), missing])).rejects.toThrow(
       `${missing}: cannot read: no such file`,
     );
-    expect(studyCount(db)).toBe(0);
+    expect(await studyCount(db)).toBe(0);
   });
 
   it('skips a record without a PMID (and one with an impossible PMID), reports its position, imports the rest', async () => {
@@ -509,7 +514,7 @@ describe('importPubmedFiles: malformed input', () => {
       { file, position: 2, pmid: null, reason: 'no PMID' },
       { file, position: 4, pmid: '1234567890', reason: expect.stringContaining('not a PubMed id') },
     ]);
-    expect(studyCount(db)).toBe(2);
+    expect(await studyCount(db)).toBe(2);
   });
 });
 
@@ -633,8 +638,8 @@ describe('fetchPubmedXml against a local E-utilities server', () => {
       parsePubmedSources(batches.map((b) => ({ name: 'efetch', text: b.xml }))),
     );
     expect(summary).toMatchObject({ records: 2, inserted: 2 });
-    expect(studyRow(db, '29768149').design).toBe('rct');
-    expect(studyRow(db, '27797938').doi).toBe('10.1136/gutjnl-2016-312510');
+    expect((await studyRow(db, '29768149')).design).toBe('rct');
+    expect((await studyRow(db, '27797938')).doi).toBe('10.1136/gutjnl-2016-312510');
   });
 
   it('asks for at most 200 ids per request: 450 ids are 3 requests, in order', async () => {
@@ -708,7 +713,7 @@ describe('fetchPubmedXml against a hostile E-utilities server', () => {
     fake.hostile = [{ kind: 'extra', pmids: ['12091962', '29768149'] }];
     const db = await freshDatabase({ seed: false });
     await importPubmedFiles(db, [fixturePath('two-records-season-date.xml')]);
-    const before = studyRow(db, '12091962');
+    const before = await studyRow(db, '12091962');
     const batches = await fetchPubmedXml(['9997'], { baseUrl: fake.baseUrl, now, sleep, fetchImpl });
     expect(batches[0]?.xml).toContain('<PMID Version="1">29768149</PMID>');
     const summary = await writePubmedImport(db, parseEfetchBatches(batches), { overwrite: true });
@@ -717,8 +722,8 @@ describe('fetchPubmedXml against a hostile E-utilities server', () => {
       ['12091962', 'PMID 12091962 was not asked for; a record efetch returns unrequested is never imported'],
       ['29768149', 'PMID 29768149 was not asked for; a record efetch returns unrequested is never imported'],
     ]);
-    expect(studyRow(db, '12091962')).toEqual(before);
-    expect(db.sqlite.prepare("SELECT count(*) AS n FROM studies WHERE pmid = '29768149'").get()).toEqual({ n: 0 });
+    expect(await studyRow(db, '12091962')).toEqual(before);
+    expect(await db.get("SELECT count(*) AS n FROM studies WHERE pmid = '29768149'")).toEqual({ n: 0 });
   });
 
   it('refuses a redirect to another host, without retrying, and never contacts it', async () => {

@@ -85,32 +85,26 @@ describe('GET /v1/search', () => {
   });
 
   it('sees writes at once and hides unpublished claims', async () => {
-    db.sqlite
-      .prepare(
-        "UPDATE claims SET statement = 'Quokkas respond to zebrafish probiotics' WHERE id = 'gut-dysbiosis-acne-association'",
-      )
-      .run();
+    await db.run(
+      "UPDATE claims SET statement = 'Quokkas respond to zebrafish probiotics' WHERE id = 'gut-dysbiosis-acne-association'",
+    );
     const found = await getJson(app, '/v1/search?q=quokka');
     expect(found.body.items.map((i: any) => i.id)).toEqual(['gut-dysbiosis-acne-association']);
-    db.sqlite.prepare("UPDATE claims SET status = 'draft' WHERE id = 'gut-dysbiosis-acne-association'").run();
+    await db.run("UPDATE claims SET status = 'draft' WHERE id = 'gut-dysbiosis-acne-association'");
     const hidden = await getJson(app, '/v1/search?q=quokka');
     expect(hidden.body.items).toEqual([]);
     const before = await getJson(app, '/v1/search?q=dermatological&type=condition');
     expect(before.body.items.map((i: any) => i.id)).toEqual(['skin-conditions']);
-    db.sqlite.prepare("DELETE FROM condition_synonyms WHERE synonym = 'dermatological conditions'").run();
+    await db.run("DELETE FROM condition_synonyms WHERE synonym = 'dermatological conditions'");
     const after = await getJson(app, '/v1/search?q=dermatological&type=condition');
     expect(after.body.items).toEqual([]);
-    db.sqlite
-      .prepare("UPDATE topics SET question = 'Do wombats like kefir?' WHERE slug = 'gut-microbiome-and-skin'")
-      .run();
+    await db.run("UPDATE topics SET question = 'Do wombats like kefir?' WHERE slug = 'gut-microbiome-and-skin'");
     const topic = await getJson(app, '/v1/search?q=wombat');
     expect(topic.body.items.map((i: any) => `${i.type}:${i.id}`)).toEqual(['topic:gut-microbiome-and-skin']);
     expect((await getJson(app, '/v1/search?q=better%20skin&type=topic')).body.items).toEqual([]);
-    db.sqlite
-      .prepare(
-        "UPDATE topics SET question = 'Does a healthy gut microbiome lead to better skin?' WHERE slug = 'gut-microbiome-and-skin'",
-      )
-      .run();
+    await db.run(
+      "UPDATE topics SET question = 'Does a healthy gut microbiome lead to better skin?' WHERE slug = 'gut-microbiome-and-skin'",
+    );
   });
 });
 

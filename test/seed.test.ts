@@ -226,13 +226,13 @@ describe('applySeed', () => {
     const first = await applySeed(db, seed);
     expect(first.claims.inserted).toBe(seed.claims.length);
     const version = await readDataVersion(db);
-    const snapshot = db.sqlite.prepare('SELECT id, updated_at FROM claims ORDER BY id').all();
+    const snapshot = await db.all('SELECT id, updated_at FROM claims ORDER BY id');
     const second = await applySeed(db, seed);
     expect(second.claims).toEqual({ inserted: 0, updated: 0, unchanged: seed.claims.length });
     expect(second.studies).toEqual({ inserted: 0, updated: 0, unchanged: seed.studies.length });
     expect(second.conditions.unchanged).toBe(seed.conditions.length);
     expect(await readDataVersion(db)).toBe(version);
-    expect(db.sqlite.prepare('SELECT id, updated_at FROM claims ORDER BY id').all()).toEqual(snapshot);
+    expect(await db.all('SELECT id, updated_at FROM claims ORDER BY id')).toEqual(snapshot);
     await db.close();
   });
 
@@ -255,7 +255,7 @@ describe('applySeed', () => {
     const broken = structuredClone(seed);
     broken.claims[broken.claims.length - 1]!.interventions = ['no-such-intervention'];
     await expect(applySeed(db, broken)).rejects.toThrow(/no-such-intervention/);
-    expect(db.sqlite.prepare('SELECT count(*) AS n FROM claims').get()).toEqual({ n: 0 });
+    expect(await db.get('SELECT count(*) AS n FROM claims')).toEqual({ n: 0 });
     await db.close();
   });
 });

@@ -249,7 +249,7 @@ describe('GET /v1/topics with an unpublished claim', () => {
   beforeEach(async () => {
     const built = await testApp();
     app = built.app;
-    built.db.sqlite.prepare("UPDATE claims SET status = 'draft' WHERE id = ?").run(DRAFT);
+    await built.db.run("UPDATE claims SET status = 'draft' WHERE id = ?", [DRAFT]);
   });
   afterEach(async () => {
     await app.close();

@@ -55,15 +55,21 @@ describe('who may write', () => {
 });
 
 /** Every entity as its rows say, keyed `<entity>:<key>`: the row with its child rows (synonyms, links). */
-function entityRows(db: Database): Map<string, string> {
-  const all = (sql: string) => db.sqlite.prepare(sql).all() as Record<string, unknown>[];
+async function entityRows(db: Database): Promise<Map<string, string>> {
+  // SQLite's JSON functions spelled as PostgreSQL's when the suite runs there (TEST_DATABASE_URL).
+  const pg = (sql: string) =>
+    sql
+      .replaceAll('json_group_array(', 'json_agg(')
+      .replaceAll('json_array(', 'json_build_array(')
+      .replaceAll('json_object(', 'json_build_object(');
+  const all = async (sql: string) => db.all(db.engine === 'postgres' ? pg(sql) : sql);
   const rows = new Map<string, string>();
   const put = (entity: string, list: Record<string, unknown>[], key: string) => {
     for (const row of list) rows.set(`${entity}:${row[key]}`, JSON.stringify(row));
   };
   put(
     'condition',
-    all(`SELECT c.*,
+    await all(`SELECT c.*,
            (SELECT json_group_array(json_array(synonym, scope)) FROM condition_synonyms WHERE condition_id = c.id) AS syn,
            (SELECT json_group_array(json_array(parent_id, source, position)) FROM condition_parents WHERE condition_id = c.id) AS par,
            (SELECT json_group_array(json_array(relation, system, code)) FROM condition_codes WHERE condition_id = c.id) AS codes
@@ -72,20 +78,20 @@ function entityRows(db: Database): Map<string, string> {
   );
   put(
     'intervention',
-    all(`SELECT i.*, (SELECT json_group_array(synonym) FROM intervention_synonyms WHERE intervention_id = i.id) AS syn
+    await all(`SELECT i.*, (SELECT json_group_array(synonym) FROM intervention_synonyms WHERE intervention_id = i.id) AS syn
          FROM interventions i`),
     'slug',
   );
   put(
     'study',
-    all(`SELECT s.*, (SELECT json_group_array(json_array(position, type, pmid, ref_source, note))
+    await all(`SELECT s.*, (SELECT json_group_array(json_array(position, type, pmid, ref_source, note))
                         FROM study_notices WHERE study_id = s.id) AS notices
          FROM studies s`),
     'key',
   );
   put(
     'claim',
-    all(`SELECT c.*,
+    await all(`SELECT c.*,
            (SELECT json_group_array(json_array(intervention_id, position)) FROM claim_interventions WHERE claim_id = c.id) AS ci,
            (SELECT json_group_array(json_array(study_id, relation, finding, subgroup_sample_size, position, effect_estimates))
               FROM claim_studies WHERE claim_id = c.id) AS cs,
@@ -99,7 +105,7 @@ function entityRows(db: Database): Map<string, string> {
   );
   put(
     'topic',
-    all(`SELECT t.*, (SELECT json_group_array(json_array(claim_id, position, importance)) FROM topic_claims WHERE topic_id = t.id) AS tc
+    await all(`SELECT t.*, (SELECT json_group_array(json_array(claim_id, position, importance)) FROM topic_claims WHERE topic_id = t.id) AS tc
          FROM topics t`),
     'slug',
   );
@@ -111,8 +117,8 @@ function changedEntities(before: Map<string, string>, after: Map<string, string>
   return [...keys].filter((k) => before.get(k) !== after.get(k)).sort();
 }
 
-const lastRevision = (db: Database) =>
-  (db.sqlite.prepare('SELECT coalesce(max(id), 0) AS n FROM revisions').get() as { n: number }).n;
+const lastRevision = async (db: Database) =>
+  ((await db.get<{ n: number }>('SELECT coalesce(max(id), 0) AS n FROM revisions')) as { n: number }).n;
 
 /** The entities the change feed names after revision `since`, as an app syncing from it sees them. */
 async function feedSince(app: App, since: number): Promise<{ entities: string[]; actors: string[] }> {
@@ -132,10 +138,10 @@ async function feedSince(app: App, since: number): Promise<{ entities: string[];
 
 /** Runs a writer and checks the invariant; returns what changed, for the test to check it did something. */
 async function expectEveryChangeInTheFeed(db: Database, app: App, write: () => Promise<unknown>) {
-  const before = entityRows(db);
-  const since = lastRevision(db);
+  const before = await entityRows(db);
+  const since = await lastRevision(db);
   await write();
-  const changed = changedEntities(before, entityRows(db));
+  const changed = changedEntities(before, await entityRows(db));
   const feed = await feedSince(app, since);
   expect(feed.entities).toEqual(changed);
   return { changed, actors: feed.actors };
@@ -282,7 +288,7 @@ describe('every writer records every change it makes', () => {
   it('an API write that changes nothing writes no revision and keeps the data version', async () => {
     const { app, db, write } = await keyed();
     const read = await app.inject('/v1/interventions/oral-probiotics');
-    const version = db.sqlite.prepare("SELECT value FROM meta WHERE key = 'data_version'").pluck().get();
+    const version = await db.get("SELECT value FROM meta WHERE key = 'data_version'");
     const { changed } = await expectEveryChangeInTheFeed(db, app, async () => {
       const res = await app.inject({
         method: 'PATCH',
@@ -293,7 +299,7 @@ describe('every writer records every change it makes', () => {
       expect(res.statusCode).toBe(200);
     });
     expect(changed).toEqual([]);
-    expect(db.sqlite.prepare("SELECT value FROM meta WHERE key = 'data_version'").pluck().get()).toBe(version);
+    expect(await db.get("SELECT value FROM meta WHERE key = 'data_version'")).toEqual(version);
     await app.close();
   });
 
