@@ -1,13 +1,18 @@
-// The floor: a bare Fastify route returning a precomputed JSON body, the fastest this machine answers that many bytes.
-// BODY_FILE (the body), PORT; listens on 127.0.0.1 only.
+// The floor: a bare Fastify process answering precomputed bodies, the fastest this machine answers that many bytes.
+// BODIES_FILE (JSON: name → body), PORT; `GET /floor/<name>` sends that body, `GET /floor/revalidate` a bare 304.
+// Listens on 127.0.0.1 only.
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 
-const body = readFileSync(process.env.BODY_FILE ?? '', 'utf8');
+const bodies = JSON.parse(readFileSync(process.env.BODIES_FILE ?? '', 'utf8')) as Record<string, string>;
 // The same logger level the benchmarked server runs with, so neither pays for request logs.
 const app = Fastify({ logger: { level: 'warn' } });
-app.get('/floor', (_request, reply) => {
-  reply.type('application/json; charset=utf-8').send(body);
+for (const [name, body] of Object.entries(bodies))
+  app.get(`/floor/${name}`, (_request, reply) => {
+    reply.type('application/json; charset=utf-8').send(body);
+  });
+app.get('/floor/revalidate', (_request, reply) => {
+  reply.code(304).header('etag', 'W/"floor"').send();
 });
 app.get('/health', (_request, reply) => {
   reply.send({ status: 'ok' });

@@ -17,12 +17,12 @@ interface Profile {
   endTime: number;
 }
 
-/** node_modules/<package> (scoped too), src/<dir>/<file>, node:<module>, or the V8 pseudo-frames. */
+/** node_modules/<package> (scoped too), src/ or dist/<dir>/<file>, node:<module>, or the V8 pseudo-frames. */
 function bucketOf(url: string, name: string): string {
   if (!url) return name.startsWith('(') ? name : '(native)';
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (nm) return nm[1] as string;
-  const src = /\/(src\/.+)$/.exec(url);
+  const src = /\/((?:src|dist)\/.+)$/.exec(url);
   if (src) return src[1] as string;
   if (url.startsWith('node:')) return url;
   return url.replace(/^file:\/\//, '');

@@ -8,10 +8,12 @@ import { mcpRoutes } from './mcp/mcp.routes.js';
 import { authPlugin, containsKey } from './plugins/auth.js';
 import { cachingPlugin } from './plugins/caching.js';
 import { compressionPlugin } from './plugins/compression.js';
+import { draftsPlugin } from './plugins/drafts.js';
 import { fairSharePlugin } from './plugins/fair-share.js';
 import { corsPlugin, hardeningPlugin } from './plugins/hardening.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { clientErrorHandler, problemDetailsPlugin, sendProblem } from './plugins/problem-details.js';
+import { responseCachePlugin } from './plugins/response-cache.js';
 import { serializerCompiler } from './plugins/serializer.js';
 import { cslJsonCitationsRoutes } from './resources/citations/citations.csl-json.routes.js';
 import { citationsRoutes } from './resources/citations/citations.routes.js';
@@ -105,6 +107,7 @@ export async function buildApp({
   await app.register(hardeningPlugin, settings);
   await app.register(fairSharePlugin, settings);
   await app.register(authPlugin, { db, config: settings });
+  await app.register(draftsPlugin, { db });
   // Before the document and every route: compression is the last onSend of each route (see plugins/compression.ts).
   await app.register(compressionPlugin);
   await app.register(openapiPlugin, {
@@ -113,6 +116,8 @@ export async function buildApp({
     readsRequireKey: settings.READS_REQUIRE_KEY,
   });
   await app.register(cachingPlugin, { db });
+  // After caching (the data tag, 304s) and compression (it keeps the bytes as compressed): see the plugin.
+  await app.register(responseCachePlugin, { bytes: settings.RESPONSE_CACHE_MB * 1024 * 1024 });
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
     return payload;

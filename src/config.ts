@@ -129,6 +129,11 @@ export const ConfigSchema = z.object({
   RELEASES_DIR: z.string().min(1).default('./data/releases'),
   /** How many complete releases `npm run export` keeps in RELEASES_DIR; older ones are deleted after a new one. */
   RELEASES_KEEP: z.coerce.number().int().min(1).max(100).default(7),
+  /**
+   * Memory for the response cache (src/plugins/response-cache.ts), in MiB: /v1 answers kept as sent (compressed
+   * variants too) until the next write; 0 turns it off.
+   */
+  RESPONSE_CACHE_MB: z.coerce.number().int().min(0).max(16_384).default(32),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { type CslItem, toCslItem } from '../src/citations/citations.format.js';
+import { type CslItem, formatCitation, toCslItem } from '../src/citations/citations.format.js';
 import type { StudyBibliography } from '../src/evidence/study-record.js';
 import { parsePubmedFile } from '../src/importers/pubmed/pubmed.parse.js';
 import { nlm, study } from './study-builders.js';
@@ -52,36 +52,38 @@ const SIX_AND_LAST = base('29097493', {
 const FIRST_ONLY = base('34785010', { authors: [nlm('Sinha S')], authors_complete: false });
 const SIX_COMPLETE = base('1', { authors: ['Aa A', 'Bb B', 'Cc C', 'Dd D', 'Ee E', 'Ff F'].map(nlm) });
 
-describe('citeproc-js renders incomplete author lists as incomplete', () => {
+describe('citeproc-js renders incomplete author lists as incomplete, with "et al." never a person', () => {
   it('NLM: six known authors then "et al.", never a seventh name', () => {
     const [entry] = render('nlm', [toCslItem(SIX_AND_LAST)]);
     expect(entry).toBe(
-      '1. Gopalakrishnan V, Spencer CN, Nezi L, Reuben A, Andrews MC, Karpinets TV, et al. T. J. 2021;1:1–9. PubMed PMID: 29097493.',
+      '1. Gopalakrishnan V, Spencer CN, Nezi L, Reuben A, Andrews MC, Karpinets TV et al. T. J. 2021;1:1–9. PubMed PMID: 29097493.',
     );
   });
 
-  it('AMA: first three then "et al"', () => {
+  it('AMA: the six known names then "et al."', () => {
     expect(render('ama', [toCslItem(SIX_AND_LAST)])[0]).toBe(
-      '1. Gopalakrishnan V, Spencer CN, Nezi L, et al. T. J. 2021;1:1-9. https://pubmed.ncbi.nlm.nih.gov/29097493/',
+      '1. Gopalakrishnan V, Spencer CN, Nezi L, Reuben A, Andrews MC, Karpinets TV et al. T. J. 2021;1:1-9. https://pubmed.ncbi.nlm.nih.gov/29097493/',
     );
   });
 
-  it('APA: the known names and "& et al.", never the last author as if seventh', () => {
+  it('APA: the known names then ", et al.", no "&" before it and never the last author as if seventh', () => {
     const [entry] = render('apa', [toCslItem(SIX_AND_LAST)]);
     expect(entry).toBe(
-      'Gopalakrishnan, V., Spencer, C. N., Nezi, L., Reuben, A., Andrews, M. C., Karpinets, T. V., & et al. (2021). T. J, 1, 1–9. https://pubmed.ncbi.nlm.nih.gov/29097493/',
+      'Gopalakrishnan, V., Spencer, C. N., Nezi, L., Reuben, A., Andrews, M. C., & Karpinets, T. V., et al. (2021). T. J, 1, 1–9. https://pubmed.ncbi.nlm.nih.gov/29097493/',
     );
+    expect(entry).not.toContain('& et al.');
     expect(entry).not.toContain('Wargo');
   });
 
-  it('one known author: "Sinha S, et al." in NLM and AMA, "Sinha, S. & et al." in APA', () => {
+  it('one known author: APA renders exactly our own APA author text, "Sinha, S., et al."', () => {
     const item = toCslItem(FIRST_ONLY);
-    expect(render('nlm', [item])[0]).toBe('1. Sinha S, et al. T. J. 2021;1:1–9. PubMed PMID: 34785010.');
+    expect(item.author).toEqual([{ family: 'Sinha', given: 'S.', suffix: 'et al.' }]);
+    const apa = render('apa', [item])[0];
+    expect(apa).toBe('Sinha, S., et al. (2021). T. J, 1, 1–9. https://pubmed.ncbi.nlm.nih.gov/34785010/');
+    expect(formatCitation(FIRST_ONLY, 'apa').startsWith('Sinha, S., et al. (2021).')).toBe(true);
+    expect(render('nlm', [item])[0]).toBe('1. Sinha S et al. T. J. 2021;1:1–9. PubMed PMID: 34785010.');
     expect(render('ama', [item])[0]).toBe(
-      '1. Sinha S, et al. T. J. 2021;1:1-9. https://pubmed.ncbi.nlm.nih.gov/34785010/',
-    );
-    expect(render('apa', [item])[0]).toBe(
-      'Sinha, S. & et al. (2021). T. J, 1, 1–9. https://pubmed.ncbi.nlm.nih.gov/34785010/',
+      '1. Sinha S et al. T. J. 2021;1:1-9. https://pubmed.ncbi.nlm.nih.gov/34785010/',
     );
   });
 
@@ -128,7 +130,7 @@ describe('citeproc-js renders the field reports’ kinds', () => {
       'Osteoarthritis and Cartilage, S1063-4584(19)30981-1. https://doi.org/10.1016/j.joca.2019.05.004 (Advance online publication)',
     );
     expect(apaEntries.find((e) => e.startsWith('Dutta'))).toContain(
-      'Self-organized intracellular twisters. (Preprint arXiv:2304.02112v2). ArXiv.',
+      'Self-organized intracellular twisters (Preprint arXiv:2304.02112v2). ArXiv.',
     );
   });
 
@@ -136,5 +138,39 @@ describe('citeproc-js renders the field reports’ kinds', () => {
     expect(nlmEntries[3]).toContain('Osteoarthritis Cartilage. 2019 May 20');
     expect(render('ama', items)[3]).toContain('Osteoarthritis Cartilage. Published online May 20, 2019');
     expect(nlmEntries.join('\n')).not.toContain('Osteoarthr.');
+  });
+});
+
+describe('titles keep exactly one terminal mark in every format', () => {
+  const titled = (title: string) =>
+    base('2', { title, authors: [nlm('Aa A'), nlm('Bb B')], authors_complete: true, journal_iso: 'J' });
+  const plain = titled('Probiotics for eczema in children.');
+  const question = titled('Do probiotics prevent eczema?');
+
+  it('RIS, BibTeX and CSL-JSON drop PubMed\'s trailing period and keep "?"', () => {
+    expect(formatCitation(plain, 'ris')).toContain('\r\nTI  - Probiotics for eczema in children\r\n');
+    expect(formatCitation(plain, 'bibtex')).toContain('  title = {{Probiotics for eczema in children}},');
+    expect(toCslItem(plain).title).toBe('Probiotics for eczema in children');
+    expect(formatCitation(question, 'ris')).toContain('\r\nTI  - Do probiotics prevent eczema?\r\n');
+    expect(formatCitation(question, 'bibtex')).toContain('  title = {{Do probiotics prevent eczema?}},');
+    expect(toCslItem(question).title).toBe('Do probiotics prevent eczema?');
+  });
+
+  it("our Vancouver, AMA and APA text and citeproc's NLM, AMA and APA print one mark after the title", () => {
+    for (const [s, title] of [
+      [plain, 'Probiotics for eczema in children.'],
+      [question, 'Do probiotics prevent eczema?'],
+    ] as const) {
+      for (const format of ['vancouver', 'ama', 'apa'] as const) {
+        const text = formatCitation(s, format);
+        expect(text, format).toContain(` ${title} J`);
+        expect(text, format).not.toMatch(/[.?!]\./);
+      }
+      for (const style of ['nlm', 'ama', 'apa'] as const) {
+        const [entry] = render(style, [toCslItem(s)]);
+        expect(entry, style).toContain(` ${title} J`);
+        expect(entry, style).not.toMatch(/[.?!]\./);
+      }
+    }
   });
 });

@@ -44,7 +44,7 @@ describe('02-elocation-pii-as-locator: the e-locator stands in for pages; an emp
         'AU  - Köhler, Per',
         'AU  - Krona, Hedvig',
         'AU  - Josefsson, Johanna',
-        'TI  - Psykisk ohälsa, radikalisering och terrorism - Inget säkert samband har kunnat påvisas.',
+        'TI  - Psykisk ohälsa, radikalisering och terrorism - Inget säkert samband har kunnat påvisas',
         'T2  - Lakartidningen',
         'J2  - Lakartidningen',
         'PY  - 2017',
@@ -65,7 +65,7 @@ describe('02-elocation-pii-as-locator: the e-locator stands in for pages; an emp
       [
         '@article{pmid29292925,',
         '  author = {Köhler, Per and Krona, Hedvig and Josefsson, Johanna},',
-        '  title = {{Psykisk ohälsa, radikalisering och terrorism - Inget säkert samband har kunnat påvisas.}},',
+        '  title = {{Psykisk ohälsa, radikalisering och terrorism - Inget säkert samband har kunnat påvisas}},',
         '  journal = {Lakartidningen},',
         '  year = {2017},',
         '  month = nov,',
@@ -82,7 +82,7 @@ describe('02-elocation-pii-as-locator: the e-locator stands in for pages; an emp
     expect(toCslItem(record)).toEqual({
       type: 'article-journal',
       id: 'pmid:29292925',
-      title: 'Psykisk ohälsa, radikalisering och terrorism - Inget säkert samband har kunnat påvisas.',
+      title: 'Psykisk ohälsa, radikalisering och terrorism - Inget säkert samband har kunnat påvisas',
       'container-title': 'Lakartidningen',
       'container-title-short': 'Lakartidningen',
       author: [
@@ -145,7 +145,7 @@ describe('04-arxiv-preprint: an arXiv preprint is cited as a preprint with its s
         'AU  - Gelfand, Vladimir I',
         'AU  - Shvartsman, Stanislav Y',
         'AU  - Shelley, Michael J',
-        'TI  - Self-organized intracellular twisters.',
+        'TI  - Self-organized intracellular twisters',
         'PY  - 2023',
         'DA  - 2023/04/06/',
         'PB  - ArXiv',
@@ -166,7 +166,7 @@ describe('04-arxiv-preprint: an arXiv preprint is cited as a preprint with its s
       [
         '@misc{pmid37064529,',
         '  author = {Dutta, Sayantan and Farhadifar, Reza and Lu, Wen and Kabacaoğlu, Gokberk and Blackwell, Robert and Stein, David B and Lakonishok, Margot and Gelfand, Vladimir I and Shvartsman, Stanislav Y and Shelley, Michael J},',
-        '  title = {{Self-organized intracellular twisters.}},',
+        '  title = {{Self-organized intracellular twisters}},',
         '  howpublished = {ArXiv},',
         '  year = {2023},',
         '  month = apr,',
@@ -184,7 +184,7 @@ describe('04-arxiv-preprint: an arXiv preprint is cited as a preprint with its s
     expect(toCslItem(record)).toEqual({
       type: 'article',
       id: 'pmid:37064529',
-      title: 'Self-organized intracellular twisters.',
+      title: 'Self-organized intracellular twisters',
       author: [
         {
           family: 'Dutta',
@@ -270,7 +270,7 @@ describe('05-retracted-publication: a retracted publication is marked retracted 
         'TY  - JOUR',
         'AU  - Gullis, R J',
         'AU  - Rowe, C E',
-        'TI  - The stimulation by synaptic transmitters of the incorporation of oleate into the phospholipid of synaptic membranes.',
+        'TI  - The stimulation by synaptic transmitters of the incorporation of oleate into the phospholipid of synaptic membranes',
         'T2  - The Biochemical Journal',
         'J2  - Biochem J',
         'PY  - 1975',
@@ -296,7 +296,7 @@ describe('05-retracted-publication: a retracted publication is marked retracted 
       [
         '@article{pmid993,',
         '  author = {Gullis, R J and Rowe, C E},',
-        '  title = {{The stimulation by synaptic transmitters of the incorporation of oleate into the phospholipid of synaptic membranes.}},',
+        '  title = {{The stimulation by synaptic transmitters of the incorporation of oleate into the phospholipid of synaptic membranes}},',
         '  journal = {The Biochemical Journal},',
         '  shortjournal = {Biochem J},',
         '  year = {1975},',
@@ -318,7 +318,7 @@ describe('05-retracted-publication: a retracted publication is marked retracted 
       type: 'article-journal',
       id: 'pmid:993',
       title:
-        'The stimulation by synaptic transmitters of the incorporation of oleate into the phospholipid of synaptic membranes.',
+        'The stimulation by synaptic transmitters of the incorporation of oleate into the phospholipid of synaptic membranes',
       'container-title': 'The Biochemical Journal',
       'container-title-short': 'Biochem J',
       author: [
@@ -376,7 +376,7 @@ describe('06-suffix-xml: a <Suffix> is kept in every format', () => {
         'AU  - Mueller, Emily L',
         'AU  - Camargo, Carlos A, Jr',
         'AU  - Pallin, Daniel J',
-        'TI  - Near-universal hospitalization of US emergency department patients with cancer and febrile neutropenia.',
+        'TI  - Near-universal hospitalization of US emergency department patients with cancer and febrile neutropenia',
         'T2  - PLoS ONE',
         'J2  - PLoS One',
         'PY  - 2019',
@@ -398,7 +398,7 @@ describe('06-suffix-xml: a <Suffix> is kept in every format', () => {
       [
         '@article{pmid31120893,',
         '  author = {Baugh, Christopher W and Faridi, Mohammad Kamal and Mueller, Emily L and Camargo, Jr, Carlos A and Pallin, Daniel J},',
-        '  title = {{Near-universal hospitalization of US emergency department patients with cancer and febrile neutropenia.}},',
+        '  title = {{Near-universal hospitalization of US emergency department patients with cancer and febrile neutropenia}},',
         '  journal = {PLoS ONE},',
         '  shortjournal = {PLoS One},',
         '  year = {2019},',
@@ -417,7 +417,7 @@ describe('06-suffix-xml: a <Suffix> is kept in every format', () => {
     expect(toCslItem(record)).toEqual({
       type: 'article-journal',
       id: 'pmid:31120893',
-      title: 'Near-universal hospitalization of US emergency department patients with cancer and febrile neutropenia.',
+      title: 'Near-universal hospitalization of US emergency department patients with cancer and febrile neutropenia',
       'container-title': 'PLoS ONE',
       'container-title-short': 'PLoS One',
       author: [
@@ -493,7 +493,7 @@ describe('08-iso-abbreviation-with-periods: MedlineTA, not an ISO abbreviation w
         'AU  - Robbins, Sarah R',
         'AU  - Wallis, Jason A',
         'AU  - Bennell, Kim L',
-        'TI  - Effect of Cane Use on Bone Marrow Lesion Volume in People with Medial Tibiofemoral Knee Osteoarthritis: Randomized Clinical Trial.',
+        'TI  - Effect of Cane Use on Bone Marrow Lesion Volume in People with Medial Tibiofemoral Knee Osteoarthritis: Randomized Clinical Trial',
         'T2  - Osteoarthritis and Cartilage',
         'J2  - Osteoarthritis Cartilage',
         'PY  - 2019',
@@ -515,7 +515,7 @@ describe('08-iso-abbreviation-with-periods: MedlineTA, not an ISO abbreviation w
       [
         '@article{pmid31121294,',
         '  author = {{Van Ginckel}, Ans and Hinman, Rana S and Wrigley, Tim V and Hunter, David J and Marshall, Charlotte J and Duryea, Jeff and Melo, Luciano and Simic, Milena and Kasza, Jessica and Robbins, Sarah R and Wallis, Jason A and Bennell, Kim L},',
-        '  title = {{Effect of Cane Use on Bone Marrow Lesion Volume in People with Medial Tibiofemoral Knee Osteoarthritis: Randomized Clinical Trial.}},',
+        '  title = {{Effect of Cane Use on Bone Marrow Lesion Volume in People with Medial Tibiofemoral Knee Osteoarthritis: Randomized Clinical Trial}},',
         '  journal = {Osteoarthritis and Cartilage},',
         '  shortjournal = {Osteoarthritis Cartilage},',
         '  year = {2019},',
@@ -535,7 +535,7 @@ describe('08-iso-abbreviation-with-periods: MedlineTA, not an ISO abbreviation w
       type: 'article-journal',
       id: 'pmid:31121294',
       title:
-        'Effect of Cane Use on Bone Marrow Lesion Volume in People with Medial Tibiofemoral Knee Osteoarthritis: Randomized Clinical Trial.',
+        'Effect of Cane Use on Bone Marrow Lesion Volume in People with Medial Tibiofemoral Knee Osteoarthritis: Randomized Clinical Trial',
       'container-title': 'Osteoarthritis and Cartilage',
       'container-title-short': 'Osteoarthritis Cartilage',
       author: [
@@ -634,7 +634,7 @@ describe('09-apa-journal-title: APA prints the journal name in title case withou
         'AU  - Damm, Philipp',
         'AU  - Duda, Georg N',
         'AU  - Maly, Monica R',
-        'TI  - Association of Machine Learning-Based Predictions of Medial Knee Contact Force With Cartilage Loss Over 2.5 Years in Knee Osteoarthritis.',
+        'TI  - Association of Machine Learning-Based Predictions of Medial Knee Contact Force With Cartilage Loss Over 2.5 Years in Knee Osteoarthritis',
         'T2  - Arthritis & Rheumatology',
         'J2  - Arthritis Rheumatol',
         'PY  - 2021',
@@ -658,7 +658,7 @@ describe('09-apa-journal-title: APA prints the journal name in title case withou
       [
         '@article{pmid33760390,',
         '  author = {Brisson, Nicholas M and Gatti, Anthony A and Damm, Philipp and Duda, Georg N and Maly, Monica R},',
-        '  title = {{Association of Machine Learning-Based Predictions of Medial Knee Contact Force With Cartilage Loss Over 2.5 Years in Knee Osteoarthritis.}},',
+        '  title = {{Association of Machine Learning-Based Predictions of Medial Knee Contact Force With Cartilage Loss Over 2.5 Years in Knee Osteoarthritis}},',
         '  journal = {Arthritis \\& Rheumatology},',
         '  shortjournal = {Arthritis Rheumatol},',
         '  year = {2021},',
@@ -679,7 +679,7 @@ describe('09-apa-journal-title: APA prints the journal name in title case withou
       type: 'article-journal',
       id: 'pmid:33760390',
       title:
-        'Association of Machine Learning-Based Predictions of Medial Knee Contact Force With Cartilage Loss Over 2.5 Years in Knee Osteoarthritis.',
+        'Association of Machine Learning-Based Predictions of Medial Knee Contact Force With Cartilage Loss Over 2.5 Years in Knee Osteoarthritis',
       'container-title': 'Arthritis & Rheumatology',
       'container-title-short': 'Arthritis Rheumatol',
       author: [
@@ -744,7 +744,7 @@ describe('15-validyn-n-author: an author marked ValidYN="N" is not an author', (
         'TY  - JOUR',
         'AU  - Dunkel, E C',
         'AU  - Whitley, R J',
-        'TI  - Author list from the NLM element-description example for a corrected author name.',
+        'TI  - Author list from the NLM element-description example for a corrected author name',
         'T2  - The Journal of Infectious Diseases',
         'J2  - J Infect Dis',
         'PY  - 1998',
@@ -766,7 +766,7 @@ describe('15-validyn-n-author: an author marked ValidYN="N" is not an author', (
       [
         '@article{pmid900000015,',
         '  author = {Dunkel, E C and Whitley, R J},',
-        '  title = {{Author list from the NLM element-description example for a corrected author name.}},',
+        '  title = {{Author list from the NLM element-description example for a corrected author name}},',
         '  journal = {The Journal of Infectious Diseases},',
         '  shortjournal = {J Infect Dis},',
         '  year = {1998},',
@@ -785,7 +785,7 @@ describe('15-validyn-n-author: an author marked ValidYN="N" is not an author', (
     expect(toCslItem(record)).toEqual({
       type: 'article-journal',
       id: 'pmid:900000015',
-      title: 'Author list from the NLM element-description example for a corrected author name.',
+      title: 'Author list from the NLM element-description example for a corrected author name',
       'container-title': 'The Journal of Infectious Diseases',
       'container-title-short': 'J Infect Dis',
       author: [

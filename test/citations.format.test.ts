@@ -266,8 +266,9 @@ describe('worked example: PMID 29097493 (evidence-standards.md §3.3)', () => {
   });
 
   // Changed for issue 9: the separately known last author used to follow the six known authors, so citeproc printed a
-  // complete-looking seven-author list. The list now ends with a literal "et al." and the note names the last author.
-  it('CSL-JSON: known authors then "et al.", note names the last author', () => {
+  // complete-looking seven-author list. The last known name now carries "et al." (a literal "et al." name was a
+  // person to citeproc: APA "& et al.") and the note names the last author.
+  it('CSL-JSON: known authors, the last with "et al.", note names the last author', () => {
     const item = toCslItem(GOPALAKRISHNAN);
     expect(item).toEqual({
       type: 'article-journal',
@@ -281,8 +282,7 @@ describe('worked example: PMID 29097493 (evidence-standards.md §3.3)', () => {
         { family: 'Nezi', given: 'L.' },
         { family: 'Reuben', given: 'A.' },
         { family: 'Andrews', given: 'M. C.' },
-        { family: 'Karpinets', given: 'T. V.' },
-        { literal: 'et al.' },
+        { family: 'Karpinets', given: 'T. V.', suffix: 'et al.' },
       ],
       issued: { 'date-parts': [[2018]] },
       volume: '359',

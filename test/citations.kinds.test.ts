@@ -262,7 +262,7 @@ describe('synthetic PT_ONLY: a retraction known only from the publication type',
       [
         'TY  - JOUR',
         'AU  - Doe, John',
-        'TI  - Retracted by type only.',
+        'TI  - Retracted by type only',
         'T2  - Journal of Tests',
         'J2  - J Tests',
         'PY  - 2001',
@@ -283,7 +283,7 @@ describe('synthetic PT_ONLY: a retraction known only from the publication type',
       [
         '@article{pmid900000303,',
         '  author = {Doe, John},',
-        '  title = {{Retracted by type only.}},',
+        '  title = {{Retracted by type only}},',
         '  journal = {Journal of Tests},',
         '  shortjournal = {J Tests},',
         '  year = {2001},',
@@ -300,7 +300,7 @@ describe('synthetic PT_ONLY: a retraction known only from the publication type',
     expect(toCslItem(PT_ONLY)).toEqual({
       type: 'article-journal',
       id: 'pmid:900000303',
-      title: 'Retracted by type only.',
+      title: 'Retracted by type only',
       'container-title': 'Journal of Tests',
       'container-title-short': 'J Tests',
       author: [{ family: 'Doe', given: 'John' }],
@@ -335,7 +335,7 @@ describe('synthetic EOC: an expression of concern is shown, not acted on', () =>
       [
         'TY  - JOUR',
         'AU  - Doe, John',
-        'TI  - Concerning.',
+        'TI  - Concerning',
         'T2  - Journal of Tests',
         'J2  - J Tests',
         'PY  - 2020',
@@ -357,7 +357,7 @@ describe('synthetic EOC: an expression of concern is shown, not acted on', () =>
       [
         '@article{pmid900000304,',
         '  author = {Doe, John},',
-        '  title = {{Concerning.}},',
+        '  title = {{Concerning}},',
         '  journal = {Journal of Tests},',
         '  shortjournal = {J Tests},',
         '  year = {2020},',
@@ -375,7 +375,7 @@ describe('synthetic EOC: an expression of concern is shown, not acted on', () =>
     expect(toCslItem(EOC)).toEqual({
       type: 'article-journal',
       id: 'pmid:900000304',
-      title: 'Concerning.',
+      title: 'Concerning',
       'container-title': 'Journal of Tests',
       'container-title-short': 'J Tests',
       author: [{ family: 'Doe', given: 'John' }],
@@ -411,7 +411,7 @@ describe('synthetic BIORXIV: a bioRxiv preprint with a DOI and no arXiv id', () 
       [
         'TY  - UNPB',
         'AU  - Lee, Ann',
-        'TI  - A bioRxiv preprint.',
+        'TI  - A bioRxiv preprint',
         'PY  - 2023',
         'DA  - 2023/01/03/',
         'PB  - bioRxiv',
@@ -431,7 +431,7 @@ describe('synthetic BIORXIV: a bioRxiv preprint with a DOI and no arXiv id', () 
       [
         '@misc{pmid900000306,',
         '  author = {Lee, Ann},',
-        '  title = {{A bioRxiv preprint.}},',
+        '  title = {{A bioRxiv preprint}},',
         '  howpublished = {bioRxiv},',
         '  year = {2023},',
         '  month = jan,',
@@ -447,7 +447,7 @@ describe('synthetic BIORXIV: a bioRxiv preprint with a DOI and no arXiv id', () 
     expect(toCslItem(BIORXIV)).toEqual({
       type: 'article',
       id: 'pmid:900000306',
-      title: 'A bioRxiv preprint.',
+      title: 'A bioRxiv preprint',
       author: [{ family: 'Lee', given: 'Ann' }],
       issued: { 'date-parts': [[2023, 1, 3]] },
       'available-date': { 'date-parts': [[2023, 1, 3]] },
@@ -482,7 +482,7 @@ describe('synthetic EPUB: ahead of print with an ArticleDate: the electronic dat
       [
         'TY  - JOUR',
         'AU  - Doe, John',
-        'TI  - Online first.',
+        'TI  - Online first',
         'T2  - JAMA',
         'J2  - JAMA',
         'PY  - 2022',
@@ -502,7 +502,7 @@ describe('synthetic EPUB: ahead of print with an ArticleDate: the electronic dat
       [
         '@article{pmid900000307,',
         '  author = {Doe, John},',
-        '  title = {{Online first.}},',
+        '  title = {{Online first}},',
         '  journal = {JAMA},',
         '  year = {2022},',
         '  month = nov,',
@@ -518,7 +518,7 @@ describe('synthetic EPUB: ahead of print with an ArticleDate: the electronic dat
     expect(toCslItem(EPUB)).toEqual({
       type: 'article-journal',
       id: 'pmid:900000307',
-      title: 'Online first.',
+      title: 'Online first',
       'container-title': 'JAMA',
       'container-title-short': 'JAMA',
       author: [{ family: 'Doe', given: 'John' }],

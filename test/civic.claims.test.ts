@@ -68,6 +68,34 @@ describe('interventions given together, in sequence or instead of each other', (
     await app.close();
   });
 
+  it('finds claims about a combination by repeating intervention=: every claim listed involves all of them', async () => {
+    const { app } = await imported();
+    const afatinib = (await getJson(app, '/v1/claims?intervention=afatinib&limit=100')).body.items as any[];
+    const both = await getJson(app, '/v1/claims?intervention=afatinib&intervention=sirolimus&limit=100');
+    expect(both.status).toBe(200);
+    const expected = afatinib
+      .filter((c) => c.interventions.some((i: any) => i.name === 'Rapamycin'))
+      .map((c) => c.id)
+      .sort();
+    expect(expected).toContain('civic-eid-900903');
+    expect(afatinib.length).toBeGreaterThan(expected.length);
+    expect(both.body.items.map((c: any) => c.id).sort()).toEqual(expected);
+    // The order given does not matter; the same intervention twice is asked once.
+    const reversed = await getJson(app, '/v1/claims?intervention=Rapamycin&intervention=afatinib&limit=100');
+    expect(reversed.body.items.map((c: any) => c.id).sort()).toEqual(expected);
+    const twice = await getJson(app, '/v1/claims?intervention=afatinib&intervention=afatinib&limit=100');
+    expect(twice.body.items.length).toBe(afatinib.length);
+    const unknown = await getJson(app, '/v1/claims?intervention=afatinib&intervention=no-such-drug');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual([
+      { path: 'query.intervention[1]', message: "no intervention is known by 'no-such-drug' (slug, name or synonym)" },
+    ]);
+    const six = await getJson(app, `/v1/claims?${Array(6).fill('intervention=afatinib').join('&')}`);
+    expect(six.status).toBe(400);
+    expect(six.body.errors[0].path).toBe('query.intervention');
+    await app.close();
+  });
+
   it('says sequential and substitutes as CIViC does', async () => {
     const { app } = await imported();
     const sequential = (await getJson(app, '/v1/claims/civic-eid-900904')).body;
@@ -96,6 +124,56 @@ describe('interventions given together, in sequence or instead of each other', (
     expect([drug.name, drug.synonyms]).toEqual(['Rapamycin', ['Sirolimus']]);
     const claim = (await getJson(ctx.app, '/v1/claims/civic-eid-900903')).body;
     expect(claim.interventions.map((i: any) => i.slug)).toEqual(['afatinib', 'rapamycin-sirolimus']);
+    await ctx.app.close();
+  });
+});
+
+describe('claims on PMIDs with no imported PubMed record', () => {
+  it('carry the caveat unverified_sources, as the seed marks its own; a PMID with its record does not', async () => {
+    const ctx = await testApp({ config: { MAX_EVENT_LOOP_DELAY_MS: 0 } });
+    await importPubmedFiles(ctx.db, [fixturePath('pubmed/rct-29768149.xml')]);
+    const row = ROWS.find((r) => cell(r, 'evidence_id') === '5934') as string;
+    // Synthetic: item 5934 again under a made-up evidence id, citing the imported PubMed record 29768149.
+    const verified = withCells(row, { evidence_id: '900990', pubmed_id: '29768149' });
+    await importCivicText(ctx.db, `${HEADER}\n${row}\n${verified}\n`, 'bare-pmids.tsv', { withdrawMissing: false });
+    const bare = (await getJson(ctx.app, '/v1/claims/civic-eid-5934')).body;
+    expect(bare.studies.map((s: any) => [s.pmid, s.metadata_status])).toEqual([[cell(row, 'pubmed_id'), 'unknown']]);
+    expect(bare.caveats.codes).toContain('unverified_sources');
+    const checked = (await getJson(ctx.app, '/v1/claims/civic-eid-900990')).body;
+    expect(checked.studies[0].pmid).toBe('29768149');
+    expect(checked.caveats.codes).not.toContain('unverified_sources');
+    expect(bare.caveats.codes).toEqual([...checked.caveats.codes, 'unverified_sources']);
+    await ctx.app.close();
+  });
+});
+
+describe('how several therapies were given, across release formats', () => {
+  it('a release without the interaction column keeps the relation a later one gave, and its summary says it', async () => {
+    const ctx = await testApp({ config: { MAX_EVENT_LOOP_DELAY_MS: 0 } });
+    const row = ROWS.find((r) => cell(r, 'evidence_id') === '1132') as string;
+    expect(cell(row, 'drugs')).toBe('Lapatinib,Capecitabine');
+    // The same item as a November 2018 to 2019 release writes it: a drug_interaction_type column after drugs.
+    const header2019 = HEADER.replace('\tdrugs\t', '\tdrugs\tdrug_interaction_type\t');
+    const row2019 = row.replace('\tLapatinib,Capecitabine\t', '\tLapatinib,Capecitabine\tCombination\t');
+    await importCivicText(ctx.db, `${header2019}\n${row2019}\n`, '01-Jan-2019-ClinicalEvidenceSummaries.tsv');
+    const later = (await getJson(ctx.app, '/v1/claims/civic-eid-1132')).body;
+    expect(later.intervention_relation).toBe('combination');
+    expect(later.plain_summary).toContain('the combination of lapatinib and capecitabine');
+    await importCivicText(ctx.db, `${HEADER}\n${row}\n`, '01-Oct-2018-ClinicalEvidenceSummaries.tsv');
+    const older = (await getJson(ctx.app, '/v1/claims/civic-eid-1132')).body;
+    expect(older.intervention_relation).toBe('combination');
+    expect(older.plain_summary).toBe(later.plain_summary);
+    expect(older.plain_summary).not.toContain('not recorded');
+    await ctx.app.close();
+  });
+
+  it('says it is not recorded only when no release or curator recorded it', async () => {
+    const ctx = await testApp({ config: { MAX_EVENT_LOOP_DELAY_MS: 0 } });
+    const row = ROWS.find((r) => cell(r, 'evidence_id') === '1132') as string;
+    await importCivicText(ctx.db, `${HEADER}\n${row}\n`, '01-Oct-2018-ClinicalEvidenceSummaries.tsv');
+    const claim = (await getJson(ctx.app, '/v1/claims/civic-eid-1132')).body;
+    expect(claim.intervention_relation).toBeNull();
+    expect(claim.plain_summary).toContain('lapatinib and capecitabine (how they were given together is not recorded)');
     await ctx.app.close();
   });
 });
@@ -260,7 +338,7 @@ describe('order within a certainty level', () => {
     const four = keys.filter((k) => k.rating === 4);
     expect(four[0]).toMatchObject({ id: 'civic-eid-1069', strongest_design: 'systematic_review' });
     const history = (await getJson(app, '/v1/claims/civic-eid-1069/revisions')).body.items;
-    expect(history[0]).toMatchObject({ action: 'update', actor: 'key:curator' });
+    expect(history[0]).toMatchObject({ action: 'update', actor: 'key:1' });
     await app.close();
   });
 });

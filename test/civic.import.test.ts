@@ -118,8 +118,8 @@ describe('importCivicText on the October 2018 sample', () => {
 
   it('returns CIViC and curated melanoma claims together, ordered by one certainty scale', async () => {
     const { app } = await importedApp();
-    // very_low: the curated melanoma claim is rated down to very low for imprecision (issue 16).
-    const res = await getJson(app, '/v1/claims?condition=melanoma&min_grade=very_low&limit=100');
+    // Certainty 1 (very low, CIViC D): a number compares schemes; the curated melanoma claim is very low (issue 16).
+    const res = await getJson(app, '/v1/claims?condition=melanoma&min_grade=1&limit=100');
     const rows = res.body.items.map((c: any) => [c.grade.certainty, c.id, c.grade.scheme, c.grade.rating ?? 0]);
     expect(rows.some((r: any) => r[2] === 'GRADE')).toBe(true);
     expect(rows.some((r: any) => r[2] === 'civic')).toBe(true);
@@ -131,6 +131,19 @@ describe('importCivicText on the October 2018 sample', () => {
     expect(
       civicOnly.body.items.every((c: any) => c.grade.scheme === 'civic' && ['A', 'B', 'C'].includes(c.grade.level)),
     ).toBe(true);
+    await app.close();
+  });
+
+  it('min_grade is scheme by scheme: a GRADE level never matches CIViC claims, a CIViC letter never GRADE ones', async () => {
+    const { app } = await importedApp();
+    const all = (await getJson(app, '/v1/claims?min_grade=0&limit=100')).body.items as any[];
+    const civicB = all.filter((c) => c.grade.scheme === 'civic' && ['A', 'B'].includes(c.grade.level));
+    expect(civicB.length).toBeGreaterThan(0);
+    const low = (await getJson(app, '/v1/claims?min_grade=low&limit=100')).body.items as any[];
+    expect(low.length).toBeGreaterThan(0);
+    expect([...new Set(low.map((c) => c.grade.scheme))]).toEqual(['GRADE']);
+    const b = (await getJson(app, '/v1/claims?min_grade=B&limit=100')).body.items as any[];
+    expect(b.map((c) => c.id).sort()).toEqual(civicB.map((c) => c.id).sort());
     await app.close();
   });
 
@@ -263,9 +276,9 @@ describe('parseCivicTsv', () => {
 describe('npm run import -- civic', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'civic-cli-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-  const run = (args: string[]) =>
+  const run = (args: string[], database = 'e.db') =>
     spawnSync(join(process.cwd(), 'node_modules/.bin/tsx'), ['src/cli/import.ts', 'civic', ...args], {
-      env: { ...process.env, DATABASE_PATH: join(tmp, 'e.db') },
+      env: { ...process.env, DATABASE_PATH: join(tmp, database) },
       encoding: 'utf8',
     });
 
@@ -284,6 +297,25 @@ describe('npm run import -- civic', () => {
       { encoding: 'utf8' },
     );
     expect(Number(seeded)).toBe(12);
+  });
+
+  it('refuses a small file that would withdraw most CIViC claims (exit 1, nothing changed) unless --allow-withdraw', async () => {
+    // A database holding the sample's 50 items: a 10-row file would withdraw 40 of them.
+    const cli = (args: string[]) => run(args, 'withdraw.db');
+    expect(cli([SAMPLE_PATH]).status).toBe(0);
+    const small = join(tmp, 'small.tsv');
+    writeFileSync(small, tsv(ROWS.slice(0, 10)));
+    const refused = cli(['--json', small]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(
+      'small.tsv would withdraw 40 of the 50 current CIViC claims (80%, more than 25%): nothing was changed. If it is a partial file, import it with --no-withdraw; if it is a complete release, with --allow-withdraw.',
+    );
+    const partial = cli(['--json', '--no-withdraw', small]);
+    expect(JSON.parse(partial.stdout)).toMatchObject({ unchanged: 10, withdrawn: 0 });
+    const allowed = cli(['--json', '--allow-withdraw', small]);
+    expect(allowed.status).toBe(0);
+    expect(JSON.parse(allowed.stdout)).toMatchObject({ unchanged: 10, withdrawn: 40 });
+    expect(cli(['--no-withdraw', '--allow-withdraw', small]).status).toBe(2);
   });
 
   it('fails with exit 1 and changes nothing on a file that is not a release; exit 2 on bad usage', async () => {

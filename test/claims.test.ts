@@ -2,11 +2,13 @@
 
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
 import { compareWithinCertainty } from '../src/importers/civic/civic.semantics.js';
 import { getJson, testApp, walkPages } from './helpers.js';
 
 type App = Awaited<ReturnType<typeof testApp>>['app'];
 let app: App;
+let db: Awaited<ReturnType<typeof testApp>>['db'];
 
 const seed = JSON.parse(readFileSync(new URL('../seeds/gut-skin-axis.json', import.meta.url), 'utf8')) as {
   claims: {
@@ -25,7 +27,7 @@ const published = seed.claims.filter((c) => (c.status ?? 'published') === 'publi
 const ids = (items: { id: string }[]) => items.map((c) => c.id).sort();
 
 beforeAll(async () => {
-  ({ app } = await testApp());
+  ({ app, db } = await testApp());
 });
 afterAll(async () => {
   await app.close();
@@ -179,15 +181,27 @@ describe('GET /v1/claims', () => {
     expect(ids(bySynonym.body.items)).toEqual(expected);
   });
 
-  it('filters by min_grade as a level name, a number or a CIViC letter', async () => {
+  it('filters by min_grade as a GRADE level name or a number; a CIViC letter matches no GRADE claim', async () => {
     const expected = published
       .filter((c) => ['high', 'moderate', 'low'].includes(c.grade.level))
       .map((c) => c.id)
       .sort();
-    for (const value of ['low', '2', 'C']) {
+    for (const value of ['low', '2']) {
       const res = await getJson(app, `/v1/claims?min_grade=${value}&limit=100`);
       expect(ids(res.body.items)).toEqual(expected);
     }
+    expect(ids((await getJson(app, '/v1/claims?min_grade=C&limit=100')).body.items)).toEqual([]);
+  });
+
+  it('refuses a min_grade level of one scheme with grade_scheme of the other (400 naming min_grade)', async () => {
+    const res = await getJson(app, '/v1/claims?min_grade=low&grade_scheme=civic');
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      {
+        path: 'query.min_grade',
+        message: "'low' is a GRADE level and cannot filter grade_scheme=civic; give a number 0-4 to compare schemes",
+      },
+    ]);
   });
 
   it('filters by exact grade, direction, design, pmid and min_sample_size', async () => {
@@ -252,8 +266,10 @@ describe('GET /v1/claims', () => {
     expect(sizes.slice(firstNull).every((s: unknown) => s === null)).toBe(true);
   });
 
-  it('defaults to published claims; status=draft shows the two seeded claims that rest on context studies only', async () => {
-    const drafts = await getJson(app, '/v1/claims?status=draft');
+  it('defaults to published claims; status=draft shows a key the two seeded claims that rest on context studies only', async () => {
+    expect((await getJson(app, '/v1/claims?status=draft')).status).toBe(401);
+    const { key } = await createApiKey(db, { name: 'reader', scope: 'write', secret: await resolveKeySecret(db) });
+    const drafts = await getJson(app, '/v1/claims?status=draft', { authorization: `Bearer ${key}` });
     expect(drafts.status).toBe(200);
     expect(ids(drafts.body.items)).toEqual(['fibre-rich-diet-gut-flora', 'probiotic-strain-dose-unknown']);
   });

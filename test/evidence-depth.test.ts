@@ -175,7 +175,7 @@ describe('GRADE domains on a claim', () => {
     expect(res.body.detail).toBe(
       "GRADE level 'high' does not follow from the evidence, which gives moderate. Start high: the strongest supporting design is rct, and randomised evidence starts high (GRADE guidelines 3). Risk of bias: not serious 0 → high. Imprecision: serious -1 → moderate. Result: moderate. Not assessed: inconsistency, indirectness, publication bias, large effect, dose-response gradient, plausible confounding; moderate is the most the assessed domains allow. Set grade.level to 'moderate', change a domain judgement, or give grade.override_reason.",
     );
-    expect(res.body.errors).toEqual([{ path: 'body.grade.level', message: res.body.detail }]);
+    expect(res.body.errors).toEqual([{ path: 'body.grade.level', message: res.body.detail, pointer: '/grade/level' }]);
     expect(res.body.grade_arithmetic).toMatchObject({
       claimed_level: 'high',
       computed_level: 'moderate',
@@ -345,7 +345,11 @@ describe('PICO on a claim', () => {
     );
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([
-      { path: 'body.pico.outcome.code.code', message: "'24079001' is not a MeSH code (^[DC]\\d{6,9}$)" },
+      {
+        path: 'body.pico.outcome.code.code',
+        message: "'24079001' is not a MeSH code (^[DC]\\d{6,9}$)",
+        pointer: '/pico/outcome/code/code',
+      },
     ]);
   });
 });

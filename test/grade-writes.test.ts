@@ -1,4 +1,4 @@
-// POST /v1/claims refuses the over-graded writes of issue 16: only supporting studies can lift a claim above low.
+// POST /v1/claims refuses over-graded writes (issue 16): only supporting studies lift a claim, and without domains no level stands above its start.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
 import { PROBLEM_TYPE, testApp } from './helpers.js';
@@ -62,5 +62,52 @@ describe('POST /v1/claims over-grading', () => {
     const res = await post('/v1/claims', claim({ level: 'high' }, [{ pmid: '31000077', relation: 'supports' }]));
     expect(res.status).toBe(201);
     expect(res.body.grade).toMatchObject({ level: 'high', certainty: 4 });
+  });
+});
+
+// A study whose design nobody recorded, made up for this test: GRADE cannot rate it, so it starts at very low.
+const unknownDesign = { pmid: '31000078', sample_size: 40 };
+
+describe('POST /v1/claims without GRADE domains', () => {
+  it('refuses GRADE low resting only on a study of unknown design, showing the arithmetic', async () => {
+    expect((await post('/v1/studies', unknownDesign)).status).toBe(201);
+    const res = await post('/v1/claims', claim({ level: 'low' }, [{ pmid: '31000078', relation: 'supports' }]));
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toBe(PROBLEM_TYPE);
+    expect(res.body.rule).toBe('grade.level_above_start');
+    expect(res.body.detail).toMatch(/^GRADE level 'low' is above what the evidence gives: very low\. Start very low: /);
+    expect(res.body.detail).toContain("Set grade.level to 'very_low', assess the GRADE domains in grade.domains");
+    expect(res.body.errors).toEqual([{ path: 'body.grade.level', message: res.body.detail, pointer: '/grade/level' }]);
+    expect(res.body.grade_arithmetic).toMatchObject({
+      claimed_level: 'low',
+      computed_level: 'very_low',
+      start: { level: 'very_low', basis: 'not_rateable', design: null },
+      steps: [],
+      upper_bound: true,
+    });
+  });
+
+  it('accepts the same claim with an override reason and serves it as overridden, with the reason', async () => {
+    await post('/v1/studies', unknownDesign);
+    const reason = 'Design not yet recorded; the abstract describes a prospective cohort.';
+    const res = await post(
+      '/v1/claims',
+      claim({ level: 'low', override_reason: reason }, [{ pmid: '31000078', relation: 'supports' }]),
+    );
+    expect(res.status).toBe(201);
+    expect(res.body.grade.level).toBe('low');
+    expect(res.body.grade.override_reason).toBe(reason);
+    expect(res.body.grade.assessment).toMatchObject({
+      computed_level: 'very_low',
+      overridden: true,
+      override_reason: reason,
+    });
+  });
+
+  it('accepts GRADE very low on the same study without an override', async () => {
+    await post('/v1/studies', unknownDesign);
+    const res = await post('/v1/claims', claim({ level: 'very_low' }, [{ pmid: '31000078', relation: 'supports' }]));
+    expect(res.status).toBe(201);
+    expect(res.body.grade.assessment).toMatchObject({ computed_level: 'very_low', overridden: false });
   });
 });

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { type Config, loadConfig } from '../src/config.js';
-import { SHED_GRACE_MS } from '../src/plugins/hardening.js';
+import { API_CSP, SHED_GRACE_MS, securityHeaders } from '../src/plugins/hardening.js';
 import { freshDatabase } from './helpers.js';
 
 const PROBLEM = 'application/problem+json; charset=utf-8';
@@ -32,6 +32,31 @@ describe('security headers (helmet)', () => {
       expect(res.headers['x-frame-options'], url).toBe('SAMEORIGIN');
       expect(res.headers['strict-transport-security'], url).toMatch(/^max-age=\d+/);
       expect(res.headers['referrer-policy'], url).toBe('no-referrer');
+    }
+  });
+
+  it('sends exactly helmet’s headers for the API policy, computed once and the same on every response', async () => {
+    const app = await hardenedApp();
+    const expected = {
+      'content-security-policy': "default-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'",
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'cross-origin',
+      'origin-agent-cluster': '?1',
+      'referrer-policy': 'no-referrer',
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-frame-options': 'SAMEORIGIN',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-xss-protection': '0',
+    };
+    expect(
+      securityHeaders({ crossOriginResourcePolicy: { policy: 'cross-origin' }, contentSecurityPolicy: API_CSP }),
+    ).toEqual(expected);
+    for (const url of ['/v1/claims?limit=1', '/v1/claims?limit=1', '/v1/no-such-thing', '/']) {
+      const res = await app.inject(url);
+      for (const [name, value] of Object.entries(expected)) expect(res.headers[name], `${url} ${name}`).toBe(value);
     }
   });
 

@@ -59,7 +59,7 @@ export async function testApp(options: { seed?: boolean; db?: Database; config?:
 }
 
 /**
- * The app with a `write` key named `curator` (revisions name it `key:curator`). Imports in the test's own process
+ * The app with a `write` key named `curator` (revisions name it by id, `key:1` on a fresh database). Imports in the test's own process
  * can hold the event loop on a busy machine, so these apps shed no load.
  */
 export async function curatorApp(options: { seed?: boolean; db?: Database } = {}) {

@@ -299,3 +299,39 @@ describe('migrations/sqlite (the folder was migrations/ before PostgreSQL came)'
     await app.close();
   });
 });
+
+describe('the migration that names API keys by id in the history (issue 10)', () => {
+  it('rewrites key:<name> actors and reviewers to the id of the key of that name, and leaves other actors alone', () => {
+    const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8'));
+    const index = journal.entries.find((e: { tag: string }) => e.tag.endsWith('_actor_key_ids')).idx as number;
+    const sqlite = databaseAt(join(tmp, 'actor-names.db'), index - 1);
+    // Two keys named alice (the second made after the first was revoked): each change goes to the one that existed.
+    sqlite.exec(`
+      INSERT INTO api_keys (id, name, scope, prefix, key_hash, created_at) VALUES
+        (4, 'alice', 'write', 'ek_a', 'h1', '2026-01-01T00:00:00.000Z'),
+        (5, 'root', 'admin', 'ek_b', 'h2', '2026-01-01T00:00:00.000Z'),
+        (9, 'alice', 'write', 'ek_c', 'h3', '2026-06-01T00:00:00.000Z');
+      INSERT INTO revisions (id, entity, entity_key, action, actor, changes, snapshot, created_at) VALUES
+        (1, 'claim', 'c', 'create', 'key:alice', '{}', '{"status":"published","review":{"reviewed_by":null}}', '2026-02-01T00:00:00.000Z'),
+        (2, 'claim', 'c', 'review', 'key:alice', '{"review":{"before":{"reviewed_by":"key:root"},"after":{"reviewed_by":"key:alice"}}}', '{"status":"published","review":{"reviewed_by":"key:alice"}}', '2026-07-01T00:00:00.000Z'),
+        (3, 'topic', 't', 'purge', 'key:root', '{}', NULL, '2026-07-01T00:00:00.000Z'),
+        (4, 'claim', 'd', 'create', 'seed', '{}', '{}', '2026-07-01T00:00:00.000Z'),
+        (5, 'claim', 'e', 'create', 'key:gone', '{}', '{}', '2026-07-01T00:00:00.000Z');
+    `);
+    sqlite.close();
+    const migrated = databaseAt(join(tmp, 'actor-names.db'), index);
+    expect(migrated.prepare('SELECT id, actor, changes, snapshot FROM revisions ORDER BY id').all()).toEqual([
+      { id: 1, actor: 'key:4', changes: '{}', snapshot: '{"status":"published","review":{"reviewed_by":null}}' },
+      {
+        id: 2,
+        actor: 'key:9',
+        changes: '{"review":{"before":{"reviewed_by":"key:5"},"after":{"reviewed_by":"key:9"}}}',
+        snapshot: '{"status":"published","review":{"reviewed_by":"key:9"}}',
+      },
+      { id: 3, actor: 'key:5', changes: '{}', snapshot: null },
+      { id: 4, actor: 'seed', changes: '{}', snapshot: '{}' },
+      { id: 5, actor: 'key:gone', changes: '{}', snapshot: '{}' },
+    ]);
+    migrated.close();
+  });
+});

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
+import { commit } from '../src/curation/commit.js';
 import { parseObo } from '../src/importers/ontology/obo.parse.js';
 import {
   importOntologyText,
@@ -247,5 +248,39 @@ describe('npm run import -- ontology', () => {
     expect(res.status).toBe(1);
     expect(res.stderr).toContain('import failed, nothing was changed: bad.obo: line 5: not a "tag: value" line');
     expect(run([]).status).toBe(2);
+  });
+});
+
+describe('attaching a condition found by an alt_id', () => {
+  // The DOID:1037 stanza of the slim as it stands (its alt_id is DOID:10747), without the rest of the file.
+  const stanza = `${SLIM.slice(SLIM.indexOf('[Term]\nid: DOID:1037\n'), SLIM.indexOf('\n\n', SLIM.indexOf('[Term]\nid: DOID:1037\n')))}\n`;
+  const LYMPHOID = `format-version: 1.2\nontology: doid/test-lymphoid\n\n${stanza}`;
+
+  it('moves the condition to the current DOID and keeps the old one as an alt_id that still finds it', async () => {
+    const own = await testApp();
+    try {
+      await commit(own.db, { actor: 'test' }, (changes) =>
+        changes.upsertCondition({
+          slug: 'lymphoid-leukemia',
+          name: 'Lymphoid leukemia',
+          description: null,
+          synonyms: [],
+          mesh_id: null,
+          doid: 'DOID:10747',
+          parent: null,
+          parents: [],
+        }),
+      );
+      const result = await importOntologyText(own.db, LYMPHOID, 'lymphoid.obo');
+      expect(result.attached).toEqual([{ slug: 'lymphoid-leukemia', term: 'DOID:1037', by: 'doid' }]);
+      for (const id of ['DOID:1037', 'DOID:10747']) {
+        const res = await getJson(own.app, `/v1/conditions/${id}`);
+        expect(res.status, id).toBe(200);
+        expect(res.body.slug).toBe('lymphoid-leukemia');
+        expect(res.body.codes).toMatchObject({ doid: 'DOID:1037', alt_ids: ['DOID:10747'] });
+      }
+    } finally {
+      await own.app.close();
+    }
   });
 });

@@ -117,7 +117,7 @@ describe('openapi/openapi.json', () => {
     expect(Object.keys(doc.components.responses.TooManyRequests.headers)).toContain('Retry-After');
   });
 
-  it('documents what writes can answer: 401, 403, 413/415 with a body, 412/428 and 414 on an existing resource', () => {
+  it('documents what writes can answer: 401, 403, 413/415 from the body parser, 404/405/412/428 and 414 on an existing resource', () => {
     const post = doc.paths['/v1/claims'].post.responses;
     expect(Object.keys(post).sort()).toEqual(
       ['201', '400', '401', '403', '409', '413', '415', '422', '429', '500', '503'].sort(),
@@ -125,11 +125,29 @@ describe('openapi/openapi.json', () => {
     expect(Object.keys(post['201'].headers)).toEqual(expect.arrayContaining(['Location', 'ETag', 'X-Request-Id']));
     const del = doc.paths['/v1/conditions/{slug}'].delete.responses;
     expect(Object.keys(del).sort()).toEqual(
-      ['204', '400', '401', '403', '404', '409', '412', '414', '422', '428', '429', '500', '503'].sort(),
+      [
+        '204',
+        '400',
+        '401',
+        '403',
+        '404',
+        '405',
+        '409',
+        '412',
+        '413',
+        '414',
+        '415',
+        '422',
+        '428',
+        '429',
+        '500',
+        '503',
+      ].sort(),
     );
     expect(doc.paths['/health'].get.responses['429']).toBeUndefined();
     expect(doc.paths['/health'].get.responses['503']).toBeUndefined();
-    expect(doc.paths['/health'].get.responses['401']).toBeUndefined();
+    // A key that is sent is checked everywhere: an invalid one is a 401 even on /health.
+    expect(doc.paths['/health'].get.responses['401']).toEqual({ $ref: '#/components/responses/Unauthenticated' });
   });
 
   it('types query flags as booleans', () => {

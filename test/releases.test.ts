@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { createApiKey } from '../src/auth/keys.js';
@@ -32,8 +33,10 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 /** Every resource the API lists, walked page by page: claims of each status, then the other collections. */
 async function countsThroughTheApi(app: App) {
   const claims: Record<string, number> = {};
+  // Drafts are listed only to keys (a 401 without one), and a release holds none.
   for (const status of STATUSES)
-    claims[status] = (await walkPages(app, `/v1/claims?status=${status}&limit=100`)).items.length;
+    claims[status] =
+      status === 'draft' ? 0 : (await walkPages(app, `/v1/claims?status=${status}&limit=100`)).items.length;
   const count = async (path: string) => (await walkPages(app, `${path}?limit=100`)).items.length;
   return {
     claims: Object.values(claims).reduce((a, b) => a + b, 0),
@@ -62,7 +65,7 @@ describe.skipIf(onPostgres)('a release of the seeded database', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    // One claim of each status besides published: a release is the whole dataset.
+    // One claim of each status besides published: a release is the whole public dataset (drafts left out).
     await commit(db, { actor: 'test' }, async (changes) => {
       await changes.setClaimStatus('probiotics-prebiotics-acne', 'draft', 'update');
       await changes.setClaimStatus('gut-dysbiosis-rosacea-association', 'retracted', 'retract');
@@ -87,8 +90,8 @@ describe.skipIf(onPostgres)('a release of the seeded database', () => {
       app_version: index.version,
       schema_version: (await migrationStatus(db)).expected,
       counts: {
-        claims: 12,
-        claims_by_status: { published: 8, draft: 2, retracted: 1, withdrawn: 1 },
+        claims: 10,
+        claims_by_status: { published: 8, draft: 0, retracted: 1, withdrawn: 1 },
         studies: 8,
         conditions: 7,
         interventions: 8,
@@ -96,7 +99,7 @@ describe.skipIf(onPostgres)('a release of the seeded database', () => {
       },
     });
     expect(manifest.files.map((f) => [f.name, f.resource, f.media_type, f.content_media_type, f.records])).toEqual([
-      ['claims.ndjson.gz', 'claims', 'application/gzip', 'application/x-ndjson', 12],
+      ['claims.ndjson.gz', 'claims', 'application/gzip', 'application/x-ndjson', 10],
       ['studies.ndjson.gz', 'studies', 'application/gzip', 'application/x-ndjson', 8],
       ['conditions.ndjson.gz', 'conditions', 'application/gzip', 'application/x-ndjson', 7],
       ['interventions.ndjson.gz', 'interventions', 'application/gzip', 'application/x-ndjson', 8],
@@ -143,15 +146,30 @@ describe.skipIf(onPostgres)('a release of the seeded database', () => {
     expect(keys('topics')).toEqual(['gut-microbiome-and-skin']);
   });
 
-  it('includes drafts, retracted and withdrawn claims with their status', () => {
+  it('includes retracted and withdrawn claims with their status, and leaves drafts out with their history', () => {
     const statuses = Object.fromEntries(
       ndjsonLines(join(folder, 'claims.ndjson.gz')).map((l) => {
         const claim = JSON.parse(l);
         return [claim.id, claim.status];
       }),
     );
+    expect(statuses['probiotics-prebiotics-acne']).toBeUndefined();
+    expect(statuses['fibre-rich-diet-gut-flora']).toBeUndefined();
+    const copy = new BetterSqlite3(gunzipDatabase(join(folder, 'evidence.sqlite.gz')), { readonly: true });
+    try {
+      // A claim that was only ever a draft leaves no trace; one that became a draft keeps its public past.
+      const revisionsOf = (id: string) =>
+        copy
+          .prepare("SELECT action FROM revisions WHERE entity = 'claim' AND entity_key = ? ORDER BY id")
+          .pluck()
+          .all(id);
+      expect(revisionsOf('fibre-rich-diet-gut-flora')).toEqual([]);
+      expect(revisionsOf('probiotics-prebiotics-acne')).toEqual(['create']);
+      expect(copy.prepare("SELECT count(*) FROM claims WHERE status = 'draft'").pluck().get()).toBe(0);
+    } finally {
+      copy.close();
+    }
     expect(statuses).toMatchObject({
-      'probiotics-prebiotics-acne': 'draft',
       'gut-dysbiosis-rosacea-association': 'retracted',
       'probiotic-strain-dose-unknown': 'withdrawn',
       'melanoma-microbiome-immunotherapy-response': 'published',
@@ -362,10 +380,10 @@ describe.skipIf(onPostgres)('npm run export', () => {
     const { out, io: make } = io();
     expect(await runExportCli(['--out', dir, '--json'], make({ DATABASE_PATH: db.path }))).toBe(0);
     const manifest = JSON.parse(out.stdout) as ReleaseManifest;
-    expect(manifest.counts.claims).toBe(12);
+    expect(manifest.counts.claims).toBe(10);
     expect(readdirSync(dir)).toEqual([manifest.id]);
     expect(dateOfReleaseId(manifest.id).toISOString()).toBe(manifest.created_at);
-    expect(out.stderr).toContain('claims.ndjson.gz: 12 records');
+    expect(out.stderr).toContain('claims.ndjson.gz: 10 records');
   });
 
   it('prints a summary by default and honours RELEASES_DIR', async () => {
@@ -375,7 +393,7 @@ describe.skipIf(onPostgres)('npm run export', () => {
     const { out, io: make } = io();
     expect(await runExportCli([], make({ DATABASE_PATH: db.path, RELEASES_DIR: dir }))).toBe(0);
     expect(out.stdout).toMatch(/^Release \d{8}T\d{6}\.\d{3}Z \(data version [0-9a-f-]+\.1, schema \d+\) in /);
-    expect(out.stdout).toMatch(/claims\.ndjson\.gz +[\d.]+ KiB {2}12\n/);
+    expect(out.stdout).toMatch(/claims\.ndjson\.gz +[\d.]+ KiB {2}10\n/);
   });
 
   it('exits 1 naming the setting when --keep is not a positive number, and 2 on an unknown option', async () => {

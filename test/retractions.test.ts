@@ -39,13 +39,18 @@ async function call(method: string, url: string, body?: unknown, tagFrom?: strin
 }
 
 const ids = (page: { items: { id?: string; pmid?: string }[] }) => page.items.map((i) => i.id ?? i.pmid);
+// The feeds are read as the curator: without a key, revisions that record a draft are left out.
 const lastRevision = async (app: App) => {
-  const feed = (await app.inject('/v1/changes?limit=1000')).json() as { items: { revision: number }[] };
+  const feed = (
+    await app.inject({ url: '/v1/changes?limit=1000', headers: { authorization: `Bearer ${ctx.key}` } })
+  ).json() as {
+    items: { revision: number }[];
+  };
   return feed.items.at(-1)?.revision ?? 0;
 };
 const feedSince = async (app: App, since: number) =>
   (
-    (await app.inject('/v1/changes?limit=1000')).json() as {
+    (await app.inject({ url: '/v1/changes?limit=1000', headers: { authorization: `Bearer ${ctx.key}` } })).json() as {
       items: { revision: number; entity: string; key: string; action: string; actor: string; reason: string | null }[];
     }
   ).items.filter((c) => c.revision > since);
@@ -60,7 +65,13 @@ async function claimOn993(id = CLAIM, studies = [{ pmid: '993', relation: 'suppo
     interventions: [],
     outcome: 'oleate incorporation',
     direction: 'association',
-    grade: { scheme: 'GRADE', level: 'low', rationale: 'One laboratory study.' },
+    // PMID 993's design is not recorded (GRADE would start it at very low): the override keeps the min_grade checks meaningful.
+    grade: {
+      scheme: 'GRADE',
+      level: 'low',
+      rationale: 'One laboratory study.',
+      override_reason: 'Graded low for this test of the min_grade filters.',
+    },
     caveats: { codes: ['preliminary'], notes: null },
     studies,
   });
@@ -164,7 +175,10 @@ describe('a PubMed import retracts a study a claim rests on (field report 05, PM
   });
 
   it('a curator reviews the claim: it counts in min_grade again, keeps its caveat, and the feed records a review', async () => {
-    await claimOn993();
+    await claimOn993(CLAIM, [
+      { pmid: '993', relation: 'supports' },
+      { pmid: '29097493', relation: 'supports' },
+    ]);
     await importPubmedFiles(ctx.db, [RETRACTED_XML]);
     const since = await lastRevision(ctx.app);
     const note = 'Laboratory context only; other evidence carries the claim.';
@@ -179,7 +193,7 @@ describe('a PubMed import retracts a study a claim rests on (field report 05, PM
       needed: false,
       reason: null,
       requested_at: null,
-      reviewed_by: 'key:curator',
+      reviewed_by: 'key:1',
       note,
     });
     expect(reviewed.body.caveats.codes).toContain('retracted_evidence');
@@ -187,7 +201,7 @@ describe('a PubMed import retracts a study a claim rests on (field report 05, PM
     expect(ids((await call('GET', '/v1/claims?has_retracted_evidence=true')).body)).toEqual([CLAIM]);
     const feed = await feedSince(ctx.app, since);
     expect(feed.map((c) => [c.entity, c.key, c.action, c.actor, c.reason])).toEqual([
-      ['claim', CLAIM, 'review', 'key:curator', note],
+      ['claim', CLAIM, 'review', 'key:1', note],
     ]);
 
     const again = await call('POST', `/v1/claims/${CLAIM}/review?reason=again`, undefined, `/v1/claims/${CLAIM}`);
@@ -202,6 +216,54 @@ describe('a PubMed import retracts a study a claim rests on (field report 05, PM
       headers: { authorization: `Bearer ${ctx.key}` },
     });
     expect(stale.statusCode).toBe(428);
+  });
+
+  it('refuses to review a claim whose only supporting study is retracted (422 naming the study), and keeps it awaiting review', async () => {
+    await claimOn993();
+    await importPubmedFiles(ctx.db, [RETRACTED_XML]);
+    const since = await lastRevision(ctx.app);
+    const res = await call('POST', `/v1/claims/${CLAIM}/review?reason=looks%20fine`, undefined, `/v1/claims/${CLAIM}`);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({
+      code: 'evidence.rule_violated',
+      rule: 'claim.rests_on_retracted_studies',
+      detail:
+        'Every study this claim rests on (linked as supports) is retracted: PMID 993. Link a study that is not retracted as supports, or retract the claim.',
+      errors: [{ path: 'studies[0]', message: 'PMID 993 is retracted' }],
+      retracted_studies: ['993'],
+    });
+    const claim = (await call('GET', `/v1/claims/${CLAIM}`)).body;
+    expect(claim.review).toMatchObject({ needed: true, reason: 'retracted_evidence' });
+    expect(ids((await call('GET', '/v1/claims?min_grade=low&limit=100')).body)).not.toContain(CLAIM);
+    expect(await feedSince(ctx.app, since)).toEqual([]);
+  });
+
+  it('refuses to create or publish a claim resting only on retracted studies (422 naming them)', async () => {
+    await importPubmedFiles(ctx.db, [RETRACTED_XML]);
+    const body = {
+      id: 'only-retracted',
+      statement: 'Synaptic transmitters stimulate oleate incorporation.',
+      plain_summary: 'A laboratory finding.',
+      condition: null,
+      interventions: [],
+      outcome: null,
+      direction: 'association',
+      grade: { scheme: 'GRADE', level: 'very_low', rationale: 'One laboratory study.' },
+      studies: [
+        { pmid: '29097493', relation: 'context' },
+        { pmid: '993', relation: 'supports' },
+      ],
+    };
+    for (const status of ['published', 'draft']) {
+      const res = await call('POST', '/v1/claims', { ...body, status });
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({
+        rule: 'claim.rests_on_retracted_studies',
+        errors: [{ path: 'body.studies[1]', message: 'PMID 993 is retracted' }],
+        retracted_studies: ['993'],
+      });
+    }
+    expect((await call('GET', '/v1/claims/only-retracted')).status).toBe(404);
   });
 
   it('a later file without the retraction never un-retracts the study, and changes nothing', async () => {

@@ -85,24 +85,31 @@ describe('GET /v1/search', () => {
   });
 
   it('sees writes at once and hides unpublished claims', async () => {
-    await db.run(
+    // The index's triggers are under test: a direct write on the writer connection, with the data version bump every
+    // commit makes (so the data tag, watched through the reader's PRAGMA data_version, and the response cache move on).
+    const write = (sql: string) =>
+      db.transaction(async (tx) => {
+        await tx.run(sql);
+        await tx.run("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'");
+      });
+    await write(
       "UPDATE claims SET statement = 'Quokkas respond to zebrafish probiotics' WHERE id = 'gut-dysbiosis-acne-association'",
     );
     const found = await getJson(app, '/v1/search?q=quokka');
     expect(found.body.items.map((i: any) => i.id)).toEqual(['gut-dysbiosis-acne-association']);
-    await db.run("UPDATE claims SET status = 'draft' WHERE id = 'gut-dysbiosis-acne-association'");
+    await write("UPDATE claims SET status = 'draft' WHERE id = 'gut-dysbiosis-acne-association'");
     const hidden = await getJson(app, '/v1/search?q=quokka');
     expect(hidden.body.items).toEqual([]);
     const before = await getJson(app, '/v1/search?q=dermatological&type=condition');
     expect(before.body.items.map((i: any) => i.id)).toEqual(['skin-conditions']);
-    await db.run("DELETE FROM condition_synonyms WHERE synonym = 'dermatological conditions'");
+    await write("DELETE FROM condition_synonyms WHERE synonym = 'dermatological conditions'");
     const after = await getJson(app, '/v1/search?q=dermatological&type=condition');
     expect(after.body.items).toEqual([]);
-    await db.run("UPDATE topics SET question = 'Do wombats like kefir?' WHERE slug = 'gut-microbiome-and-skin'");
+    await write("UPDATE topics SET question = 'Do wombats like kefir?' WHERE slug = 'gut-microbiome-and-skin'");
     const topic = await getJson(app, '/v1/search?q=wombat');
     expect(topic.body.items.map((i: any) => `${i.type}:${i.id}`)).toEqual(['topic:gut-microbiome-and-skin']);
     expect((await getJson(app, '/v1/search?q=better%20skin&type=topic')).body.items).toEqual([]);
-    await db.run(
+    await write(
       "UPDATE topics SET question = 'Does a healthy gut microbiome lead to better skin?' WHERE slug = 'gut-microbiome-and-skin'",
     );
   });

@@ -6,7 +6,7 @@ import { computeGradeLevel, GRADE_DOMAINS } from '../src/evidence/grade-domains.
 import type { StudyDesign } from '../src/evidence/study-record.js';
 import { checkBottomLine, topicOverallCertainty } from '../src/evidence/topic-certainty.js';
 import { readDataVersion } from '../src/store/data-version.queries.js';
-import { freshDatabase } from './helpers.js';
+import { freshDatabase, getJson, testApp } from './helpers.js';
 
 const SHARED = new URL('./fixtures/', import.meta.url);
 const document = readFileSync(new URL('seed/gut-skin-axis.txt', SHARED), 'utf8');
@@ -217,6 +217,35 @@ describe('seeds/gut-skin-axis.json: evidence depth (issue 16) from the source te
       const condition = seed.conditions.find((c) => c.slug === claim.condition);
       expect({ system: code.system, code: code.code }, claim.id).toEqual({ system: 'MeSH', code: condition?.mesh_id });
     }
+  });
+});
+
+describe('seeds/gut-skin-axis.json says no more than its source text', () => {
+  it('gives the probiotics claims no heterogeneous_findings caveat: the source reports missing trials, not conflicting results', async () => {
+    // The source: "Early research shows possible benefits ... large, well-designed clinical studies are still lacking".
+    expect(document).not.toMatch(/inconsisten|heterogen|conflicting|contradict/i);
+    const { app } = await testApp();
+    const codes = async (id: string) => (await getJson(app, `/v1/claims/${id}`)).body.caveats.codes;
+    expect(await codes('probiotics-prebiotics-eczema')).toEqual(['preliminary', 'no_rcts', 'population_specific']);
+    expect(await codes('probiotics-prebiotics-acne')).toEqual(['preliminary', 'no_rcts', 'population_specific']);
+    // A draft: read from the seed itself, whatever the rules for reading drafts over the API.
+    const draft = seed.claims.find((c) => c.id === 'probiotic-strain-dose-unknown');
+    expect(draft?.caveats.codes).toEqual(['preliminary', 'no_rcts']);
+    await app.close();
+  });
+
+  it('words the gut-skin axis as the model reviews describe, not as a shown cause', async () => {
+    // The source: "what researchers call the gut-skin axis" ... "Cause and effect have not yet been definitively proven".
+    const { app } = await testApp();
+    const claim = (await getJson(app, '/v1/claims/gut-skin-axis-mechanism')).body;
+    expect(claim.statement).toBe(
+      'Reviews describe a gut-skin axis, a pathway involving the immune system and metabolic byproducts of gut bacteria through which gut bacteria may influence the skin; cause and effect have not been established in humans.',
+    );
+    expect(claim.plain_summary).toBe(
+      'Researchers describe a link from gut bacteria to the skin, through the immune system and the substances the bacteria make; it has not been proven that gut bacteria change the skin.',
+    );
+    expect(claim.caveats.codes).toEqual(['causality_not_established', 'indirect_evidence']);
+    await app.close();
   });
 });
 

@@ -3,7 +3,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { freshDatabase } from './helpers.js';
@@ -142,48 +142,61 @@ function alive(pid: number): boolean {
 }
 
 describe('npm start', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('stops the server and every process it started on %s', async (signal) => {
-    const child = spawn('npm', ['start'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'info',
-        DATABASE_PATH: join(tmp, `${signal}.db`),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const listening = new Promise<string>((resolve, reject) => {
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-        if (match?.[1]) resolve(match[1]);
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.on('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)));
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const base = await listening;
-    expect((await fetch(`${base}/health`)).status).toBe(200);
-    const tree = descendants(child.pid as number);
-    expect(tree.length).toBeGreaterThan(0);
+  // npm start compiles src/ to dist/ first (prestart); built once here, each start below only checks it is current.
+  beforeAll(() => {
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
+  }, 180_000);
 
-    try {
-      child.kill(signal);
-      expect(
-        await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 8000))]),
-      ).toBe(0);
-      expect(output).toContain(`"signal":"${signal}"`);
-      // npm waits for its script's process, and the server is that process (`exec`), so nothing outlives npm.
-      expect(tree.filter(alive)).toEqual([]);
-      await expect(fetch(`${base}/health`)).rejects.toThrow();
-    } finally {
-      for (const pid of [child.pid as number, ...tree].filter(alive)) process.kill(pid, 'SIGKILL');
-    }
-  });
+  // Each npm start checks the build first (an incremental tsc run: seconds on a busy machine), hence the timeout.
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'stops the server and every process it started on %s',
+    async (signal) => {
+      const child = spawn('npm', ['start'], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          HOST: '127.0.0.1',
+          PORT: '0',
+          LOG_LEVEL: 'info',
+          DATABASE_PATH: join(tmp, `${signal}.db`),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      const listening = new Promise<string>((resolve, reject) => {
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+          if (match?.[1]) resolve(match[1]);
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.on('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)));
+      });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const base = await listening;
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+      const tree = descendants(child.pid as number);
+      expect(tree.length).toBeGreaterThan(0);
+      // The compiled JavaScript, not the TypeScript sources under a loader.
+      const commands = tree.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim());
+      expect(commands).toContainEqual(expect.stringMatching(/^(\S*\/)?node dist\/server\.js$/));
+
+      try {
+        child.kill(signal);
+        expect(
+          await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 8000))]),
+        ).toBe(0);
+        expect(output).toContain(`"signal":"${signal}"`);
+        // npm waits for its script's process, and the server is that process (`exec`), so nothing outlives npm.
+        expect(tree.filter(alive)).toEqual([]);
+        await expect(fetch(`${base}/health`)).rejects.toThrow();
+      } finally {
+        for (const pid of [child.pid as number, ...tree].filter(alive)) process.kill(pid, 'SIGKILL');
+      }
+    },
+    60_000,
+  );
 });
 
 describe('loadConfig', () => {

@@ -144,3 +144,37 @@ describe('the PubMed merge of the new fields', () => {
     });
   });
 });
+
+describe("a claim's embedded study names the journal as the study detail does", () => {
+  it('shows the NLM abbreviation (MedlineTA) "Osteoarthritis Cartilage", never the dotted ISO "Osteoarthr. Cartil."', async () => {
+    const FIELD_REPORT = new URL('./fixtures/field-reports/08-iso-abbreviation-with-periods.xml', import.meta.url);
+    await importPubmedFiles(ctx.db, [FIELD_REPORT.pathname]);
+    const created = await send('POST', '/v1/claims', {
+      id: 'cane-use-bone-marrow-lesions',
+      statement: 'Cane use is studied for bone marrow lesion volume in medial knee osteoarthritis.',
+      plain_summary: 'A trial of walking canes.',
+      condition: null,
+      interventions: [],
+      outcome: 'bone marrow lesion volume',
+      direction: 'association',
+      grade: { scheme: 'GRADE', level: 'very_low', rationale: 'Test claim.' },
+      status: 'draft',
+      studies: [{ pmid: '31121294', relation: 'context' }],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const study = (await ctx.app.inject('/v1/studies/31121294')).json();
+    expect(study).toMatchObject({
+      journal: 'Osteoarthritis and cartilage',
+      journal_iso: 'Osteoarthr. Cartil.',
+      journal_medline_ta: 'Osteoarthritis Cartilage',
+    });
+    expect(created.body.studies[0].journal).toBe('Osteoarthritis Cartilage');
+    const claim = (
+      await ctx.app.inject({
+        url: '/v1/claims/cane-use-bone-marrow-lesions',
+        headers: { authorization: `Bearer ${ctx.key}` },
+      })
+    ).json();
+    expect(claim.studies[0].journal).toBe(study.journal_medline_ta);
+  });
+});

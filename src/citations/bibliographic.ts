@@ -369,6 +369,17 @@ export const nlmJournal = (s: Study): string | null => s.journalTa ?? s.journalI
 // Shared text helpers
 
 /** Ends a sentence-like segment with a period unless it already ends with ".", "?" or "!". */
+/**
+ * The title as RIS, BibTeX and CSL-JSON hand it on: NLM ends every ArticleTitle with a period (MEDLINE/PubMed
+ * element descriptions, ArticleTitle), and the software reading these formats adds the style's own terminal mark, so
+ * PubMed's period gave "..". One trailing period is dropped; "?" and "!" stay (they are the title's words), and so
+ * does an ellipsis. Null stays null.
+ */
+export function exportTitle(title: string | null): string | null {
+  if (title === null || !title.endsWith('.') || title.endsWith('..')) return title;
+  return title.slice(0, -1);
+}
+
 export function period(text: string): string {
   return /[.?!]$/.test(text) ? text : `${text}.`;
 }

@@ -2,6 +2,7 @@
 
 import {
   expandPageRange,
+  exportTitle,
   givenOrInitials,
   incompleteNote,
   journalName,
@@ -74,7 +75,8 @@ export function bibtex(s: Study): string {
     field('author', names.join(' and '));
   }
   if (s.editors.length > 0) field('editor', s.editors.map(bibtexName).join(' and '));
-  field('title', s.title ? `{${tex(s.title)}}` : null);
+  const title = exportTitle(s.title);
+  field('title', title ? `{${tex(title)}}` : null);
   if (s.kind === 'chapter') field('booktitle', s.journal ? tex(s.journal) : null);
   if (s.kind === 'journal_article') {
     const journal = journalName(s) ?? s.journalIso ?? s.journalTa;

@@ -2,6 +2,7 @@
 
 import {
   expandPageRange,
+  exportTitle,
   givenOrInitials,
   INCOMPLETE_AUTHORS_TEXT,
   invertedName,
@@ -61,13 +62,19 @@ export interface CslItem {
 }
 
 /**
- * The last name of an incomplete author list. CSL has no "the list goes on" marker; a trailing literal "et al."
- * makes citeproc show the gap in every style: NLM and AMA print "Sinha S, et al." (and, at seven names or more,
- * their own "et al." truncation), APA prints "Sinha, S., & et al.". Without it the known names render as a complete
- * list; with the separately known last author in its place, citeproc printed a complete-looking seven-author list
- * (issue 9). The last author is named in `note` instead.
+ * How an incomplete author list (PubMed CompleteYN="N") ends in CSL-JSON. CSL has no "the list goes on" marker, and
+ * citeproc-js knows no `others` name; an "et al." given as a name of its own is a person to it (APA rendered
+ * "Sinha, S. & et al."). So the list holds only the names known, and the last of them carries "et al." as its
+ * suffix, the one place citeproc prints after a name in every style without a name delimiter or "&" before it:
+ * APA "Sinha, S., et al." (as our APA text), NLM and AMA "Sinha S et al.". The separately known last author is named
+ * in `note` (putting it last read as a complete list, issue 9), which also says the list is incomplete.
  */
-export const CSL_ET_AL: CslName = { literal: 'et al.' };
+export const CSL_ET_AL_SUFFIX = 'et al.';
+
+function withEtAl(name: CslName): CslName {
+  if (name.literal !== undefined) return { literal: `${name.literal} ${CSL_ET_AL_SUFFIX}` };
+  return { ...name, suffix: name.suffix ? `${name.suffix}, ${CSL_ET_AL_SUFFIX}` : CSL_ET_AL_SUFFIX };
+}
 
 function cslName(n: Name): CslName {
   if (n.kind === 'group') return { literal: n.name };
@@ -115,7 +122,8 @@ const TYPES: Record<Study['kind'], CslType> = {
  */
 export function toCsl(s: Study): CslItem {
   const item: CslItem = { type: TYPES[s.kind], id: `pmid:${s.pmid}` };
-  if (s.title) item.title = s.title;
+  const title = exportTitle(s.title);
+  if (title) item.title = title;
   if (s.kind === 'chapter') {
     if (s.journal) item['container-title'] = s.journal;
   } else if (s.kind === 'journal_article') {
@@ -126,7 +134,7 @@ export function toCsl(s: Study): CslItem {
   }
   if (s.collection) item['collection-title'] = s.collection;
   const names = s.authors.map(cslName);
-  if (!s.complete && names.length > 0) names.push(CSL_ET_AL);
+  if (!s.complete && names.length > 0) names.push(withEtAl(names.pop() as CslName));
   if (names.length > 0) item.author = names;
   if (s.editors.length > 0) item.editor = s.editors.map(cslName);
   const issued = cslIssued(s);

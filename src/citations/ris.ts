@@ -1,6 +1,7 @@
 // RIS (reference type, one "XX  - value" line per tag) for journal articles, preprints, books and chapters.
 
 import {
+  exportTitle,
   incompleteNote,
   invertedName,
   journalName,
@@ -34,7 +35,7 @@ export function ris(s: Study): string {
   };
   for (const a of s.authors) tag('AU', invertedName(a));
   for (const e of s.editors) tag('A2', invertedName(e));
-  tag('TI', s.title);
+  tag('TI', exportTitle(s.title));
   if (s.kind === 'chapter') tag('T2', s.journal);
   else if (s.kind === 'journal_article') {
     tag('T2', journalName(s) ?? s.journalIso ?? s.journalTa);

@@ -240,23 +240,26 @@ async function runPubmed(args: string[], io: CliIo): Promise<number> {
 // civic
 
 const CIVIC_USAGE = `Usage:
-  npm run import -- civic [--json] [--no-withdraw] [--dialect plain|quoted] FILE
+  npm run import -- civic [--json] [--no-withdraw | --allow-withdraw] [--dialect plain|quoted] FILE
 
 Imports a CIViC ClinicalEvidenceSummaries TSV release into DATABASE_PATH (default ./data/evidence.db): evidence
 items become claims graded on the civic scale, keyed by evidence id (re-importing changes nothing; a newer release
 updates what changed). Claims from earlier releases that this file lacks are marked withdrawn, unless --no-withdraw
-(use it for partial files). Curated claims are never touched, and a field a curator changed in an imported claim
+(use it for partial files). A file that would withdraw more than a quarter of the current CIViC claims is refused,
+and nothing is changed, unless --allow-withdraw says it is a complete release all the same. Curated claims are never touched, and a field a curator changed in an imported claim
 keeps the curator's value: the summary lists it under conflicts.
 
   --dialect D     read the file as written by CIViC's exporter before December 2024 (plain: quotes are ordinary
                   characters) or since (quoted: CSV quoting); detected from the file when not given
   --no-withdraw   do not withdraw CIViC claims missing from this file
+  --allow-withdraw  withdraw them even when they are more than a quarter of the current CIViC claims
   --json          print the summary as JSON
 `;
 
 const CIVIC_OPTIONS = {
   json: { type: 'boolean', default: false },
   'no-withdraw': { type: 'boolean', default: false },
+  'allow-withdraw': { type: 'boolean', default: false },
   dialect: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -274,6 +277,8 @@ async function runCivic(args: string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length !== 1) throw new UsageError('give exactly one release file');
+  if (values['no-withdraw'] && values['allow-withdraw'])
+    throw new UsageError('give --no-withdraw or --allow-withdraw, not both');
   if (values.dialect !== undefined && !CIVIC_DIALECTS.includes(values.dialect as CivicDialect))
     throw new UsageError(`--dialect must be ${CIVIC_DIALECTS.join(' or ')}, not ${values.dialect}`);
   const file = positionals[0] as string;
@@ -290,6 +295,7 @@ async function runCivic(args: string[], io: CliIo): Promise<number> {
     // One commit: the whole release or nothing.
     report = await importCivicText(db, text, basename(file), {
       withdrawMissing: !values['no-withdraw'],
+      allowMassWithdrawal: values['allow-withdraw'],
       ...(values.dialect ? { dialect: values.dialect as CivicDialect } : {}),
       onProgress: (done, total) => bar?.update(done, total),
     });

@@ -52,7 +52,7 @@ export type { DeletionOutcome, WriteOutcome };
 
 /** Who makes a commit and why: kept on every revision it writes. */
 export interface CommitMeta {
-  /** `key:<name>` for API keys, `seed`, `import:civic`, `import:pubmed`. */
+  /** `key:<id>` for API keys (the id, never the name: see resources/history), `seed`, `import:civic`, `import:pubmed`. */
   actor: string;
   reason?: string | null;
 }
@@ -328,13 +328,14 @@ export class Changes {
   }
 
   /**
-   * Sets a claim's status alone, keeping its provenance: `retract` for a curator's retraction, `update` for an
-   * import's withdrawal. False (and nothing written) when it already had that status.
+   * Sets a claim's status alone, keeping its provenance: the revision's action names the operation (`retract`,
+   * `restore`, `publish` for a curator's; `update` for an import's withdrawal). False (and nothing written) when it
+   * already had that status.
    */
   async setClaimStatus(
     id: string,
     status: string,
-    action: 'retract' | 'update',
+    action: 'retract' | 'restore' | 'publish' | 'update',
     options: OpOptions & { byImport?: boolean } = {},
   ): Promise<boolean> {
     const before = await snapshotOf(this.#tx, 'claim', id);

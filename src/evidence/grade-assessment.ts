@@ -11,6 +11,7 @@ import {
   type GradeDomainsInput,
   type GradeLevel,
   LARGE_EFFECT_JUDGEMENTS,
+  levelText,
   PRESENCE_JUDGEMENTS,
   type SynthesisOf,
   validateGradeDomains,
@@ -58,7 +59,11 @@ export function assessClaimGrade(
     synthesis_of: grade.synthesis_of ?? null,
     domains,
   });
-  if (domains === null) return { ...none, computed, violation: checkGradeStart(grade, supportingDesigns) };
+  if (domains === null) {
+    const start = checkGradeStart(grade, supportingDesigns);
+    if (start) return { ...none, computed, violation: start };
+    return checkLevelWithinStart(grade, computed);
+  }
   const invalid = violationOf(validateGradeDomains(domains), 'grade.domains');
   if (invalid) return { ...none, computed, violation: invalid };
   const check = checkGradeConsistency(grade, computed);
@@ -66,6 +71,40 @@ export function assessClaimGrade(
   return check.overridden
     ? { computed, violation: null, overridden: true, override_reason: check.override_reason }
     : { ...none, computed };
+}
+
+/**
+ * A claim without domain judgements can stand no higher than where GRADE starts for its supporting designs (the
+ * unassessed domains can only rate it down; rating up needs them assessed: GRADE guidelines 9, Cochrane Handbook
+ * 5.1 Table 12.2.a). Above it, the write needs a reason in words (`override_reason`, or `upgrade_rationale`), and is
+ * then flagged as overridden; otherwise rule `grade.level_above_start`, with the arithmetic as `grade_arithmetic`.
+ */
+function checkLevelWithinStart(grade: ClaimGradeInput, computed: GradeComputation): ClaimGradeAssessment {
+  const none = { computed, violation: null, overridden: false, override_reason: null };
+  const level = GRADE_LEVEL_NAMES.indexOf(grade.level as GradeLevel);
+  // GRADE_LEVEL_NAMES runs from high to very low: a smaller index is a higher level.
+  if (level === -1 || level >= GRADE_LEVEL_NAMES.indexOf(computed.level)) return none;
+  const reason = grade.override_reason?.trim() || grade.upgrade_rationale?.trim();
+  if (reason) return { ...none, overridden: true, override_reason: reason };
+  const detail = `GRADE level '${levelText(grade.level as GradeLevel)}' is above what the evidence gives: ${levelText(computed.level)}. ${computed.explanation} Set grade.level to '${computed.level}', assess the GRADE domains in grade.domains, or give grade.override_reason.`;
+  return {
+    ...none,
+    violation: {
+      rule: 'grade.level_above_start',
+      detail,
+      errors: [{ path: 'grade.level', message: detail }],
+      extensions: {
+        grade_arithmetic: {
+          claimed_level: grade.level,
+          computed_level: computed.level,
+          start: computed.start,
+          steps: computed.steps,
+          unassessed: computed.unassessed,
+          upper_bound: computed.upper_bound,
+        },
+      },
+    },
+  };
 }
 
 const JUDGEMENTS = [...CONCERN_JUDGEMENTS, ...LARGE_EFFECT_JUDGEMENTS, ...PRESENCE_JUDGEMENTS] as const;

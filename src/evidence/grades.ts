@@ -18,11 +18,17 @@ export function certaintyOf(scheme: GradeScheme, level: string): number | undefi
   return GRADE_LEVELS[scheme][level];
 }
 
-/** `min_grade` accepts a certainty number 0-4, a GRADE level name or a CIViC letter. */
-export function parseMinGrade(value: string): number | undefined {
-  if (/^[0-4]$/.test(value)) return Number(value);
+/**
+ * `min_grade` in one of three forms: a certainty number 0-4 (every scheme, on the shared scale above); a GRADE level
+ * name (GRADE-graded claims only); a CIViC evidence level A-E (CIViC claims only). A level belongs to its scheme:
+ * GRADE low and CIViC C share certainty 2 but do not mean the same thing, so a level never filters the other scheme.
+ * Undefined when the value is none of these.
+ */
+export function parseMinGrade(value: string): { certainty: number; scheme: GradeScheme | null } | undefined {
+  if (/^[0-4]$/.test(value)) return { certainty: Number(value), scheme: null };
   const lower = value.toLowerCase().replace(/[\s-]/g, '_');
-  if (lower in GRADE_LEVELS.GRADE) return GRADE_LEVELS.GRADE[lower];
-  if (/^[A-Ea-e]$/.test(value)) return GRADE_LEVELS.civic[value.toUpperCase()];
+  if (lower in GRADE_LEVELS.GRADE) return { certainty: GRADE_LEVELS.GRADE[lower] as number, scheme: 'GRADE' };
+  if (/^[A-Ea-e]$/.test(value))
+    return { certainty: GRADE_LEVELS.civic[value.toUpperCase()] as number, scheme: 'civic' };
   return undefined;
 }

@@ -66,9 +66,20 @@ export const ProblemSchema = z
     code: z.string().describe('Stable machine-readable code, e.g. `claims.not_found`.'),
     request_id: z.string().describe('The request id, also in the `x-request-id` response header and the logs.'),
     errors: z
-      .array(z.object({ path: z.string(), message: z.string() }))
+      .array(
+        z.object({
+          path: z.string().describe('Where: `query.limit`, `body.grade.level`, `body.studies[1]`.'),
+          message: z.string(),
+          pointer: z
+            .string()
+            .optional()
+            .describe('For a place in the request body: its RFC 6901 JSON Pointer, e.g. `/grade/level`.'),
+        }),
+      )
       .optional()
-      .describe('One entry per invalid parameter, for validation errors.'),
+      .describe(
+        'One entry per invalid parameter or body member: for validation errors (400) and broken evidence rules (422).',
+      ),
     rule: z
       .string()
       .optional()
@@ -84,13 +95,23 @@ export const ProblemSchema = z
       })
       .optional()
       .describe(
-        'For rule `grade.level_matches_domains`: the GRADE arithmetic (start, steps, computed and claimed level, unassessed domains) that the level contradicts.',
+        'For rules `grade.level_matches_domains` and `grade.level_above_start`: the GRADE arithmetic (start, steps, computed and claimed level, unassessed domains) that the level contradicts.',
       ),
+    retracted_studies: z
+      .array(z.string())
+      .optional()
+      .describe('For rule `claim.rests_on_retracted_studies`: the retracted supporting studies (PMIDs).'),
     phrases: z
       .array(z.object({ phrase: z.string(), index: z.number().int(), needs: z.string() }))
       .optional()
       .describe(
         'For rule `topic.bottom_line_within_certainty`: the words that claim more than the overall certainty allows, with the level each needs.',
+      ),
+    duplicate: z
+      .string()
+      .optional()
+      .describe(
+        'For rules `*_unique` (422): the item a list names twice (a study key, a slug, a synonym as lookups compare it).',
       ),
     candidates: z
       .array(z.object({ slug: z.string().nullable(), name: z.string(), doid: z.string().nullable() }))

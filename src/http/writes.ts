@@ -5,10 +5,13 @@ import { joinPath, type RuleViolation } from '../evidence/violations.js';
 import { booleanQuery, problem } from './api-schemas.js';
 import { ApiProblem } from './problem.js';
 
-/** The key name that made the change, as recorded in history. */
+/**
+ * Who made the change, as history records it: `key:<id>` for an API key. The id, not the name: a key's name often
+ * names its holder, and revisions are public; callers with a key see the name beside it (resources/history).
+ */
 export function actorOf(request: FastifyRequest): string {
-  const key = (request as FastifyRequest & { apiKey?: { name: string } | null }).apiKey;
-  return key ? `key:${key.name}` : 'anonymous';
+  const key = (request as FastifyRequest & { apiKey?: { id: number } | null }).apiKey;
+  return key ? `key:${key.id}` : 'anonymous';
 }
 
 export const ReasonQuery = z
@@ -37,16 +40,29 @@ export const IfMatchHeaders = z.object({
     .describe('The ETag of the version being changed (required; 428 without, 412 when stale).'),
 });
 
-export function unprocessable(rule: string, detail: string): ApiProblem {
-  return new ApiProblem(422, 'evidence.rule_violated', 'Evidence rule violated', detail, undefined, { rule });
+/** A broken evidence rule about one place in the request body (`path`, e.g. `studies[0].pmid`; '' for the whole body). */
+export function unprocessable(rule: string, detail: string, path: string): ApiProblem {
+  return new ApiProblem(
+    422,
+    'evidence.rule_violated',
+    'Evidence rule violated',
+    detail,
+    [{ path: joinPath('body', path), message: detail }],
+    { rule },
+  );
 }
 
 /**
  * A broken evidence rule with the paths it names (`errors`) and the data a client can show (e.g. `grade_arithmetic`),
- * as a 422 problem. Paths are relative to the request body and are given here prefixed with `body.`.
+ * as a 422 problem. Paths are relative to the request body and are given here prefixed with `body.` (or `prefix`:
+ * '' for a rule about the stored resource, as a review's).
  */
-export function unprocessableViolation(violation: RuleViolation): ApiProblem {
-  const errors = violation.errors?.map((e) => ({ path: joinPath('body', e.path), message: e.message }));
+export function unprocessableViolation(violation: RuleViolation, prefix = 'body'): ApiProblem {
+  // Every 422 names a place: a rule that gave none names the whole body (or resource).
+  const errors = (violation.errors?.length ? violation.errors : [{ path: '', message: violation.detail }]).map((e) => ({
+    path: joinPath(prefix, e.path) || 'body',
+    message: e.message,
+  }));
   return new ApiProblem(422, 'evidence.rule_violated', 'Evidence rule violated', violation.detail, errors, {
     rule: violation.rule,
     ...violation.extensions,

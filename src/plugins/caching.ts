@@ -1,7 +1,7 @@
 // Conditional GETs: ETag from the database's data version (no body hashing), 304 before any handler work.
 import fp from 'fastify-plugin';
 import type { Database } from '../store/client.js';
-import { dataTagOf } from '../store/data-version.queries.js';
+import { watchDataTag } from '../store/data-version.queries.js';
 
 const CACHEABLE = /^\/v1\//;
 /**
@@ -13,6 +13,11 @@ const OWN_VALIDATORS = /^\/v1\/releases(\/|\?|$)/;
 /** Whether a request to `url` gets an ETag and may be answered 304 (what the OpenAPI document says of it too). */
 export function isConditionalRead(method: string, url: string): boolean {
   return (method === 'GET' || method === 'HEAD') && CACHEABLE.test(url);
+}
+
+/** Whether a request to `url` is a read whose validators come from the data tag (every /v1 read but releases). */
+export function hasDataValidators(method: string, url: string): boolean {
+  return isConditionalRead(method, url) && !OWN_VALIDATORS.test(url);
 }
 
 declare module 'fastify' {
@@ -31,10 +36,16 @@ function stillFresh(tag: string, dataTag: string): boolean {
 export const cachingPlugin = fp<{ db: Database }>(
   async (app, { db }) => {
     app.decorateRequest('dataTag', '');
+    // One `meta` read per commit rather than per request (store/data-version.queries.ts says how a commit is seen).
+    const dataTag = watchDataTag(db);
     app.addHook('onRequest', async (request, reply) => {
-      request.dataTag = await dataTagOf(db);
-      if (!isConditionalRead(request.method, request.url) || OWN_VALIDATORS.test(request.url)) return;
-      reply.header('etag', `W/"${request.dataTag}"`).header('cache-control', 'no-cache').header('vary', 'Accept');
+      request.dataTag = await dataTag.current();
+      if (!hasDataValidators(request.method, request.url)) return;
+      // Authorization: a key sees drafts and key names that an anonymous caller does not (claims/claims.access.ts).
+      reply
+        .header('etag', `W/"${request.dataTag}"`)
+        .header('cache-control', 'no-cache')
+        .header('vary', 'Accept, Authorization');
       const fresh = request.headers['if-none-match']
         ?.split(',')
         .map((tag) => tag.trim())

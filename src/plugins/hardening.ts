@@ -1,10 +1,10 @@
 // Hardening with Fastify's own plugins: security headers, CORS, a global rate limit, load shedding, safe log lines.
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { Config } from '../config.js';
 import { isInternalRequest } from '../http/internal-request.js';
 import { ApiProblem, PROBLEM_CODES } from '../http/problem.js';
@@ -88,7 +88,7 @@ export const corsPlugin = fp<Pick<Config, 'CORS_ORIGINS'>>(
 );
 
 /** The Content-Security-Policy for the JSON API: it loads nothing and may not be framed. */
-const API_CSP = {
+export const API_CSP = {
   useDefaults: false,
   directives: {
     'default-src': ["'none'"],
@@ -109,19 +109,48 @@ function docsCsp(publicBaseUrl: string | undefined) {
   return { useDefaults: true, directives: { 'upgrade-insecure-requests': null, 'connect-src': connect } };
 }
 
+/**
+ * The headers helmet sets for `options`, computed once. helmet's middleware only calls `setHeader`/`removeHeader`
+ * on the response, with values that depend on the options alone (no nonces, no per-request directives), so its
+ * answer for one response is its answer for every response. @fastify/helmet ran helmet(options) on every request:
+ * about a dozen headers rebuilt, the CSP string included, each time.
+ */
+export function securityHeaders(options: Readonly<HelmetOptions>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string | number) => {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader: (name: string) => {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  let done = false;
+  helmet(options)({} as never, response as never, (error?: unknown) => {
+    if (error) throw error;
+    done = true;
+  });
+  // helmet 8 runs its middlewares synchronously; anything else would leave headers half-made.
+  if (!done) throw new Error('helmet did not finish synchronously');
+  return headers;
+}
+
+const isDocsRoute = (url: string | undefined) => url !== undefined && (url === '/docs' || url.startsWith('/docs/'));
+
 export const hardeningPlugin = fp<HardeningConfig>(
   async (app, config) => {
-    // Routes registered after this under /docs (Swagger UI's) get the relaxed policy, through helmet's route option;
-    // this hook runs before helmet's own onRoute hook, which reads that option.
-    const docsPolicy = docsCsp(config.PUBLIC_BASE_URL);
-    app.addHook('onRoute', (route) => {
-      if (route.url === '/docs' || route.url.startsWith('/docs/'))
-        route.helmet ??= { contentSecurityPolicy: docsPolicy };
-    });
-    await app.register(helmet, {
-      contentSecurityPolicy: API_CSP,
-      // A public read API: CORS decides who may read, so resources may be embedded cross-origin.
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    // Fastify reads text/plain bodies by default, and a JSON operation then answered a text body with a 400 about
+    // its shape. No operation reads plain text (the PubMed import reads XML), so such a body is a 415 like any other
+    // type the operation does not read.
+    app.removeContentTypeParser('text/plain');
+    // A public read API: CORS decides who may read, so resources may be embedded cross-origin.
+    const common = { crossOriginResourcePolicy: { policy: 'cross-origin' } } as const;
+    const apiHeaders = securityHeaders({ ...common, contentSecurityPolicy: API_CSP });
+    // Swagger UI at /docs (and its assets) gets the relaxed policy; everything else, unknown URLs too, the API's.
+    const docsHeaders = securityHeaders({ ...common, contentSecurityPolicy: docsCsp(config.PUBLIC_BASE_URL) });
+    app.addHook('onRequest', (request, reply, done) => {
+      reply.headers(isDocsRoute(request.routeOptions.url) ? docsHeaders : apiHeaders);
+      done();
     });
 
     if (config.MAX_EVENT_LOOP_DELAY_MS > 0) {

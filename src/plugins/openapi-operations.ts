@@ -109,6 +109,11 @@ export const PROBLEM_EXAMPLES: Record<number, ProblemExample> = {
     detail: 'This operation needs a key with scope "admin"; this key has scope "write".',
   },
   404: { title: 'Not found', code: 'route.not_found', detail: 'No route matches GET /v1/claim.' },
+  405: {
+    title: 'Method not allowed',
+    code: 'route.method_not_allowed',
+    detail: 'DELETE is not supported on /v1/claims/x/restore; allowed: POST.',
+  },
   409: { title: 'Conflict', code: 'claim.exists', detail: "A claim 'x' already exists." },
   412: {
     title: 'Precondition failed',
@@ -204,6 +209,14 @@ function sharedResponses(): Record<string, Json> {
       ['WWW-Authenticate'],
     ),
     Forbidden: problemResponse(403, "The key's scope does not allow this operation (`admin` includes `write`)."),
+    NotFound: problemResponse(
+      404,
+      'No resource, or no route: a path parameter holding `/` (encoded or not) can name a path this API does not have.',
+    ),
+    MethodNotAllowed: problemResponse(
+      405,
+      'A path parameter holding `/` named another path of this API, which does not take this method; `Allow` lists those it takes.',
+    ),
     PreconditionFailed: problemResponse(
       412,
       '`If-Match` names a version that is no longer current; the response carries the current `ETag`: GET the resource again and reapply the change.',
@@ -306,14 +319,21 @@ export function describeOperations(document: Json, { readsRequireKey }: Operatio
         });
     }
     add(400, 'BadRequest');
-    if (write || isKeyedRead(method, path)) add(401, 'Unauthenticated');
+    // A key that is sent is checked on every route, /health and this document included: an invalid one is a 401.
+    add(401, 'Unauthenticated');
     if (write) add(403, 'Forbidden');
+    // The router: a path parameter's value may hold `/` and so name another path, or none.
+    if (itemPath) {
+      add(404, 'NotFound');
+      add(405, 'MethodNotAllowed');
+    }
     // Every change to an existing resource goes through requireIfMatch (http/concurrency.ts).
     if (write && itemPath) {
       add(412, 'PreconditionFailed');
       add(428, 'PreconditionRequired');
     }
-    if (op.requestBody) {
+    // The body parser runs on every write, whether or not the operation reads a body.
+    if (op.requestBody || write) {
       add(413, 'PayloadTooLarge');
       add(415, 'UnsupportedMediaType');
     }

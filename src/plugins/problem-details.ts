@@ -22,7 +22,14 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
       instance: request.url,
       code: problem.code,
       request_id: String(request.id),
-      ...(problem.errors ? { errors: problem.errors } : {}),
+      ...(problem.errors
+        ? {
+            errors: problem.errors.map((e) => {
+              const pointer = bodyPointer(e.path);
+              return pointer === null ? e : { ...e, pointer };
+            }),
+          }
+        : {}),
       ...problem.extensions,
     });
 }
@@ -85,8 +92,25 @@ function fieldErrors(context: string, issues: ZodIssueLike[]): ProblemFieldError
     const base = [context, ...issue.instancePath.split('/').filter(Boolean)].join('.');
     if (issue.keyword === 'unrecognized_keys' && issue.params?.keys?.length)
       return issue.params.keys.map((key) => ({ path: `${base}.${key}`, message: 'unknown parameter' }));
+    // zod says "Invalid input: expected string, received undefined" of a parameter that is missing.
+    if (/received undefined$/.test(issue.message ?? '')) return [{ path: base, message: 'is required' }];
     return [{ path: base, message: issue.message ?? 'is invalid' }];
   });
+}
+
+/**
+ * The RFC 6901 JSON Pointer into the request body for a `body.`-rooted path (`body.studies[1].effect_estimates[0]`
+ * → `/studies/1/effect_estimates/0`, `body` → ``), as RFC 9457 §3 suggests for problems with a body member; null for
+ * query, header and path parameters.
+ */
+export function bodyPointer(path: string): string | null {
+  if (path !== 'body' && !path.startsWith('body.') && !path.startsWith('body[')) return null;
+  const segments = path
+    .slice(4)
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter((s) => s !== '');
+  return segments.map((s) => `/${s.replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 
 /**

@@ -22,6 +22,43 @@ export async function dataTagOf(h: Reader): Promise<string> {
   return `${APP_VERSION}.${await readDataVersion(h)}`;
 }
 
+/** The data tag of a database as of now, read again only when the engine says another connection committed. */
+export interface DataTagWatch {
+  /** `<build>.<database id>.<data version>` (see dataTagOf), as of the last commit by any connection or process. */
+  current(): Promise<string>;
+}
+
+/**
+ * Watches `h` (a Database's reader connection) so that the data tag costs a `meta` read only after a commit.
+ *
+ * SQLite: `PRAGMA data_version` changes whenever another connection, in this process (the writer) or in another
+ * one (a second server, an import), committed to the file since the last call on this connection; it does not change
+ * for this connection's own commits, and the reader never writes (sqlite.org/pragma.html#pragma_data_version). Read
+ * before `meta`, so a commit between the two only costs one more read. Other writes (a key's last use) move it too:
+ * the tag is read again and comes out the same.
+ *
+ * PostgreSQL: every call reads `meta` (two primary-key lookups in one statement), since another instance's commit
+ * is only known by asking. Planned (docs/scaling.md): the commit that bumps the version also runs
+ * `NOTIFY data_version` in its transaction, which PostgreSQL delivers at commit to every listening session of every
+ * process; each server would keep one `LISTEN data_version` client whose notification (or loss of connection) marks
+ * the tag stale.
+ */
+export function watchDataTag(h: Reader): DataTagWatch {
+  if (h.engine === 'postgres') return { current: () => dataTagOf(h) };
+  let seen: unknown;
+  let tag = '';
+  return {
+    async current() {
+      const now = (await h.get<{ data_version: number }>('PRAGMA data_version'))?.data_version;
+      if (now !== seen) {
+        tag = await dataTagOf(h);
+        seen = now;
+      }
+      return tag;
+    },
+  };
+}
+
 export type VersionedTable = 'claims' | 'conditions' | 'interventions' | 'studies' | 'topics';
 
 const KEY_COLUMN: Record<VersionedTable, string> = {

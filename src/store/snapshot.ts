@@ -1,6 +1,6 @@
 // A database snapshot file made public: secrets removed from the copy, and a read-only handle to read it with.
 import BetterSqlite3 from 'better-sqlite3';
-import { notInArray } from 'drizzle-orm';
+import { and, eq, inArray, like, notInArray, or } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { type Reader, sqliteReader } from './client.js';
 import * as schema from './schema.js';
@@ -29,8 +29,10 @@ export function openSnapshotReader(path: string): SnapshotReader {
 const PUBLIC_META_KEYS = ['database_id', 'data_version'];
 
 /**
- * Removes what must never leave the server from a copy of the database (changed in place): the API key hashes and
- * every meta value but the public ones. `secure_delete` overwrites the deleted cells and freed pages with zeros, so
+ * Removes what must never leave the server from a copy of the database (changed in place): the API key hashes,
+ * every meta value but the public ones, and drafts (issue 10: drafts are seen only by API keys): each draft claim with
+ * its links, and every revision that records a claim as a draft (matched as the history routes match it,
+ * resources/history/history.access.ts). `secure_delete` overwrites the deleted cells and freed pages with zeros, so
  * the bytes are gone from the file, not merely unlinked. Returns the number of key rows removed.
  */
 export async function removePrivateData(path: string): Promise<number> {
@@ -41,6 +43,22 @@ export async function removePrivateData(path: string): Promise<number> {
     // No transaction needed: a failure here abandons the whole copy.
     const keys = await orm.delete(schema.api_keys);
     await orm.delete(schema.meta).where(notInArray(schema.meta.key, PUBLIC_META_KEYS));
+    const drafts = orm.select({ id: schema.claims.id }).from(schema.claims).where(eq(schema.claims.status, 'draft'));
+    await orm
+      .delete(schema.revisions)
+      .where(
+        and(
+          eq(schema.revisions.entity, 'claim'),
+          or(
+            like(schema.revisions.snapshot, '%"status":"draft"%'),
+            and(eq(schema.revisions.action, 'purge'), like(schema.revisions.changes, '%"status":{"before":"draft"%')),
+          ),
+        ),
+      );
+    // Topics list published claims only, but a topic's row may name a draft; its link is not public either.
+    await orm.delete(schema.topic_claims).where(inArray(schema.topic_claims.claim_id, drafts));
+    sqlite.pragma('foreign_keys = ON');
+    await orm.delete(schema.claims).where(eq(schema.claims.status, 'draft'));
     return keys.changes;
   } finally {
     sqlite.close();

@@ -17,7 +17,15 @@ import {
   parseCivicTsv,
   releaseName,
 } from './civic.parse.js';
-import { type CitedStudy, civicClaimsAbsentFrom, interventionById, slugById, slugTaken } from './civic.queries.js';
+import {
+  type CitedStudy,
+  civicClaimsAbsentFrom,
+  civicCurrentCount,
+  interventionById,
+  isBareStudy,
+  slugById,
+  slugTaken,
+} from './civic.queries.js';
 import { civicConcordance, civicMeaning, civicPlainSummary } from './civic.semantics.js';
 
 export { CivicFileError };
@@ -69,9 +77,19 @@ export interface CivicImportSummary {
   created: { conditions: number; interventions: number; studies: number };
 }
 
+/**
+ * The share of current CIViC claims one release may withdraw before the import refuses. A monthly release drops a few
+ * items; a file that would withdraw more than a quarter of them is far more likely a partial, filtered or different
+ * file than a release, and withdrawing on its word would hide most of the CIViC evidence. `allowMassWithdrawal`
+ * (`--allow-withdraw`) says the file is a complete release all the same.
+ */
+export const MASS_WITHDRAWAL_SHARE = 0.25;
+
 export interface CivicImportOptions {
   /** Mark CIViC claims absent from this file as withdrawn (default true: a monthly release is complete). */
   withdrawMissing?: boolean;
+  /** Withdraw even when that is more than MASS_WITHDRAWAL_SHARE of the current CIViC claims (default false). */
+  allowMassWithdrawal?: boolean;
   /** Read the file in this exporter dialect instead of detecting it (`--dialect`). */
   dialect?: CivicDialect;
   /** Rows written so far; called inside the import's one transaction, so nothing is committed until the end. */
@@ -232,7 +250,13 @@ export async function importCivicText(
   db: Database,
   text: string,
   release: string,
-  { withdrawMissing = true, dialect, onProgress, now = () => new Date().toISOString() }: CivicImportOptions = {},
+  {
+    withdrawMissing = true,
+    allowMassWithdrawal = false,
+    dialect,
+    onProgress,
+    now = () => new Date().toISOString(),
+  }: CivicImportOptions = {},
 ): Promise<CivicImportSummary> {
   const parsed = parseCivicTsv(text, dialect ? { dialect } : {});
   const { rows, skipped } = parsed;
@@ -331,7 +355,19 @@ export async function importCivicText(
   const concordance = civicConcordance(unique.filter((r) => r.status === 'accepted'));
   const claimId = (evidenceId: string) => `civic-eid-${evidenceId}`;
 
-  const toRecord = (row: CivicEvidence, condition: string | null, interventions: string[]): ClaimRecord => {
+  const toRecord = (
+    given: CivicEvidence,
+    condition: string | null,
+    interventions: string[],
+    bare: boolean,
+    knownRelation: CivicEvidence['therapy_interaction_type'],
+  ): ClaimRecord => {
+    // A release without the interaction column (before November 2018) says nothing about how the therapies were
+    // given: a relation a later release or a curator recorded for the same therapies stands, and the summary uses it.
+    const row =
+      given.therapy_interaction_type === null && interventions.length > 1 && knownRelation !== null
+        ? { ...given, therapy_interaction_type: knownRelation }
+        : given;
     const meaning = civicMeaning(row);
     const study = citedStudyOf(row.source);
     const related = concordance.get(row.evidence_id) ?? { agrees: [], disagrees: [] };
@@ -360,7 +396,11 @@ export async function importCivicText(
         synthesis_of: null,
         override_reason: null,
       },
-      caveats: { codes: LEVEL_CAVEATS[row.evidence_level] ?? [], notes: null },
+      // A PMID with no imported PubMed record is unverified here, as the seed marks its own (caveat unverified_sources).
+      caveats: {
+        codes: [...(LEVEL_CAVEATS[row.evidence_level] ?? []), ...(bare ? ['unverified_sources'] : [])],
+        notes: null,
+      },
       status: STATUS[row.status] ?? 'draft',
       pico: null,
       studies: [
@@ -382,12 +422,25 @@ export async function importCivicText(
   const PROGRESS_EVERY = 1000;
   await commit(db, { actor: 'import:civic', reason: `CIViC release ${release}` }, async (changes) => {
     for (const [index, row] of unique.entries()) {
-      if ((await changes.citeSource(citedStudyOf(row.source))) === 'inserted') summary.created.studies++;
+      const cited = citedStudyOf(row.source);
+      if ((await changes.citeSource(cited)) === 'inserted') summary.created.studies++;
+      const bare = cited.pmid !== null && (await isBareStudy(changes.read, cited.key));
       const condition = await conditionFor(changes, row);
       const interventions: string[] = [];
       for (const therapy of row.therapy_terms) interventions.push(await interventionFor(changes, therapy));
-      const incoming = toRecord(row, condition, [...new Set(interventions)]);
-      const existing = await claimRecordOf(changes.read, incoming.id);
+      const linked = [...new Set(interventions)];
+      const existing = await claimRecordOf(changes.read, claimId(row.evidence_id));
+      const sameTherapies =
+        existing !== undefined &&
+        existing !== null &&
+        [...existing.interventions].sort().join() === [...linked].sort().join();
+      const incoming = toRecord(
+        row,
+        condition,
+        linked,
+        bare,
+        sameTherapies ? (existing.intervention_relation as CivicEvidence['therapy_interaction_type']) : null,
+      );
       const state = await claimImportStateOf(changes.read, incoming.id);
       const { record, conflicts, imported } = keepCuratorEdits(incoming, existing, state?.values);
       summary.conflicts.push(...conflicts);
@@ -396,6 +449,7 @@ export async function importCivicText(
     }
     if (withdrawMissing && unique.length > 0) {
       const reason = `absent from CIViC release ${release}`;
+      const withdrawing: string[] = [];
       for (const id of await civicClaimsAbsentFrom(
         changes.read,
         unique.map((r) => r.evidence_id),
@@ -404,8 +458,15 @@ export async function importCivicText(
         const state = await claimImportStateOf(changes.read, id);
         const current = await claimRecordOf(changes.read, id);
         if (state && current && !same(current.status, state.values.status)) continue;
-        if (await changes.setClaimStatus(id, 'withdrawn', 'update', { reason, byImport: true })) summary.withdrawn++;
+        withdrawing.push(id);
       }
+      const currentCount = await civicCurrentCount(changes.read);
+      if (!allowMassWithdrawal && withdrawing.length > MASS_WITHDRAWAL_SHARE * currentCount)
+        throw new CivicFileError(
+          `${release} would withdraw ${withdrawing.length} of the ${currentCount} current CIViC claims (${Math.round((100 * withdrawing.length) / currentCount)}%, more than ${100 * MASS_WITHDRAWAL_SHARE}%): nothing was changed. If it is a partial file, import it with --no-withdraw; if it is a complete release, with --allow-withdraw.`,
+        );
+      for (const id of withdrawing)
+        if (await changes.setClaimStatus(id, 'withdrawn', 'update', { reason, byImport: true })) summary.withdrawn++;
     }
   });
   return summary;

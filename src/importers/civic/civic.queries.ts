@@ -1,7 +1,9 @@
 // SQL for the CIViC import: studies known only by a citing source (PMID or meeting abstract) and its citation string,
 // and withdrawing items a release dropped.
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { StudySourceType } from '../../evidence/vocabulary.js';
 import type { Reader, Transaction } from '../../store/client.js';
+import { claims, studies } from '../../store/schema.js';
 import { prepared } from '../../store/statements.js';
 
 /** A study as a citing source names it: by PMID, or (a source without one) by its key, with its citation string. */
@@ -76,4 +78,27 @@ export async function interventionById(
 export async function slugById(h: Reader, table: 'conditions' | 'interventions', id: number): Promise<string> {
   const sqlite = h.sqlite;
   return (prepared(sqlite, `SELECT slug FROM ${table} WHERE id = ?`).get(id) as { slug: string }).slug;
+}
+
+/**
+ * True when the study has no bibliographic record of its own yet (no title, journal or year: what `metadata_status`
+ * calls `unknown`), so a claim resting on it rests on a PMID nobody here has checked.
+ */
+export async function isBareStudy(h: Reader, key: string): Promise<boolean> {
+  const [row] = await h.orm
+    .select({ title: studies.title, journal: studies.journal, journal_iso: studies.journal_iso, year: studies.year })
+    .from(studies)
+    .where(eq(studies.key, key));
+  return (
+    row === undefined || (row.title === null && row.journal === null && row.journal_iso === null && row.year === null)
+  );
+}
+
+/** How many CIViC claims count as current (published or draft): what a release's withdrawals are a share of. */
+export async function civicCurrentCount(h: Reader): Promise<number> {
+  const [row] = await h.orm
+    .select({ n: sql<number>`count(*)` })
+    .from(claims)
+    .where(and(eq(claims.source, 'civic'), inArray(claims.status, ['published', 'draft'])));
+  return Number(row?.n ?? 0);
 }

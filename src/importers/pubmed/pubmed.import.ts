@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { commit, type DeletionOutcome } from '../../curation/commit.js';
 import type { Database } from '../../store/client.js';
+import { OFF_THREAD_MIN_BYTES, parsePubmedFileOffThread } from './pubmed.off-thread.js';
 import { MalformedFileError, type PubmedRecord, parsePubmedFile } from './pubmed.parse.js';
 import { type ImportOutcome, STORABLE_PMID } from './pubmed.queries.js';
 
@@ -104,30 +105,48 @@ export function parsePubmedSources(sources: readonly PubmedSource[]): ParsedSour
       if (error instanceof MalformedFileError) throw new PubmedImportError(name, error.message);
       throw error;
     }
-    const skipped: SkippedRecord[] = parsed.skipped.map((p) => ({ file: name, ...p }));
-    // The parser reports positions only for skipped records; the others fill the remaining positions in order.
-    const skippedPositions = new Set(parsed.skipped.map((p) => p.position));
-    const records: PubmedRecord[] = [];
-    let position = 0;
-    for (const record of parsed.records) {
-      position++;
-      while (skippedPositions.has(position)) position++;
-      if (STORABLE_PMID.test(record.pmid)) records.push(record);
-      else
-        skipped.push({
-          file: name,
-          position,
-          pmid: record.pmid,
-          reason: `PMID "${record.pmid}" is not a PubMed id (1 to 9 digits, no leading zero)`,
-        });
-    }
-    skipped.sort((a, b) => a.position - b.position);
-    // A DeleteCitation PMID that no study could have (not storable) can only be "not in the database".
-    return { name, records, skipped, deleted: parsed.deleted };
+    return parsedSource(name, parsed);
   });
 }
 
-/** Reads and parses every file before anything is written; throws PubmedImportError naming a bad file. */
+/**
+ * One source as `parsePubmedSources` reads it, parsed in a worker thread when it is `OFF_THREAD_MIN_BYTES` or more
+ * (pubmed.off-thread.ts), so a large request body does not hold the server's event loop. Same result and errors.
+ */
+export async function parsePubmedSourceOffThread({ name, text }: PubmedSource): Promise<ParsedSource> {
+  if (Buffer.byteLength(text) < OFF_THREAD_MIN_BYTES) return parsePubmedSources([{ name, text }])[0] as ParsedSource;
+  try {
+    return parsedSource(name, await parsePubmedFileOffThread(text));
+  } catch (error) {
+    if (error instanceof MalformedFileError) throw new PubmedImportError(name, error.message);
+    throw error;
+  }
+}
+
+/** A parsed file as the importer takes it: records with storable PMIDs, the others skipped, in file position order. */
+function parsedSource(name: string, parsed: ReturnType<typeof parsePubmedFile>): ParsedSource {
+  const skipped: SkippedRecord[] = parsed.skipped.map((p) => ({ file: name, ...p }));
+  // The parser reports positions only for skipped records; the others fill the remaining positions in order.
+  const skippedPositions = new Set(parsed.skipped.map((p) => p.position));
+  const records: PubmedRecord[] = [];
+  let position = 0;
+  for (const record of parsed.records) {
+    position++;
+    while (skippedPositions.has(position)) position++;
+    if (STORABLE_PMID.test(record.pmid)) records.push(record);
+    else
+      skipped.push({
+        file: name,
+        position,
+        pmid: record.pmid,
+        reason: `PMID "${record.pmid}" is not a PubMed id (1 to 9 digits, no leading zero)`,
+      });
+  }
+  skipped.sort((a, b) => a.position - b.position);
+  // A DeleteCitation PMID that no study could have (not storable) can only be "not in the database".
+  return { name, records, skipped, deleted: parsed.deleted };
+}
+
 export function readPubmedFiles(paths: readonly string[]): ParsedSource[] {
   const sources = paths.map((path): PubmedSource => {
     try {

@@ -41,6 +41,11 @@ export interface ClaimFilters {
   /** Exactly this condition (include_descendants=false). */
   condition_id?: number;
   intervention_id?: number;
+  /** Further interventions every claim must also involve (`intervention=` repeated): ALL of them, not any. */
+  intervention_id_2?: number;
+  intervention_id_3?: number;
+  intervention_id_4?: number;
+  intervention_id_5?: number;
   min_certainty?: number;
   grade_level?: string;
   grade_scheme?: string;
@@ -72,6 +77,15 @@ export const CLAIM_FILTER_SQL: FilterSql<ClaimFilters> = {
   condition_id: 'c.condition_id = @condition_id',
   intervention_id:
     'EXISTS (SELECT 1 FROM claim_interventions ci WHERE ci.claim_id = c.id AND ci.intervention_id = @intervention_id)',
+  // One EXISTS each: portable SQL, each an index probe on the claim's few links (the first intervention drives).
+  intervention_id_2:
+    'EXISTS (SELECT 1 FROM claim_interventions ci WHERE ci.claim_id = c.id AND ci.intervention_id = @intervention_id_2)',
+  intervention_id_3:
+    'EXISTS (SELECT 1 FROM claim_interventions ci WHERE ci.claim_id = c.id AND ci.intervention_id = @intervention_id_3)',
+  intervention_id_4:
+    'EXISTS (SELECT 1 FROM claim_interventions ci WHERE ci.claim_id = c.id AND ci.intervention_id = @intervention_id_4)',
+  intervention_id_5:
+    'EXISTS (SELECT 1 FROM claim_interventions ci WHERE ci.claim_id = c.id AND ci.intervention_id = @intervention_id_5)',
   // Above very_low, a claim awaiting review (retracted evidence) is left out until a curator has reviewed it.
   min_certainty: 'c.certainty >= @min_certainty AND (@min_certainty <= 1 OR c.review_reason IS NULL)',
   grade_level: 'c.grade_level = @grade_level',
@@ -411,7 +425,7 @@ export async function hydrateClaims(h: Reader, rows: readonly ClaimRow[]) {
   const studyRows = prepared(
     sqlite,
     `SELECT cs.claim_id, s.key, s.pmid, s.source_type, s.citation_text, s.citation_text_source, s.title,
-       coalesce(s.journal_iso, s.journal) AS journal, s.year, s.design,
+       coalesce(s.journal_medline_ta, s.journal, s.journal_iso) AS journal, s.year, s.design,
        s.sample_size, s.sample_size_note, s.species, s.retracted, json_array_length(s.authors) AS author_total,
        s.authors_complete, cs.relation, cs.finding, cs.subgroup_sample_size,
        s.id AS study_id, s.publication_kind, s.publication_status, s.retraction_source, s.retraction_notice_pmid,

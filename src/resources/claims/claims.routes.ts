@@ -10,6 +10,7 @@ import { rowTag } from '../../store/data-version.queries.js';
 import { resolveLookup } from '../../store/lookup.queries.js';
 import { requireCondition } from '../conditions/conditions.resolve.js';
 import { snapshotAt } from '../history/history.queries.js';
+import { draftNotFound, draftsNeedKey, seesDrafts } from './claims.access.js';
 import { getClaim, listClaims } from './claims.queries.js';
 import { ClaimListQuery, ClaimListSchema, ClaimSchema } from './claims.schemas.js';
 import { servedClaimSnapshot } from './claims.snapshots.js';
@@ -25,22 +26,35 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
       querystring: ClaimListQuery,
       response: { 200: ClaimListSchema },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const q = request.query;
+      if (q.status === 'draft' && !seesDrafts(request)) throw draftsNeedKey(reply);
       const conditionId =
         q.condition === undefined ? undefined : await requireCondition(db, q.condition, 'query.condition');
-      const interventionId =
-        q.intervention === undefined ? undefined : await resolveLookup(db, 'intervention', q.intervention);
-      if (q.intervention !== undefined && interventionId === undefined)
-        throw badRequest(
-          'query.intervention',
-          `no intervention is known by '${q.intervention}' (slug, name or synonym)`,
-        );
-      const minCertainty = q.min_grade === undefined ? undefined : parseMinGrade(q.min_grade);
-      if (q.min_grade !== undefined && minCertainty === undefined)
+      // Repeated, every intervention must be one the claim involves (a combination asked for as such).
+      const interventionIds: number[] = [];
+      for (const [i, text] of (q.intervention ?? []).entries()) {
+        const id = await resolveLookup(db, 'intervention', text);
+        if (id === undefined)
+          throw badRequest(
+            (q.intervention?.length ?? 0) > 1 ? `query.intervention[${i}]` : 'query.intervention',
+            `no intervention is known by '${text}' (slug, name or synonym)`,
+          );
+        interventionIds.push(id);
+      }
+      const [interventionId, ...alsoInterventions] = [...new Set(interventionIds)];
+      const minGrade = q.min_grade === undefined ? undefined : parseMinGrade(q.min_grade);
+      if (q.min_grade !== undefined && minGrade === undefined)
         throw badRequest(
           'query.min_grade',
           'must be 0-4, a GRADE level (high, moderate, low, very_low) or a CIViC level (A-E)',
+        );
+      // A level filters its own scheme only (GRADE low is not CIViC C); a number filters every scheme.
+      const minGradeScheme = minGrade?.scheme ?? undefined;
+      if (minGradeScheme !== undefined && q.grade_scheme !== undefined && q.grade_scheme !== minGradeScheme)
+        throw badRequest(
+          'query.min_grade',
+          `'${q.min_grade}' is a ${minGradeScheme === 'GRADE' ? 'GRADE level' : 'CIViC level'} and cannot filter grade_scheme=${q.grade_scheme}; give a number 0-4 to compare schemes`,
         );
       const gradeLevel = q.grade === undefined ? undefined : normaliseGradeLevel(q.grade);
       if (q.grade !== undefined && gradeLevel === undefined)
@@ -50,9 +64,13 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
         {
           ...(q.include_descendants ? { condition_tree: conditionId } : { condition_id: conditionId }),
           intervention_id: interventionId,
-          min_certainty: minCertainty,
+          intervention_id_2: alsoInterventions[0],
+          intervention_id_3: alsoInterventions[1],
+          intervention_id_4: alsoInterventions[2],
+          intervention_id_5: alsoInterventions[3],
+          min_certainty: minGrade?.certainty,
           grade_level: gradeLevel,
-          grade_scheme: q.grade_scheme,
+          grade_scheme: q.grade_scheme ?? minGradeScheme,
           design: q.design,
           min_sample_size: q.min_sample_size,
           direction: q.direction,
@@ -100,6 +118,8 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
       if (request.query.as_of !== undefined) {
         const asOf = new Date(request.query.as_of).toISOString();
         const past = await snapshotAt(db, 'claim', id, asOf);
+        // A draft's past is no more public than the draft: as of a moment it was one, anonymous callers get a 404.
+        if (past.found && past.snapshot.status === 'draft' && !seesDrafts(request)) throw draftNotFound(id);
         if (!past.found)
           throw notFound(
             PROBLEM_CODES.claimNotFound,
@@ -107,7 +127,8 @@ export const claimsRoutes: RoutePlugin = async (app, { db }) => {
               ? `Claim '${id}' had been purged by ${asOf} (at ${past.deletedAt}).`
               : `Claim '${id}' has no recorded state at or before ${asOf}.`,
           );
-        reply.header('cache-control', 'public, max-age=86400');
+        // A keyed read may hold a draft: no shared cache may keep it.
+        reply.header('cache-control', `${seesDrafts(request) ? 'private' : 'public'}, max-age=86400`);
         return servedClaimSnapshot(past.snapshot) as z.infer<typeof ClaimSchema>;
       }
       // The tag is read before the body: a write in between makes the tag older than the body, never newer.

@@ -82,7 +82,9 @@ export const ClaimStudySchema = z
     journal: z
       .string()
       .nullable()
-      .describe('Journal abbreviation (ISO), or the full title when no abbreviation is known.'),
+      .describe(
+        "The journal as the study's own record names it: its NLM title abbreviation (the study's `journal_medline_ta`, e.g. `Osteoarthritis Cartilage`), else its full title (`journal`), else its ISO abbreviation (`journal_iso`).",
+      ),
     year: z.number().int().nullable(),
     design: DesignSchema.nullable().describe('Study design; null when not yet known.'),
     sample_size: z.number().int().nullable().describe('Participants in the study; null when not known.'),
@@ -140,7 +142,12 @@ export const ClaimReviewSchema = z
       ),
     requested_at: z.string().nullable().describe('When the review was asked for (UTC).'),
     reviewed_at: z.string().nullable().describe('When a curator last reviewed the claim (UTC).'),
-    reviewed_by: z.string().nullable().describe('Who reviewed it: `key:<name>`.'),
+    reviewed_by: z
+      .string()
+      .nullable()
+      .describe(
+        'Who reviewed it, as revisions name actors: `key:<id>` for an API key (its name is shown to keys in the revisions).',
+      ),
     note: z
       .string()
       .nullable()
@@ -292,6 +299,9 @@ export const ClaimListSchema = page(ClaimSchema, 'ClaimList');
 export const CLAIM_SORTS = ['-certainty', '-updated', '-sample_size'] as const;
 export type ClaimSort = (typeof CLAIM_SORTS)[number];
 
+/** How many `intervention=` a claim list may repeat: one EXISTS test per intervention. */
+export const MAX_INTERVENTIONS_QUERIED = 5;
+
 export const ClaimListQuery = z
   .object({
     condition: z
@@ -306,20 +316,22 @@ export const ClaimListQuery = z
     include_descendants: booleanQuery(true).describe(
       'Include claims about every descendant through the whole hierarchy, curated and ontology links (e.g. lung adenocarcinoma under lung cancer). Default true.',
     ),
+    // Repeated (`intervention=a&intervention=b`) the query string gives an array, once a string: both are read as a list.
     intervention: z
-      .string()
-      .min(1)
-      .max(200)
+      .preprocess(
+        (v) => (typeof v === 'string' ? [v] : v),
+        z.array(z.string().min(1).max(200)).min(1).max(MAX_INTERVENTIONS_QUERIED),
+      )
       .optional()
       .describe(
-        'Intervention slug, name or synonym; finds claims where it is one of several (a combination with it included).',
+        `Intervention slug, name or synonym; finds claims where it is one of several (a combination with it included). Repeat it (\`intervention=dabrafenib&intervention=trametinib\`, up to ${MAX_INTERVENTIONS_QUERIED}) for claims about all of them together: each claim listed involves every one given (and possibly more); how they were given is in \`intervention_relation\`.`,
       ),
     min_grade: z
       .string()
       .max(20)
       .optional()
       .describe(
-        'Minimum certainty: 0-4, a GRADE level (`low`) or a CIViC level (`B`). Above very_low (certainty 1), claims awaiting review (`review.needed`: retracted evidence) are left out until a curator reviews them.',
+        'Minimum grade, scheme by scheme: a GRADE level (`low`: GRADE-graded claims at low or above) or a CIViC evidence level (`B`: CIViC claims at A or B). A level never matches the other scheme (GRADE low and CIViC C are not the same evidence). A number 0-4 compares every scheme on the shared certainty scale (`grade.certainty`: GRADE high 4 ... very_low 1; CIViC A 4 ... E 0). Combined with `grade_scheme`, the level must belong to it (400 otherwise). Above certainty 1, claims awaiting review (`review.needed`: retracted evidence) are left out until a curator reviews them.',
       )
       // very_low: the docs page fills every example into one "Try it out", and the seeded melanoma claim is very low.
       .meta({ example: 'very_low' }),
@@ -364,7 +376,9 @@ export const ClaimListQuery = z
     status: z
       .enum(CLAIM_STATUSES)
       .default('published')
-      .describe('Claim status; default `published`. Retracted claims are listed only when asked for.'),
+      .describe(
+        'Claim status; default `published`. Retracted and withdrawn claims are listed only when asked for; `draft` only to callers with an API key (401 without one).',
+      ),
     // Evidence depth (issue 16): PICO filters.
     ...PicoFilterQuery.shape,
     sort: z
@@ -376,7 +390,10 @@ export const ClaimListQuery = z
     limit: limitParam,
     cursor: cursorParam,
   })
-  .strict();
+  .strict()
+  // @fastify/swagger reads a parameter's serialisation from the query object: form, exploded (OpenAPI's default for
+  // query parameters), so the array `intervention` is written `intervention=a&intervention=b`.
+  .meta({ style: 'form', explode: true });
 export type ClaimListQuery = z.infer<typeof ClaimListQuery>;
 
 /** Effect estimates on one claim-study link, as a curator writes them (checked on write: 422 with the path). */

@@ -3,7 +3,8 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { commit } from '../../curation/commit.js';
-import { checkClaimRules } from '../../evidence/rules.js';
+import { checkClaimRules, checkRetractedSupport } from '../../evidence/rules.js';
+import { CLAIM_STATUSES } from '../../evidence/vocabulary.js';
 import { ClaimId, notFoundProblem, StudyKey } from '../../http/api-schemas.js';
 import { requireIfMatch, resourceEtag } from '../../http/concurrency.js';
 import { ApiProblem, notFound, PROBLEM_CODES } from '../../http/problem.js';
@@ -15,10 +16,12 @@ import {
   patchOf,
   ReasonQuery,
   RequiredReasonQuery,
+  unprocessableViolation,
   writeProblems,
 } from '../../http/writes.js';
 import type { Reader } from '../../store/client.js';
 import { dataTagOf, rowTag } from '../../store/data-version.queries.js';
+import { requireDraftEditor, statusBeforeRetraction, statusChangeProblem } from './claims.access.js';
 import { type ClaimRecord, claimRecordFromInput, claimRecordOf, getClaim } from './claims.queries.js';
 import { ClaimInput, ClaimSchema, EffectEstimatesInput } from './claims.schemas.js';
 
@@ -41,11 +44,31 @@ export const ClaimCreateBody = ClaimInput.extend({
     )
     .max(500)
     .describe(
-      'Linked studies in display order; at least one (422 `claim.needs_study`), each an existing study (PMID or key); a published claim needs one linked as `supports` (422 `claim.needs_supporting_study`).',
+      'Linked studies in display order; at least one (422 `claim.needs_study`), each an existing study (PMID or key), each once (422 `claim.studies_unique`); a published claim needs one linked as `supports` (422 `claim.needs_supporting_study`).',
+    ),
+  status: z
+    .enum(['published', 'draft'])
+    .default('published')
+    .describe(
+      '`published` (the default) or `draft`: a draft is seen only by API keys and changed only by its creator or an admin key until `POST /v1/claims/{id}/publish`.',
     ),
 }).meta({ id: 'ClaimCreate' });
 
-const ClaimPatchBody = patchOf(ClaimCreateBody, ['id'], 'ClaimPatch');
+const ClaimPatchBody = patchOf(
+  ClaimCreateBody.extend({
+    status: z
+      .enum(CLAIM_STATUSES)
+      .describe(
+        'Only its current value (a client may send back what it read): any other is a 422 (`claim.status_by_operation`) naming the operation that changes it with a reason: publish, retract (DELETE) or restore.',
+      ),
+  }),
+  ['id'],
+  'ClaimPatch',
+);
+
+/** A status change's reason: required, kept in the revision history. */
+const statusReason = (why: string, example: string) =>
+  z.object({ reason: z.string().min(1).max(1000).describe(why).meta({ example }) }).strict();
 
 export const claimsWrites: RoutePlugin = async (app, { db }) => {
   const params = z.object({ id: ClaimId });
@@ -80,7 +103,7 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       await commit(db, { actor: actorOf(request), reason: request.query.reason }, async (changes) => {
         if (await claimRecordOf(changes.read, record.id))
           throw conflict('claim.exists', `A claim '${record.id}' already exists.`);
-        await checkClaimRules(changes.read, record);
+        await checkClaimRules(changes.read, record, { publishing: record.status !== 'retracted' });
         await changes.upsertClaim(record);
       });
       reply.header('location', `/v1/claims/${record.id}`);
@@ -95,7 +118,7 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       tags: ['claims'],
       summary: 'Update a claim',
       description:
-        'Changes the fields given (write scope); `grade`, `caveats`, `studies` and `interventions` given replace the old ones whole. Requires If-Match (428 without, 412 when stale). Evidence rules as for create.',
+        'Changes the fields given (write scope); `grade`, `caveats`, `studies` and `interventions` given replace the old ones whole. Requires If-Match (428 without, 412 when stale). Evidence rules as for create. `status` is not changed here: its current value is accepted, any other is a 422 (`claim.status_by_operation`) naming the operation to use (publish, retract, restore). A draft is changed only by the key that created it or an admin key (403 for another write key).',
       params,
       headers: IfMatchHeaders,
       querystring: ReasonQuery,
@@ -107,8 +130,11 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       await commit(db, { actor: actorOf(request), reason: request.query.reason }, async (changes) => {
         const { record, tag } = await load(changes.read, id);
         await requireIfMatch(request, reply, changes.read, 'claims', tag);
+        await requireDraftEditor(request, changes.read, id, record.status);
         const { version: _version, ...existing } = record;
-        const { studies, ...patch } = request.body as Partial<ClaimInput>;
+        const { studies, status, ...patch } = request.body as Partial<ClaimInput>;
+        const statusChange = statusChangeProblem(id, record.status, status);
+        if (statusChange) throw statusChange;
         const merged: ClaimRecord = {
           ...existing,
           ...patch,
@@ -122,7 +148,10 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
               ? 'curated'
               : existing.plain_summary_source,
         } as ClaimRecord;
-        await checkClaimRules(changes.read, merged);
+        // Publishing (a draft or withdrawn claim made published) is checked as a new claim would be.
+        await checkClaimRules(changes.read, merged, {
+          publishing: merged.status === 'published' && existing.status !== 'published',
+        });
         await changes.upsertClaim(merged);
       });
       return respond(reply, id);
@@ -156,8 +185,12 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       const { id } = request.params;
       const { reason } = request.query;
       await commit(db, { actor: actorOf(request), reason }, async (changes) => {
-        const { tag } = await load(changes.read, id);
+        const { record, tag } = await load(changes.read, id);
         await requireIfMatch(request, reply, changes.read, 'claims', tag);
+        await requireDraftEditor(request, changes.read, id, record.status);
+        // A review clears the request, not the evidence: a claim resting on retracted studies alone stays flagged.
+        const unsupported = record.status === 'retracted' ? null : await checkRetractedSupport(changes.read, record);
+        if (unsupported) throw unprocessableViolation(unsupported, '');
         if (!(await changes.reviewClaim(id, reason)))
           throw conflict('claim.review_not_needed', `Claim '${id}' is not awaiting review.`);
       });
@@ -172,7 +205,7 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
       tags: ['claims'],
       summary: 'Retract (or purge) a claim',
       description:
-        'Retracts the claim (write scope): its status becomes `retracted`, it leaves default listings and answer cards, and stays readable by id and in its history. `reason` is required. With `purge=true` (admin scope) the claim is deleted for good; the purge itself stays in the change feed. Requires If-Match.',
+        'Retracts the claim (write scope): its status becomes `retracted`, it leaves default listings and answer cards, and stays readable by id and in its history; `POST /v1/claims/{id}/restore` takes it back. `reason` is required. A draft is retracted only by its creator or an admin key. With `purge=true` (admin scope) the claim is deleted for good; the purge itself stays in the change feed. Requires If-Match.',
       params,
       headers: IfMatchHeaders,
       querystring: RequiredReasonQuery,
@@ -204,11 +237,78 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
           await changes.purgeClaim(id);
           return;
         }
+        await requireDraftEditor(request, changes.read, id, record.status);
         if (record.status === 'retracted')
           throw conflict('claim.already_retracted', `Claim '${id}' is already retracted.`);
         await changes.setClaimStatus(id, 'retracted', 'retract');
       });
       if (purge) return reply.code(204).send(null);
+      return respond(reply, id);
+    },
+  });
+
+  app.post('/v1/claims/:id/publish', {
+    onRequest: app.requireScope('write'),
+    schema: {
+      operationId: 'publishClaim',
+      tags: ['claims'],
+      summary: 'Publish a draft',
+      description:
+        'Makes a draft `published` (write scope): it then shows in lists, topics, search and releases, to everyone. Only the key that created the draft or an admin key may (403 otherwise); `reason` is required. The claim must pass the rules of a published claim (422: a study linked as `supports`, the bottom lines of topics listing it). Requires If-Match; 409 `claim.not_draft` for a claim that is not a draft. The change feed records it as action `publish`.',
+      params,
+      headers: IfMatchHeaders,
+      querystring: statusReason(
+        'Why the draft is ready; required, kept in the revision history.',
+        'Second curator checked the grade and the studies.',
+      ),
+      response: { 200: ClaimSchema, 404: notFoundProblem('claims'), ...writeProblems },
+    },
+    handler: async (request, reply) => {
+      const { id } = request.params;
+      await commit(db, { actor: actorOf(request), reason: request.query.reason }, async (changes) => {
+        const { record, tag } = await load(changes.read, id);
+        await requireIfMatch(request, reply, changes.read, 'claims', tag);
+        await requireDraftEditor(request, changes.read, id, record.status);
+        if (record.status !== 'draft')
+          throw conflict('claim.not_draft', `Claim '${id}' is ${record.status}; only a draft is published.`);
+        await checkClaimRules(changes.read, { ...record, status: 'published' });
+        await changes.setClaimStatus(id, 'published', 'publish');
+      });
+      return respond(reply, id);
+    },
+  });
+
+  app.post('/v1/claims/:id/restore', {
+    onRequest: app.requireScope('write'),
+    schema: {
+      operationId: 'restoreClaim',
+      tags: ['claims'],
+      summary: 'Restore a retracted claim',
+      description:
+        'Takes back a retraction (write scope): the claim returns to the status it had before it was retracted (`published`, or `draft` for a retracted draft, which only its creator or an admin key may restore), read from its revisions; `published` when no retraction is recorded. `reason` is required. A restored published claim must pass the rules of a published claim (422). The review state is left as it is: a review the claim awaits (retracted evidence) still awaits `POST /v1/claims/{id}/review`, and the caveat `retracted_evidence` stays while a retracted study is linked. Requires If-Match; 409 `claim.not_retracted` for a claim that is not retracted. The change feed records it as action `restore`.',
+      params,
+      headers: IfMatchHeaders,
+      querystring: statusReason(
+        'Why the retraction is taken back; required, kept in the revision history.',
+        'Retracted by mistake: the retraction notice concerns another trial.',
+      ),
+      response: { 200: ClaimSchema, 404: notFoundProblem('claims'), ...writeProblems },
+    },
+    handler: async (request, reply) => {
+      const { id } = request.params;
+      await commit(db, { actor: actorOf(request), reason: request.query.reason }, async (changes) => {
+        const { record, tag } = await load(changes.read, id);
+        await requireIfMatch(request, reply, changes.read, 'claims', tag);
+        if (record.status !== 'retracted')
+          throw conflict(
+            'claim.not_retracted',
+            `Claim '${id}' is ${record.status}; only a retracted claim is restored.`,
+          );
+        const status = await statusBeforeRetraction(changes.read, id);
+        await requireDraftEditor(request, changes.read, id, status);
+        if (status === 'published') await checkClaimRules(changes.read, { ...record, status });
+        await changes.setClaimStatus(id, status, 'restore');
+      });
       return respond(reply, id);
     },
   });

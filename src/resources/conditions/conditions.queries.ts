@@ -255,7 +255,7 @@ export async function upsertCondition(tx: Transaction, input: ConditionInput): P
 
 /** What an ontology term contributes to the condition attached to it. */
 export interface OntologyAttachment {
-  /** The term id, e.g. "DOID:1324": set as the condition's DOID when it has none. */
+  /** The term id, e.g. "DOID:1324": set as the condition's DOID when it has none or has one of the term's older ids. */
   term_id: string;
   synonyms: { text: string; scope: SynonymScope }[];
   codes: { relation: 'xref' | 'alt_id' | 'replaces'; system: string; code: string }[];
@@ -265,7 +265,7 @@ export interface OntologyAttachment {
 
 /**
  * Adds an ontology term's synonyms (with their scope), codes and is_a links to a condition and attaches it to the
- * term (sets its DOID when it has none). Adds only: a second file of the same ontology merges into what the first
+ * term (sets its DOID when it has none, or replaces an older id of the term, which stays a code). Adds only: a second file of the same ontology merges into what the first
  * gave, and a curator's name, description, synonyms and parents are never touched (a synonym the curator also wrote
  * stays curated). Returns whether anything changed; keeps the lookup keys and the closure in step.
  */
@@ -277,10 +277,12 @@ export async function attachOntologyTerm(
   const sqlite = tx.sqlite;
   const id = idOfSlug(tx, slug) ?? fail(`condition '${slug}' does not exist`);
   let changed = 0;
-  changed += prepared(sqlite, 'UPDATE conditions SET doid = ? WHERE id = ? AND doid IS NULL').run(
-    term.term_id,
-    id,
-  ).changes;
+  // A condition found by one of the term's older ids (alt_id, or an obsolete id it replaces) takes the current id as
+  // its DOID; the older id stays among its codes, so it still finds the condition.
+  const olderIds = term.codes.filter((c) => c.relation !== 'xref').map((c) => c.code);
+  const { doid } = prepared(sqlite, 'SELECT doid FROM conditions WHERE id = ?').get(id) as { doid: string | null };
+  if (doid === null || olderIds.includes(doid))
+    changed += prepared(sqlite, 'UPDATE conditions SET doid = ? WHERE id = ?').run(term.term_id, id).changes;
   const synonymAt = prepared(
     sqlite,
     'SELECT coalesce(max(position) + 1, 0) AS n FROM condition_synonyms WHERE condition_id = ? AND scope IS NOT NULL',

@@ -6,8 +6,11 @@ import { prepared } from '../../store/statements.js';
 
 export const ENTITIES = ['claim', 'study', 'condition', 'intervention', 'topic'] as const;
 export type Entity = (typeof ENTITIES)[number];
-/** `review`: a curator reviewed a claim that awaited review (retracted evidence). */
-export const ACTIONS = ['create', 'update', 'retract', 'delete', 'purge', 'review'] as const;
+/**
+ * `review`: a curator reviewed a claim that awaited review (retracted evidence). `publish` and `restore`: a claim's
+ * status moved by its own operation (draft to published; retracted back to what it was), like `retract`.
+ */
+export const ACTIONS = ['create', 'update', 'retract', 'delete', 'purge', 'review', 'publish', 'restore'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export type FieldChanges = Record<string, { before: unknown; after: unknown }>;

@@ -13,8 +13,16 @@ export const RevisionSchema = z
     actor: z
       .string()
       .describe(
-        'Who made the change: `key:<name>` for API keys, `seed`, `import:civic`, `import:pubmed`, `import:ontology`.',
-      ),
+        'Who made the change: `key:<id>` for an API key (its id, stable and public), `seed`, `import:civic`, `import:pubmed`, `import:ontology`, `system:upgrade`.',
+      )
+      .meta({ example: 'key:7' }),
+    actor_name: z
+      .string()
+      .nullable()
+      .describe(
+        "The API key's name, for callers with a key; null without a key (names often name a person) and for actors that are not keys.",
+      )
+      .meta({ example: 'alice' }),
     reason: z.string().nullable(),
     changes: z
       .record(z.string(), z.object({ before: z.unknown(), after: z.unknown() }))

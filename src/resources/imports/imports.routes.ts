@@ -4,7 +4,11 @@ import { booleanQuery } from '../../http/api-schemas.js';
 import { ApiProblem } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
 import { actorOf } from '../../http/writes.js';
-import { PubmedImportError, parsePubmedSources, writePubmedImport } from '../../importers/pubmed/pubmed.import.js';
+import {
+  PubmedImportError,
+  parsePubmedSourceOffThread,
+  writePubmedImport,
+} from '../../importers/pubmed/pubmed.import.js';
 
 const ImportSummarySchema = z
   .object({
@@ -47,7 +51,7 @@ export const importsRoutes: RoutePlugin = async (app, { db }) => {
       tags: ['studies'],
       summary: 'Import PubMed records',
       description:
-        'Upserts the studies in an efetch XML body (`PubmedArticleSet`, Content-Type `application/xml`): bibliographic fields refresh from PubMed, a curated design is never overwritten unless `overwrite=true`, sample sizes never are. Malformed XML is a 400 and changes nothing; a malformed record is skipped and listed. A retraction (publication type or RetractionIn) retracts the study and flags the claims resting on it in the same commit; a `<DeleteCitation>` marks the study `deleted_by_pubmed` and is listed in `deleted`. Each changed study and claim gets a revision; the whole body commits at once or not at all.',
+        'Upserts the studies in an efetch XML body (`PubmedArticleSet`, Content-Type `application/xml`): bibliographic fields refresh from PubMed, a curated design is never overwritten unless `overwrite=true`, sample sizes never are. Malformed XML is a 400 and changes nothing; a malformed record is skipped and listed. A retraction (publication type or RetractionIn) retracts the study and flags the claims resting on it in the same commit; a `<DeleteCitation>` marks the study `deleted_by_pubmed` and is listed in `deleted`. Each changed study and claim gets a revision; the whole body commits at once or not at all. A body of 64 KiB or more is parsed in a worker thread, so the server keeps answering other requests meanwhile; MEDLINE text (`text/plain`) is read too.',
       querystring: z
         .object({
           overwrite: booleanQuery(false).describe("Let PubMed's design replace a curated one."),
@@ -57,15 +61,16 @@ export const importsRoutes: RoutePlugin = async (app, { db }) => {
       response: { 200: ImportSummarySchema },
     },
     handler: async (request) => {
-      let parsed: ReturnType<typeof parsePubmedSources>;
+      let parsed: Awaited<ReturnType<typeof parsePubmedSourceOffThread>>;
       try {
-        parsed = parsePubmedSources([{ name: 'request body', text: request.body }]);
+        // A large body is parsed in a worker thread: /health and reads are answered meanwhile.
+        parsed = await parsePubmedSourceOffThread({ name: 'request body', text: request.body });
       } catch (error) {
         if (error instanceof PubmedImportError)
           throw new ApiProblem(400, 'import.malformed_file', 'Malformed PubMed XML', error.message);
         throw error;
       }
-      return await writePubmedImport(db, parsed, { overwrite: request.query.overwrite, actor: actorOf(request) });
+      return await writePubmedImport(db, [parsed], { overwrite: request.query.overwrite, actor: actorOf(request) });
     },
   });
 };

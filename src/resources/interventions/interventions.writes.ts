@@ -1,5 +1,6 @@
 // POST/PATCH/DELETE /v1/interventions: curated writes with history.
 
+import { checkInterventionRules } from '../../evidence/rules.js';
 import { PROBLEM_CODES } from '../../http/problem.js';
 import { registerResourceWrites } from '../../http/resource-writes.js';
 import type { RoutePlugin } from '../../http/route-types.js';
@@ -25,7 +26,7 @@ export const interventionsWrites: RoutePlugin = async (app, { db }) => {
     patchBody: InterventionPatchBody,
     response: InterventionDetailSchema,
     load: interventionInputOf,
-    rules: async () => {},
+    rules: checkInterventionRules,
     upsert: (changes, input) => changes.upsertIntervention(input),
     remove: async (changes, slug) => {
       const result = await changes.deleteIntervention(slug);

@@ -5,6 +5,7 @@ import { resourceEtag } from '../../http/concurrency.js';
 import { badRequest, notFound, PROBLEM_CODES } from '../../http/problem.js';
 import type { RoutePlugin } from '../../http/route-types.js';
 import { rowTag } from '../../store/data-version.queries.js';
+import { seesDrafts } from '../claims/claims.access.js';
 import { getStudy, listStudies } from './studies.queries.js';
 import { StudyDetailSchema, StudyListQuery, StudyListSchema } from './studies.schemas.js';
 
@@ -60,7 +61,8 @@ export const studiesRoutes: RoutePlugin = async (app, { db }) => {
             : `No study is '${request.params.pmid}'.`,
         );
       reply.header('etag', resourceEtag(request.dataTag, 'studies', tag));
-      return study;
+      // Drafts are seen only with a key (resources/claims/claims.access.ts).
+      return seesDrafts(request) ? study : { ...study, claims: study.claims.filter((c) => c.status !== 'draft') };
     },
   });
 };

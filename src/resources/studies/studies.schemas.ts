@@ -70,7 +70,9 @@ const StudyRecordFields = {
   journal_medline_ta: z
     .string()
     .nullable()
-    .describe('NLM title abbreviation (MedlineTA), what Vancouver and AMA print.')
+    .describe(
+      'NLM title abbreviation (MedlineTA), what Vancouver and AMA print, and the `journal` a claim shows for this study (else the full title `journal`, else `journal_iso`).',
+    )
     .meta({ example: 'Biochem J' }),
   publication_kind: z
     .enum(PUBLICATION_KINDS)
@@ -191,7 +193,9 @@ export const StudyDetailSchema = StudySchema.extend({
         .meta({ id: 'NoticeBacklink' }),
     )
     .describe('Studies in this database whose notices link to this PMID (the other direction of `notices`).'),
-  claims: z.array(StudyClaimSchema).describe('Claims this study bears on, strongest first.'),
+  claims: z
+    .array(StudyClaimSchema)
+    .describe('Claims this study bears on, strongest first; drafts only for callers with an API key.'),
 }).meta({ id: 'StudyDetail' });
 
 export const StudyListSchema = page(StudySchema, 'StudyList');
@@ -292,13 +296,17 @@ const StudyRecordInput = {
 export const StudyInput = z
   .object({
     pmid: Pmid,
+    // No standard bounds a DOI's suffix; 300 characters is over twice the longest in Crossref's samples (issue 10:
+    // every write string has a limit, so responses stay bounded in bytes).
     doi: z
       .string()
+      .max(300)
       .regex(/^10\.\d{4,9}\/\S+$/, 'must be a DOI such as 10.1126/science.aan4236')
       .nullable()
       .default(null),
     pmcid: z
       .string()
+      .max(20)
       .regex(/^PMC[0-9]+$/, 'must be a PMCID such as PMC5827966')
       .nullable()
       .default(null),

@@ -86,6 +86,9 @@ export const TopicInput = z
     claims: z.array(ClaimId).max(500).describe('Claim ids in display order.'),
     claim_importance: z
       .record(ClaimId, z.enum(CLAIM_IMPORTANCE))
+      // As many as `claims` may list (issue 10: every part of a write body is bounded).
+      .refine((ratings) => Object.keys(ratings).length <= 500, 'at most 500 claims are rated')
+      .meta({ maxProperties: 500 })
       .default({})
       .describe(
         'GRADE outcome importance per listed claim id (`critical`, `important`, `not_important`); unrated claims are left out. The overall certainty is the lowest among the critical claims, and the bottom line may not claim more (422 `topic.bottom_line_within_certainty`).',

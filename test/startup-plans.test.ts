@@ -1,0 +1,52 @@
+// What every start runs before it serves (curation/prepare.ts) must not grow with the data: its plans, checked here.
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { claimsMissingRetractionFlag } from '../src/resources/studies/studies.queries.js';
+import { migrateDatabase } from '../src/store/migrate.js';
+import { freshDatabase } from './helpers.js';
+
+describe('the start-up retraction catch-up', () => {
+  it('finds unflagged claims from the retracted studies outward, never by walking every claim', async () => {
+    const db = await freshDatabase();
+    try {
+      const seen: string[] = [];
+      const prepare = db.sqlite.prepare.bind(db.sqlite);
+      db.sqlite.prepare = ((sql: string) => {
+        seen.push(sql);
+        return prepare(sql);
+      }) as typeof db.sqlite.prepare;
+      expect(await claimsMissingRetractionFlag(db)).toEqual([]);
+      db.sqlite.prepare = prepare;
+      expect(seen).toHaveLength(1);
+      const plan = (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${seen[0]}`).all() as { detail: string }[]).map(
+        (row) => row.detail,
+      );
+      expect(plan.slice(0, 3)).toEqual([
+        'SEARCH s USING COVERING INDEX studies_retracted_idx (retracted=?)',
+        'SEARCH cs USING COVERING INDEX claim_studies_study_idx (study_id=?)',
+        'SEARCH c USING INDEX claims_id_uq (id=?)',
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('migrations at start', () => {
+  it('re-read no foreign key when nothing was migrated (the check reads every referencing row of the file)', async () => {
+    const db = await freshDatabase({ seed: false });
+    try {
+      // A dangling row only a full foreign-key check would find: a start with nothing to migrate must not read for it.
+      const raw = new BetterSqlite3(db.path);
+      raw.pragma('foreign_keys = OFF');
+      raw
+        .prepare("INSERT INTO claim_interventions (claim_id, intervention_id, position) VALUES ('no-claim', 999, 0)")
+        .run();
+      expect(raw.pragma('foreign_key_check')).toHaveLength(2);
+      raw.close();
+      await expect(migrateDatabase(db)).resolves.toBeUndefined();
+    } finally {
+      await db.close();
+    }
+  });
+});
