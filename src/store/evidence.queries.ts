@@ -35,8 +35,9 @@ export async function designsOf(h: Reader, keys: readonly string[]): Promise<(st
 export async function descendantSlugs(h: Reader, slug: string): Promise<string[]> {
   return (
     await h.all<{ slug: string }>(
-      `SELECT d2.slug FROM conditions k CROSS JOIN condition_descendants d ON d.ancestor_id = k.id
-       JOIN conditions d2 ON d2.id = d.descendant_id WHERE k.slug = ?`,
+      // SQLite's CROSS JOIN fixes the join order (the slug first); PostgreSQL's planner needs no hint and refuses ON.
+      `SELECT d2.slug FROM conditions k ${h.engine === 'sqlite' ? 'CROSS JOIN' : 'JOIN'} condition_descendants d
+         ON d.ancestor_id = k.id JOIN conditions d2 ON d2.id = d.descendant_id WHERE k.slug = ?`,
       [slug],
     )
   ).map((r) => r.slug);
