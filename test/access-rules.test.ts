@@ -94,6 +94,7 @@ describe('a status changes only through its own operation, with a reason', () =>
       errors: [
         {
           path: 'body.status',
+          pointer: '/status',
           message: `status changes only through its own operation: use DELETE /v1/claims/${PUBLISHED}?reason=... (operation retractClaim), which records why.`,
         },
       ],
@@ -109,6 +110,7 @@ describe('a status changes only through its own operation, with a reason', () =>
     expect(unretract.body.errors).toEqual([
       {
         path: 'body.status',
+        pointer: '/status',
         message: `status changes only through its own operation: use POST /v1/claims/${PUBLISHED}/restore?reason=... (operation restoreClaim), which records why.`,
       },
     ]);

@@ -413,7 +413,7 @@ describe('curated claims with the new fields', () => {
     });
     expect(both.statusCode).toBe(400);
     expect(both.json().errors).toEqual([
-      { path: 'body.studies.0', message: 'give the study as `pmid` or `key`, not both' },
+      { path: 'body.studies.0', message: 'give the study as `pmid` or `key`, not both', pointer: '/studies/0' },
     ]);
     await app.close();
   });

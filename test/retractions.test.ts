@@ -266,6 +266,42 @@ describe('a PubMed import retracts a study a claim rests on (field report 05, PM
     expect((await call('GET', '/v1/claims/only-retracted')).status).toBe(404);
   });
 
+  it('refuses to publish a draft or restore a claim whose only supporting study was retracted meanwhile', async () => {
+    const auth = { authorization: `Bearer ${ctx.key}` };
+    const onlyOn993 = (id: string, status: string) =>
+      call('POST', '/v1/claims', {
+        id,
+        statement: 'Synaptic transmitters stimulate oleate incorporation.',
+        plain_summary: 'A laboratory finding.',
+        condition: null,
+        interventions: [],
+        outcome: null,
+        direction: 'association',
+        grade: { scheme: 'GRADE', level: 'very_low', rationale: 'One laboratory study.' },
+        status,
+        studies: [{ pmid: '993', relation: 'supports' }],
+      });
+    expect((await onlyOn993('draft-on-993', 'draft')).status).toBe(201);
+    expect((await onlyOn993('retracted-on-993', 'published')).status).toBe(201);
+    expect((await call('DELETE', '/v1/claims/retracted-on-993?reason=Duplicate%20entry')).status).toBe(200);
+    await importPubmedFiles(ctx.db, [RETRACTED_XML]);
+    for (const [id, operation] of [
+      ['draft-on-993', 'publish'],
+      ['retracted-on-993', 'restore'],
+    ] as const) {
+      const before = await ctx.app.inject({ url: `/v1/claims/${id}`, headers: auth });
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: `/v1/claims/${id}/${operation}?reason=Checked`,
+        headers: { ...auth, 'if-match': before.headers.etag as string },
+      });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json()).toMatchObject({ rule: 'claim.rests_on_retracted_studies', retracted_studies: ['993'] });
+      const after = (await ctx.app.inject({ url: `/v1/claims/${id}`, headers: auth })).json();
+      expect(after.status).toBe(before.json().status);
+    }
+  });
+
   it('a later file without the retraction never un-retracts the study, and changes nothing', async () => {
     await claimOn993();
     await importPubmedFiles(ctx.db, [RETRACTED_XML]);

@@ -271,7 +271,7 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
         await requireDraftEditor(request, changes.read, id, record.status);
         if (record.status !== 'draft')
           throw conflict('claim.not_draft', `Claim '${id}' is ${record.status}; only a draft is published.`);
-        await checkClaimRules(changes.read, { ...record, status: 'published' });
+        await checkClaimRules(changes.read, { ...record, status: 'published' }, { publishing: true });
         await changes.setClaimStatus(id, 'published', 'publish');
       });
       return respond(reply, id);
@@ -306,7 +306,7 @@ export const claimsWrites: RoutePlugin = async (app, { db }) => {
           );
         const status = await statusBeforeRetraction(changes.read, id);
         await requireDraftEditor(request, changes.read, id, status);
-        if (status === 'published') await checkClaimRules(changes.read, { ...record, status });
+        if (status === 'published') await checkClaimRules(changes.read, { ...record, status }, { publishing: true });
         await changes.setClaimStatus(id, status, 'restore');
       });
       return respond(reply, id);

@@ -39,9 +39,12 @@ const ImportSummarySchema = z
   .meta({ id: 'PubmedImportSummary' });
 
 export const importsRoutes: RoutePlugin = async (app, { db }) => {
-  // XML bodies arrive as text; the importer parses (and refuses malformed XML) itself.
-  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_request, body, done) =>
-    done(null, body),
+  // XML and MEDLINE bodies arrive as text; the importer parses (and refuses malformed files) itself. text/plain is
+  // read here only: elsewhere it is a 415 (plugins/hardening.ts).
+  app.addContentTypeParser(
+    ['application/xml', 'text/xml', 'text/plain'],
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, body),
   );
 
   app.post('/v1/import/pubmed', {
