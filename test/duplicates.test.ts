@@ -40,7 +40,12 @@ function expectDuplicate(
   expect(res.status).toBe(422);
   expect(res.type).toBe(PROBLEM_TYPE);
   expect(res.body).toMatchObject({ code: 'evidence.rule_violated', rule, detail, duplicate });
-  expect(res.body.errors).toEqual([{ path, message: expect.stringMatching(/ is already /) }]);
+  // The JSON Pointer of the same place (RFC 6901), for clients that patch the body they sent.
+  const pointer = path
+    .slice('body'.length)
+    .replace(/\[(\d+)\]/g, '.$1')
+    .replaceAll('.', '/');
+  expect(res.body.errors).toEqual([{ path, pointer, message: expect.stringMatching(/ is already /) }]);
 }
 
 describe('a claim that lists something twice', () => {
@@ -132,7 +137,9 @@ describe('a condition that names a parent or a synonym twice', () => {
       parent: null,
       parents: ['rosacea', 'eczema', 'rosacea'],
     });
-    expect(list.body.errors).toEqual([{ path: 'body.parents[2]', message: "'rosacea' is already parents[0]" }]);
+    expect(list.body.errors).toEqual([
+      { path: 'body.parents[2]', pointer: '/parents/2', message: "'rosacea' is already parents[0]" },
+    ]);
   });
 
   it('is a 422 naming synonyms that differ only in case, accents or spacing', async () => {

@@ -113,6 +113,18 @@ describe('npm start', () => {
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
   }, 180_000);
 
+  it('parses a large PubMed body in a worker thread from the compiled build too', async () => {
+    // dist/ holds .js only: the worker's entry must be the compiled one, not the .ts source a loader would read.
+    const compiled = join(ROOT, 'dist/importers/pubmed/pubmed.off-thread.js');
+    const { parsePubmedFileOffThread } = (await import(
+      compiled
+    )) as typeof import('../src/importers/pubmed/pubmed.off-thread.js');
+    const record = readFileSync(new URL('./fixtures/pubmed/rct-29768149.xml', import.meta.url), 'utf8');
+    const result = await parsePubmedFileOffThread(record);
+    expect(result.records.map((r) => r.pmid)).toEqual(['29768149']);
+    expect(result.records[0]?.title).toMatch(/^[A-Z]/);
+  }, 60_000);
+
   // Each npm start checks the build first (an incremental tsc run: seconds on a busy machine), hence the timeout.
   it.each(['SIGTERM', 'SIGINT'] as const)(
     'stops the server and every process it started on %s',

@@ -13,15 +13,22 @@ import { MalformedFileError, type ParseResult } from './pubmed.fields.js';
 export const OFF_THREAD_MIN_BYTES = 64 * 1024;
 
 /**
- * The worker's entry: plain JavaScript that loads pubmed.parse.worker.ts through tsx's API (a dependency: `npm start`
- * runs under it), so it runs the same under node, tsx and vitest (a worker's `--import tsx` does not reach its own
- * entry file on Node 20).
+ * The worker's entry. Compiled (`npm start` runs dist/, where this module is .js): pubmed.parse.worker.js beside it.
+ * From the TypeScript sources (tsx, vitest): plain JavaScript that loads pubmed.parse.worker.ts through tsx's API, so
+ * it runs the same under node, tsx and vitest (a worker's `--import tsx` does not reach its own entry file on Node 20).
  */
-const TSX_API = pathToFileURL(
-  join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
-).href;
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API)})
-  .then(({ tsImport }) => tsImport(${JSON.stringify(new URL('./pubmed.parse.worker.ts', import.meta.url).href)}, ${JSON.stringify(import.meta.url)}));`;
+const COMPILED = import.meta.url.endsWith('.js');
+function workerEntry(): { entry: string | URL; eval: boolean } {
+  if (COMPILED) return { entry: new URL('./pubmed.parse.worker.js', import.meta.url), eval: false };
+  const tsxApi = pathToFileURL(
+    join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
+  ).href;
+  const source = new URL('./pubmed.parse.worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)})
+  .then(({ tsImport }) => tsImport(${JSON.stringify(source)}, ${JSON.stringify(import.meta.url)}));`;
+  return { entry: bootstrap, eval: true };
+}
+const WORKER = workerEntry();
 
 /**
  * `parsePubmedFile(text)` in a worker thread: the same records, skipped records and DeleteCitation PMIDs, or the same
@@ -30,7 +37,7 @@ const BOOTSTRAP = `import(${JSON.stringify(TSX_API)})
  */
 export function parsePubmedFileOffThread(text: string): Promise<ParseResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: text });
+    const worker = new Worker(WORKER.entry, { eval: WORKER.eval, workerData: text });
     type Answer = { ok: true; result: ParseResult } | { ok: false; malformed: boolean; message: string };
     worker.once('message', (answer: Answer) => {
       if (answer.ok) resolve(answer.result);

@@ -46,14 +46,21 @@ const byDoid = (h: Reader, doid: string) =>
     | { id: number; slug: string; name: string; doid: string }
     | undefined;
 
+const bySlug = (h: Reader, slug: string) =>
+  prepared(h.sqlite, 'SELECT id FROM conditions WHERE slug = ?').get(slug) as { id: number } | undefined;
+
 /**
  * Resolves what a user typed to one condition:
+ * 0. a condition's own slug, exactly as written, is that condition: a slug is an identifier, so another condition
+ *    named or coded the same (a curator's "ａｃｎｅ", an ontology term called "melanoma") never makes it ambiguous;
  * 1. an abbreviation the curated file marks ambiguous (MM, ALL) is ambiguous, whatever else it matches;
  * 2. the best-ranked spelling (slug, name or code, then EXACT or curated synonym, then RELATED synonym): one
  *    condition is the answer, several at the same rank are ambiguous;
  * 3. an unambiguous curated abbreviation (AML, SCLC, CRC, HCC, ...) names the condition attached to its DOID.
  */
 export async function resolveCondition(h: Reader, text: string): Promise<ConditionMatch> {
+  const own = bySlug(h, text);
+  if (own) return { id: own.id };
   const abbreviation = abbreviationTable().get(text.trim().toUpperCase());
   if (abbreviation?.ambiguous)
     return {
