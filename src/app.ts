@@ -8,6 +8,7 @@ import { mcpRoutes } from './mcp/mcp.routes.js';
 import { authPlugin, containsKey } from './plugins/auth.js';
 import { cachingPlugin } from './plugins/caching.js';
 import { compressionPlugin } from './plugins/compression.js';
+import { controlCharactersPlugin } from './plugins/control-characters.js';
 import { draftsPlugin } from './plugins/drafts.js';
 import { fairSharePlugin } from './plugins/fair-share.js';
 import { corsPlugin, hardeningPlugin } from './plugins/hardening.js';
@@ -107,6 +108,7 @@ export async function buildApp({
   await app.register(hardeningPlugin, settings);
   await app.register(fairSharePlugin, settings);
   await app.register(authPlugin, { db, config: settings });
+  await app.register(controlCharactersPlugin);
   await app.register(draftsPlugin, { db });
   // Before the document and every route: compression is the last onSend of each route (see plugins/compression.ts).
   await app.register(compressionPlugin);

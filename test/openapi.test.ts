@@ -315,7 +315,7 @@ describe('openapi/openapi.json', () => {
       403: await app.inject({
         method: 'DELETE',
         url: `${item}?reason=x&purge=true`,
-        headers: { ...auth, 'if-match': '*' },
+        headers: { ...auth, 'if-match': (await app.inject(item)).headers.etag as string },
       }),
       404: await app.inject('/v1/claim'),
       409: await app.inject({ method: 'POST', url: '/v1/claims', headers: auth, payload: claim }),

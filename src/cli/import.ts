@@ -110,6 +110,11 @@ function humanSummary(source: string, report: PubmedReport): string {
       `  deleted by PubMed (DeleteCitation) ${report.deleted.length}`,
       ...report.deleted.map((d) => `    PMID ${d.pmid} (${d.file}): ${DELETION_TEXT[d.outcome]}`),
     );
+  if (report.duplicates.length > 0)
+    lines.push(
+      `  repeated PMIDs ${report.duplicates.length} (last record written; notices and retractions of all kept)`,
+      ...report.duplicates.map((d) => `    PMID ${d.pmid}: ${d.records} records`),
+    );
   if (report.not_found?.length) lines.push(`  not found in PubMed: ${report.not_found.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }

@@ -121,7 +121,7 @@ export const PROBLEM_EXAMPLES: Record<number, ProblemExample> = {
     detail:
       'The resource has changed since that ETag was issued (now version 3); GET it again and reapply your change.',
   },
-  413: { title: 'Invalid request', code: 'request.fst_err_ctp_body_too_large', detail: 'Request body is too large' },
+  413: { title: 'Invalid request', code: 'request.body_too_large', detail: 'Request body is too large' },
   414: {
     title: 'Invalid request',
     code: 'request.path_parameter_too_long',
@@ -129,7 +129,7 @@ export const PROBLEM_EXAMPLES: Record<number, ProblemExample> = {
   },
   415: {
     title: 'Invalid request',
-    code: 'request.fst_err_ctp_invalid_media_type',
+    code: 'request.unsupported_media_type',
     detail: 'Unsupported Media Type',
   },
   422: {

@@ -145,7 +145,7 @@ export async function listRevisions(
  */
 export async function listChanges(h: Reader, since: string | undefined, limit: number, budget = PAGE_BYTE_BUDGET) {
   const sqlite = h.sqlite;
-  const after = since === undefined ? 0 : Number(decodeCursor(since, 'changes', 1)[0]);
+  const after = since === undefined ? 0 : Number(decodeCursor(since, 'changes', 1, 'since')[0]);
   const sizes = prepared(sqlite, `SELECT id, ${SIZE} FROM revisions WHERE id > ? ORDER BY id LIMIT ?`).all(
     after,
     limit + 1,
