@@ -19,7 +19,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { certaintyOf, type GradeScheme } from '../src/evidence/grades.js';
 import { CAVEAT_CODES, type DIRECTIONS } from '../src/evidence/vocabulary.js';
 import { CLAIM_RANK_KEY_SQL } from '../src/resources/claims/claims.rank.js';
-import { type Database, openDatabase, type Sqlite, type Transaction } from '../src/store/client.js';
+import { type Database, openDatabase, type Sqlite, sqliteReader, type Transaction } from '../src/store/client.js';
 import { LOOKUP_RANK, writeLookupKeys } from '../src/store/lookup.queries.js';
 import { MIGRATIONS_FOLDER } from '../src/store/migrate.js';
 import * as V from './vocabulary.js';
@@ -196,10 +196,10 @@ const CIVIC_VERBS = ['predicts sensitivity of', 'predicts resistance of', 'is pr
  * Generates into the file `options.path` on a connection of its own (a bulk load, outside the service's write path),
  * then opens it as the service does. `temporary` deletes the file when the returned database closes.
  */
-export function generateDatabase(options: GenerateOptions & { temporary?: boolean }): {
+export async function generateDatabase(options: GenerateOptions & { temporary?: boolean }): Promise<{
   db: Database;
   stats: GenerateStats;
-} {
+}> {
   const started = performance.now();
   const log = options.log ?? (() => {});
   const seed = options.seed ?? 1;
@@ -221,7 +221,7 @@ export function generateDatabase(options: GenerateOptions & { temporary?: boolea
     .prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', 'generated'), ('data_version', '0')")
     .run();
   // The lookup-key writer is the service's own; here it runs inside the loader's own transactions.
-  const load = { engine: 'sqlite', sqlite, orm: drizzle(sqlite), writable: true } as unknown as Transaction;
+  const load: Transaction = { ...sqliteReader(sqlite), writable: true };
   const fast = !options.useTriggers;
 
   // Load-only settings; restored at the end.
@@ -322,29 +322,30 @@ export function generateDatabase(options: GenerateOptions & { temporary?: boolea
   const insertConditionSynonym = sqlite.prepare(
     'INSERT INTO condition_synonyms (condition_id, synonym, position) VALUES (?, ?, ?)',
   );
-  sqlite.transaction(() => {
-    for (const [i, c] of conditions.entries()) {
-      const doid = rnd.chance(0.85) ? `DOID:${doids[i]}` : null;
-      const mesh = rnd.chance(0.7) ? `D${String(meshes[i]).padStart(6, '0')}` : null;
-      const description = rnd.chance(0.8)
-        ? `${capitalise(c.stem)} ${rnd.pick(['affecting', 'involving', 'of'])} ${words(rnd, 8)}.`
-        : null;
-      const created = timestamp(rnd);
-      insertCondition.run(c.id, c.slug, c.name, description, mesh, doid, iso(created), iso(created));
-      if (c.parent !== null) insertParent.run(c.id, c.parent);
-      for (let up: Condition | undefined = c; up; up = up.parent === null ? undefined : conditions[up.parent - 1])
-        insertClosure.run(up.id, c.id);
-      const synonyms = conditionSynonyms(rnd, c.name, c.stem);
-      for (const [position, synonym] of synonyms.entries()) insertConditionSynonym.run(c.id, synonym, position);
-      // The same spellings upsertCondition writes, at its ranks: slug, name and codes (MeSH also with its prefix),
-      // then synonyms.
-      const codes = [doid, mesh, mesh && `MeSH:${mesh}`].filter((code): code is string => !!code);
-      writeLookupKeys(load, 'condition', c.id, [
-        ...[c.slug, c.name, ...codes].map((text) => ({ text, rank: LOOKUP_RANK.primary })),
-        ...synonyms.map((text) => ({ text, rank: LOOKUP_RANK.synonym })),
-      ]);
-    }
-  })();
+  // Async (the lookup-key writer awaits its statements), so BEGIN/COMMIT by hand rather than sqlite.transaction.
+  sqlite.exec('BEGIN');
+  for (const [i, c] of conditions.entries()) {
+    const doid = rnd.chance(0.85) ? `DOID:${doids[i]}` : null;
+    const mesh = rnd.chance(0.7) ? `D${String(meshes[i]).padStart(6, '0')}` : null;
+    const description = rnd.chance(0.8)
+      ? `${capitalise(c.stem)} ${rnd.pick(['affecting', 'involving', 'of'])} ${words(rnd, 8)}.`
+      : null;
+    const created = timestamp(rnd);
+    insertCondition.run(c.id, c.slug, c.name, description, mesh, doid, iso(created), iso(created));
+    if (c.parent !== null) insertParent.run(c.id, c.parent);
+    for (let up: Condition | undefined = c; up; up = up.parent === null ? undefined : conditions[up.parent - 1])
+      insertClosure.run(up.id, c.id);
+    const synonyms = conditionSynonyms(rnd, c.name, c.stem);
+    for (const [position, synonym] of synonyms.entries()) insertConditionSynonym.run(c.id, synonym, position);
+    // The same spellings upsertCondition writes, at its ranks: slug, name and codes (MeSH also with its prefix),
+    // then synonyms.
+    const codes = [doid, mesh, mesh && `MeSH:${mesh}`].filter((code): code is string => !!code);
+    await writeLookupKeys(load, 'condition', c.id, [
+      ...[c.slug, c.name, ...codes].map((text) => ({ text, rank: LOOKUP_RANK.primary })),
+      ...synonyms.map((text) => ({ text, rank: LOOKUP_RANK.synonym })),
+    ]);
+  }
+  sqlite.exec('COMMIT');
   phase(`conditions (${conditions.length})`);
 
   // ---- interventions: every kind, with synonyms (brand names, abbreviations, spelling variants) ----
@@ -373,23 +374,24 @@ export function generateDatabase(options: GenerateOptions & { temporary?: boolea
     ['microbiome_feature', 6],
     ['other', 7],
   ];
-  sqlite.transaction(() => {
-    for (let i = 0; i < interventionCount; i++) {
-      // The first eight are one of each kind, so every kind exists even in a tiny database.
-      const kind = i < V.INTERVENTION_KINDS.length ? (V.INTERVENTION_KINDS[i] as string) : rnd.weighted(kindMix);
-      let name = interventionName(rnd, kind);
-      for (let k = 2; interventionNames.has(name.toLowerCase()); k++) name = `${interventionName(rnd, kind)} ${k}`;
-      interventionNames.add(name.toLowerCase());
-      const iv = { id: i + 1, slug: slugify(name), name, kind };
-      interventions.push(iv);
-      const created = timestamp(rnd);
-      const description = rnd.chance(0.7) ? `${capitalise(kind.replace('_', ' '))}: ${words(rnd, 10)}.` : null;
-      insertIntervention.run(iv.id, iv.slug, name, kind, description, iso(created), iso(created));
-      const synonyms = interventionSynonyms(rnd, name, kind);
-      for (const [position, synonym] of synonyms.entries()) insertInterventionSynonym.run(iv.id, synonym, position);
-      writeLookupKeys(load, 'intervention', iv.id, [iv.slug, name, ...synonyms]);
-    }
-  })();
+  // Async (the lookup-key writer awaits its statements), so BEGIN/COMMIT by hand rather than sqlite.transaction.
+  sqlite.exec('BEGIN');
+  for (let i = 0; i < interventionCount; i++) {
+    // The first eight are one of each kind, so every kind exists even in a tiny database.
+    const kind = i < V.INTERVENTION_KINDS.length ? (V.INTERVENTION_KINDS[i] as string) : rnd.weighted(kindMix);
+    let name = interventionName(rnd, kind);
+    for (let k = 2; interventionNames.has(name.toLowerCase()); k++) name = `${interventionName(rnd, kind)} ${k}`;
+    interventionNames.add(name.toLowerCase());
+    const iv = { id: i + 1, slug: slugify(name), name, kind };
+    interventions.push(iv);
+    const created = timestamp(rnd);
+    const description = rnd.chance(0.7) ? `${capitalise(kind.replace('_', ' '))}: ${words(rnd, 10)}.` : null;
+    insertIntervention.run(iv.id, iv.slug, name, kind, description, iso(created), iso(created));
+    const synonyms = interventionSynonyms(rnd, name, kind);
+    for (const [position, synonym] of synonyms.entries()) insertInterventionSynonym.run(iv.id, synonym, position);
+    await writeLookupKeys(load, 'intervention', iv.id, [iv.slug, name, ...synonyms]);
+  }
+  sqlite.exec('COMMIT');
   const targeted = interventions.filter((i) => i.kind === 'drug' || i.kind === 'immunotherapy');
   phase(`interventions (${interventions.length})`);
 
@@ -1037,7 +1039,7 @@ function parseArgs(argv: string[]) {
 export async function generateFile(claims: number, out: string, seed = 1, log: (line: string) => void = console.log) {
   const partial = `${out}.partial`;
   log(`generating ${claims.toLocaleString('en')} claims (seed ${seed}) into ${out}`);
-  const { db, stats } = generateDatabase({ claims, seed, path: partial, log });
+  const { db, stats } = await generateDatabase({ claims, seed, path: partial, log });
   await db.close();
   for (const suffix of ['-wal', '-shm']) rmSync(`${out}${suffix}`, { force: true });
   renameSync(partial, out);
@@ -1059,9 +1061,15 @@ async function main() {
     // database a load through the triggers gives, and the same seed must give the same content twice.
     const small = Math.min(claims, 20_000);
     const dir = mkdtempSync(join(tmpdir(), 'generate-check-'));
-    const a = generateDatabase({ claims: small, seed, path: join(dir, 'a.db'), temporary: true });
-    const b = generateDatabase({ claims: small, seed, path: join(dir, 'b.db'), useTriggers: true, temporary: true });
-    const c = generateDatabase({ claims: small, seed, path: join(dir, 'c.db'), temporary: true });
+    const a = await generateDatabase({ claims: small, seed, path: join(dir, 'a.db'), temporary: true });
+    const b = await generateDatabase({
+      claims: small,
+      seed,
+      path: join(dir, 'b.db'),
+      useTriggers: true,
+      temporary: true,
+    });
+    const c = await generateDatabase({ claims: small, seed, path: join(dir, 'c.db'), temporary: true });
     a.db.sqlite.prepare("INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)").run();
     const [da, db, dc] = [contentDigest(a.db.sqlite), contentDigest(b.db.sqlite), contentDigest(c.db.sqlite)];
     console.log(`fast load        ${da} (${a.stats.elapsedMs} ms)`);

@@ -8,6 +8,7 @@ import { mcpRoutes } from './mcp/mcp.routes.js';
 import { authPlugin, containsKey } from './plugins/auth.js';
 import { cachingPlugin } from './plugins/caching.js';
 import { compressionPlugin } from './plugins/compression.js';
+import { controlCharactersPlugin } from './plugins/control-characters.js';
 import { draftsPlugin } from './plugins/drafts.js';
 import { fairSharePlugin } from './plugins/fair-share.js';
 import { corsPlugin, hardeningPlugin } from './plugins/hardening.js';
@@ -35,7 +36,7 @@ import { studiesWrites } from './resources/studies/studies.writes.js';
 import { topicsRoutes } from './resources/topics/topics.routes.js';
 import { topicsWrites } from './resources/topics/topics.writes.js';
 import type { Database } from './store/client.js';
-import { startIntegrityCheck } from './store/integrity.js';
+import { startDatabaseCheck } from './store/integrity.js';
 import { APP_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -107,6 +108,7 @@ export async function buildApp({
   await app.register(hardeningPlugin, settings);
   await app.register(fairSharePlugin, settings);
   await app.register(authPlugin, { db, config: settings });
+  await app.register(controlCharactersPlugin);
   await app.register(draftsPlugin, { db });
   // Before the document and every route: compression is the last onSend of each route (see plugins/compression.ts).
   await app.register(compressionPlugin);
@@ -126,7 +128,7 @@ export async function buildApp({
   const routeOptions = { db };
   await app.register(rootRoutes, { publicBaseUrl: settings.PUBLIC_BASE_URL });
   // Started before any route, so that /ready can wait for it; it takes no lock (see store/integrity.ts).
-  const integrity = startIntegrityCheck(db.path, { fullCheckMaxBytes: settings.INTEGRITY_CHECK_MAX_BYTES });
+  const integrity = startDatabaseCheck(db, { fullCheckMaxBytes: settings.INTEGRITY_CHECK_MAX_BYTES });
   integrity.done.then(
     (report) => {
       if (report.status === 'ok') app.log.info({ integrity: report }, 'database integrity check passed');

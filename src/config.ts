@@ -8,6 +8,23 @@ export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_PATH: z.string().min(1).default('./data/evidence.db'),
+  /**
+   * PostgreSQL instead of the SQLite file at DATABASE_PATH: `postgres://user:password@host:5432/database` (or
+   * `postgresql://`; libpq's query parameters such as `?sslmode=require` are honoured by node-postgres). Unset: SQLite.
+   * Its password never appears in messages or logs.
+   */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      const why = postgresUrlProblem(value);
+      if (why) ctx.addIssue({ code: 'custom', message: why });
+    }),
+  /** PostgreSQL: how long `npm start` waits for an unreachable server (retrying with backoff) before exiting 69. */
+  DATABASE_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** PostgreSQL: connections each process opens at most (reads share them; a write holds one while it runs). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(1000).default(10),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
@@ -125,6 +142,43 @@ export const ConfigSchema = z.object({
     .default(1024 * 1024),
 });
 
+/** Why a DATABASE_URL cannot be used, or undefined when it can. Never quotes the URL (it may hold a password). */
+function postgresUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'not a URL: give postgres://user:password@host:port/database (percent-encode special characters)';
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    // Without a host, what looks like a scheme may be a user name (`admin:password@host`): not repeated.
+    return `the scheme must be postgres:// or postgresql://${url.host ? ` (got ${url.protocol}//)` : ''}`;
+  if (!url.hostname && !url.searchParams.has('host')) return 'names no host';
+  if (url.pathname.replace(/^\//, '') === '') return 'names no database (the path after the host)';
+  return undefined;
+}
+
+/** A PostgreSQL URL as messages and logs may show it: the password replaced by `***`, or nothing if unparseable. */
+export function redactDatabaseUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    // Without `//host`, the parser may have taken a user name for a scheme and the password for a path.
+    if (!url.host) return '(not a URL with a host, not shown)';
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(unparseable, not shown)';
+  }
+}
+
+/** Where the data lives: the PostgreSQL URL when DATABASE_URL is set, else the SQLite file. */
+export const databaseLocation = (config: Pick<Config, 'DATABASE_URL' | 'DATABASE_PATH'>): string =>
+  config.DATABASE_URL ?? config.DATABASE_PATH;
+
+/** The location as logs show it (no password). */
+export const shownDatabaseLocation = (config: Pick<Config, 'DATABASE_URL' | 'DATABASE_PATH'>): string =>
+  config.DATABASE_URL === undefined ? config.DATABASE_PATH : redactDatabaseUrl(config.DATABASE_URL);
+
 const PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 function isProxyEntry(entry: string): boolean {
@@ -166,6 +220,7 @@ const SECRET_SETTINGS = new Set(['API_KEY_SECRET']);
 
 function shown(name: string, value: string | undefined): string {
   if (SECRET_SETTINGS.has(name)) return `(hidden, ${value?.length ?? 0} characters)`;
+  if (name === 'DATABASE_URL' && value !== undefined) return JSON.stringify(redactDatabaseUrl(value));
   return JSON.stringify(value);
 }
 

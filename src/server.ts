@@ -1,9 +1,9 @@
 // Process entry: config → open DB → migrate → seed if empty → buildApp → listen → graceful close on signals.
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, databaseLocation, loadConfig, shownDatabaseLocation } from './config.js';
 import { prepareDatabase } from './curation/prepare.js';
 import { loggerOptions } from './plugins/hardening.js';
-import { openDatabase } from './store/client.js';
+import { openDatabase, waitForDatabase } from './store/client.js';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -17,7 +17,19 @@ async function main() {
     throw error;
   }
 
-  const db = openDatabase(config.DATABASE_PATH, { busyWaitMs: config.WRITE_LOCK_WAIT_MS });
+  const db = openDatabase(databaseLocation(config), {
+    busyWaitMs: config.WRITE_LOCK_WAIT_MS,
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
+  try {
+    // PostgreSQL may still be starting beside us (compose, a failover): retried with backoff for DATABASE_WAIT_MS.
+    await waitForDatabase(db, { waitMs: config.DATABASE_WAIT_MS });
+  } catch (error) {
+    process.stderr.write(
+      `Failed to start: the database at ${shownDatabaseLocation(config)} cannot be reached: ${(error as Error).message}\n`,
+    );
+    process.exit(69); // EX_UNAVAILABLE
+  }
   const { seeded, reconciled } = await prepareDatabase(db);
   const app = await buildApp({
     db,
@@ -26,7 +38,7 @@ async function main() {
     connectionTimeoutMs: config.CONNECTION_TIMEOUT_MS,
     config,
   });
-  app.log.info({ database: config.DATABASE_PATH, seeded, reconciled }, 'database ready');
+  app.log.info({ database: shownDatabaseLocation(config), seeded, reconciled }, 'database ready');
 
   let closing = false;
   const shutdown = (signal: string) => {

@@ -11,21 +11,21 @@ let ctx: Ctx;
 let firstLarge: number;
 
 /** Revisions of `bytes` of text each for one topic, as a write key storing large texts would leave them. */
-function addLargeRevisions(count: number, bytes: number, key = 'gut-microbiome-and-skin'): void {
-  const insert = ctx.db.sqlite.prepare(
-    `INSERT INTO revisions (entity, entity_key, action, actor, reason, changes, snapshot)
-     VALUES ('topic', ?, 'update', 'key:bulk', NULL, ?, NULL)`,
-  );
+async function addLargeRevisions(count: number, bytes: number, key = 'gut-microbiome-and-skin'): Promise<void> {
   for (let i = 0; i < count; i++)
-    insert.run(key, JSON.stringify({ evidence_summary: { before: null, after: `${i}`.padEnd(bytes, 'x') } }));
+    await ctx.db.run(
+      `INSERT INTO revisions (entity, entity_key, action, actor, reason, changes, snapshot)
+       VALUES ('topic', ?, 'update', 'key:bulk', NULL, ?, NULL)`,
+      [key, JSON.stringify({ evidence_summary: { before: null, after: `${i}`.padEnd(bytes, 'x') } })],
+    );
 }
 
 beforeAll(async () => {
   ctx = await testApp();
-  firstLarge = (ctx.db.sqlite.prepare('SELECT max(id) AS id FROM revisions').get() as { id: number }).id + 1;
-  addLargeRevisions(5, 400_000);
-  addLargeRevisions(1, 3 * PAGE_BYTE_BUDGET);
-  addLargeRevisions(3, 100);
+  firstLarge = ((await ctx.db.get('SELECT max(id) AS id FROM revisions')) as { id: number }).id + 1;
+  await addLargeRevisions(5, 400_000);
+  await addLargeRevisions(1, 3 * PAGE_BYTE_BUDGET);
+  await addLargeRevisions(3, 100);
 });
 afterAll(async () => {
   await ctx.app.close();

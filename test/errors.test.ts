@@ -88,7 +88,7 @@ describe('415 for a body the operation does not read', () => {
     const res = await post('/v1/claims', JSON.stringify(claim({})), { 'content-type': 'text/plain' });
     expect(res.status).toBe(415);
     expect(res.type).toBe(PROBLEM_TYPE);
-    expect(res.body).toMatchObject({ status: 415, code: 'request.fst_err_ctp_invalid_media_type' });
+    expect(res.body).toMatchObject({ status: 415, code: 'request.unsupported_media_type' });
     expect((await ctx.app.inject('/v1/claims/errors-test-claim')).statusCode).toBe(404);
   });
 });

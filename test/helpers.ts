@@ -1,5 +1,6 @@
 // Test helpers: the real app on a fresh, migrated (and by default seeded) database in a temporary file.
 
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,9 @@ import type { Config } from '../src/config.js';
 import { applySeed, parseSeed, readSeedFiles } from '../src/curation/seed.js';
 import { type Database, type OpenOptions, openDatabase } from '../src/store/client.js';
 import { migrateDatabase } from '../src/store/migrate.js';
+import { createTestDatabase, onPostgres } from './postgres.harness.js';
+
+export { onPostgres };
 
 // One folder per test process; each database in it is deleted when closed, and the folder when the process ends.
 let scratch: string | undefined;
@@ -24,11 +28,22 @@ export function scratchPath(name = 'test'): string {
   return join(scratch, `${name}-${process.pid}-${++counter}.db`);
 }
 
-/** A migrated (and by default seeded) database in a temporary file, deleted on close. */
+/**
+ * A migrated (and by default seeded) database in a temporary file, deleted on close. With TEST_DATABASE_URL: a new
+ * PostgreSQL database copied from the run's template (see postgres.setup.ts), with an identity of its own, dropped
+ * on close.
+ */
 export async function freshDatabase({
   seed = true,
   ...options
 }: { seed?: boolean } & OpenOptions = {}): Promise<Database> {
+  if (onPostgres) {
+    const { url, drop } = await createTestDatabase(seed);
+    const db = openDatabase(url, { poolSize: 4, ...options, onClose: drop });
+    // A copy of a template would share the template's identity, and ETags name it.
+    await db.transaction((tx) => tx.run(`UPDATE meta SET value = ? WHERE key = 'database_id'`, [randomUUID()]));
+    return db;
+  }
   // synchronous=OFF: these files are thrown away, so surviving power loss buys nothing.
   const db = openDatabase(scratchPath(), { temporary: true, synchronous: 'OFF', ...options });
   await migrateDatabase(db);

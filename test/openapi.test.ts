@@ -11,7 +11,7 @@ import { generateOpenApi, OPENAPI_PATH } from '../src/cli/openapi.js';
 import { captureExamples, EXAMPLE_SOURCES, EXAMPLES_PATH } from '../src/cli/openapi-examples.js';
 import { overloadedHandler } from '../src/plugins/hardening.js';
 import { PROBLEM_EXAMPLES, RESPONSE_HEADERS } from '../src/plugins/openapi-operations.js';
-import { freshDatabase, testApp } from './helpers.js';
+import { freshDatabase, onPostgres, testApp } from './helpers.js';
 import { writeRelease } from './releases.helpers.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -229,7 +229,8 @@ describe('openapi/openapi.json', () => {
     expect(doc.components.schemas.Claim.examples[0].studies[0]).toMatchObject({ pmid: '29097493', sample_size: 112 });
   });
 
-  it('has examples on the parameters people start with, and those examples find data', async () => {
+  // Its examples include a bulk release, which is cut from SQLite only for now.
+  it.skipIf(onPostgres)('has examples on the parameters people start with, and those examples find data', async () => {
     const params = doc.paths['/v1/claims'].get.parameters;
     expect(params.find((p: any) => p.name === 'condition').schema.example).toBe('melanoma');
     expect(doc.paths['/v1/studies/{pmid}'].get.parameters[0].schema.example).toBe('29097493');
@@ -314,7 +315,7 @@ describe('openapi/openapi.json', () => {
       403: await app.inject({
         method: 'DELETE',
         url: `${item}?reason=x&purge=true`,
-        headers: { ...auth, 'if-match': '*' },
+        headers: { ...auth, 'if-match': (await app.inject(item)).headers.etag as string },
       }),
       404: await app.inject('/v1/claim'),
       409: await app.inject({ method: 'POST', url: '/v1/claims', headers: auth, payload: claim }),

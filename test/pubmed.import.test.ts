@@ -180,6 +180,7 @@ describe('importPubmedFiles: the randomised trial fixture', () => {
       unchanged: 0,
       skipped: [],
       deleted: [],
+      duplicates: [],
     });
 
     const row = await studyRow(db, '29768149');
@@ -324,7 +325,12 @@ describe('importPubmedFiles: idempotency and batches', () => {
         article({ pmid: '123', title: 'Third title.', publicationTypes: ['Review'] }),
       ),
     );
-    expect(await importPubmedFiles(db, [first, second])).toMatchObject({ records: 1, inserted: 1, skipped: [] });
+    expect(await importPubmedFiles(db, [first, second])).toMatchObject({
+      records: 1,
+      inserted: 1,
+      skipped: [],
+      duplicates: [{ pmid: '123', records: 3 }],
+    });
     expect((await studyRow(db, '123')).title).toBe('Third title.');
   });
 });
@@ -838,6 +844,7 @@ describe('npm run import -- pubmed (child process)', () => {
       unchanged: 0,
       skipped: [],
       deleted: [],
+      duplicates: [],
     });
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/inserted +1\n/);
@@ -881,6 +888,7 @@ describe('npm run import -- pubmed (child process)', () => {
       unchanged: 0,
       skipped: [],
       deleted: [],
+      duplicates: [],
       not_found: ['99999999'],
     });
     expect(fake.requests.map((r) => r.ids)).toEqual([['29768149', '12091962', '9997', '99999999']]);

@@ -59,7 +59,8 @@ const LOW_CARDINALITY = new Set([
 ]);
 
 // Generated synchronously at load, so the test names can carry the real slugs and ids.
-const db: Database = generateDatabase({ claims: 2000, seed: 7, path: scratchPath('plans'), temporary: true }).db;
+const db: Database = (await generateDatabase({ claims: 2000, seed: 7, path: scratchPath('plans'), temporary: true }))
+  .db;
 const prepare = db.sqlite.prepare.bind(db.sqlite);
 const one = (sql: string) => prepare(sql).pluck().get() as string;
 const values = {

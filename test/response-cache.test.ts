@@ -225,7 +225,7 @@ describe('data tag watch', () => {
       expect(await watch.current()).toBe(first);
       const version = Number(first.split('.').at(-1));
       await db.transaction(async (tx) => {
-        tx.sqlite.exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'");
+        await tx.run("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'");
       });
       expect(await watch.current()).toBe(`${first.split('.').slice(0, -1).join('.')}.${version + 1}`);
     } finally {

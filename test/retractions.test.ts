@@ -499,13 +499,12 @@ describe('DeleteCitation marks the study deleted by PubMed, never deletes it', (
 
 describe('prepareDatabase: rows an earlier version stored without acting on a retraction', () => {
   it('retracts studies typed "Retracted Publication" and flags the claims resting on them, each with a revision', async () => {
-    const raw = ctx.db;
     // The state an older release left: the type stored, the flag not set, the claims unflagged.
-    await raw.run(
+    await ctx.db.run(
       `UPDATE studies SET publication_types = '["Journal Article","Retracted Publication"]', retracted = FALSE WHERE pmid = '22699609'`,
     );
     const citing = (
-      await raw.all<{ id: string }>(
+      await ctx.db.all<{ id: string }>(
         `SELECT cs.claim_id AS id FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE s.pmid = '22699609' ORDER BY 1`,
       )
     ).map((r) => r.id);

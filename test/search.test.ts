@@ -90,7 +90,7 @@ describe('GET /v1/search', () => {
     const write = (sql: string) =>
       db.transaction(async (tx) => {
         await tx.run(sql);
-        await tx.run("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'data_version'");
+        await tx.run("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'");
       });
     await write(
       "UPDATE claims SET statement = 'Quokkas respond to zebrafish probiotics' WHERE id = 'gut-dysbiosis-acne-association'",

@@ -73,6 +73,40 @@ describe('npm start (src/server.ts)', () => {
     expect(await stop(again.child, again.exited)).toBe(0);
   });
 
+  it('refuses a DATABASE_URL that is not a PostgreSQL URL, naming it but never its password', async () => {
+    const server = startServer({ DATABASE_URL: 'mysql://admin:s3cret-pw@db.internal/evidence' });
+    await expect(server.listening).rejects.toThrow(
+      'DATABASE_URL="mysql://admin:***@db.internal/evidence": the scheme must be postgres:// or postgresql:// (got mysql://)',
+    );
+    expect(await server.exited).toBe(78);
+    expect(server.output()).not.toContain('s3cret-pw');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://admin:s3cret-pw@db.internal' })).toThrow(
+      'DATABASE_URL="postgres://admin:***@db.internal": names no database (the path after the host)',
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'admin:s3cret-pw@db.internal/evidence' })).toThrow(
+      'DATABASE_URL="(not a URL with a host, not shown)": the scheme must be postgres:// or postgresql://',
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://admin:s3cret pw@[db/evidence' })).toThrow(
+      'DATABASE_URL="(unparseable, not shown)": not a URL',
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/evidence?sslmode=require' }).DATABASE_URL).toBe(
+      'postgresql://u:p@127.0.0.1:5432/evidence?sslmode=require',
+    );
+  });
+
+  it('exits 69 when PostgreSQL cannot be reached within DATABASE_WAIT_MS, without printing the password', async () => {
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    const server = startServer({
+      DATABASE_URL: 'postgres://admin:s3cret-pw@127.0.0.1:1/evidence',
+      DATABASE_WAIT_MS: '500',
+    });
+    await expect(server.listening).rejects.toThrow(
+      'the database at postgres://admin:***@127.0.0.1:1/evidence cannot be reached',
+    );
+    expect(await server.exited).toBe(69);
+    expect(server.output()).not.toContain('s3cret-pw');
+  });
+
   it('refuses to start on a bad setting and names it', async () => {
     const server = startServer({ PORT: 'eighty', DATABASE_PATH: join(tmp, 'never.db') });
     await expect(server.listening).rejects.toThrow(/PORT="eighty"/);

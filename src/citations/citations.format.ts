@@ -19,6 +19,7 @@
 // NLM, AMA and APA styles there (test/fixtures/csl).
 
 import type { StudyBibliography } from '../evidence/study-record.js';
+import { stripControlCharacters } from '../http/control-characters.js';
 import { ama } from './ama.js';
 import { apa, apaOrder } from './apa.js';
 import { normalise } from './bibliographic.js';
@@ -61,12 +62,18 @@ export const CITATION_FILE_EXTENSIONS: Record<CitationFormat, string | null> = {
 };
 
 /** The study as one CSL-JSON item (csl-data.json schema; unknown fields omitted, never null). */
-export function toCslItem(study: StudyBibliography): CslItem {
+export function toCslItem(given: StudyBibliography): CslItem {
+  const study = stripControlCharacters(given);
   return sourceCitationCsl(study) ?? toCsl(normalise(study));
 }
 
-/** One entry in the given format. RIS entries end with CRLF; BibTeX entries end with "}" (no newline). */
-export function formatCitation(study: StudyBibliography, format: TextCitationFormat): string {
+/**
+ * One entry in the given format. RIS entries end with CRLF; BibTeX entries end with "}" (no newline). Control
+ * characters other than tab and line breaks are removed from every field first (http/control-characters.ts).
+ */
+export function formatCitation(given: StudyBibliography, format: TextCitationFormat): string {
+  // Stored text may hold control characters an import or an older version let in: never raw in a citation.
+  const study = stripControlCharacters(given);
   const cited = sourceCitationEntry(study, format);
   if (cited !== undefined) return cited;
   const s = normalise(study);
@@ -95,7 +102,8 @@ export function formatCitation(study: StudyBibliography, format: TextCitationFor
  * §9.44), joined with "\n"; ris: entries back to back (CRLF throughout); bibtex: entries separated by a blank line;
  * csl-json: JSON array, 2-space indent (ris, bibtex and csl-json keep the order given).
  */
-export function formatBibliography(studies: StudyBibliography[], format: CitationFormat): string {
+export function formatBibliography(given: StudyBibliography[], format: CitationFormat): string {
+  const studies = given.map(stripControlCharacters);
   switch (format) {
     case 'vancouver':
     case 'ama':

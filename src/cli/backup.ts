@@ -161,7 +161,14 @@ export async function runBackupCli(args: string[], io: CliIo): Promise<number> {
       return EXIT.ok;
     }
     if (positionals.length !== 1) throw new UsageError('give exactly one backup FILE');
-    const { DATABASE_PATH } = loadConfig({ DATABASE_PATH: io.env.DATABASE_PATH });
+    const { DATABASE_PATH, DATABASE_URL } = loadConfig({
+      DATABASE_PATH: io.env.DATABASE_PATH,
+      DATABASE_URL: io.env.DATABASE_URL,
+    });
+    if (DATABASE_URL !== undefined)
+      throw new BackupError(
+        'DATABASE_URL is set: this copies SQLite files. Back up PostgreSQL with its own tools (pg_dump -Fc, or a base backup with WAL archiving for point-in-time recovery); see docs/scaling.md',
+      );
     if (DATABASE_PATH === ':memory:') throw new BackupError('DATABASE_PATH is an in-memory database');
     const result = await backupDatabase(DATABASE_PATH, positionals[0] as string, { force: values.force });
     io.stdout.write(

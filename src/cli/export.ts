@@ -44,10 +44,15 @@ export async function runExportCli(args: string[], io: CliIo): Promise<number> {
     }
     const config = loadConfig({
       DATABASE_PATH: io.env.DATABASE_PATH,
+      DATABASE_URL: io.env.DATABASE_URL,
       WRITE_LOCK_WAIT_MS: io.env.WRITE_LOCK_WAIT_MS,
       RELEASES_DIR: values.out ?? io.env.RELEASES_DIR,
       RELEASES_KEEP: values.keep ?? io.env.RELEASES_KEEP,
     });
+    // A release is cut from one online-backup copy of the SQLite file (see releases.export.ts); from PostgreSQL the
+    // same snapshot would be a REPEATABLE READ transaction, which is not built yet.
+    if (config.DATABASE_URL !== undefined)
+      throw new ReleaseError('DATABASE_URL is set: bulk releases are cut from a SQLite database only, for now');
     if (!existsSync(config.DATABASE_PATH)) throw new ReleaseError(`no database at ${config.DATABASE_PATH}`);
     const db = openDatabase(config.DATABASE_PATH, { busyWaitMs: config.WRITE_LOCK_WAIT_MS });
     try {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
+import { databaseLocation, loadConfig } from '../config.js';
 import { prepareDatabase } from '../curation/prepare.js';
 import { CivicFileError, type CivicImportSummary, importCivicText } from '../importers/civic/civic.import.js';
 import { CIVIC_DIALECTS, type CivicDialect } from '../importers/civic/civic.parse.js';
@@ -51,11 +51,12 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3 } as const;
 
 /** Opens DATABASE_PATH with the same lifecycle as `npm start`: migrated, and seeded when new. */
 async function openForImport(io: CliIo): Promise<Database> {
-  const { DATABASE_PATH, WRITE_LOCK_WAIT_MS } = loadConfig({
+  const config = loadConfig({
     DATABASE_PATH: io.env.DATABASE_PATH,
+    DATABASE_URL: io.env.DATABASE_URL,
     WRITE_LOCK_WAIT_MS: io.env.WRITE_LOCK_WAIT_MS,
   });
-  const db = openDatabase(DATABASE_PATH, { busyWaitMs: WRITE_LOCK_WAIT_MS });
+  const db = openDatabase(databaseLocation(config), { busyWaitMs: config.WRITE_LOCK_WAIT_MS, poolSize: 2 });
   try {
     await prepareDatabase(db);
   } catch (error) {
@@ -108,6 +109,11 @@ function humanSummary(source: string, report: PubmedReport): string {
     lines.push(
       `  deleted by PubMed (DeleteCitation) ${report.deleted.length}`,
       ...report.deleted.map((d) => `    PMID ${d.pmid} (${d.file}): ${DELETION_TEXT[d.outcome]}`),
+    );
+  if (report.duplicates.length > 0)
+    lines.push(
+      `  repeated PMIDs ${report.duplicates.length} (last record written; notices and retractions of all kept)`,
+      ...report.duplicates.map((d) => `    PMID ${d.pmid}: ${d.records} records`),
     );
   if (report.not_found?.length) lines.push(`  not found in PubMed: ${report.not_found.join(', ')}`);
   return `${lines.join('\n')}\n`;

@@ -11,7 +11,7 @@ import {
   resolveKeySecret,
   revokeApiKey,
 } from '../auth/keys.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, databaseLocation, loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../store/client.js';
 import { migrateDatabase } from '../store/migrate.js';
 
@@ -52,10 +52,11 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>)
 async function withDatabase<T>(io: CliIo, work: (db: Database, secret: () => Promise<string>) => Promise<T>) {
   const config = loadConfig({
     DATABASE_PATH: io.env.DATABASE_PATH,
+    DATABASE_URL: io.env.DATABASE_URL,
     API_KEY_SECRET: io.env.API_KEY_SECRET,
     WRITE_LOCK_WAIT_MS: io.env.WRITE_LOCK_WAIT_MS,
   });
-  const db = openDatabase(config.DATABASE_PATH, { busyWaitMs: config.WRITE_LOCK_WAIT_MS });
+  const db = openDatabase(databaseLocation(config), { busyWaitMs: config.WRITE_LOCK_WAIT_MS, poolSize: 2 });
   try {
     await migrateDatabase(db);
     return await work(db, () => resolveKeySecret(db, config.API_KEY_SECRET));

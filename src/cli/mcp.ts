@@ -2,7 +2,7 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { z } from 'zod';
 import { buildApp } from '../app.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, databaseLocation, loadConfig } from '../config.js';
 import { prepareDatabase } from '../curation/prepare.js';
 import { createMcpServer } from '../mcp/mcp.server.js';
 import { openDatabase } from '../store/client.js';
@@ -42,7 +42,7 @@ async function main() {
   }
 
   // As `npm start` does, so a fresh checkout answers; stdout belongs to the protocol, so the app logs nothing.
-  const db = openDatabase(config.DATABASE_PATH);
+  const db = openDatabase(databaseLocation(config), { poolSize: config.DATABASE_POOL_SIZE });
   await prepareDatabase(db);
   const app = await buildApp({ db, config, logger: false });
   await app.ready();

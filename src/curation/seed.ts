@@ -90,17 +90,11 @@ async function applySeedIn(changes: Changes, seed: Seed): Promise<SeedSummary> {
 }
 
 export async function isEmpty(h: Reader): Promise<boolean> {
-  return (
-    (
-      h.sqlite
-        .prepare(
-          'SELECT EXISTS (SELECT 1 FROM claims) + EXISTS (SELECT 1 FROM conditions) + EXISTS (SELECT 1 FROM studies) AS n',
-        )
-        .get() as {
-        n: number;
-      }
-    ).n === 0
+  const row = await h.get<{ n: number }>(
+    `SELECT (SELECT count(*) FROM (SELECT 1 FROM claims LIMIT 1) c) + (SELECT count(*) FROM (SELECT 1 FROM conditions LIMIT 1) d)
+          + (SELECT count(*) FROM (SELECT 1 FROM studies LIMIT 1) s) AS n`,
   );
+  return row?.n === 0;
 }
 
 /**

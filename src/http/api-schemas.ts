@@ -97,6 +97,18 @@ export const ProblemSchema = z
       .describe(
         'For rules `grade.level_matches_domains` and `grade.level_above_start`: the GRADE arithmetic (start, steps, computed and claimed level, unassessed domains) that the level contradicts.',
       ),
+    // For POST /mcp: the refusal is also a JSON-RPC error response, so an MCP client reads it as one.
+    jsonrpc: z.literal('2.0').optional().describe('For `mcp.*` problems: the JSON-RPC version, `2.0`.'),
+    id: z
+      .union([z.string(), z.number(), z.null()])
+      .optional()
+      .describe('For `mcp.*` problems: the JSON-RPC id the error answers; null when the body could not be read.'),
+    error: z
+      .object({ code: z.number().int(), message: z.string() })
+      .optional()
+      .describe(
+        'For `mcp.*` problems: the JSON-RPC error, e.g. `{ "code": -32600, "message": "Invalid Request: …" }`.',
+      ),
     retracted_studies: z
       .array(z.string())
       .optional()

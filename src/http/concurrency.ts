@@ -41,7 +41,6 @@ const TAIL = /^(\d+)\.([0-9a-f]{12})\.v(\d+)$/;
  * take part: it must only not be from the future. Build, database, resource and row version must all be this one's.
  */
 function names(given: string, dataTag: string, table: VersionedTable, row: RowTag): boolean {
-  if (given === '*') return true;
   const tag = withoutEncodingSuffix(given);
   if (!tag.startsWith('"') || !tag.endsWith('"') || tag.length < 2) return false;
   const opaque = tag.slice(1, -1);
@@ -59,7 +58,7 @@ function names(given: string, dataTag: string, table: VersionedTable, row: RowTa
 }
 
 /**
- * PATCH and DELETE must say which version they edit: 428 without If-Match, 412 when the tag does not name the
+ * PATCH and DELETE must say which version they edit: 428 without If-Match or with only `*`, 412 when the tag does not name the
  * current version of this very resource in this database and build. Call it inside the write's transaction, with
  * the row as read there, so no other write can come between the check and the change. The 412 carries the current
  * ETag so a client can re-read and retry deliberately.
@@ -79,8 +78,19 @@ export async function requireIfMatch(
       'Precondition required',
       'Send If-Match with the ETag from a GET of this resource, so a concurrent edit cannot be overwritten.',
     );
+  const tags = header
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '*');
+  // RFC 9110 lets `*` match any current representation, which is exactly the check a lost-update guard must not skip.
+  if (tags.length === 0)
+    throw new ApiProblem(
+      428,
+      'request.precondition_required',
+      'Precondition required',
+      'If-Match: * is not accepted here: it matches any version, so it cannot stop a concurrent edit from being overwritten. Send the ETag from a GET of this resource.',
+    );
   const dataTag = await dataTagOf(h);
-  const tags = header.split(',').map((t) => t.trim());
   if (!tags.some((tag) => names(tag, dataTag, table, row))) {
     reply.header('etag', resourceEtag(dataTag, table, row));
     throw new ApiProblem(

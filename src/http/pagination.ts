@@ -29,12 +29,12 @@ export function encodeCursor(scope: string, key: KeyValue[]): string {
   return Buffer.from(JSON.stringify({ s: scope, k: key } satisfies CursorPayload)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, scope: string, arity: number): KeyValue[] {
+export function decodeCursor(cursor: string, scope: string, arity: number, parameter = 'cursor'): KeyValue[] {
   let payload: unknown;
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw badRequest('query.cursor', 'is not a cursor this API issued', PROBLEM_CODES.badCursor);
+    throw badRequest(`query.${parameter}`, 'is not a cursor this API issued', PROBLEM_CODES.badCursor);
   }
   const p = payload as Partial<CursorPayload> | null;
   if (
@@ -46,7 +46,7 @@ export function decodeCursor(cursor: string, scope: string, arity: number): KeyV
     !p.k.every((v) => v === null || typeof v === 'string' || typeof v === 'number')
   ) {
     throw badRequest(
-      'query.cursor',
+      `query.${parameter}`,
       'does not belong to this list and sort order; start again without a cursor',
       PROBLEM_CODES.badCursor,
     );

@@ -23,6 +23,7 @@ export const PROBLEM_CODES = {
   internal: 'server.internal_error',
   unavailable: 'server.unavailable',
   databaseBusy: 'server.database_busy',
+  databaseUnavailable: 'server.database_unavailable',
   storageFull: 'server.storage_full',
   databaseDamaged: 'server.database_damaged',
   malformedRequest: 'request.malformed',

@@ -121,7 +121,7 @@ export const PROBLEM_EXAMPLES: Record<number, ProblemExample> = {
     detail:
       'The resource has changed since that ETag was issued (now version 3); GET it again and reapply your change.',
   },
-  413: { title: 'Invalid request', code: 'request.fst_err_ctp_body_too_large', detail: 'Request body is too large' },
+  413: { title: 'Invalid request', code: 'request.body_too_large', detail: 'Request body is too large' },
   414: {
     title: 'Invalid request',
     code: 'request.path_parameter_too_long',
@@ -129,7 +129,7 @@ export const PROBLEM_EXAMPLES: Record<number, ProblemExample> = {
   },
   415: {
     title: 'Invalid request',
-    code: 'request.fst_err_ctp_invalid_media_type',
+    code: 'request.unsupported_media_type',
     detail: 'Unsupported Media Type',
   },
   422: {
@@ -237,7 +237,7 @@ function sharedResponses(): Record<string, Json> {
     InternalError: problemResponse(500, 'Unexpected server error; the body never contains internals.'),
     Unavailable: problemResponse(
       503,
-      "The server is overloaded (event-loop delay above MAX_EVENT_LOOP_DELAY_MS, code `server.unavailable`), or another process (a second server, an import) held the database's write lock longer than WRITE_LOCK_WAIT_MS (code `server.database_busy`; nothing was changed). Retry after `Retry-After` seconds.",
+      "The server is overloaded (event-loop delay above MAX_EVENT_LOOP_DELAY_MS, code `server.unavailable`), or another process (a second server, an import) held the database's write lock longer than WRITE_LOCK_WAIT_MS (code `server.database_busy`; nothing was changed), or the PostgreSQL server cannot be reached (code `server.database_unavailable`). Retry after `Retry-After` seconds.",
       ['Retry-After'],
     ),
   };

@@ -6,7 +6,7 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import { ApiProblem, PROBLEM_CODES, PROBLEM_TYPE_BASE, type ProblemFieldError } from '../http/problem.js';
-import { isStorageFull, StoreBusyError } from '../store/client.js';
+import { isStorageFull, StoreBusyError, StoreUnavailableError } from '../store/client.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -113,10 +113,42 @@ export function bodyPointer(path: string): string | null {
   return segments.map((s) => `/${s.replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 
-/** SQLite's own busy errors (a reader waiting out another process's WAL recovery) are a 503 too, never a 500. */
-const isBusy = (error: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown }).code ?? ''));
+/**
+ * The engines' own "try again" errors are a 503 too, never a 500: SQLite's busy (a reader waiting out another
+ * process's WAL recovery); PostgreSQL's lock_not_available (55P03, a lock_timeout), serialization_failure (40001) and
+ * deadlock_detected (40P01), whose transaction was rolled back whole (SQLSTATEs: PostgreSQL manual, appendix A).
+ */
+const isBusy = (error: unknown) =>
+  /^(SQLITE_(BUSY|LOCKED)|55P03$|40001$|40P01$)/.test(String((error as { code?: unknown }).code ?? ''));
 
-function toProblem(error: FastifyError): ApiProblem {
+/**
+ * A query parameter given more than once reaches a one-value schema as an array (`limit=1&limit=2` → ["1", "2"]),
+ * which zod reports as "expected number, received NaN": the error says what happened instead.
+ */
+function repeatedParameters(errors: ProblemFieldError[], query: unknown): ProblemFieldError[] {
+  if (query === null || typeof query !== 'object') return errors;
+  return errors.map((e) => {
+    const name = /^query\.([^.[]+)$/.exec(e.path)?.[1];
+    const given = name === undefined ? undefined : (query as Record<string, unknown>)[name];
+    // Only where the schema wanted one value: a parameter that takes several fails on other grounds (too many).
+    return Array.isArray(given) && /received (NaN|array)$/.test(e.message)
+      ? { path: e.path, message: `is given ${given.length} times; this parameter takes one value` }
+      : e;
+  });
+}
+
+/** Fastify's client-error codes (FST_ERR_*) and the code a problem gives each instead; any other is `request.invalid`. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'request.unsupported_media_type',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'request.body_too_large',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'request.empty_body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'request.invalid_json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'request.invalid_content_length',
+  FST_ERR_CTP_EMPTY_TYPE: 'request.missing_content_type',
+  FST_ERR_CTP_INVALID_TYPE: 'request.unsupported_media_type',
+};
+
+function toProblem(error: FastifyError, query: unknown): ApiProblem {
   if (error instanceof ApiProblem) return error;
   if (error instanceof StoreBusyError || isBusy(error))
     return new ApiProblem(
@@ -124,6 +156,13 @@ function toProblem(error: FastifyError): ApiProblem {
       PROBLEM_CODES.databaseBusy,
       'Service unavailable',
       `The database is busy with another write; nothing was changed. Retry after ${error instanceof StoreBusyError ? error.retryAfterSeconds : 1} second(s).`,
+    );
+  if (error instanceof StoreUnavailableError)
+    return new ApiProblem(
+      503,
+      PROBLEM_CODES.databaseUnavailable,
+      'Service unavailable',
+      `The database cannot be reached just now; nothing was changed. Retry after ${error.retryAfterSeconds} second(s).`,
     );
   if (isStorageFull(error))
     // RFC 4918's 507 Insufficient Storage: the server, not the request, is at fault, and retrying later may work.
@@ -135,7 +174,7 @@ function toProblem(error: FastifyError): ApiProblem {
     );
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request');
-    const errors = fieldErrors(context, error.validation as unknown as ZodIssueLike[]);
+    const errors = repeatedParameters(fieldErrors(context, error.validation as unknown as ZodIssueLike[]), query);
     const unknownOnly = errors.every((e) => e.message === 'unknown parameter');
     return new ApiProblem(
       400,
@@ -147,10 +186,11 @@ function toProblem(error: FastifyError): ApiProblem {
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500)
-    // Fastify's own client errors (bad JSON, body too large, unsupported media type) carry safe messages.
+    // Fastify's own client errors (bad JSON, body too large, unsupported media type) carry safe messages; their codes
+    // are Fastify's internals, so the problem gets one of ours.
     return new ApiProblem(
       status,
-      `request.${(error.code ?? 'invalid').toLowerCase()}`,
+      FASTIFY_CODES[error.code ?? ''] ?? (status === 413 ? 'request.body_too_large' : 'request.invalid'),
       'Invalid request',
       error.message,
     );
@@ -177,9 +217,14 @@ export const problemDetailsPlugin = fp(
     });
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      const problem = toProblem(error);
-      if (error instanceof StoreBusyError || isBusy(error))
-        reply.header('retry-after', String(error instanceof StoreBusyError ? error.retryAfterSeconds : 1));
+      const problem = toProblem(error, request.query);
+      if (error instanceof StoreBusyError || error instanceof StoreUnavailableError || isBusy(error))
+        reply.header(
+          'retry-after',
+          String(
+            error instanceof StoreBusyError || error instanceof StoreUnavailableError ? error.retryAfterSeconds : 1,
+          ),
+        );
       if (problem.status === 507) request.log.error({ err: error }, 'database storage full');
       else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ code: problem.code, detail: problem.detail }, 'client error');

@@ -9,7 +9,8 @@ import { Mutex } from 'async-mutex';
 import BetterSqlite3 from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import pRetry, { AbortError } from 'p-retry';
-import { StoreBusyError } from './errors.js';
+import { twin } from './dialect.js';
+import { isStorageFull, StoreBusyError, StoreUnavailableError } from './errors.js';
 import { openPostgresDatabase } from './postgres/client.js';
 import type { Params } from './postgres/placeholders.js';
 import * as schema from './schema.js';
@@ -102,7 +103,7 @@ export interface Database extends Reader {
   readonly open: boolean;
 }
 
-export { StoreBusyError, StoreUnavailableError } from './errors.js';
+export { isStorageFull, StoreBusyError, StoreUnavailableError } from './errors.js';
 
 export interface OpenOptions {
   /** See Database.busyWaitMs; default 5000 (WRITE_LOCK_WAIT_MS). */
@@ -138,10 +139,6 @@ function connect(path: string, synchronous: 'FULL' | 'OFF', busyTimeoutMs: numbe
   sqlite.pragma('foreign_keys = ON');
   return sqlite;
 }
-
-/** SQLite's "database or disk is full": the write was rolled back. Answered as 507. */
-export const isStorageFull = (error: unknown): boolean =>
-  String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_FULL');
 
 const isBusy = (error: unknown) => {
   const code = (error as { code?: unknown }).code;
@@ -279,6 +276,23 @@ export function openDatabase(location: string, options: OpenOptions = {}): Datab
   return database;
 }
 
+/**
+ * Resolves when the database answers; while it is unreachable (StoreUnavailableError) retries with exponential
+ * backoff (0.25 s doubling to 4 s) for up to `waitMs`, then rejects with the last error. Any other error (a refused
+ * password, a missing database) rejects at once. A SQLite file answers at once.
+ */
+export async function waitForDatabase(db: Database, { waitMs = 30_000 }: { waitMs?: number } = {}): Promise<void> {
+  await pRetry(() => db.ping(), {
+    retries: Number.POSITIVE_INFINITY,
+    maxRetryTime: waitMs,
+    minTimeout: 250,
+    maxTimeout: 4000,
+    factor: 2,
+    // A refused password or a missing database will not mend by waiting.
+    shouldRetry: ({ error }) => error instanceof StoreUnavailableError,
+  });
+}
+
 /** Room a storage probe asks for: more than a typical write (a topic with its longest texts is about 12 KB). */
 const PROBE_BYTES = 256 * 1024;
 
@@ -292,8 +306,16 @@ export async function probeStorage(db: Database): Promise<boolean> {
   try {
     const wrote = await db.transaction(
       async (tx) => {
-        if (tx.engine !== 'sqlite') return true;
-        await tx.run(`INSERT OR REPLACE INTO meta (key, value) VALUES ('storage_probe', zeroblob(?))`, [PROBE_BYTES]);
+        // PostgreSQL writes the row to its WAL before the DELETE: a full disk fails the INSERT with 53100.
+        await tx.run(
+          twin(tx, {
+            sqlite: `INSERT OR REPLACE INTO meta (key, value) VALUES ('storage_probe', zeroblob(?))`,
+            postgres: `INSERT INTO meta (key, value)
+                         SELECT 'storage_probe', string_agg(md5(random()::text), '') FROM generate_series(1, CAST(? AS integer) / 32)
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+          }),
+          [PROBE_BYTES],
+        );
         await tx.run(`DELETE FROM meta WHERE key = 'storage_probe'`);
         return true;
       },

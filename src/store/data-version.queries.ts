@@ -2,21 +2,19 @@
 
 import { APP_VERSION } from '../version.js';
 import type { Reader, Transaction } from './client.js';
-import { prepared } from './statements.js';
 
 /** `<database id>.<version>`: unique across databases, monotonic within one, stable across restarts. */
 export async function readDataVersion(h: Reader): Promise<string> {
-  const row = prepared(
-    h.sqlite,
+  const row = await h.get<{ id: string | null; version: string | null }>(
     `SELECT (SELECT value FROM meta WHERE key = 'database_id') AS id,
             (SELECT value FROM meta WHERE key = 'data_version') AS version`,
-  ).get() as { id: string | null; version: string | null };
-  return `${row.id ?? 'none'}.${row.version ?? '0'}`;
+  );
+  return `${row?.id ?? 'none'}.${row?.version ?? '0'}`;
 }
 
 /** Called once by curation's commit, inside the transaction, when the commit changed something. */
 export async function bumpDataVersion(tx: Transaction): Promise<void> {
-  prepared(tx.sqlite, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'").run();
+  await tx.run("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'");
 }
 
 /** `<build>.<database id>.<data version>`: the base of every ETag (the build covers representation changes). */
@@ -39,18 +37,19 @@ export interface DataTagWatch {
  * before `meta`, so a commit between the two only costs one more read. Other writes (a key's last use) move it too:
  * the tag is read again and comes out the same.
  *
- * PostgreSQL (planned, see docs/architecture.md): the commit that bumps the version also runs
+ * PostgreSQL: every call reads `meta` (two primary-key lookups in one statement), since another instance's commit
+ * is only known by asking. Planned (docs/scaling.md): the commit that bumps the version also runs
  * `NOTIFY data_version` in its transaction, which PostgreSQL delivers at commit to every listening session of every
- * process; each server keeps one `LISTEN data_version` client whose notification (or loss of connection) marks the
- * tag stale, so the next request reads `meta` once. Until the LISTEN is established, every request reads `meta`.
+ * process; each server would keep one `LISTEN data_version` client whose notification (or loss of connection) marks
+ * the tag stale.
  */
 export function watchDataTag(h: Reader): DataTagWatch {
-  const changes = prepared(h.sqlite, 'PRAGMA data_version');
+  if (h.engine === 'postgres') return { current: () => dataTagOf(h) };
   let seen: unknown;
   let tag = '';
   return {
     async current() {
-      const now = (changes.get() as { data_version: number }).data_version;
+      const now = (await h.get<{ data_version: number }>('PRAGMA data_version'))?.data_version;
       if (now !== seen) {
         tag = await dataTagOf(h);
         seen = now;
@@ -87,9 +86,10 @@ export async function rowTag(
   table: VersionedTable,
   key: string,
 ): Promise<{ id: number; version: number } | undefined> {
-  return prepared(h.sqlite, `SELECT ${ROW_ID[table]} AS id, version FROM ${table} WHERE ${KEY_COLUMN[table]} = ?`).get(
-    key,
-  ) as { id: number; version: number } | undefined;
+  return h.get<{ id: number; version: number }>(
+    `SELECT ${ROW_ID[table]} AS id, version FROM ${table} WHERE ${KEY_COLUMN[table]} = ?`,
+    [key],
+  );
 }
 
 /** rowTag by internal id, for resources found by lookup key (conditions, interventions). */
@@ -98,7 +98,8 @@ export async function rowTagById(
   table: VersionedTable,
   id: number,
 ): Promise<{ id: number; version: number } | undefined> {
-  return prepared(h.sqlite, `SELECT ${ROW_ID[table]} AS id, version FROM ${table} WHERE ${ROW_ID[table]} = ?`).get(
-    id,
-  ) as { id: number; version: number } | undefined;
+  return h.get<{ id: number; version: number }>(
+    `SELECT ${ROW_ID[table]} AS id, version FROM ${table} WHERE ${ROW_ID[table]} = ?`,
+    [id],
+  );
 }

@@ -23,3 +23,11 @@ export class StoreUnavailableError extends Error {
     super(`the database is unreachable: ${(cause as Error)?.message ?? String(cause)}`);
   }
 }
+/**
+ * SQLite's "database or disk is full" (SQLITE_FULL), PostgreSQL's disk_full (SQLSTATE 53100): the write was rolled
+ * back. Answered as 507.
+ */
+export const isStorageFull = (error: unknown): boolean => {
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  return code.startsWith('SQLITE_FULL') || code === '53100';
+};

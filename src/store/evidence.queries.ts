@@ -2,8 +2,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { ClaimImportance } from '../evidence/topic-certainty.js';
 import type { Reader } from './client.js';
-import { claim_studies, claims, studies, topic_claims, topics } from './schema.js';
-import { prepared } from './statements.js';
+import { dialectOf } from './dialect.js';
 
 type Table = 'conditions' | 'interventions' | 'studies' | 'claims';
 const KEY: Record<Table, string> = { conditions: 'slug', interventions: 'slug', studies: 'key', claims: 'id' };
@@ -13,10 +12,10 @@ export async function missingKeys(h: Reader, table: Table, keys: readonly string
   if (keys.length === 0) return [];
   const found = new Set(
     (
-      prepared(
-        h.sqlite,
-        `SELECT ${KEY[table]} AS k FROM ${table} WHERE ${KEY[table]} IN (SELECT value FROM json_each(?))`,
-      ).all(JSON.stringify(keys)) as { k: string }[]
+      await h.all<{ k: string }>(
+        `SELECT ${KEY[table]} AS k FROM ${table} WHERE ${KEY[table]} IN (SELECT value FROM ${dialectOf(h).jsonValues('?')})`,
+        [JSON.stringify(keys)],
+      )
     ).map((r) => r.k),
   );
   return keys.filter((k) => !found.has(k));
@@ -25,20 +24,22 @@ export async function missingKeys(h: Reader, table: Table, keys: readonly string
 /** The designs of the studies with these keys (PMIDs, or `asco:...` keys). */
 export async function designsOf(h: Reader, keys: readonly string[]): Promise<(string | null)[]> {
   return (
-    prepared(h.sqlite, 'SELECT design FROM studies WHERE key IN (SELECT value FROM json_each(?))').all(
-      JSON.stringify(keys),
-    ) as { design: string | null }[]
+    await h.all<{ design: string | null }>(
+      `SELECT design FROM studies WHERE key IN (SELECT value FROM ${dialectOf(h).jsonValues('?')})`,
+      [JSON.stringify(keys)],
+    )
   ).map((r) => r.design);
 }
 
 /** The descendants of a condition (itself included), from the stored closure: a parent among them makes a cycle. */
 export async function descendantSlugs(h: Reader, slug: string): Promise<string[]> {
   return (
-    prepared(
-      h.sqlite,
-      `SELECT d2.slug FROM conditions k CROSS JOIN condition_descendants d ON d.ancestor_id = k.id
-       JOIN conditions d2 ON d2.id = d.descendant_id WHERE k.slug = ?`,
-    ).all(slug) as { slug: string }[]
+    await h.all<{ slug: string }>(
+      // SQLite's CROSS JOIN fixes the join order (the slug first); PostgreSQL's planner needs no hint and refuses ON.
+      `SELECT d2.slug FROM conditions k ${h.engine === 'sqlite' ? 'CROSS JOIN' : 'JOIN'} condition_descendants d
+         ON d.ancestor_id = k.id JOIN conditions d2 ON d2.id = d.descendant_id WHERE k.slug = ?`,
+      [slug],
+    )
   ).map((r) => r.slug);
 }
 
@@ -48,6 +49,7 @@ export async function topicClaimGrades(
   ids: readonly string[],
 ): Promise<{ id: string; status: string; grade: { scheme: string; level: string } }[]> {
   if (ids.length === 0) return [];
+  const { claims } = h.tables;
   const rows = await h.orm
     .select({ id: claims.id, status: claims.status, scheme: claims.grade_scheme, level: claims.grade_level })
     .from(claims)
@@ -60,6 +62,7 @@ export async function topicsListing(
   h: Reader,
   claimId: string,
 ): Promise<{ slug: string; bottom_line: string; claims: string[]; importance: Record<string, ClaimImportance> }[]> {
+  const { topics, topic_claims } = h.tables;
   const listing = await h.orm
     .select({ id: topics.id, slug: topics.slug, bottom_line: topics.bottom_line })
     .from(topic_claims)
@@ -87,6 +90,7 @@ export async function topicsListing(
 
 /** The ids of the claims that link a study (by its key: a PMID or `asco:...`) as `supports`, in id order. */
 export async function claimIdsSupportedBy(h: Reader, key: string): Promise<string[]> {
+  const { claim_studies, studies } = h.tables;
   const rows = await h.orm
     .select({ id: claim_studies.claim_id })
     .from(claim_studies)
@@ -99,9 +103,9 @@ export async function claimIdsSupportedBy(h: Reader, key: string): Promise<strin
 /** The slug of the condition other than `slug` that holds this DOID, if any. */
 export async function doidHolder(h: Reader, doid: string, slug: string): Promise<string | undefined> {
   return (
-    prepared(h.sqlite, 'SELECT slug FROM conditions WHERE doid = ? AND slug <> ? ORDER BY id LIMIT 1').get(
+    await h.get<{ slug: string }>('SELECT slug FROM conditions WHERE doid = ? AND slug <> ? ORDER BY id LIMIT 1', [
       doid,
       slug,
-    ) as { slug: string } | undefined
+    ])
   )?.slug;
 }

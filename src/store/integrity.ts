@@ -1,10 +1,13 @@
 // The start-up integrity check readiness waits for: SQLite's quick_check and a full read of the search index, on a
-// read-only connection (no lock taken), in a child process for a large file so the server answers /health meanwhile.
+// read-only connection (no lock taken), in a child process for a large file so the server answers /health meanwhile;
+// on PostgreSQL, a query and a probe of the search index (the server keeps its own pages checksummed and recovered).
 
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import BetterSqlite3 from 'better-sqlite3';
+import type { Database } from './client.js';
+import { StoreUnavailableError } from './errors.js';
 
 /**
  * Files up to this size get SQLite's `PRAGMA quick_check` (every b-tree page of every table and index: 1.6 s for the
@@ -159,6 +162,61 @@ process.stdout.write(JSON.stringify((function (Database, path, full, maxFindings
     startedAt,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await done;
+    },
+  };
+}
+
+/**
+ * The start-up check for whichever engine `db` is: startIntegrityCheck on its SQLite file, or on PostgreSQL a trivial
+ * query and one lookup through the search index's GIN index (`search_index`). PostgreSQL finds damaged pages itself
+ * (WAL replay at start, data checksums when the cluster has them); a thorough check (amcheck's bt_index_check, or
+ * pg_amcheck) needs rights this service should not hold, so it is left to the database's operators.
+ */
+export function startDatabaseCheck(
+  db: Database,
+  options: { fullCheckMaxBytes?: number; inProcessMaxBytes?: number } = {},
+): IntegrityCheck {
+  if (db.engine === 'sqlite') return startIntegrityCheck(db.path, options);
+  const startedAt = performance.now();
+  let report: IntegrityReport | undefined;
+  let stopped = false;
+  const done = (async (): Promise<IntegrityReport> => {
+    const findings: string[] = [];
+    const checked: IntegrityReport['checked'] = [];
+    // An unreachable server is not damage: readiness says "still checking" (503) until it answers.
+    for (;;) {
+      try {
+        await db.ping();
+        checked.push('search_index');
+        await db.get(`SELECT rowid FROM search_index WHERE document @@ to_tsquery('simple', 'a:*') LIMIT 1`);
+      } catch (error) {
+        if (error instanceof StoreUnavailableError && !stopped) {
+          checked.length = 0;
+          await new Promise((resolve) => setTimeout(resolve, 1000).unref());
+          continue;
+        }
+        const code = (error as { code?: string }).code;
+        findings.push(`${code ? `${code}: ` : ''}${(error as Error).message}`);
+      }
+      break;
+    }
+    report = {
+      status: findings.length === 0 ? 'ok' : 'damaged',
+      checked,
+      findings,
+      ms: Math.round(performance.now() - startedAt),
+    };
+    return report;
+  })();
+  return {
+    get report() {
+      return report;
+    },
+    done,
+    startedAt,
+    stop: async () => {
+      stopped = true;
       await done;
     },
   };

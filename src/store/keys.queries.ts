@@ -1,60 +1,59 @@
 // SQL for API keys and the key-hashing secret: operational rows without history, written in short transactions of
 // their own on the writer (so they wait their turn like every write instead of failing with "database is locked").
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Database, Reader } from './client.js';
-import { prepared } from './statements.js';
+import { dialectOf } from './dialect.js';
+import type { api_keys } from './schema.js';
 
-export interface ApiKeyRow {
-  id: number;
-  name: string;
-  scope: string;
-  prefix: string;
-  key_hash: string;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-}
+export type ApiKeyRow = typeof api_keys.$inferSelect;
 
 /** A key as listings show it: never the hash. */
 export type ApiKeyListing = Omit<ApiKeyRow, 'key_hash'>;
-
-const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 
 export async function insertApiKey(
   db: Database,
   key: { name: string; scope: string; prefix: string; key_hash: string },
 ): Promise<number> {
   return db.transaction(async (tx) => {
-    const result = prepared(
-      tx.sqlite,
-      'INSERT INTO api_keys (name, scope, prefix, key_hash) VALUES (@name, @scope, @prefix, @key_hash)',
-    ).run(key);
-    return Number(result.lastInsertRowid);
+    const [row] = await tx.orm.insert(tx.tables.api_keys).values(key).returning({ id: tx.tables.api_keys.id });
+    return row?.id as number;
   });
 }
 
 export async function selectApiKeys(h: Reader): Promise<ApiKeyListing[]> {
-  return prepared(
-    h.sqlite,
-    'SELECT id, name, scope, prefix, created_at, last_used_at, revoked_at FROM api_keys ORDER BY id',
-  ).all() as ApiKeyListing[];
+  const { api_keys: k } = h.tables;
+  return h.orm
+    .select({
+      id: k.id,
+      name: k.name,
+      scope: k.scope,
+      prefix: k.prefix,
+      created_at: k.created_at,
+      last_used_at: k.last_used_at,
+      revoked_at: k.revoked_at,
+    })
+    .from(k)
+    .orderBy(asc(k.id));
 }
 
 /** Uses the unique index on key_hash. */
 export async function selectApiKeyByHash(h: Reader, keyHash: string): Promise<ApiKeyRow | undefined> {
-  return prepared(
-    h.sqlite,
-    `SELECT id, name, scope, prefix, key_hash, created_at, last_used_at, revoked_at
-       FROM api_keys WHERE key_hash = ?`,
-  ).get(keyHash) as ApiKeyRow | undefined;
+  const { api_keys: k } = h.tables;
+  const [row] = await h.orm.select().from(k).where(eq(k.key_hash, keyHash));
+  return row;
 }
 
 /** True when an active key was revoked now; revoking twice keeps the first time. */
 export async function markApiKeyRevoked(db: Database, id: number): Promise<boolean> {
-  return db.transaction(
-    async (tx) =>
-      prepared(tx.sqlite, `UPDATE api_keys SET revoked_at = ${NOW} WHERE id = ? AND revoked_at IS NULL`).run(id)
-        .changes === 1,
-  );
+  return db.transaction(async (tx) => {
+    const { api_keys: k } = tx.tables;
+    const revoked = await tx.orm
+      .update(k)
+      .set({ revoked_at: new Date().toISOString() })
+      .where(and(eq(k.id, id), isNull(k.revoked_at)))
+      .returning({ id: k.id });
+    return revoked.length === 1;
+  });
 }
 
 /**
@@ -64,26 +63,27 @@ export async function markApiKeyRevoked(db: Database, id: number): Promise<boole
 export async function touchApiKey(db: Database, id: number, minIntervalSeconds: number): Promise<void> {
   await db.transaction(
     async (tx) => {
-      prepared(
-        tx.sqlite,
-        `UPDATE api_keys SET last_used_at = ${NOW}
-          WHERE id = @id
-            AND (last_used_at IS NULL OR julianday(last_used_at) < julianday('now') - @seconds / 86400.0)`,
-      ).run({ id, seconds: minIntervalSeconds });
+      // ISO-8601 UTC texts compare as the times they name, so "stamped before the cut-off" is a text comparison.
+      await tx.run(
+        `UPDATE api_keys SET last_used_at = ${dialectOf(tx).now}
+          WHERE id = @id AND (last_used_at IS NULL OR last_used_at < @cutoff)`,
+        { id, cutoff: new Date(Date.now() - minIntervalSeconds * 1000).toISOString() },
+      );
     },
     { busy: 'skip' },
   );
 }
 
 export async function selectMetaValue(h: Reader, key: string): Promise<string | undefined> {
-  const row = prepared(h.sqlite, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  const { meta } = h.tables;
+  const [row] = await h.orm.select({ value: meta.value }).from(meta).where(eq(meta.key, key));
   return row?.value;
 }
 
 /** Inserts unless present (another process may have won the race) and returns the stored value. */
 export async function insertMetaValueOnce(db: Database, key: string, value: string): Promise<string> {
   return db.transaction(async (tx) => {
-    prepared(tx.sqlite, 'INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(key, value);
-    return (prepared(tx.sqlite, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string }).value;
+    await tx.orm.insert(tx.tables.meta).values({ key, value }).onConflictDoNothing();
+    return (await selectMetaValue(tx, key)) as string;
   });
 }

@@ -1,8 +1,8 @@
 // SQL for the normalised lookup keys that let users name conditions and interventions by anything they know them by.
 
 import type { Reader, Transaction } from './client.js';
+import { dialectOf } from './dialect.js';
 import { lookupKey } from './normalize.js';
-import { prepared } from './statements.js';
 
 export type LookupEntity = 'condition' | 'intervention';
 
@@ -23,12 +23,12 @@ export async function lookupBest(
   entity: LookupEntity,
   text: string,
 ): Promise<{ rank: number; ids: number[] } | undefined> {
-  const rows = prepared(
-    h.sqlite,
+  const rows = await h.all<{ entity_id: number; exact: number }>(
     `SELECT entity_id, exact FROM lookup_keys WHERE entity = @entity AND key = @key
        AND exact = (SELECT max(exact) FROM lookup_keys WHERE entity = @entity AND key = @key)
        AND exact >= 1 ORDER BY entity_id LIMIT 20`,
-  ).all({ entity, key: lookupKey(text) }) as { entity_id: number; exact: number }[];
+    { entity, key: lookupKey(text) },
+  );
   return rows.length === 0 ? undefined : { rank: rows[0]?.exact as number, ids: rows.map((r) => r.entity_id) };
 }
 
@@ -43,23 +43,22 @@ export async function resolveLookup(h: Reader, entity: LookupEntity, text: strin
 }
 
 /** Replaces the lookup keys of one entity: every whole spelling at its rank, plus each later word for prefix search. */
-export function writeLookupKeys(
+export async function writeLookupKeys(
   tx: Transaction,
   entity: LookupEntity,
   id: number,
   spellings: readonly LookupSpelling[],
-): void {
-  prepared(tx.sqlite, 'DELETE FROM lookup_keys WHERE entity = ? AND entity_id = ?').run(entity, id);
-  const insert = prepared(
-    tx.sqlite,
-    'INSERT INTO lookup_keys (entity, key, entity_id, exact) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET exact = max(exact, excluded.exact)',
-  );
+): Promise<void> {
+  await tx.run('DELETE FROM lookup_keys WHERE entity = ? AND entity_id = ?', [entity, id]);
+  const insert = `INSERT INTO lookup_keys (entity, key, entity_id, exact) VALUES (?, ?, ?, ?)
+    ON CONFLICT (entity, key, entity_id) DO UPDATE
+    SET exact = ${dialectOf(tx).greatest('lookup_keys.exact', 'excluded.exact')}`;
   for (const spelling of spellings) {
     const key = lookupKey(typeof spelling === 'string' ? spelling : spelling.text);
     if (key === '') continue;
-    insert.run(entity, key, id, typeof spelling === 'string' ? LOOKUP_RANK.whole : spelling.rank);
+    await tx.run(insert, [entity, key, id, typeof spelling === 'string' ? LOOKUP_RANK.whole : spelling.rank]);
     const words = key.split(' ');
-    for (let i = 1; i < words.length; i++) insert.run(entity, words.slice(i).join(' '), id, 0);
+    for (let i = 1; i < words.length; i++) await tx.run(insert, [entity, words.slice(i).join(' '), id, 0]);
   }
 }
 
@@ -83,37 +82,37 @@ const SYNONYM_TABLES = {
  * Replaces an entity's synonyms when they differ; returns whether they did. Conditions keep their ontology synonyms
  * (scope not null) apart: these are the curated ones (scope null), written after them.
  */
-export function replaceSynonyms(
+export async function replaceSynonyms(
   tx: Transaction,
   entity: LookupEntity,
   id: number,
   synonyms: readonly string[],
-): boolean {
+): Promise<boolean> {
   const { table, fk } = SYNONYM_TABLES[entity];
   const curatedOnly = entity === 'condition' ? ' AND scope IS NULL' : '';
   const current = (
-    prepared(tx.sqlite, `SELECT synonym FROM ${table} WHERE ${fk} = ?${curatedOnly} ORDER BY position`).all(id) as {
-      synonym: string;
-    }[]
+    await tx.all<{ synonym: string }>(`SELECT synonym FROM ${table} WHERE ${fk} = ?${curatedOnly} ORDER BY position`, [
+      id,
+    ])
   ).map((r) => r.synonym);
   const wanted = [...new Set(synonyms)];
   if (current.length === wanted.length && current.every((s, i) => s === wanted[i])) return false;
-  prepared(tx.sqlite, `DELETE FROM ${table} WHERE ${fk} = ?${curatedOnly}`).run(id);
+  await tx.run(`DELETE FROM ${table} WHERE ${fk} = ?${curatedOnly}`, [id]);
   // A curated synonym that an ontology also gives becomes curated: the curator's word is the one kept.
   if (entity === 'condition')
-    prepared(tx.sqlite, `DELETE FROM ${table} WHERE ${fk} = ? AND synonym IN (SELECT value FROM json_each(?))`).run(
-      id,
-      JSON.stringify(wanted),
+    await tx.run(
+      `DELETE FROM ${table} WHERE ${fk} = ? AND synonym IN (SELECT value FROM ${dialectOf(tx).jsonValues('?')})`,
+      [id, JSON.stringify(wanted)],
     );
-  const insert = prepared(tx.sqlite, `INSERT INTO ${table} (${fk}, synonym, position) VALUES (?, ?, ?)`);
-  for (const [position, synonym] of wanted.entries()) insert.run(id, synonym, position);
+  const insert = `INSERT INTO ${table} (${fk}, synonym, position) VALUES (?, ?, ?)`;
+  for (const [position, synonym] of wanted.entries()) await tx.run(insert, [id, synonym, position]);
   return true;
 }
 
 const TOUCHABLE = new Set(['conditions', 'interventions', 'studies', 'claims', 'topics']);
 
 /** Marks a row as changed when only its child rows (synonyms, links) changed. */
-export function touch(tx: Transaction, table: string, id: number | string): void {
+export async function touch(tx: Transaction, table: string, id: number | string): Promise<void> {
   if (!TOUCHABLE.has(table)) throw new Error(`touch: unknown table ${table}`);
-  prepared(tx.sqlite, `UPDATE ${table} SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`).run(id);
+  await tx.run(`UPDATE ${table} SET updated_at = ${dialectOf(tx).now} WHERE id = ?`, [id]);
 }

@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import { type Options as CsvOptions, parse as parseCsv } from 'csv-parse/sync';
 import { INTERVENTION_RELATIONS, VARIANT_ORIGINS } from '../../evidence/vocabulary.js';
+import { CIVIC_EVIDENCE_ID, civicEvidenceUrl, isCivicEvidenceUrl, rowLimitProblem } from './civic.limits.js';
 
 /**
  * How a release writes a field that contains `"`.
@@ -113,7 +114,8 @@ export interface CivicEvidence {
   /** CIViC's 1-5 star rating (trust rating), or null. */
   rating: number | null;
   status: string;
-  url: string | null;
+  /** CIViC's link for the item: `evidence_civic_url` when it is the link for this id on a CIViC host, else built from the id. */
+  url: string;
   variant_origin: CivicVariantOrigin | null;
   /** ClinicalTrials.gov ids linked to the source ("NCT01585805"). */
   nct_ids: string[];
@@ -372,6 +374,12 @@ export function readCivicTable(
  */
 export function parseCivicTsv(text: string, options: CivicParseOptions = {}): CivicParseResult {
   const { dialect, header, records: body, problems } = readCivicTable(text, options);
+  // A repeated column would be read from its first occurrence only, silently: which one CIViC meant is unknowable.
+  const repeated = header.filter((name, i) => name !== '' && header.indexOf(name) !== i);
+  if (repeated.length > 0)
+    throw new CivicFileError(
+      `the header names ${[...new Set(repeated)].map((n) => `"${n}"`).join(', ')} more than once: each column must be named once`,
+    );
   const index = {} as Record<Field, number>;
   const found = {} as Record<Field, string>;
   for (const field of Object.keys(COLUMNS) as Field[]) {
@@ -397,12 +405,14 @@ export function parseCivicTsv(text: string, options: CivicParseOptions = {}): Ci
     };
     const evidenceId = get('evidence_id');
     const problem = (reason: string) => skipped.push({ line, evidence_id: evidenceId, reason });
-    if (cells.length < header.length - 1) {
+    // One field short is a release that dropped an empty last field; a field more than the header names has no
+    // column, so the row's fields cannot be trusted to be where the header says.
+    if (cells.length < header.length - 1 || cells.slice(header.length).some((c) => c.trim() !== '')) {
       problem(`has ${cells.length} fields, the header has ${header.length}`);
       continue;
     }
-    if (!evidenceId || !/^\d+$/.test(evidenceId)) {
-      problem(`evidence_id ${JSON.stringify(evidenceId)} is not a number`);
+    if (!evidenceId || !CIVIC_EVIDENCE_ID.test(evidenceId)) {
+      problem(`evidence_id ${JSON.stringify(evidenceId)} is not a CIViC evidence id (a number of 1 to 9 digits)`);
       continue;
     }
     const level = get('evidence_level');
@@ -458,11 +468,18 @@ export function parseCivicTsv(text: string, options: CivicParseOptions = {}): Ci
     const reviewed = reviewText === null ? null : isoTimestamp(reviewText);
     if (reviewText !== null && reviewed === null)
       warnings.push(`last_review_date ${JSON.stringify(reviewText)} is not a date`);
+    // A file's URL is copied only when it is CIViC's link for this very item; otherwise the link is built from the id.
+    const givenUrl = get('url');
+    const urlFits = givenUrl !== null && isCivicEvidenceUrl(givenUrl, evidenceId);
+    if (givenUrl !== null && !urlFits)
+      warnings.push(
+        `${found.url} ${JSON.stringify(givenUrl.slice(0, 200))} is not CIViC's link for evidence item ${evidenceId}; the claim links ${civicEvidenceUrl(evidenceId)}`,
+      );
     const flagged = get('is_flagged');
     const doid = get('doid');
     if (doid !== null && !/^\d+$/.test(doid)) warnings.push(`doid ${JSON.stringify(doid)} is not a number`);
 
-    rows.push({
+    const row: CivicEvidence = {
       line,
       evidence_id: evidenceId,
       biomarker: get('molecular_profile') ?? biomarkerName(get('gene'), get('variant')),
@@ -481,13 +498,24 @@ export function parseCivicTsv(text: string, options: CivicParseOptions = {}): Ci
       citation,
       rating,
       status: (get('status') ?? 'accepted').toLowerCase(),
-      url: get('url'),
+      url: urlFits ? givenUrl : civicEvidenceUrl(evidenceId),
       variant_origin: variantOrigin,
       nct_ids: nctIds,
       last_review_date: reviewed,
       is_flagged: flagged === null ? null : flagged.toLowerCase() === 'true',
       warnings,
+    };
+    const tooBig = rowLimitProblem(row, {
+      statement: found.statement,
+      therapies: found.therapies,
+      disease: found.disease,
+      nct_ids: found.nct_ids,
     });
+    if (tooBig !== null) {
+      problem(tooBig);
+      continue;
+    }
+    rows.push(row);
   }
   skipped.sort((a, b) => a.line - b.line);
   return { rows, skipped, dialect };

@@ -6,6 +6,9 @@ import type { Database } from '../../store/client.js';
 import { OFF_THREAD_MIN_BYTES, parsePubmedFileOffThread } from './pubmed.off-thread.js';
 import { MalformedFileError, type PubmedRecord, parsePubmedFile } from './pubmed.parse.js';
 import { type ImportOutcome, STORABLE_PMID } from './pubmed.queries.js';
+import { collapseRepeats, type RepeatedPmid } from './pubmed.repeats.js';
+
+export type { RepeatedPmid };
 
 /** A record that was not imported, and why. */
 export interface SkippedRecord {
@@ -28,7 +31,10 @@ export interface DeletedCitation {
 
 export interface ImportSummary {
   files: number;
-  /** Distinct PMIDs written: a PMID that occurs more than once in one import counts once, its last occurrence wins. */
+  /**
+   * Distinct PMIDs written: a PMID that occurs more than once in one import counts once; its last occurrence supplies
+   * the fields, and the notices and retraction of every occurrence are kept (pubmed.repeats.ts).
+   */
   records: number;
   inserted: number;
   updated: number;
@@ -36,6 +42,8 @@ export interface ImportSummary {
   skipped: SkippedRecord[];
   /** Every `<DeleteCitation>` PMID, in file order (each once), applied after the records, in the last commit. */
   deleted: DeletedCitation[];
+  /** PMIDs that occurred in more than one record of this import, in order of first occurrence; empty when none. */
+  duplicates: RepeatedPmid[];
 }
 
 export interface ImportProgress {
@@ -208,10 +216,9 @@ export async function writePubmedImport(
 ): Promise<ImportSummary> {
   if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1))
     throw new RangeError(`batchSize must be a positive integer`);
-  // A later occurrence replaces an earlier one: re-exported files append corrected records.
-  const byPmid = new Map<string, PubmedRecord>();
-  for (const source of parsed) for (const record of source.records) byPmid.set(record.pmid, record);
-  const records = [...byPmid.values()];
+  // A later occurrence replaces an earlier one (re-exported files append corrected records), but never drops a notice
+  // or a retraction an earlier one carried.
+  const { records, duplicates } = collapseRepeats(parsed.flatMap((source) => source.records));
   const size = batchSize ?? Math.max(records.length, 1);
 
   // PubMed lists deletions after the records of an update file: they apply after every record, whatever the file.
@@ -227,6 +234,7 @@ export async function writePubmedImport(
     ...counts,
     skipped: parsed.flatMap((source) => source.skipped),
     deleted,
+    duplicates,
   });
   onProgress?.({ done: 0, total: records.length });
   // At least one commit when there are deletions to apply, even with no records.

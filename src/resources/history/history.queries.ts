@@ -150,7 +150,10 @@ export async function listRevisions(
  * commit order and a cursor never skips a change that commits later.
  */
 export async function listChanges(h: Reader, since: string | undefined, limit: number, budget = PAGE_BYTE_BUDGET) {
-  const after = Math.min(MAX_REVISION_ID, since === undefined ? 0 : Number(decodeCursor(since, 'changes', 1)[0]));
+  const after = Math.min(
+    MAX_REVISION_ID,
+    since === undefined ? 0 : Number(decodeCursor(since, 'changes', 1, 'since')[0]),
+  );
   const sizes = await h.all<{ id: number; bytes: number }>(
     `SELECT id, ${SIZE} FROM revisions WHERE id > ? ORDER BY id LIMIT ?`,
     [after, limit + 1],

@@ -35,17 +35,26 @@ const ImportSummarySchema = z
         }),
       )
       .describe('PMIDs in `<DeleteCitation>`, applied after the records: the study is marked, never deleted.'),
+    duplicates: z
+      .array(
+        z.object({
+          pmid: z.string(),
+          records: z.number().int().min(2).describe('How many records in the body carried this PMID.'),
+        }),
+      )
+      .describe(
+        "PMIDs given by more than one record, in order of first occurrence. The last record supplies the study's fields (PubMed's newer version); the notices and retraction of every record are kept, so a retraction in any of them retracts the study.",
+      ),
   })
   .meta({ id: 'PubmedImportSummary' });
 
+/** What POST /v1/import/pubmed reads: efetch XML (`application/xml`, `text/xml`) or MEDLINE text (`text/plain`). */
+const IMPORT_MEDIA_TYPES = ['application/xml', 'text/xml', 'text/plain'] as const;
+
 export const importsRoutes: RoutePlugin = async (app, { db }) => {
-  // XML and MEDLINE bodies arrive as text; the importer parses (and refuses malformed files) itself. text/plain is
-  // read here only: elsewhere it is a 415 (plugins/hardening.ts).
-  app.addContentTypeParser(
-    ['application/xml', 'text/xml', 'text/plain'],
-    { parseAs: 'string' },
-    (_request, body, done) => done(null, body),
-  );
+  // XML and MEDLINE bodies arrive as text; the importer tells them apart and refuses a malformed file itself. This
+  // plugin's scope is the only one that reads text/plain (plugins/hardening.ts removes it everywhere else).
+  app.addContentTypeParser([...IMPORT_MEDIA_TYPES], { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.post('/v1/import/pubmed', {
     onRequest: app.requireScope('write'),
@@ -60,7 +69,13 @@ export const importsRoutes: RoutePlugin = async (app, { db }) => {
           overwrite: booleanQuery(false).describe("Let PubMed's design replace a curated one."),
         })
         .strict(),
-      body: z.string().min(1).describe('PubMed efetch XML.'),
+      consumes: [...IMPORT_MEDIA_TYPES],
+      body: z
+        .string()
+        .min(1)
+        .describe(
+          'PubMed efetch XML (`PubmedArticleSet`, as `application/xml` or `text/xml`) or MEDLINE text (.nbib, as `text/plain`).',
+        ),
       response: { 200: ImportSummarySchema },
     },
     handler: async (request) => {

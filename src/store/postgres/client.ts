@@ -14,7 +14,7 @@ import type {
   Transaction,
   TransactionOptions,
 } from '../client.js';
-import { StoreBusyError, StoreUnavailableError } from '../errors.js';
+import { isStorageFull, StoreBusyError, StoreUnavailableError } from '../errors.js';
 import { translatePlaceholders, valuesFor } from './placeholders.js';
 import * as pgSchema from './schema.js';
 
@@ -154,6 +154,7 @@ export function openPostgresDatabase(url: string, options: OpenOptions = {}): Da
   pool.on('error', () => {});
   const turns = new Mutex();
   let closed = false;
+  let storageFull = false;
 
   async function begin(client: pg.PoolClient, deadline: number, busy: 'wait' | 'skip'): Promise<boolean> {
     await client.query('BEGIN');
@@ -182,7 +183,9 @@ export function openPostgresDatabase(url: string, options: OpenOptions = {}): Da
     ...postgresReader(pool),
     path: redactUrl(url),
     busyWaitMs,
-    storageFull: false,
+    get storageFull() {
+      return storageFull;
+    },
     get open() {
       return !closed;
     },
@@ -219,9 +222,11 @@ export function openPostgresDatabase(url: string, options: OpenOptions = {}): Da
         try {
           const result = await work({ ...postgresReader(client), writable: true });
           await client.query('COMMIT');
+          storageFull = false;
           return result;
         } catch (error) {
           await client.query('ROLLBACK').catch(() => {});
+          if (isStorageFull(error)) storageFull = true;
           throw isUnavailable(error) ? new StoreUnavailableError(error) : error;
         }
       } finally {
