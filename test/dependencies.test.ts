@@ -4,7 +4,11 @@ import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 
 const read = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
-const pkg = read('../package.json') as { engines: { node: string } };
+const pkg = read('../package.json') as {
+  engines: { node: string };
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 const lock = read('../package-lock.json') as {
   packages: Record<string, { engines?: { node?: string } | string[]; optional?: boolean }>;
 };
@@ -19,6 +23,26 @@ describe('dependencies', () => {
         return node !== undefined && !semver.subset(ours, node) ? [`${path} needs node ${node}`] : [];
       });
     expect(unsupported).toEqual([]);
+  });
+
+  it('are each named in the README table that says why they are there', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('## Dependencies and why'));
+    const rows = table.split('\n').filter((line) => line.startsWith('| '));
+    const named = (name: string) =>
+      rows.some((row) => {
+        const cell = row.split('|')[1] ?? '';
+        // A scope written as @scope/* covers its packages (@types/*, @citation-js/*).
+        const scope = name.startsWith('@') ? `${name.split('/')[0]}/*` : undefined;
+        return (
+          new RegExp(`(^|[\\s,(])${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}([\\s,)]|$)`).test(cell) ||
+          (scope !== undefined && cell.includes(scope))
+        );
+      });
+    const unexplained = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)].filter(
+      (n) => !named(n),
+    );
+    expect(unexplained).toEqual([]);
   });
 
   it('states the Node range the README and the Dockerfile use', () => {
