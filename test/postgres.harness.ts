@@ -68,8 +68,16 @@ export async function createTestDatabase(seeded: boolean): Promise<{ url: string
   await admin(base, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   return {
     url: withDatabase(base, name),
+    // Cleanup, never a test's failure: FORCE can be refused while the server still counts a backend of another role
+    // (an autovacuum or a just-closed session: "must be a member of the role whose process is being terminated").
+    // Then a plain DROP once the sessions are gone; a database left over is dropped by the next run's setup.
     drop: async () => {
-      await admin(base, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      try {
+        await admin(base, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await admin(base, `DROP DATABASE IF EXISTS "${name}"`).catch(() => undefined);
+      }
     },
   };
 }

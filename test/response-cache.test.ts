@@ -9,7 +9,7 @@ import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
 import { normaliseUrl, ResponseCache } from '../src/plugins/response-cache.js';
 import { openDatabase } from '../src/store/client.js';
 import { watchDataTag } from '../src/store/data-version.queries.js';
-import { type App, freshDatabase } from './helpers.js';
+import { type App, freshDatabase, onPostgres } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLAIM = '/v1/claims/gut-dysbiosis-rosacea-association';
@@ -170,29 +170,34 @@ describe('response cache: invalidation by data version', () => {
     expect((await app.inject(CLAIM)).json().statement).toBe('Later statement.');
   });
 
-  it('sees a commit made through another connection to the file (a second server) on the next read', async () => {
-    const { app, db } = await cachedApp();
-    const other = openDatabase(db.path);
-    const otherKey = (
-      await createApiKey(other, { name: 'other', scope: 'write', secret: await resolveKeySecret(other) })
-    ).key;
-    const second = await buildApp({ db: other, config: { MAX_EVENT_LOOP_DELAY_MS: 0 } });
-    apps.push(second);
-    const before = await app.inject(CLAIM);
-    await app.inject(CLAIM);
-    const patched = await second.inject({
-      method: 'PATCH',
-      url: CLAIM,
-      headers: { authorization: `Bearer ${otherKey}`, 'if-match': before.headers.etag as string },
-      payload: { statement: 'Written by the other server.' },
-    });
-    expect(patched.statusCode).toBe(200);
-    const after = await app.inject(CLAIM);
-    expect(after.json().statement).toBe('Written by the other server.');
-    expect(after.headers.etag).toBe(patched.headers.etag);
-  });
+  // SQLite's file: another connection's commit is seen through PRAGMA data_version. On PostgreSQL the data tag is
+  // read per request; instances sharing one database are covered by test/postgres.test.ts (read-after-write).
+  it.skipIf(onPostgres)(
+    'sees a commit made through another connection to the file (a second server) on the next read',
+    async () => {
+      const { app, db } = await cachedApp();
+      const other = openDatabase(db.path);
+      const otherKey = (
+        await createApiKey(other, { name: 'other', scope: 'write', secret: await resolveKeySecret(other) })
+      ).key;
+      const second = await buildApp({ db: other, config: { MAX_EVENT_LOOP_DELAY_MS: 0 } });
+      apps.push(second);
+      const before = await app.inject(CLAIM);
+      await app.inject(CLAIM);
+      const patched = await second.inject({
+        method: 'PATCH',
+        url: CLAIM,
+        headers: { authorization: `Bearer ${otherKey}`, 'if-match': before.headers.etag as string },
+        payload: { statement: 'Written by the other server.' },
+      });
+      expect(patched.statusCode).toBe(200);
+      const after = await app.inject(CLAIM);
+      expect(after.json().statement).toBe('Written by the other server.');
+      expect(after.headers.etag).toBe(patched.headers.etag);
+    },
+  );
 
-  it('sees an import run by another process on the next read', async () => {
+  it.skipIf(onPostgres)('sees an import run by another process on the next read', async () => {
     const { app, db } = await cachedApp();
     const url = '/v1/studies?limit=100';
     const before = await app.inject(url);
