@@ -17,7 +17,11 @@ export const SearchHitSchema = z
       .string()
       .describe('The best-matching passage, HTML-escaped, with matched words wrapped in `<mark>` … `</mark>`.'),
     url: z.string().describe('Path of the resource in this API.'),
-    score: z.number().describe('bm25 relevance (lower is better); titles weigh 5x the other text.'),
+    score: z
+      .number()
+      .describe(
+        'Relevance, lower is better, with titles weighing 5x the other text: bm25 on SQLite, minus ts_rank_cd on PostgreSQL. Compare scores within one response only; the scale differs by engine.',
+      ),
   })
   .meta({ id: 'SearchHit' });
 
