@@ -145,6 +145,34 @@ describe('claims on PMIDs with no imported PubMed record', () => {
     expect(bare.caveats.codes).toEqual([...checked.caveats.codes, 'unverified_sources']);
     await ctx.app.close();
   });
+
+  it('lose it when the PubMed record arrives after the CIViC import, with a revision saying why; curated claims keep theirs', async () => {
+    const ctx = await testApp({ config: { MAX_EVENT_LOOP_DELAY_MS: 0 } });
+    const row = ROWS.find((r) => cell(r, 'evidence_id') === '5934') as string;
+    // Synthetic: item 5934 under a made-up evidence id, citing PMID 29768149 before its record is imported.
+    const early = withCells(row, { evidence_id: '900991', pubmed_id: '29768149' });
+    await importCivicText(ctx.db, `${HEADER}\n${row}\n${early}\n`, 'early.tsv', { withdrawMissing: false });
+    const curated = (await getJson(ctx.app, '/v1/claims/gut-flora-skin-health-overall')).body;
+    expect(curated.caveats.codes).toContain('unverified_sources');
+    const before = (await getJson(ctx.app, '/v1/claims/civic-eid-900991')).body;
+    expect(before.caveats.codes).toContain('unverified_sources');
+    expect(before.studies.map((s: any) => [s.pmid, s.metadata_status])).toEqual([['29768149', 'unknown']]);
+
+    await importPubmedFiles(ctx.db, [fixturePath('pubmed/rct-29768149.xml')]);
+    const after = (await getJson(ctx.app, '/v1/claims/civic-eid-900991')).body;
+    expect(after.caveats.codes).toEqual(before.caveats.codes.filter((c: string) => c !== 'unverified_sources'));
+    expect(after.studies[0].title).toBe('Inhaled Combined Budesonide-Formoterol as Needed in Mild Asthma.');
+    const [latest] = (await getJson(ctx.app, '/v1/claims/civic-eid-900991/revisions')).body.items;
+    expect(latest).toMatchObject({
+      action: 'update',
+      reason: 'Study PMID 29768149 has its bibliographic record now: caveat unverified_sources lifted.',
+      changes: { caveats: { before: before.caveats, after: after.caveats } },
+    });
+    // The item citing a PMID still without its record keeps the caveat; curated claims are a curator's to change.
+    expect((await getJson(ctx.app, '/v1/claims/civic-eid-5934')).body.caveats.codes).toContain('unverified_sources');
+    expect((await getJson(ctx.app, '/v1/claims/gut-flora-skin-health-overall')).body.caveats).toEqual(curated.caveats);
+    await ctx.app.close();
+  });
 });
 
 describe('how several therapies were given, across release formats', () => {

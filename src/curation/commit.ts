@@ -2,7 +2,7 @@
 // records a revision for every entity it creates, changes or deletes and bumps the data version once.
 
 import type { Retraction } from '../evidence/retraction.js';
-import { type CitedStudy, ensureCitedStudy } from '../importers/civic/civic.queries.js';
+import { type CitedStudy, ensureCitedStudy, liftUnverifiedSources } from '../importers/civic/civic.queries.js';
 import type { PubmedRecord } from '../importers/pubmed/pubmed.parse.js';
 import { type DeletionOutcome, markDeletedByPubmed, mergePubmedStudy } from '../importers/pubmed/pubmed.queries.js';
 import {
@@ -170,7 +170,8 @@ export class Changes {
   /**
    * Applies a write to a study, then its knock-on: the claims citing it recompute their largest sample size and
    * rank key (which read the study's size, design and date), and when the write retracted the study (or lifted its
-   * retraction) they follow it (caveat, flag, review: see #syncRetraction). Each claim whose stored row moved gets one
+   * retraction) they follow it (caveat, flag, review: see #syncRetraction); CIViC claims lose `unverified_sources` once
+   * every PubMed article they cite has its record (liftUnverifiedSources). Each claim whose stored row moved gets one
    * revision of its own after the study's, naming the retraction when it is one of the changes.
    */
   async #studyWrite(key: string, write: () => Promise<WriteOutcome>, options: OpOptions): Promise<WriteOutcome> {
@@ -182,13 +183,18 @@ export class Changes {
     const refreshed = await refreshStudyClaims(this.#tx, key);
     const retraction = await this.#syncRetraction(key, before);
     const byRetraction = new Set(retraction?.claims);
-    for (const id of new Set([...refreshed, ...byRetraction]))
+    const verified = new Set(await liftUnverifiedSources(this.#tx, key));
+    for (const id of new Set([...refreshed, ...byRetraction, ...verified]))
       await this.#record(
         'claim',
         id,
         'update',
         claimsBefore.get(id) ?? null,
-        retraction && byRetraction.has(id) ? { reason: retraction.reason } : options,
+        retraction && byRetraction.has(id)
+          ? { reason: retraction.reason }
+          : verified.has(id)
+            ? { reason: `Study PMID ${key} has its bibliographic record now: caveat unverified_sources lifted.` }
+            : options,
       );
     return outcome;
   }

@@ -104,3 +104,45 @@ export async function civicCurrentCount(h: Reader): Promise<number> {
     .where(and(eq(claims.source, 'civic'), inArray(claims.status, ['published', 'draft'])));
   return Number(row?.n ?? 0);
 }
+
+/** The caveat a CIViC claim carries while a PMID it cites has no bibliographic record here (see civic.import.ts). */
+const UNVERIFIED = 'unverified_sources';
+
+/**
+ * Lifts the caveat `unverified_sources` from the CIViC claims citing study `key` once none of the PubMed articles they
+ * cite is bare any longer (each has a title, journal or year: its PubMed record was imported, or a curator gave one).
+ * The CIViC import sets the caveat and recomputes it on every import; this keeps it true between imports, when the
+ * PubMed record arrives later. Curated claims are never touched: their caveats are a curator's. Only lifts, never
+ * adds: a record never becomes bare again. Returns the ids of the claims whose row changed (the caller records them).
+ */
+export async function liftUnverifiedSources(tx: Transaction, key: string): Promise<string[]> {
+  if (await isBareStudy(tx, key)) return [];
+  const { claims, claim_studies, studies } = tx.tables;
+  const citing = await tx.orm
+    .select({ id: claims.id, caveat_codes: claims.caveat_codes })
+    .from(claims)
+    .innerJoin(claim_studies, eq(claim_studies.claim_id, claims.id))
+    .innerJoin(studies, eq(studies.id, claim_studies.study_id))
+    .where(and(eq(studies.key, key), eq(claims.source, 'civic')));
+  const lifted: string[] = [];
+  for (const claim of citing) {
+    if (!claim.caveat_codes.includes(UNVERIFIED)) continue;
+    const cited = await tx.orm
+      .select({ key: studies.key })
+      .from(claim_studies)
+      .innerJoin(studies, eq(studies.id, claim_studies.study_id))
+      .where(and(eq(claim_studies.claim_id, claim.id), sql`${studies.pmid} IS NOT NULL`));
+    let bare = false;
+    for (const study of cited) if (await isBareStudy(tx, study.key)) bare = true;
+    if (bare) continue;
+    await tx.orm
+      .update(claims)
+      .set({
+        caveat_codes: claim.caveat_codes.filter((code) => code !== UNVERIFIED),
+        updated_at: sql.raw(`(${dialectOf(tx).now})`),
+      })
+      .where(eq(claims.id, claim.id));
+    lifted.push(claim.id);
+  }
+  return lifted;
+}
