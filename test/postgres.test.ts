@@ -163,6 +163,27 @@ describe.skipIf(!onPostgres)('PostgreSQL with several instances on one database'
     await Promise.all([writer, reader].map((app) => app?.close()));
   });
 
+  it("re-indexes one claim's search document by its key, never by reading every claim", async () => {
+    const { dbs } = await instances(1, true);
+    const db = dbs[0] as Database;
+    // pg_stat_xact_user_tables counts this transaction's scans; with sequential scans priced out, a lookup that can
+    // use the primary key does, and one that cannot (an expression over seq) still scans, so the count tells them apart.
+    const scans = await db.transaction(async (tx) => {
+      await tx.run('SET LOCAL enable_seqscan = off');
+      const count = async () =>
+        (await tx.get<{ seq_scan: number }>("SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'claims'"))
+          ?.seq_scan ?? 0;
+      const before = await count();
+      await tx.run("SELECT search_reindex(seq * 8 + 1) FROM claims WHERE id = 'gut-dysbiosis-acne-association'");
+      return (await count()) - before;
+    });
+    expect(scans).toBe(0);
+    const found = await db.all<{ ref: string }>(
+      "SELECT ref FROM search_index WHERE document @@ to_tsquery('simple', 'acne') AND kind = 'claim' ORDER BY ref",
+    );
+    expect(found.map((r) => r.ref)).toContain('gut-dysbiosis-acne-association');
+  });
+
   it("finds the same results as SQLite for the seed's common words", async () => {
     const { dbs } = await instances(1, true);
     const [pgApp] = await apps(dbs);
