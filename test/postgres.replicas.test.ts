@@ -4,6 +4,7 @@
 // SQLite's indifference to the header run everywhere; the rest needs TEST_DATABASE_URL and TEST_REPLICA_URL.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
@@ -11,7 +12,7 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/store/client.js';
 import { formatLsn, parseLsn } from '../src/store/postgres/replicas.js';
 import { type App, testApp } from './helpers.js';
-import { admin, createTestDatabase, databaseName, TEST_DATABASE_URL, withDatabase } from './postgres.harness.js';
+import { createTestDatabase, databaseName, TEST_DATABASE_URL, withDatabase } from './postgres.harness.js';
 
 const TEST_REPLICA_URL = process.env.TEST_REPLICA_URL || undefined;
 const CLAIM = '/v1/claims/gut-dysbiosis-acne-association';
@@ -94,25 +95,30 @@ const onReplica = TEST_DATABASE_URL !== undefined && TEST_REPLICA_URL !== undefi
 describe.skipIf(!onReplica)('PostgreSQL read replicas (a streaming standby made by .ci/postgres-replica)', () => {
   const replicaBase = TEST_REPLICA_URL as string;
   const closers: (() => Promise<unknown>)[] = [];
+  // One session each, polled: a new connection per poll would cost a SCRAM handshake every 20 ms.
+  const standby = new pg.Pool({ connectionString: replicaBase, max: 1 });
+  const primaryBase = new pg.Pool({ connectionString: TEST_DATABASE_URL as string, max: 1 });
   // Replay pausing is the whole standby's: a run killed while paused must not leave the next one waiting.
-  const resumeReplay = () => admin(replicaBase, 'SELECT pg_wal_replay_resume()');
+  const resumeReplay = () => standby.query('SELECT pg_wal_replay_resume()');
+  const pauseReplay = () => standby.query('SELECT pg_wal_replay_pause()');
   beforeAll(resumeReplay);
   afterAll(async () => {
     await resumeReplay();
     for (const close of closers.reverse()) await close();
+    await Promise.all([standby.end(), primaryBase.end()]);
   });
 
   /** The primary's WAL insert position now. */
   const primaryPosition = async () =>
     parseLsn(
-      (await admin<{ lsn: string }>(TEST_DATABASE_URL as string, 'SELECT pg_current_wal_insert_lsn()::text AS lsn'))[0]
+      (await primaryBase.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn')).rows[0]
         ?.lsn as string,
     ) as bigint;
 
   /** Waits until the standby has replayed (or, with `received`, received) the primary's WAL up to `position`. */
   async function replicaReaches(position: bigint, what: 'replay' | 'receive' = 'replay') {
-    for (let i = 0; i < 300; i++) {
-      const [row] = await admin<{ lsn: string | null }>(replicaBase, `SELECT pg_last_wal_${what}_lsn()::text AS lsn`);
+    for (let i = 0; i < 3000; i++) {
+      const [row] = (await standby.query<{ lsn: string | null }>(`SELECT pg_last_wal_${what}_lsn()::text AS lsn`)).rows;
       if (row?.lsn && (parseLsn(row.lsn) as bigint) >= position) return;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -160,7 +166,7 @@ describe.skipIf(!onReplica)('PostgreSQL read replicas (a streaming standby made 
     const oldOutcome = before.json().outcome as string;
     const oldEtag = before.headers.etag as string;
 
-    await admin(replicaBase, 'SELECT pg_wal_replay_pause()');
+    await pauseReplay();
     try {
       const written = await patchOutcome(app, key, oldEtag, 'Acne severity (IGA), written while the replica is paused');
       expect(written.statusCode).toBe(200);
@@ -204,7 +210,7 @@ describe.skipIf(!onReplica)('PostgreSQL read replicas (a streaming standby made 
     const before = await app.inject(CLAIM);
     const first = await patchOutcome(app, key, before.headers.etag as string, 'First outcome, replayed');
     await replicaReaches(parseLsn(first.headers['evidence-read-after'] as string) as bigint);
-    await admin(replicaBase, 'SELECT pg_wal_replay_pause()');
+    await pauseReplay();
     try {
       const second = await patchOutcome(app, key, first.headers.etag as string, 'Second outcome, not replayed');
       expect(second.statusCode).toBe(200);
@@ -228,7 +234,7 @@ describe.skipIf(!onReplica)('PostgreSQL read replicas (a streaming standby made 
   it('skips a replica further behind than DATABASE_REPLICA_MAX_LAG_MS and reports it lagging on /ready', async () => {
     const { app, key } = await setUp({ maxLagMs: 0 });
     const before = await app.inject(CLAIM);
-    await admin(replicaBase, 'SELECT pg_wal_replay_pause()');
+    await pauseReplay();
     try {
       const written = await patchOutcome(app, key, before.headers.etag as string, 'Written while the replica lags');
       await replicaReaches(parseLsn(written.headers['evidence-read-after'] as string) as bigint, 'receive');
