@@ -14,6 +14,7 @@ import { fairSharePlugin } from './plugins/fair-share.js';
 import { corsPlugin, hardeningPlugin } from './plugins/hardening.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { clientErrorHandler, problemDetailsPlugin, sendProblem } from './plugins/problem-details.js';
+import { readReplicasPlugin } from './plugins/read-replicas.js';
 import { responseCachePlugin } from './plugins/response-cache.js';
 import { serializerCompiler } from './plugins/serializer.js';
 import { cslJsonCitationsRoutes } from './resources/citations/citations.csl-json.routes.js';
@@ -107,6 +108,8 @@ export async function buildApp({
   await app.register(problemDetailsPlugin);
   await app.register(hardeningPlugin, settings);
   await app.register(fairSharePlugin, settings);
+  // Before any hook that reads the database (auth, the data tag): it decides which server a request reads.
+  await app.register(readReplicasPlugin, { db });
   await app.register(authPlugin, { db, config: settings });
   await app.register(controlCharactersPlugin);
   await app.register(draftsPlugin, { db });

@@ -21,6 +21,32 @@ export const ConfigSchema = z.object({
       const why = postgresUrlProblem(value);
       if (why) ctx.addIssue({ code: 'custom', message: why });
     }),
+  /**
+   * PostgreSQL streaming standbys of DATABASE_URL's server, comma-separated `postgres://` URLs: the API's reads go to
+   * them, writes (and every read of a write request) to DATABASE_URL. Only with DATABASE_URL. Passwords never appear
+   * in messages or logs. See docs/scaling.md, "Read replicas".
+   */
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .optional()
+    .transform((value, ctx): string[] => {
+      if (value === undefined) return [];
+      const urls = value
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean);
+      if (urls.length === 0) ctx.addIssue({ code: 'custom', message: 'give at least one postgres:// URL' });
+      urls.forEach((url, index) => {
+        const why = postgresUrlProblem(url);
+        if (why) ctx.addIssue({ code: 'custom', message: `URL ${index + 1} of ${urls.length}: ${why}` });
+      });
+      return urls;
+    }),
+  /**
+   * A replica whose replay is further behind than this (ms; 0 when it has replayed all it received, else the age of
+   * its last replayed commit) serves no reads until it catches up: the primary does.
+   */
+  DATABASE_REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
   /** PostgreSQL: how long `npm start` waits for an unreachable server (retrying with backoff) before exiting 69. */
   DATABASE_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** PostgreSQL: connections each process opens at most (reads share them; a write holds one while it runs). */
@@ -221,6 +247,13 @@ const SECRET_SETTINGS = new Set(['API_KEY_SECRET']);
 function shown(name: string, value: string | undefined): string {
   if (SECRET_SETTINGS.has(name)) return `(hidden, ${value?.length ?? 0} characters)`;
   if (name === 'DATABASE_URL' && value !== undefined) return JSON.stringify(redactDatabaseUrl(value));
+  if (name === 'DATABASE_REPLICA_URLS' && value !== undefined)
+    return JSON.stringify(
+      value
+        .split(',')
+        .map((url) => (url.trim() === '' ? url : redactDatabaseUrl(url.trim())))
+        .join(','),
+    );
   return JSON.stringify(value);
 }
 
@@ -234,5 +267,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  // Replicas of a SQLite file do not exist: a setting that cannot take effect is refused rather than ignored.
+  if (result.data.DATABASE_REPLICA_URLS.length > 0 && result.data.DATABASE_URL === undefined)
+    throw new ConfigError(
+      `Invalid configuration:\n  DATABASE_REPLICA_URLS=${shown('DATABASE_REPLICA_URLS', env.DATABASE_REPLICA_URLS)}: needs DATABASE_URL (read replicas are of a PostgreSQL primary)`,
+    );
   return result.data;
 }

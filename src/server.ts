@@ -20,6 +20,8 @@ async function main() {
   const db = openDatabase(databaseLocation(config), {
     busyWaitMs: config.WRITE_LOCK_WAIT_MS,
     poolSize: config.DATABASE_POOL_SIZE,
+    replicaUrls: config.DATABASE_REPLICA_URLS,
+    replicaMaxLagMs: config.DATABASE_REPLICA_MAX_LAG_MS,
   });
   try {
     // PostgreSQL may still be starting beside us (compose, a failover): retried with backoff for DATABASE_WAIT_MS.

@@ -54,7 +54,15 @@ export const corsPlugin = fp<Pick<Config, 'CORS_ORIGINS'>>(
       origin: CORS_ORIGINS,
       credentials: false,
       methods: anyOrigin ? READ_METHODS : [...READ_METHODS, ...WRITE_METHODS],
-      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'X-Request-Id'],
+      allowedHeaders: [
+        'Authorization',
+        'Content-Type',
+        'If-Match',
+        'If-None-Match',
+        'X-Request-Id',
+        // Read-your-writes on PostgreSQL read replicas (plugins/read-replicas.ts).
+        'Evidence-Read-After',
+      ],
       // Every response header the OpenAPI document lists, so a browser client can read what a server client can.
       exposedHeaders: [
         'ETag',
@@ -71,6 +79,7 @@ export const corsPlugin = fp<Pick<Config, 'CORS_ORIGINS'>>(
         'Content-Range',
         'Accept-Ranges',
         'Repr-Digest',
+        'Evidence-Read-After',
       ],
       maxAge: 600,
       // A bare OPTIONS gets the same 204 as a preflight rather than a text/plain 400.

@@ -73,6 +73,11 @@ export const RESPONSE_HEADERS = {
       '`attachment; filename="<name>.ris"` or `.bib` for RIS and BibTeX, `"<release id>-<file name>"` for bulk release files, so a browser saves the file.',
     schema: { type: 'string' },
   },
+  'Evidence-Read-After': {
+    description:
+      "PostgreSQL: the primary's WAL position just after this write committed (pg_lsn text, e.g. `0/3000148`). Send it back in the `Evidence-Read-After` request header of later reads to see this write even when reads are served by read replicas. Absent on SQLite, which has no replicas.",
+    schema: { type: 'string', pattern: '^[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}$' },
+  },
 } as const;
 
 type HeaderName = keyof typeof RESPONSE_HEADERS;
@@ -294,6 +299,7 @@ export function describeOperations(document: Json, { readsRequireKey }: Operatio
       if (code === 201) names.push('Location', 'ETag');
       if (code === 303) names.push('Location');
       if (write && itemPath && code === 200) names.push('ETag');
+      if (write && code >= 200 && code < 300) names.push('Evidence-Read-After');
       if (code === 503) names.push('Retry-After');
       // A header a route declares itself (Content-Disposition) points at the shared definition when there is one.
       const declaredHeaders = Object.keys((response.headers ?? {}) as Json);
@@ -316,6 +322,16 @@ export function describeOperations(document: Json, { readsRequireKey }: Operatio
           description:
             'ETags from earlier responses (comma-separated): a 304 without a body when the data has not changed since.',
           schema: { type: 'string' },
+        });
+      if (!op.parameters.some((p) => p.in === 'header' && String(p.name).toLowerCase() === 'evidence-read-after'))
+        op.parameters.push({
+          name: 'Evidence-Read-After',
+          in: 'header',
+          required: false,
+          description:
+            'The `Evidence-Read-After` of an earlier write response: on PostgreSQL with read replicas, the answer comes from a server that has that write (a replica that has replayed it, else the primary). Ignored on SQLite (one file, no replicas); on PostgreSQL a value that is not a WAL position such as `0/3000148` is a 400.',
+          schema: { type: 'string', pattern: '^[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}$' },
+          example: '0/3000148',
         });
     }
     add(400, 'BadRequest');

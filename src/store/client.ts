@@ -118,6 +118,10 @@ export interface OpenOptions {
   poolSize?: number;
   /** PostgreSQL: runs after the pool has ended, on close (test databases drop themselves). */
   onClose?: () => Promise<void>;
+  /** PostgreSQL: streaming standbys for the handle's reads (DATABASE_REPLICA_URLS; see store/postgres/replicas.ts). */
+  replicaUrls?: string[];
+  /** PostgreSQL: a replica further behind than this, in ms, is skipped (DATABASE_REPLICA_MAX_LAG_MS, default 5000). */
+  replicaMaxLagMs?: number;
 }
 
 /** A throw-away database in a new folder under the system's temporary directory, all removed on close. */

@@ -7,6 +7,7 @@ import { ApiProblem, PROBLEM_CODES } from '../../http/problem.js';
 import { type Database, probeStorage } from '../../store/client.js';
 import type { IntegrityCheck, IntegrityReport } from '../../store/integrity.js';
 import { migrationStatus } from '../../store/migrate.js';
+import { replicasOf } from '../../store/postgres/replicas.js';
 
 const HealthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 const ReadySchema = z
@@ -24,6 +25,27 @@ const ReadySchema = z
         ms: z.number().int().describe('How long the start-up check took, in milliseconds.'),
       })
       .describe('The integrity check run once at start (in a child process for files over 32 MB).'),
+    replicas: z
+      .array(
+        z.object({
+          url: z.string().describe('The replica (DATABASE_REPLICA_URLS), its password shown as `***`.'),
+          status: z
+            .enum(['streaming', 'lagging', 'down', 'not_in_recovery'])
+            .describe(
+              '`streaming`: serving reads. `lagging`: further behind than DATABASE_REPLICA_MAX_LAG_MS, the primary serves instead until it catches up. `down`: it did not answer or refused the connection, retried after 5 s. `not_in_recovery`: not a standby (promoted, or a primary), never used.',
+            ),
+          replay_lsn: z.string().nullable().describe('pg_last_wal_replay_lsn() at this check.'),
+          lag_ms: z
+            .number()
+            .int()
+            .nullable()
+            .describe('How far replay is behind, in ms: 0 when it has replayed all it received.'),
+        }),
+      )
+      .optional()
+      .describe(
+        'PostgreSQL read replicas, checked now. A replica that is down or lagging does not make the service unready: the primary serves its reads.',
+      ),
   })
   .meta({ id: 'Ready' });
 
@@ -82,7 +104,13 @@ export const healthRoutes: FastifyPluginAsync<
           'The disk holding the database is full: writes fail with 507 until space is freed.',
           PROBLEM_CODES.storageFull,
         );
-      return { status: 'ready' as const, migrations: status, integrity: okReport(report) };
+      const replicas = await replicasOf(db)?.status();
+      return {
+        status: 'ready' as const,
+        migrations: status,
+        integrity: okReport(report),
+        ...(replicas ? { replicas } : {}),
+      };
     },
   });
 };

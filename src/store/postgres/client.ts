@@ -16,6 +16,14 @@ import type {
 } from '../client.js';
 import { isStorageFull, StoreBusyError, StoreUnavailableError } from '../errors.js';
 import { translatePlaceholders, valuesFor } from './placeholders.js';
+import {
+  DEFAULT_REPLICA_MAX_LAG_MS,
+  positionAfterCommit,
+  ReplicaSet,
+  readScopes,
+  registerReplicas,
+  routedQueryable,
+} from './replicas.js';
 import * as pgSchema from './schema.js';
 
 /** Connections per process when DATABASE_POOL_SIZE is not set (see docs/architecture.md, "Pool sizing"). */
@@ -69,7 +77,7 @@ export function isUnavailable(error: unknown): boolean {
 
 const statementName = (text: string) => `e${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
 
-type Queryable = pg.Pool | pg.PoolClient;
+type Queryable = pg.Pool | pg.PoolClient | Pick<pg.Pool, 'query'>;
 
 async function query(on: Queryable, sqlText: string, params: Params | undefined): Promise<pg.QueryResult> {
   const translated = translatePlaceholders(sqlText);
@@ -152,6 +160,12 @@ export function openPostgresDatabase(url: string, options: OpenOptions = {}): Da
   });
   // An idle connection the server dropped (restart, failover) must not crash the process: the pool replaces it.
   pool.on('error', () => {});
+  const replicaUrls = options.replicaUrls ?? [];
+  // With replicas, the handle's plain reads go where the request's scope says (store/postgres/replicas.ts).
+  const replicas =
+    replicaUrls.length > 0
+      ? new ReplicaSet(replicaUrls, { poolSize, maxLagMs: options.replicaMaxLagMs ?? DEFAULT_REPLICA_MAX_LAG_MS })
+      : undefined;
   const turns = new Mutex();
   let closed = false;
   let storageFull = false;
@@ -180,7 +194,7 @@ export function openPostgresDatabase(url: string, options: OpenOptions = {}): Da
   }
 
   const database: Database = {
-    ...postgresReader(pool),
+    ...postgresReader(replicas ? routedQueryable(pool, replicas) : pool),
     path: redactUrl(url),
     busyWaitMs,
     get storageFull() {
@@ -223,6 +237,9 @@ export function openPostgresDatabase(url: string, options: OpenOptions = {}): Da
           const result = await work({ ...postgresReader(client), writable: true });
           await client.query('COMMIT');
           storageFull = false;
+          // Read-your-writes: the request answers with this position (plugins/read-replicas.ts).
+          const scope = readScopes.getStore();
+          if (scope) scope.committedAt = (await positionAfterCommit(client)) ?? scope.committedAt;
           return result;
         } catch (error) {
           await client.query('ROLLBACK').catch(() => {});
@@ -240,9 +257,11 @@ export function openPostgresDatabase(url: string, options: OpenOptions = {}): Da
       closed = true;
       await turns.waitForUnlock();
       await pool.end();
+      await replicas?.end();
       await options.onClose?.();
     },
   };
   pools.set(database, pool);
+  if (replicas) registerReplicas(database, replicas);
   return database;
 }
