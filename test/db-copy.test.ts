@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
 import { runCopyCli } from '../src/cli/db-copy.js';
+import { commit } from '../src/curation/commit.js';
 import { applySeed, readSeedFiles } from '../src/curation/seed.js';
 import { type Database, openDatabase } from '../src/store/client.js';
 import { COPY_ORDER, checksumTables, copyDatabase } from '../src/store/copy.js';
@@ -54,6 +55,28 @@ describe('db:copy', () => {
     expect(await target.get("SELECT count(*) AS n FROM search_index WHERE search_index MATCH 'melanoma'")).toEqual(
       await source.get("SELECT count(*) AS n FROM search_index WHERE search_index MATCH 'melanoma'"),
     );
+    await Promise.all([source.close(), target.close()]);
+  });
+
+  it('copies one snapshot of a source that commits meanwhile, without making its writer wait', async () => {
+    const source = await seededSqlite();
+    const target = openDatabase(scratchPath('copy-live-target'), { temporary: true, synchronous: 'OFF' });
+    const before = await readDataVersion(source);
+    const summary = await copyDatabase(source, target, {
+      // Committed after the snapshot, before any row is read: on the source, never in the copy.
+      afterSnapshot: async () => {
+        await commit(source, { actor: 'test' }, (changes) =>
+          changes.setClaimStatus('gut-dysbiosis-acne-association', 'withdrawn', 'update'),
+        );
+      },
+    });
+    expect(await readDataVersion(target)).toBe(before);
+    expect(await readDataVersion(source)).not.toBe(before);
+    expect(await target.get("SELECT status FROM claims WHERE id = 'gut-dysbiosis-acne-association'")).toEqual({
+      status: 'published',
+    });
+    expect(summary.tables.find((t) => t.table === 'revisions')?.rows).toBe(36);
+    expect(await checksumTables(target)).toEqual(summary.tables);
     await Promise.all([source.close(), target.close()]);
   });
 

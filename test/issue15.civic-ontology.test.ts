@@ -36,7 +36,8 @@ beforeAll(async () => {
   await importOntologyText(db, SLIM, 'DO_cancer_slim.obo');
   // A partial file: it must not withdraw the sample's items.
   synthetic = await importCivicText(db, SYNTHETIC, SYNTHETIC_RELEASE, { withdrawMissing: false });
-});
+  // Three imports: seconds on SQLite, more on PostgreSQL (a round trip per statement) on a shared machine.
+}, 120_000);
 afterAll(() => app.close());
 
 const claimIds = async (url: string) => (await walkPages(app, url)).items.map((c: any) => c.id as string).sort();

@@ -1,5 +1,5 @@
 // Bulk releases as files: manifest, digests, the API's own lines, the SQLite file, one snapshot, atomicity, retention.
-// SQLite only for now (skipped with TEST_DATABASE_URL): releases are cut from a SQLite snapshot (docs/scaling.md).
+// SQLite files (skipped with TEST_DATABASE_URL); releases from PostgreSQL are test/postgres.backup.test.ts.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';

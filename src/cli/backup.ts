@@ -1,14 +1,20 @@
-// `npm run backup -- [--force] FILE`: a consistent online copy of DATABASE_PATH, safe while the server writes.
+// `npm run backup -- [--force] FILE`: a consistent online copy of the database (DATABASE_PATH or DATABASE_URL) into
+// one SQLite file, safe while the servers write.
 //
-// better-sqlite3's backup API copies the pages inside one read transaction; in WAL mode that never blocks the
-// server's writer, and everything committed before the copy started is in it. The copy is written next to FILE under
-// a temporary name, checked, flushed to disk and only then moved into place, so FILE is never a half-written backup.
+// SQLite: better-sqlite3's backup API copies the pages inside one read transaction; in WAL mode that never blocks the
+// server's writer, and everything committed before the copy started is in it. PostgreSQL: db:copy's machinery reads
+// every table inside one REPEATABLE READ READ ONLY transaction (one snapshot; writers go on) into a new SQLite file.
+// Either way the copy is written next to FILE under a temporary name, checked, flushed to disk and only then moved
+// into place, so FILE is never a half-written backup.
 import { closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { ConfigError, loadConfig } from '../config.js';
+import { openDatabase, type Database as Store } from '../store/client.js';
+import { type CopyOptions, copyDatabase } from '../store/copy.js';
+import { migrationStatus } from '../store/migrate.js';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -20,13 +26,17 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 const USAGE = `Usage: npm run backup -- [--force] FILE
 
-Writes a consistent copy of DATABASE_PATH (default ./data/evidence.db) to FILE while the server keeps serving and
-writing. FILE is a single self-contained SQLite file. An existing FILE is kept unless --force.
+Writes a consistent copy of the database to FILE while the servers keep serving and writing: DATABASE_URL
+(PostgreSQL, read from one snapshot) when set, else DATABASE_PATH (default ./data/evidence.db). FILE is a single
+self-contained SQLite file holding everything (evidence, history, API keys, the database's identity). An existing
+FILE is kept unless --force.
 
   --force   replace an existing FILE
 
-To restore: stop the server, replace the database file with the backup (and delete its stale -wal and -shm files),
-start the server.
+To restore a SQLite database: stop the server, replace the database file with the backup (and delete its stale
+-wal and -shm files), start the server. To restore PostgreSQL: create an empty database, then
+  npm run db:copy -- --from FILE --to postgres://USER:PASSWORD@HOST:5432/DATABASE
+and point the servers' DATABASE_URL at it.
 `;
 
 /** Bad arguments: exit code 2 with the usage text. */
@@ -82,13 +92,63 @@ export async function backupDatabase(
   return { source, file, bytes: statSync(file).size, pages, ms: Math.round(performance.now() - started) };
 }
 
-/** Makes the copy self-contained (rollback journal instead of WAL), checks it, and flushes it to disk. */
-function finishCopy(path: string): void {
+/**
+ * Backs up any database (PostgreSQL above all) into a new SQLite file at `file`: every table read from one snapshot
+ * of `db` (store/copy.ts readSnapshot: writers go on and never wait) and verified by row count and SHA-256 per table,
+ * then checked, flushed and placed as backupDatabase places its copy. The file keeps the source's identity and data
+ * version, so ETags and change-feed cursors stay valid against a database restored from it (db:copy). Errors:
+ * BackupError when FILE exists without `force`, when `db` is not at this build's schema, or when the copy fails.
+ */
+export async function backupToSqliteFile(
+  db: Store,
+  file: string,
+  { force, afterSnapshot }: { force: boolean } & CopyOptions,
+): Promise<BackupResult> {
+  if (!force && exists(file)) throw new BackupError(`${file} exists; pass --force to replace it`);
+  const started = performance.now();
+  const status = await migrationStatus(db);
+  if (status.applied !== status.expected)
+    throw new BackupError(
+      `the database has ${status.applied} of the ${status.expected} migrations of this build; start the server once (it migrates) and back up again`,
+    );
+  const partial = resolve(dirname(file), `.${basename(file)}.partial-${process.pid}`);
+  const removePartial = () => {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${partial}${suffix}`, { force: true });
+  };
+  removePartial();
+  // No fsync per commit: the file is flushed once, whole, before it is placed.
+  const target = openDatabase(partial, { synchronous: 'OFF' });
+  try {
+    await copyDatabase(db, target, { afterSnapshot });
+  } catch (error) {
+    await target.close();
+    removePartial();
+    throw new BackupError(`cannot copy ${db.path}: ${(error as Error).message}`);
+  }
+  await target.close();
+  let pages: number;
+  try {
+    pages = finishCopy(partial);
+    place(partial, file, force);
+  } catch (error) {
+    removePartial();
+    throw error;
+  }
+  return { source: db.path, file, bytes: statSync(file).size, pages, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * Makes the copy self-contained (rollback journal instead of WAL), checks it, and flushes it to disk. Returns its
+ * page count.
+ */
+function finishCopy(path: string): number {
   const copy = new Database(path, { fileMustExist: true });
+  let pages: number;
   try {
     copy.pragma('journal_mode = DELETE');
     const check = copy.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new BackupError(`the copy failed its check: ${String(check)}`);
+    pages = Number(copy.pragma('page_count', { simple: true }));
   } finally {
     copy.close();
   }
@@ -98,6 +158,7 @@ function finishCopy(path: string): void {
   } finally {
     closeSync(fd);
   }
+  return pages;
 }
 
 function place(partial: string, file: string, force: boolean): void {
@@ -165,12 +226,18 @@ export async function runBackupCli(args: string[], io: CliIo): Promise<number> {
       DATABASE_PATH: io.env.DATABASE_PATH,
       DATABASE_URL: io.env.DATABASE_URL,
     });
-    if (DATABASE_URL !== undefined)
-      throw new BackupError(
-        'DATABASE_URL is set: this copies SQLite files. Back up PostgreSQL with its own tools (pg_dump -Fc, or a base backup with WAL archiving for point-in-time recovery); see docs/scaling.md',
-      );
-    if (DATABASE_PATH === ':memory:') throw new BackupError('DATABASE_PATH is an in-memory database');
-    const result = await backupDatabase(DATABASE_PATH, positionals[0] as string, { force: values.force });
+    let result: BackupResult;
+    if (DATABASE_URL !== undefined) {
+      const db = openDatabase(DATABASE_URL, { poolSize: 2 });
+      try {
+        result = await backupToSqliteFile(db, positionals[0] as string, { force: values.force });
+      } finally {
+        await db.close();
+      }
+    } else {
+      if (DATABASE_PATH === ':memory:') throw new BackupError('DATABASE_PATH is an in-memory database');
+      result = await backupDatabase(DATABASE_PATH, positionals[0] as string, { force: values.force });
+    }
     io.stdout.write(
       `Backed up ${result.source} to ${result.file}: ${formatBytes(result.bytes)} (${result.pages} pages) in ${result.ms} ms.\n`,
     );

@@ -10,8 +10,9 @@ const USAGE = `Usage: npm run db:copy -- --from LOCATION --to LOCATION [--json]
 
 Copies every table (evidence, history, API keys, the database's identity and data version) from one database into
 an empty one, then compares the row count and SHA-256 of every table on both sides. A LOCATION is a SQLite file path
-or a postgres:// URL. The source stays readable throughout; its writes wait until the copy has been read. The target
-is migrated first and must hold no content.
+or a postgres:// URL. The source is read from one snapshot (PostgreSQL: one REPEATABLE READ READ ONLY transaction), so
+the copy is the data as of one commit while the source's servers keep reading and writing. The target is migrated
+first and must hold no content. To restore a backup (npm run backup) into PostgreSQL: --from FILE --to URL.
 
   --from LOCATION   the database to copy
   --to LOCATION     the database to fill (a new SQLite file is created; a PostgreSQL database must exist)

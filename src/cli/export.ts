@@ -1,18 +1,19 @@
-// `npm run export -- [--out DIR] [--keep N] [--json]`: a bulk release of DATABASE_PATH, safe while the server writes.
+// `npm run export -- [--out DIR] [--keep N] [--json]`: a bulk release of the database (DATABASE_URL or DATABASE_PATH),
+// safe while the servers write.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, databaseLocation, loadConfig } from '../config.js';
 import { exportRelease, ReleaseError } from '../resources/releases/releases.export.js';
 import { openDatabase } from '../store/client.js';
 import { type CliIo, EXIT, formatBytes } from './backup.js';
 
 const USAGE = `Usage: npm run export -- [--out DIR] [--keep N] [--json]
 
-Writes a bulk release of DATABASE_PATH (default ./data/evidence.db) while the server keeps serving and writing:
-one consistent snapshot as gzip NDJSON per resource (claims, studies, conditions, interventions, topics), a SQLite
-file and a manifest (data version, schema version, counts, SHA-256 per file), in DIR/<release id>/. The server
-serves the newest complete release in RELEASES_DIR at GET /v1/releases/latest.
+Writes a bulk release of the database (DATABASE_URL when set, else DATABASE_PATH, default ./data/evidence.db) while
+the servers keep serving and writing: one consistent snapshot as gzip NDJSON per resource (claims, studies,
+conditions, interventions, topics), a SQLite file and a manifest (data version, schema version, counts, SHA-256 per
+file), in DIR/<release id>/. The server serves the newest complete release in RELEASES_DIR at GET /v1/releases/latest.
 
   --out DIR   the releases folder (default RELEASES_DIR, ./data/releases)
   --keep N    complete releases to keep in DIR, this one included; older ones are deleted (default RELEASES_KEEP, 7)
@@ -49,12 +50,10 @@ export async function runExportCli(args: string[], io: CliIo): Promise<number> {
       RELEASES_DIR: values.out ?? io.env.RELEASES_DIR,
       RELEASES_KEEP: values.keep ?? io.env.RELEASES_KEEP,
     });
-    // A release is cut from one online-backup copy of the SQLite file (see releases.export.ts); from PostgreSQL the
-    // same snapshot would be a REPEATABLE READ transaction, which is not built yet.
-    if (config.DATABASE_URL !== undefined)
-      throw new ReleaseError('DATABASE_URL is set: bulk releases are cut from a SQLite database only, for now');
-    if (!existsSync(config.DATABASE_PATH)) throw new ReleaseError(`no database at ${config.DATABASE_PATH}`);
-    const db = openDatabase(config.DATABASE_PATH, { busyWaitMs: config.WRITE_LOCK_WAIT_MS });
+    // A release is cut from one snapshot: SQLite's online backup, or one REPEATABLE READ transaction on PostgreSQL.
+    if (config.DATABASE_URL === undefined && !existsSync(config.DATABASE_PATH))
+      throw new ReleaseError(`no database at ${config.DATABASE_PATH}`);
+    const db = openDatabase(databaseLocation(config), { busyWaitMs: config.WRITE_LOCK_WAIT_MS, poolSize: 2 });
     try {
       const result = await exportRelease(db, {
         dir: config.RELEASES_DIR,

@@ -1,9 +1,13 @@
 // Copies a whole database from one engine to the other (or to another database of the same engine): every table's
 // rows, identity and data version included, verified afterwards by a row count and a checksum per table.
 import { createHash } from 'node:crypto';
+import BetterSqlite3 from 'better-sqlite3';
 import { getTableConfig } from 'drizzle-orm/sqlite-core';
-import type { Database, Reader } from './client.js';
+import type pg from 'pg';
+import { type Database, type Reader, sqliteReader } from './client.js';
+import { StoreUnavailableError } from './errors.js';
 import { migrateDatabase } from './migrate.js';
+import { isUnavailable, poolOf, postgresReader } from './postgres/client.js';
 import * as schema from './schema.js';
 
 const TABLES: Record<string, unknown> = { ...schema };
@@ -97,19 +101,74 @@ export async function checksumTables(h: Reader): Promise<TableCheck[]> {
   return checks;
 }
 
+/**
+ * Runs `read` on one snapshot of `db`, the data as of one commit, while every writer (of any process) goes on and
+ * never waits for it. PostgreSQL: one pooled connection in a `REPEATABLE READ READ ONLY` transaction (the snapshot is
+ * taken by its first statement; PostgreSQL docs, "Transaction Isolation"). SQLite: a read transaction on a read-only
+ * connection of its own (in WAL mode the snapshot is fixed by the first read and later commits stay invisible to it).
+ * The snapshot is taken before `read` starts. Rejects with what `read` rejects with, or StoreUnavailableError when
+ * PostgreSQL cannot be reached.
+ */
+export async function readSnapshot<T>(db: Database, read: (snapshot: Reader) => Promise<T>): Promise<T> {
+  if (db.engine === 'postgres') {
+    let client: pg.PoolClient;
+    try {
+      client = await poolOf(db).connect();
+    } catch (error) {
+      throw new StoreUnavailableError(error);
+    }
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const snapshot = postgresReader(client);
+      await snapshot.get('SELECT count(*) AS n FROM meta');
+      const result = await read(snapshot);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      if (isUnavailable(error)) broken = error as Error;
+      throw isUnavailable(error) ? new StoreUnavailableError(error) : error;
+    } finally {
+      // A connection that broke mid-read is destroyed, not handed back to the pool.
+      client.release(broken);
+    }
+  }
+  const sqlite = new BetterSqlite3(db.path, { readonly: true, fileMustExist: true });
+  try {
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.exec('BEGIN');
+    const snapshot = sqliteReader(sqlite);
+    await snapshot.get('SELECT count(*) AS n FROM meta');
+    try {
+      return await read(snapshot);
+    } finally {
+      sqlite.exec('COMMIT');
+    }
+  } finally {
+    sqlite.close();
+  }
+}
+
 export interface CopySummary {
   tables: TableCheck[];
   ms: number;
 }
 
+export interface CopyOptions {
+  /** Runs once the source's snapshot is taken, before any row is read from it (tests write to the source here). */
+  afterSnapshot?: () => Promise<void>;
+}
+
 /**
  * Copies `from` into `to`: migrates `to`, refuses it unless it holds no content (no condition, intervention, study,
- * claim, topic, key or revision), then copies every table in one write transaction on each side (so the source is
- * one consistent state: its writers wait, its readers do not) and compares the row count and checksum of every table.
- * Throws CopyError naming the first table that differs (the target's transaction has committed by then: drop it and
- * copy again). The target keeps the source's database id and data version, so ETags and change-feed cursors stay valid.
+ * claim, topic, key or revision), then reads every table from one snapshot of the source (readSnapshot: its writers
+ * and readers go on, the copy is the data as of one commit) into one write transaction on the target, and compares
+ * the row count and checksum of every table, the source's taken inside the same snapshot. Throws CopyError naming the
+ * first table that differs (the target's transaction has committed by then: drop it and copy again). The target keeps
+ * the source's database id and data version, so ETags and change-feed cursors stay valid.
  */
-export async function copyDatabase(from: Database, to: Database): Promise<CopySummary> {
+export async function copyDatabase(from: Database, to: Database, options: CopyOptions = {}): Promise<CopySummary> {
   const started = performance.now();
   await migrateDatabase(to);
   const occupied = await to.get<{ n: number }>(
@@ -119,7 +178,8 @@ export async function copyDatabase(from: Database, to: Database): Promise<CopySu
   );
   if ((occupied?.n ?? 0) > 0)
     throw new CopyError(`the target ${to.path} already holds data: copy into an empty database`);
-  await from.transaction(async (source) => {
+  const expected = await readSnapshot(from, async (source) => {
+    await options.afterSnapshot?.();
     await to.transaction(async (target) => {
       await target.run('DELETE FROM meta');
       for (const table of COPY_ORDER) {
@@ -138,8 +198,10 @@ export async function copyDatabase(from: Database, to: Database): Promise<CopySu
           );
       }
     });
+    // Inside the snapshot: the source as it was copied, whatever its writers committed since.
+    return checksumTables(source);
   });
-  const [expected, actual] = [await checksumTables(from), await checksumTables(to)];
+  const actual = await checksumTables(to);
   for (const [i, want] of expected.entries()) {
     const got = actual[i];
     if (got?.rows !== want.rows || got.sha256 !== want.sha256)

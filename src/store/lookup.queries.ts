@@ -1,5 +1,6 @@
 // SQL for the normalised lookup keys that let users name conditions and interventions by anything they know them by.
 
+import { insertRows } from './batch.js';
 import type { Reader, Transaction } from './client.js';
 import { dialectOf } from './dialect.js';
 import { lookupKey } from './normalize.js';
@@ -50,16 +51,23 @@ export async function writeLookupKeys(
   spellings: readonly LookupSpelling[],
 ): Promise<void> {
   await tx.run('DELETE FROM lookup_keys WHERE entity = ? AND entity_id = ?', [entity, id]);
-  const insert = `INSERT INTO lookup_keys (entity, key, entity_id, exact) VALUES (?, ?, ?, ?)
-    ON CONFLICT (entity, key, entity_id) DO UPDATE
-    SET exact = ${dialectOf(tx).greatest('lookup_keys.exact', 'excluded.exact')}`;
+  // A key spelled more than once keeps its best rank; all of them go in a few multi-row statements.
+  const ranks = new Map<string, number>();
+  const add = (key: string, rank: number) => ranks.set(key, Math.max(rank, ranks.get(key) ?? rank));
   for (const spelling of spellings) {
     const key = lookupKey(typeof spelling === 'string' ? spelling : spelling.text);
     if (key === '') continue;
-    await tx.run(insert, [entity, key, id, typeof spelling === 'string' ? LOOKUP_RANK.whole : spelling.rank]);
+    add(key, typeof spelling === 'string' ? LOOKUP_RANK.whole : spelling.rank);
     const words = key.split(' ');
-    for (let i = 1; i < words.length; i++) await tx.run(insert, [entity, words.slice(i).join(' '), id, 0]);
+    for (let i = 1; i < words.length; i++) add(words.slice(i).join(' '), 0);
   }
+  await insertRows(
+    tx,
+    'lookup_keys',
+    ['entity', 'key', 'entity_id', 'exact'],
+    [...ranks].map(([key, rank]) => [entity, key, id, rank]),
+    `ON CONFLICT (entity, key, entity_id) DO UPDATE SET exact = ${dialectOf(tx).greatest('lookup_keys.exact', 'excluded.exact')}`,
+  );
 }
 
 /** Ids whose spellings start with the typed prefix, in key order, for `?q=` type-ahead. */
@@ -104,8 +112,12 @@ export async function replaceSynonyms(
       `DELETE FROM ${table} WHERE ${fk} = ? AND synonym IN (SELECT value FROM ${dialectOf(tx).jsonValues('?')})`,
       [id, JSON.stringify(wanted)],
     );
-  const insert = `INSERT INTO ${table} (${fk}, synonym, position) VALUES (?, ?, ?)`;
-  for (const [position, synonym] of wanted.entries()) await tx.run(insert, [id, synonym, position]);
+  await insertRows(
+    tx,
+    table,
+    [fk, 'synonym', 'position'],
+    wanted.map((synonym, position) => [id, synonym, position]),
+  );
   return true;
 }
 

@@ -4,6 +4,7 @@
 import type { GradeScheme } from '../../evidence/grades.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
 import { requirePrefix } from '../../http/text-queries.js';
+import { insertRows } from '../../store/batch.js';
 import type { Reader, Transaction } from '../../store/client.js';
 import { dialectOf } from '../../store/dialect.js';
 import { moreOf } from '../../store/dialect-more.js';
@@ -159,13 +160,12 @@ async function replaceParents(
   const wanted = [...new Set(parentIds)];
   if (current.length === wanted.length && current.every((p, i) => p === wanted[i])) return false;
   await tx.run('DELETE FROM condition_parents WHERE condition_id = ? AND source = ?', [id, source]);
-  for (const [position, parent] of wanted.entries())
-    await tx.run('INSERT INTO condition_parents (condition_id, parent_id, source, position) VALUES (?, ?, ?, ?)', [
-      id,
-      parent,
-      source,
-      position,
-    ]);
+  await insertRows(
+    tx,
+    'condition_parents',
+    ['condition_id', 'parent_id', 'source', 'position'],
+    wanted.map((parent, position) => [id, parent, source, position]),
+  );
   return true;
 }
 
@@ -198,25 +198,25 @@ export async function refreshClosure(tx: Transaction, ids: readonly number[]): P
 /** Every spelling that finds a condition, at its rank: its own, the curated synonyms, the ontology's. */
 async function conditionSpellings(tx: Transaction, id: number, input: ConditionInput): Promise<LookupSpelling[]> {
   const codes = [input.doid, input.mesh_id, input.mesh_id && `MeSH:${input.mesh_id}`].filter((c): c is string => !!c);
-  const ontologySynonyms = await tx.all<{ synonym: string; scope: SynonymScope }>(
-    "SELECT synonym, scope FROM condition_synonyms WHERE condition_id = ? AND scope IN ('EXACT', 'RELATED')",
-    [id],
-  );
-  const ontologyCodes = await tx.all<{ code: string }>('SELECT code FROM condition_codes WHERE condition_id = ?', [id]);
-  const xrefCodes = await tx.all<{ code: string }>(
-    "SELECT system || ':' || code AS code FROM condition_codes WHERE condition_id = ? AND relation = 'xref'",
-    [id],
+  // One round trip: the ontology's synonyms, its codes, and its xrefs as SYSTEM:code.
+  const attached = await tx.all<{ kind: 'synonym' | 'code'; text: string; scope: SynonymScope | null }>(
+    `SELECT 'synonym' AS kind, synonym AS text, scope FROM condition_synonyms
+       WHERE condition_id = @id AND scope IN ('EXACT', 'RELATED')
+     UNION ALL SELECT 'code', code, NULL FROM condition_codes WHERE condition_id = @id
+     UNION ALL SELECT 'code', system || ':' || code, NULL FROM condition_codes WHERE condition_id = @id AND relation = 'xref'`,
+    { id },
   );
   const primary = (text: string) => ({ text, rank: LOOKUP_RANK.primary });
   return [
     ...[input.slug, input.name, ...codes].map(primary),
     ...input.synonyms.map((text) => ({ text, rank: LOOKUP_RANK.synonym })),
-    ...ontologySynonyms.map((s) => ({
-      text: s.synonym,
-      rank: s.scope === 'EXACT' ? LOOKUP_RANK.synonym : LOOKUP_RANK.related,
-    })),
-    ...ontologyCodes.filter((c) => c.code.includes(':')).map((c) => primary(c.code)),
-    ...xrefCodes.map((c) => primary(c.code)),
+    ...attached
+      .filter((a) => a.kind === 'synonym' || a.text.includes(':'))
+      .map((a) =>
+        a.kind === 'code'
+          ? primary(a.text)
+          : { text: a.text, rank: a.scope === 'EXACT' ? LOOKUP_RANK.synonym : LOOKUP_RANK.related },
+      ),
   ];
 }
 
@@ -288,24 +288,51 @@ export async function attachOntologyTerm(
   const { doid } = (await tx.get('SELECT doid FROM conditions WHERE id = ?', [id])) as { doid: string | null };
   if (doid === null || olderIds.includes(doid))
     changed += (await tx.run('UPDATE conditions SET doid = ? WHERE id = ?', [term.term_id, id])).changes;
-  const synonymAt =
-    'SELECT coalesce(max(position) + 1, 0) AS n FROM condition_synonyms WHERE condition_id = ? AND scope IS NOT NULL';
-  const addSynonym =
-    'INSERT INTO condition_synonyms (condition_id, synonym, position, scope) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING';
+  // New synonyms and codes only (a synonym the condition has in any scope, or its name, stays as it is), numbered on
+  // from the ontology's last position (per relation for codes), each list in one multi-row INSERT.
   const name = ((await tx.get('SELECT name FROM conditions WHERE id = ?', [id])) as { name: string }).name;
+  const synonymsHeld = await tx.all<{ synonym: string; scope: SynonymScope | null; position: number }>(
+    'SELECT synonym, scope, position FROM condition_synonyms WHERE condition_id = ?',
+    [id],
+  );
+  const seen = new Set([name, ...synonymsHeld.map((r) => r.synonym)]);
+  let nextSynonym = Math.max(-1, ...synonymsHeld.filter((r) => r.scope !== null).map((r) => r.position)) + 1;
+  const newSynonyms: unknown[][] = [];
   for (const s of term.synonyms) {
-    if (s.text === name) continue;
-    const { n } = (await tx.get(synonymAt, [id])) as { n: number };
-    changed += (await tx.run(addSynonym, [id, s.text, n, s.scope])).changes;
+    if (seen.has(s.text)) continue;
+    seen.add(s.text);
+    newSynonyms.push([id, s.text, nextSynonym++, s.scope]);
   }
-  const codeAt =
-    'SELECT coalesce(max(position) + 1, 0) AS n FROM condition_codes WHERE condition_id = ? AND relation = ?';
-  const addCode =
-    'INSERT INTO condition_codes (condition_id, relation, system, code, position) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING';
+  changed += await insertRows(
+    tx,
+    'condition_synonyms',
+    ['condition_id', 'synonym', 'position', 'scope'],
+    newSynonyms,
+    'ON CONFLICT DO NOTHING',
+  );
+  const codesHeld = await tx.all<{ relation: string; system: string; code: string; position: number }>(
+    'SELECT relation, system, code, position FROM condition_codes WHERE condition_id = ?',
+    [id],
+  );
+  const codeKey = (c: { relation: string; system: string; code: string }) => `${c.relation}\t${c.system}\t${c.code}`;
+  const codesSeen = new Set(codesHeld.map(codeKey));
+  const nextCode = new Map<string, number>();
+  for (const c of codesHeld) nextCode.set(c.relation, Math.max(nextCode.get(c.relation) ?? 0, c.position + 1));
+  const newCodes: unknown[][] = [];
   for (const c of term.codes) {
-    const { n } = (await tx.get(codeAt, [id, c.relation])) as { n: number };
-    changed += (await tx.run(addCode, [id, c.relation, c.system, c.code, n])).changes;
+    if (codesSeen.has(codeKey(c))) continue;
+    codesSeen.add(codeKey(c));
+    const position = nextCode.get(c.relation) ?? 0;
+    nextCode.set(c.relation, position + 1);
+    newCodes.push([id, c.relation, c.system, c.code, position]);
   }
+  changed += await insertRows(
+    tx,
+    'condition_codes',
+    ['condition_id', 'relation', 'system', 'code', 'position'],
+    newCodes,
+    'ON CONFLICT DO NOTHING',
+  );
   const current = (
     await tx.all<{ parent_id: number }>(
       "SELECT parent_id FROM condition_parents WHERE condition_id = ? AND source = 'ontology' ORDER BY position",

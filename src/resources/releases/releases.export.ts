@@ -5,9 +5,9 @@
 // from that copy, through a read-only handle and the API's own query functions, and the copy itself becomes the
 // SQLite file. Nothing after the backup looks at the live database again.
 //
-// PostgreSQL: the NDJSON step only needs a Reader, so it runs unchanged on a PostgreSQL snapshot (a REPEATABLE READ
-// transaction). The SQLite file would then come from the planned `db:copy` tool run inside that same transaction,
-// which replaces `backupDatabase` below.
+// PostgreSQL: the copy is db:copy's, every table read inside one REPEATABLE READ READ ONLY transaction into a new
+// SQLite file (cli/backup.ts backupToSqliteFile), and everything after it is the same: the files of a release are
+// read from a SQLite snapshot on either engine, by the same code.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { backupDatabase } from '../../cli/backup.js';
+import { backupDatabase, backupToSqliteFile } from '../../cli/backup.js';
 import { CLAIM_STATUSES } from '../../evidence/vocabulary.js';
 import { serializerCompiler } from '../../plugins/serializer.js';
 import type { Database } from '../../store/client.js';
@@ -83,9 +83,6 @@ export interface ExportResult {
 export async function exportRelease(db: Database, options: ExportOptions): Promise<ExportResult> {
   const started = performance.now();
   const log = options.log ?? (() => {});
-  // A release is built from an online-backup copy of one SQLite file; PostgreSQL needs a copy of one snapshot first.
-  if (db.engine !== 'sqlite')
-    throw new ReleaseError('releases are exported from a SQLite database; copy the PostgreSQL database to one first');
   const status = await migrationStatus(db);
   if (status.applied !== status.expected)
     throw new ReleaseError(
@@ -100,7 +97,11 @@ export async function exportRelease(db: Database, options: ExportOptions): Promi
   await mkdir(partial);
   try {
     const snapshot = join(partial, 'evidence.sqlite');
-    const backup = await backupDatabase(db.path, snapshot, { force: false });
+    // One snapshot either way: SQLite's online backup, or PostgreSQL's REPEATABLE READ copied into a SQLite file.
+    const backup =
+      db.engine === 'sqlite'
+        ? await backupDatabase(db.path, snapshot, { force: false })
+        : await backupToSqliteFile(db, snapshot, { force: false });
     const keysRemoved = await removePrivateData(snapshot);
     log(`snapshot: ${backup.pages} pages in ${backup.ms} ms (${keysRemoved} API key rows left out)`);
     await options.afterSnapshot?.();
