@@ -66,6 +66,7 @@ describe('row types derived from store/schema.ts', () => {
 const QUERY_MODULES = [
   'src/resources/claims/claims.queries.ts',
   'src/resources/conditions/conditions.queries.ts',
+  'src/resources/history/history.queries.ts',
   'src/resources/interventions/interventions.queries.ts',
   'src/resources/topics/topics.queries.ts',
 ];
@@ -104,21 +105,23 @@ describe('renaming a column in store/schema.ts', () => {
       ["statement: text('statement').notNull(),", "claim_text: text('claim_text').notNull(),"],
       ["sample_size_note: text('sample_size_note'),", "size_note: text('size_note'),"],
       ["mesh_id: text('mesh_id'),", "mesh: text('mesh'),"],
+      ["actor: text('actor').notNull(),", "author: text('author').notNull(),"],
       ["bottom_line: text('bottom_line').notNull(),", "answer: text('answer').notNull(),"],
       // The interventions' description, not the conditions' (the first in the file).
       [/(sqliteTable\(\s*'interventions',[\s\S]*?)description: text\('description'\),/, "$1summary: text('summary'),"],
     ] as const;
     const renamed = renames.reduce<string>((text, [from, to]) => text.replace(from, to), schema);
-    expect(renamed.match(/text\('(claim_text|size_note|mesh|answer|summary)'\)/g)).toHaveLength(renames.length);
+    expect(renamed.match(/text\('(claim_text|size_note|mesh|answer|summary|author)'\)/g)).toHaveLength(renames.length);
     const errors = compileWithSchema(renamed);
     const columnsIn = (file: string) =>
-      ['statement', 'sample_size_note', 'mesh_id', 'bottom_line', 'description'].filter((c) =>
+      ['statement', 'sample_size_note', 'mesh_id', 'bottom_line', 'description', 'actor'].filter((c) =>
         errors.some((e) => e.startsWith(`${file}:`) && (e.includes(`'"${c}"'`) || e.includes(`Property '${c}'`))),
       );
     expect([...new Set(errors.map((e) => e.slice(0, e.indexOf(':'))))].sort()).toEqual(QUERY_MODULES);
     expect(columnsIn('src/resources/claims/claims.queries.ts')).toEqual(['statement', 'sample_size_note']);
     expect(columnsIn('src/resources/conditions/conditions.queries.ts')).toEqual(['mesh_id']);
     expect(columnsIn('src/resources/topics/topics.queries.ts')).toEqual(['bottom_line']);
+    expect(columnsIn('src/resources/history/history.queries.ts')).toEqual(['actor']);
     expect(columnsIn('src/resources/interventions/interventions.queries.ts')).toEqual(['description']);
   });
 });
@@ -137,7 +140,6 @@ describe('hand-written row interfaces', () => {
     };
     walk('src');
     expect(found.sort()).toEqual([
-      'src/resources/history/history.queries.ts RevisionRow',
       'src/resources/search/search.queries.ts HitRow',
       'src/resources/studies/studies.queries.ts StudyRow',
     ]);
