@@ -3,6 +3,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { ClaimImportance } from '../evidence/topic-certainty.js';
 import type { Reader } from './client.js';
 import { dialectOf } from './dialect.js';
+import type { RowOf } from './rows.js';
 
 type Table = 'conditions' | 'interventions' | 'studies' | 'claims';
 const KEY: Record<Table, string> = { conditions: 'slug', interventions: 'slug', studies: 'key', claims: 'id' };
@@ -24,7 +25,7 @@ export async function missingKeys(h: Reader, table: Table, keys: readonly string
 /** The designs of the studies with these keys (PMIDs, or `asco:...` keys). */
 export async function designsOf(h: Reader, keys: readonly string[]): Promise<(string | null)[]> {
   return (
-    await h.all<{ design: string | null }>(
+    await h.all<RowOf<'studies', 'design'>>(
       `SELECT design FROM studies WHERE key IN (SELECT value FROM ${dialectOf(h).jsonValues('?')})`,
       [JSON.stringify(keys)],
     )
@@ -34,7 +35,7 @@ export async function designsOf(h: Reader, keys: readonly string[]): Promise<(st
 /** The descendants of a condition (itself included), from the stored closure: a parent among them makes a cycle. */
 export async function descendantSlugs(h: Reader, slug: string): Promise<string[]> {
   return (
-    await h.all<{ slug: string }>(
+    await h.all<RowOf<'conditions', 'slug'>>(
       // SQLite's CROSS JOIN fixes the join order (the slug first); PostgreSQL's planner needs no hint and refuses ON.
       `SELECT d2.slug FROM conditions k ${h.engine === 'sqlite' ? 'CROSS JOIN' : 'JOIN'} condition_descendants d
          ON d.ancestor_id = k.id JOIN conditions d2 ON d2.id = d.descendant_id WHERE k.slug = ?`,
@@ -103,9 +104,9 @@ export async function claimIdsSupportedBy(h: Reader, key: string): Promise<strin
 /** The slug of the condition other than `slug` that holds this DOID, if any. */
 export async function doidHolder(h: Reader, doid: string, slug: string): Promise<string | undefined> {
   return (
-    await h.get<{ slug: string }>('SELECT slug FROM conditions WHERE doid = ? AND slug <> ? ORDER BY id LIMIT 1', [
-      doid,
-      slug,
-    ])
+    await h.get<RowOf<'conditions', 'slug'>>(
+      'SELECT slug FROM conditions WHERE doid = ? AND slug <> ? ORDER BY id LIMIT 1',
+      [doid, slug],
+    )
   )?.slug;
 }

@@ -4,6 +4,7 @@ import { insertRows } from './batch.js';
 import type { Reader, Transaction } from './client.js';
 import { dialectOf } from './dialect.js';
 import { lookupKey } from './normalize.js';
+import type { RowOf } from './rows.js';
 
 export type LookupEntity = 'condition' | 'intervention';
 
@@ -24,7 +25,7 @@ export async function lookupBest(
   entity: LookupEntity,
   text: string,
 ): Promise<{ rank: number; ids: number[] } | undefined> {
-  const rows = await h.all<{ entity_id: number; exact: number }>(
+  const rows = await h.all<RowOf<'lookup_keys', 'entity_id' | 'exact'>>(
     `SELECT entity_id, exact FROM lookup_keys WHERE entity = @entity AND key = @key
        AND exact = (SELECT max(exact) FROM lookup_keys WHERE entity = @entity AND key = @key)
        AND exact >= 1 ORDER BY entity_id LIMIT 20`,
@@ -99,9 +100,10 @@ export async function replaceSynonyms(
   const { table, fk } = SYNONYM_TABLES[entity];
   const curatedOnly = entity === 'condition' ? ' AND scope IS NULL' : '';
   const current = (
-    await tx.all<{ synonym: string }>(`SELECT synonym FROM ${table} WHERE ${fk} = ?${curatedOnly} ORDER BY position`, [
-      id,
-    ])
+    await tx.all<RowOf<'condition_synonyms' | 'intervention_synonyms', 'synonym'>>(
+      `SELECT synonym FROM ${table} WHERE ${fk} = ?${curatedOnly} ORDER BY position`,
+      [id],
+    )
   ).map((r) => r.synonym);
   const wanted = [...new Set(synonyms)];
   if (current.length === wanted.length && current.every((s, i) => s === wanted[i])) return false;

@@ -1,24 +1,23 @@
 // SQL for the CIViC import: studies known only by a citing source (PMID or meeting abstract) and its citation string,
 // and withdrawing items a release dropped.
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { StudySourceType } from '../../evidence/vocabulary.js';
 import type { Reader, Transaction } from '../../store/client.js';
 import { dialectOf } from '../../store/dialect.js';
+import type { Row, RowOf } from '../../store/rows.js';
 
-/** A study as a citing source names it: by PMID, or (a source without one) by its key, with its citation string. */
-export interface CitedStudy {
-  /** The PMID, or `asco:<web id>`, `ash:<DOI>`, `other:<type>:<id>`. */
-  key: string;
-  pmid: string | null;
-  source_type: StudySourceType;
-  source_id: string | null;
-  abstract_number: string | null;
-  source_url: string | null;
-  /** The citation string as the source wrote it ("Levine et al., 2005, Blood"). */
-  citation: string | null;
-  /** Who wrote it: served with the string as its label ("CIViC"). */
-  citation_source: string;
-}
+/**
+ * A study as a citing source names it: by PMID, or (a source without one) by its key (`asco:<web id>`, `ash:<DOI>`,
+ * `other:<type>:<id>`), with its citation string: the columns of studies ensureCitedStudy writes.
+ */
+export type CitedStudy = RowOf<
+  'studies',
+  'key' | 'pmid' | 'source_type' | 'source_id' | 'abstract_number' | 'source_url'
+> & {
+  /** studies.citation_text: the citation string as the source wrote it ("Levine et al., 2005, Blood"). */
+  citation: Row<'studies'>['citation_text'];
+  /** studies.citation_text_source: who wrote it, served with the string as its label ("CIViC"). */
+  citation_source: NonNullable<Row<'studies'>['citation_text_source']>;
+};
 
 /**
  * Adds a study for a cited source unless one with its key exists; fills a missing citation string of a study with no
@@ -51,7 +50,7 @@ export async function ensureCitedStudy(
 /** CIViC claims still counted as current whose evidence id is not in this release (to be withdrawn). */
 export async function civicClaimsAbsentFrom(h: Reader, presentIds: readonly string[]): Promise<string[]> {
   return (
-    await h.all<{ id: string }>(
+    await h.all<RowOf<'claims', 'id'>>(
       `SELECT id FROM claims WHERE source = 'civic' AND status IN ('published', 'draft')
          AND source_id NOT IN (SELECT value FROM ${dialectOf(h).jsonValues('?')}) ORDER BY id`,
       [JSON.stringify(presentIds)],
@@ -68,16 +67,24 @@ export async function interventionById(
   h: Reader,
   id: number,
 ): Promise<{ slug: string; name: string; kind: string; description: string | null; synonyms: string[] }> {
-  const row = (await h.get(
+  const row = await h.get<
+    RowOf<'interventions', 'slug' | 'name' | 'kind' | 'description'> & {
+      /** JSON text: the synonyms in order. */
+      synonyms: string;
+    }
+  >(
     `SELECT slug, name, kind, description, ${dialectOf(h).jsonArray('synonym', 'intervention_synonyms WHERE intervention_id = i.id', 'position')} AS synonyms
      FROM interventions i WHERE id = ?`,
     [id],
-  )) as { slug: string; name: string; kind: string; description: string | null; synonyms: string };
+  );
+  if (!row) throw new Error(`intervention ${id} does not exist`);
   return { ...row, synonyms: JSON.parse(row.synonyms) as string[] };
 }
 
 export async function slugById(h: Reader, table: 'conditions' | 'interventions', id: number): Promise<string> {
-  return ((await h.get(`SELECT slug FROM ${table} WHERE id = ?`, [id])) as { slug: string }).slug;
+  const row = await h.get<RowOf<typeof table, 'slug'>>(`SELECT slug FROM ${table} WHERE id = ?`, [id]);
+  if (!row) throw new Error(`${table}: ${id} does not exist`);
+  return row.slug;
 }
 
 /**

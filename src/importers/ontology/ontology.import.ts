@@ -6,6 +6,7 @@ import { wouldCycle } from '../../resources/conditions/conditions.queries.js';
 import type { Database, Reader } from '../../store/client.js';
 import { dialectOf } from '../../store/dialect.js';
 import { LOOKUP_RANK, lookupBest } from '../../store/lookup.queries.js';
+import type { RowOf } from '../../store/rows.js';
 import { slugify } from '../civic/civic.import.js';
 import { slugTaken } from '../civic/civic.queries.js';
 import { findIsACycle, OboCycleError, OboParseError, type OboTerm, parseObo } from './obo.parse.js';
@@ -61,7 +62,7 @@ async function freeSlug(h: Reader, base: string): Promise<string> {
 
 /** The condition attached to any of these term ids (its DOID), oldest first. */
 const byDoids = (h: Reader, ids: readonly string[]) =>
-  h.get<{ slug: string }>(
+  h.get<RowOf<'conditions', 'slug'>>(
     `SELECT slug FROM conditions WHERE doid IN (SELECT value FROM ${dialectOf(h).jsonValues('?')}) ORDER BY id LIMIT 1`,
     [JSON.stringify(ids)],
   );
@@ -81,7 +82,7 @@ async function unattachedByName(h: Reader, names: readonly string[]): Promise<st
   for (const name of names) {
     const best = await lookupBest(h, 'condition', name);
     if (!best || best.rank < LOOKUP_RANK.synonym) continue;
-    const row = await h.get<{ slug: string }>(
+    const row = await h.get<RowOf<'conditions', 'slug'>>(
       `SELECT slug FROM conditions WHERE id IN (SELECT CAST(value AS INTEGER) FROM ${dialectOf(h).jsonValues('?')}) AND doid IS NULL ORDER BY id LIMIT 1`,
       [JSON.stringify(best.ids)],
     );

@@ -5,6 +5,7 @@ import { asRelatedNotice, noticesByStudy, replaceNotices } from '../../resources
 import type { Engine, Transaction } from '../../store/client.js';
 import { dialectOf } from '../../store/dialect.js';
 import { touch } from '../../store/lookup.queries.js';
+import type { RowOf } from '../../store/rows.js';
 import type { PubmedRecord } from './pubmed.parse.js';
 
 export type ImportOutcome = 'inserted' | 'updated' | 'unchanged';
@@ -139,11 +140,11 @@ export async function mergePubmedStudy(
 ): Promise<ImportOutcome> {
   const existed = (await tx.get('SELECT 1 FROM studies WHERE pmid = ?', [record.pmid])) !== undefined;
   const { changes } = await tx.run(UPSERT_SQL[tx.engine], recordParams(record, overwrite));
-  const row = (await tx.get('SELECT id, publication_types, retracted FROM studies WHERE pmid = ?', [record.pmid])) as {
-    id: number;
-    publication_types: string;
-    retracted: number;
-  };
+  const row = await tx.get<RowOf<'studies', 'id' | 'publication_types' | 'retracted'>>(
+    'SELECT id, publication_types, retracted FROM studies WHERE pmid = ?',
+    [record.pmid],
+  );
+  if (!row) throw new Error(`study ${record.pmid}: not found after its upsert`);
   const stored = ((await noticesByStudy(tx, [row.id])).get(row.id) ?? []).map(asRelatedNotice);
   const notices = mergeNotices(stored, record.notices);
   const noticesMoved = await replaceNotices(tx, row.id, notices, stored);
@@ -198,9 +199,10 @@ export type DeletionOutcome = 'marked' | 'already_marked' | 'not_in_database';
  * not serve a deleted PMID again, so such a record comes from an older file).
  */
 export async function markDeletedByPubmed(tx: Transaction, pmid: string, at: string): Promise<DeletionOutcome> {
-  const row = await tx.get<{ deleted_by_pubmed: number }>('SELECT deleted_by_pubmed FROM studies WHERE pmid = ?', [
-    pmid,
-  ]);
+  const row = await tx.get<RowOf<'studies', 'deleted_by_pubmed'>>(
+    'SELECT deleted_by_pubmed FROM studies WHERE pmid = ?',
+    [pmid],
+  );
   if (!row) return 'not_in_database';
   if (row.deleted_by_pubmed === 1) return 'already_marked';
   await tx.run(

@@ -5,6 +5,7 @@ import type { StudyBibliography } from '../../evidence/study-record.js';
 import type { Reader } from '../../store/client.js';
 import { dialectOf } from '../../store/dialect.js';
 import { moreOf } from '../../store/dialect-more.js';
+import type { RowOf } from '../../store/rows.js';
 import { bibliographyOf, STUDY_ORDER, type StudyRow, toStudies } from '../studies/studies.queries.js';
 
 const STUDY_COLUMNS = `s.*, ${STUDY_ORDER} AS pmid_order`;
@@ -48,7 +49,7 @@ export async function claimStudies(h: Reader, claimId: string): Promise<StudyBib
  * studies in each claim's order); undefined when the topic does not exist.
  */
 export async function topicStudies(h: Reader, slug: string): Promise<StudyBibliography[] | undefined> {
-  const topic = await h.get<{ id: number }>('SELECT id FROM topics WHERE slug = ?', [slug]);
+  const topic = await h.get<RowOf<'topics', 'id'>>('SELECT id FROM topics WHERE slug = ?', [slug]);
   if (!topic) return undefined;
   const rows = await h.all<StudyRow>(
     moreOf(h).hints(`SELECT ${STUDY_COLUMNS} FROM studies s JOIN (

@@ -1,12 +1,13 @@
 // SQL for claims: the composable filtered list with keyset pagination, and hydration of claims with their studies.
 
+import { asc, eq } from 'drizzle-orm';
 import { describeEstimate, type EffectEstimate } from '../../evidence/effect-estimates.js';
 import { claimGradeAssessment } from '../../evidence/grade-assessment.js';
 import type { GradeDomains, SynthesisOf } from '../../evidence/grade-domains.js';
 import type { GradeScheme } from '../../evidence/grades.js';
 import { certaintyOf } from '../../evidence/grades.js';
 import type { Pico } from '../../evidence/pico.js';
-import type { Retraction, RetractionSource } from '../../evidence/retraction.js';
+import type { Retraction } from '../../evidence/retraction.js';
 import type { RiskOfBias } from '../../evidence/risk-of-bias.js';
 import type { NoticeType, PublicationKind } from '../../evidence/study-record.js';
 import { type MetadataStatus, metadataStatus, summariseSupportingEvidence } from '../../evidence/summary.js';
@@ -30,6 +31,7 @@ import { dialectOf } from '../../store/dialect.js';
 import { moreOf } from '../../store/dialect-more.js';
 import { type FilterSql, whereClauses } from '../../store/filters.js';
 import { touch } from '../../store/lookup.queries.js';
+import { columnList, type Narrow, type Row, type RowOf } from '../../store/rows.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
 import { PICO_FILTER_SQL, picosOf, writePico } from './claims.pico.queries.js';
 import { refreshClaimDerived } from './claims.rank.js';
@@ -122,88 +124,104 @@ const FILTER_SQL: Record<Engine, FilterSql<ClaimFilters>> = {
   ),
 };
 
-interface ClaimRow {
-  id: string;
-  statement: string;
-  plain_summary: string | null;
-  plain_summary_source: PlainSummarySource | null;
-  evidence_type: EvidenceType | null;
-  intervention_relation: InterventionRelation | null;
-  variant_origin: VariantOrigin | null;
-  nct_ids: string;
-  source_evidence_direction: string | null;
-  source_significance: string | null;
-  source_reviewed_at: string | null;
-  rank_key: string;
-  condition_slug: string | null;
-  condition_name: string | null;
-  outcome: string | null;
+/** The claim columns a list or a hydration reads; the SELECT list (CLAIM_COLUMNS) is built from the same keys. */
+const CLAIM_KEYS = [
+  'id',
+  'statement',
+  'plain_summary',
+  'plain_summary_source',
+  'outcome',
+  'direction',
+  'evidence_type',
+  'intervention_relation',
+  'variant_origin',
+  'nct_ids',
+  'grade_scheme',
+  'grade_level',
+  'certainty',
+  'grade_rationale',
+  'grade_upgrade_rationale',
+  'grade_rating',
+  'biomarker',
+  'caveat_codes',
+  'caveat_notes',
+  'status',
+  'sample_size',
+  'source',
+  'source_id',
+  'source_url',
+  'source_release',
+  'imported_at',
+  'source_evidence_direction',
+  'source_significance',
+  'source_reviewed_at',
+  'rank_key',
+  'created_at',
+  'updated_at',
+  'review_reason',
+  'review_requested_at',
+  'reviewed_at',
+  'reviewed_by',
+  'review_note',
+  'grade_domains',
+  'grade_synthesis_of',
+  'grade_override_reason',
+] as const;
+
+/** The vocabularies claims' text columns hold (evidence/vocabulary.ts), which the table declares as plain text. */
+interface ClaimVocabulary {
   direction: Direction;
+  evidence_type: EvidenceType | null;
+  variant_origin: VariantOrigin | null;
   grade_scheme: GradeScheme;
-  grade_level: string;
-  certainty: number;
-  grade_rationale: string | null;
-  grade_upgrade_rationale: string | null;
-  grade_rating: number | null;
-  biomarker: string | null;
-  source: string;
-  source_id: string | null;
-  source_url: string | null;
-  source_release: string | null;
-  imported_at: string | null;
-  caveat_codes: string;
-  caveat_notes: string | null;
   status: ClaimStatus;
-  sample_size: number | null;
-  created_at: string;
-  updated_at: string;
   review_reason: ReviewReason | null;
-  review_requested_at: string | null;
-  reviewed_at: string | null;
-  reviewed_by: string | null;
-  review_note: string | null;
-  grade_domains: string | null;
   grade_synthesis_of: SynthesisOf | null;
-  grade_override_reason: string | null;
 }
 
-interface ClaimStudyRow {
-  claim_id: string;
-  key: string;
-  pmid: string | null;
-  source_type: StudySourceType;
-  citation_text: string | null;
-  citation_text_source: string | null;
-  title: string | null;
-  journal: string | null;
-  year: number | null;
-  design: StudyDesign | null;
-  sample_size: number | null;
-  sample_size_note: string | null;
-  species: Species | null;
-  retracted: number;
+/** A claim as CLAIM_COLUMNS reads it: its own columns, and its condition's slug and name (null without one). */
+type ClaimRow = Narrow<RowOf<'claims', (typeof CLAIM_KEYS)[number]>, ClaimVocabulary> & {
+  condition_slug: Row<'conditions'>['slug'] | null;
+  condition_name: Row<'conditions'>['name'] | null;
+};
+
+/** One study of a claim, as hydrateClaims reads it: the link's columns, the study's, and three computed ones. */
+type ClaimStudyRow = Narrow<
+  RowOf<'claim_studies', 'claim_id' | 'relation' | 'finding' | 'subgroup_sample_size' | 'effect_estimates'> &
+    RowOf<
+      'studies',
+      | 'key'
+      | 'pmid'
+      | 'source_type'
+      | 'citation_text'
+      | 'citation_text_source'
+      | 'title'
+      | 'year'
+      | 'design'
+      | 'sample_size'
+      | 'sample_size_note'
+      | 'species'
+      | 'retracted'
+      | 'authors_complete'
+      | 'publication_kind'
+      | 'publication_status'
+      | 'retraction_source'
+      | 'retraction_notice_pmid'
+      | 'retraction_notice_citation'
+      | 'deleted_by_pubmed'
+      | 'risk_of_bias'
+    >,
+  { relation: StudyRelation; design: StudyDesign | null; species: Species | null }
+> & {
+  /** coalesce(journal_medline_ta, journal, journal_iso). */
+  journal: Row<'studies'>['journal'];
+  /** The length of the study's `authors` array. */
   author_total: number;
-  authors_complete: number;
-  relation: StudyRelation;
-  finding: string | null;
-  subgroup_sample_size: number | null;
-  study_id: number;
-  publication_kind: PublicationKind | null;
-  publication_status: string | null;
-  retraction_source: RetractionSource | null;
-  retraction_notice_pmid: string | null;
-  retraction_notice_citation: string | null;
-  deleted_by_pubmed: number;
-  effect_estimates: string;
-  risk_of_bias: string;
-}
+  study_id: Row<'studies'>['id'];
+};
 
-interface ClaimInterventionRow {
-  claim_id: string;
-  slug: string;
-  name: string;
-  kind: InterventionKind;
-}
+type ClaimInterventionRow = RowOf<'claim_interventions', 'claim_id'> &
+  Narrow<RowOf<'interventions', 'slug' | 'name' | 'kind'>, { kind: InterventionKind }>;
 
 export interface ClaimStudy {
   key: string;
@@ -256,15 +274,8 @@ export function sourceCitationOf(s: {
   };
 }
 
-const CLAIM_COLUMNS = `c.id, c.statement, c.plain_summary, c.plain_summary_source, co.slug AS condition_slug,
-  co.name AS condition_name, c.outcome, c.direction, c.evidence_type, c.intervention_relation, c.variant_origin,
-  c.nct_ids, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.grade_upgrade_rationale,
-  c.grade_rating, c.biomarker,
-  c.caveat_codes, c.caveat_notes, c.status, c.sample_size, c.source, c.source_id, c.source_url, c.source_release,
-  c.imported_at, c.source_evidence_direction, c.source_significance, c.source_reviewed_at, c.rank_key,
-  c.created_at, c.updated_at,
-  c.review_reason, c.review_requested_at, c.reviewed_at, c.reviewed_by, c.review_note,
-  c.grade_domains, c.grade_synthesis_of, c.grade_override_reason`;
+const CLAIM_COLUMNS = `${columnList('claims', 'c', CLAIM_KEYS)},
+  co.slug AS condition_slug, co.name AS condition_name`;
 
 /**
  * Selective filters drive the query: the claims are reached from the few rows the filter names (CROSS JOIN fixes
@@ -465,14 +476,14 @@ export async function hydrateClaims(h: Reader, rows: readonly ClaimRow[]) {
      ORDER BY ci.claim_id, ci.position`,
     [ids],
   );
-  const relationRows = await h.all<{ claim_id: string; other_id: string; relation: 'agrees' | 'disagrees' }>(
+  const relationRows = await h.all<RowOf<'claim_relations', 'claim_id' | 'other_id' | 'relation'>>(
     `SELECT claim_id, other_id, relation FROM claim_relations WHERE claim_id IN (SELECT value FROM ${d.jsonValues('?')})
      ORDER BY claim_id, other_id`,
     [ids],
   );
 
   // The notices summary of every study on the page: one statement, on the hot path (hence SQL, like its neighbours).
-  const noticeRows = await h.all<{ study_id: number; type: NoticeType; pmid: string | null }>(
+  const noticeRows = await h.all<Narrow<RowOf<'study_notices', 'study_id' | 'type' | 'pmid'>, { type: NoticeType }>>(
     `SELECT n.study_id, n.type, n.pmid FROM study_notices n
      WHERE n.study_id IN (SELECT CAST(value AS INTEGER) FROM ${d.jsonValues('?')}) ORDER BY n.study_id, n.position`,
     [JSON.stringify([...new Set(studyRows.map((r) => r.study_id))])],
@@ -681,8 +692,6 @@ export function claimRecordFromInput(input: ClaimInput): ClaimRecord {
   };
 }
 
-const idOf = (row: unknown) => (row as { id: number } | undefined)?.id;
-
 /** Compared on upsert: a re-import or re-seed that changes none of these changes nothing at all. */
 const CLAIM_COLUMNS_COMPARED = [
   'statement',
@@ -747,18 +756,18 @@ export async function upsertClaim(
   const conditionId =
     record.condition === null
       ? null
-      : (idOf(await tx.get('SELECT id FROM conditions WHERE slug = ?', [record.condition])) ??
-        fail(`claim ${record.id}: condition '${record.condition}' does not exist`));
+      : ((await tx.get<RowOf<'conditions', 'id'>>('SELECT id FROM conditions WHERE slug = ?', [record.condition]))
+          ?.id ?? fail(`claim ${record.id}: condition '${record.condition}' does not exist`));
   const interventionIds: number[] = [];
   for (const slug of record.interventions)
     interventionIds.push(
-      idOf(await tx.get('SELECT id FROM interventions WHERE slug = ?', [slug])) ??
+      (await tx.get<RowOf<'interventions', 'id'>>('SELECT id FROM interventions WHERE slug = ?', [slug]))?.id ??
         fail(`claim ${record.id}: intervention '${slug}' does not exist`),
     );
   const studyIds: number[] = [];
   for (const link of record.studies)
     studyIds.push(
-      idOf(await tx.get('SELECT id FROM studies WHERE key = ?', [link.key])) ??
+      (await tx.get<RowOf<'studies', 'id'>>('SELECT id FROM studies WHERE key = ?', [link.key]))?.id ??
         fail(`claim ${record.id}: study ${link.key} does not exist`),
     );
   const certainty =
@@ -816,7 +825,8 @@ export async function upsertClaim(
   });
   const d = dialectOf(tx);
   const m = moreOf(tx);
-  const currentLinks = (await tx.get(
+  // A SELECT without FROM: always one row.
+  const currentLinks = await tx.get<{ links: string }>(
     `SELECT ${m.jsonObject(
       ["'interventions'", d.jsonArray('intervention_id', 'claim_interventions WHERE claim_id = @id', 'position')],
       [
@@ -833,9 +843,9 @@ export async function upsertClaim(
       ],
     )} AS links`,
     { id: record.id },
-  )) as { links: string };
+  );
   // Compared as values: PostgreSQL spaces its JSON text, SQLite does not.
-  const linksChanged = JSON.stringify(JSON.parse(currentLinks.links)) !== wantedLinks;
+  const linksChanged = JSON.stringify(JSON.parse(currentLinks?.links ?? 'null')) !== wantedLinks;
   if (linksChanged) {
     await tx.run('DELETE FROM claim_interventions WHERE claim_id = ?', [record.id]);
     await tx.run('DELETE FROM claim_studies WHERE claim_id = ?', [record.id]);
@@ -869,13 +879,14 @@ export async function upsertClaim(
   }
   const derivedChanged = (await refreshClaimDerived(tx, [record.id])).length > 0;
   const picoChanged = await writePico(tx, record.id, record.pico);
-  if (importState)
-    await tx.run(
-      `INSERT INTO claim_import_state (claim_id, source_release, imported_values) VALUES (?, ?, ?)
-       ON CONFLICT (claim_id) DO UPDATE SET source_release = excluded.source_release,
-         imported_values = excluded.imported_values`,
-      [record.id, importState.release, JSON.stringify(importState.values)],
-    );
+  if (importState) {
+    const state = tx.tables.claim_import_state;
+    const values = { source_release: importState.release, imported_values: importState.values };
+    await tx.orm
+      .insert(state)
+      .values({ claim_id: record.id, ...values })
+      .onConflictDoUpdate({ target: state.claim_id, set: values });
+  }
   if (!existed) return 'inserted';
   if (row.changes === 0 && !linksChanged && !derivedChanged && !picoChanged) return 'unchanged';
   if (row.changes === 0) await touch(tx, 'claims', record.id);
@@ -886,19 +897,21 @@ export async function upsertClaim(
 export async function noteImportedStatus(tx: Transaction, id: string, status: string): Promise<void> {
   const state = await claimImportStateOf(tx, id);
   if (!state) return;
-  await tx.run('UPDATE claim_import_state SET imported_values = ? WHERE claim_id = ?', [
-    JSON.stringify({ ...state.values, status }),
-    id,
-  ]);
+  const t = tx.tables.claim_import_state;
+  await tx.orm
+    .update(t)
+    .set({ imported_values: { ...state.values, status } })
+    .where(eq(t.claim_id, id));
 }
 
 /** What an import last wrote into a claim, or undefined for a claim no import has written (or written before). */
 export async function claimImportStateOf(h: Reader, id: string): Promise<ClaimImportState | undefined> {
-  const row = await h.get<{ source_release: string | null; imported_values: string }>(
-    'SELECT source_release, imported_values FROM claim_import_state WHERE claim_id = ?',
-    [id],
-  );
-  return row ? { release: row.source_release, values: JSON.parse(row.imported_values) } : undefined;
+  const t = h.tables.claim_import_state;
+  const [row] = await h.orm
+    .select({ source_release: t.source_release, imported_values: t.imported_values })
+    .from(t)
+    .where(eq(t.claim_id, id));
+  return row ? { release: row.source_release, values: row.imported_values } : undefined;
 }
 
 function fail(message: string): never {
@@ -909,7 +922,17 @@ function fail(message: string): never {
 export async function claimRecordOf(h: Reader, id: string): Promise<(ClaimRecord & { version: number }) | undefined> {
   const d = dialectOf(h);
   const m = moreOf(h);
-  const row = await h.get(
+  const row = await h.get<
+    Narrow<Row<'claims'>, ClaimVocabulary> & {
+      condition_slug: Row<'conditions'>['slug'] | null;
+      /** JSON text: the slugs in the claim's order. */
+      intervention_slugs: string;
+      /** JSON text: ClaimStudyLink[]. */
+      study_links: string;
+      /** JSON text: [other_id, relation] pairs. */
+      relations: string;
+    }
+  >(
     `SELECT c.*, co.slug AS condition_slug,
        ${d.jsonArray('i.slug', 'claim_interventions ci JOIN interventions i ON i.id = ci.intervention_id WHERE ci.claim_id = c.id', 'ci.position')} AS intervention_slugs,
        ${m.jsonRows(
@@ -928,50 +951,49 @@ export async function claimRecordOf(h: Reader, id: string): Promise<(ClaimRecord
     [id],
   );
   if (!row) return undefined;
-  const text = (k: string) => row[k] as string | null;
-  const relations = JSON.parse(row.relations as string) as [string, 'agrees' | 'disagrees'][];
+  const relations = JSON.parse(row.relations) as [string, 'agrees' | 'disagrees'][];
   return {
     id,
-    statement: row.statement as string,
-    plain_summary: text('plain_summary'),
-    plain_summary_source: text('plain_summary_source') as PlainSummarySource | null,
-    condition: text('condition_slug'),
-    interventions: JSON.parse(row.intervention_slugs as string) as string[],
-    intervention_relation: text('intervention_relation') as InterventionRelation | null,
-    outcome: text('outcome'),
-    direction: row.direction as string,
-    evidence_type: text('evidence_type') as EvidenceType | null,
-    biomarker: text('biomarker'),
-    variant_origin: text('variant_origin') as VariantOrigin | null,
-    nct_ids: JSON.parse(row.nct_ids as string) as string[],
+    statement: row.statement,
+    plain_summary: row.plain_summary,
+    plain_summary_source: row.plain_summary_source,
+    condition: row.condition_slug,
+    interventions: JSON.parse(row.intervention_slugs) as string[],
+    intervention_relation: row.intervention_relation,
+    outcome: row.outcome,
+    direction: row.direction,
+    evidence_type: row.evidence_type,
+    biomarker: row.biomarker,
+    variant_origin: row.variant_origin,
+    nct_ids: JSON.parse(row.nct_ids) as string[],
     grade: {
-      scheme: row.grade_scheme as GradeScheme,
-      level: row.grade_level as string,
-      rationale: text('grade_rationale'),
-      upgrade_rationale: text('grade_upgrade_rationale'),
-      rating: row.grade_rating as number | null,
-      domains: row.grade_domains === null ? null : (JSON.parse(row.grade_domains as string) as GradeDomains),
-      synthesis_of: text('grade_synthesis_of') as SynthesisOf | null,
-      override_reason: text('grade_override_reason'),
+      scheme: row.grade_scheme,
+      level: row.grade_level,
+      rationale: row.grade_rationale,
+      upgrade_rationale: row.grade_upgrade_rationale,
+      rating: row.grade_rating,
+      domains: row.grade_domains === null ? null : (JSON.parse(row.grade_domains) as GradeDomains),
+      synthesis_of: row.grade_synthesis_of,
+      override_reason: row.grade_override_reason,
     },
-    caveats: { codes: JSON.parse(row.caveat_codes as string) as string[], notes: text('caveat_notes') },
-    status: row.status as string,
+    caveats: { codes: JSON.parse(row.caveat_codes) as string[], notes: row.caveat_notes },
+    status: row.status,
     pico: (await picosOf(h, [id])).get(id) ?? null,
-    studies: JSON.parse(row.study_links as string) as ClaimStudyLink[],
+    studies: JSON.parse(row.study_links) as ClaimStudyLink[],
     related: {
       agrees: relations.filter(([, r]) => r === 'agrees').map(([o]) => o),
       disagrees: relations.filter(([, r]) => r === 'disagrees').map(([o]) => o),
     },
     source: {
-      name: row.source as string,
-      id: text('source_id'),
-      url: text('source_url'),
-      release: text('source_release'),
-      evidence_direction: text('source_evidence_direction'),
-      significance: text('source_significance'),
-      reviewed_at: text('source_reviewed_at'),
+      name: row.source,
+      id: row.source_id,
+      url: row.source_url,
+      release: row.source_release,
+      evidence_direction: row.source_evidence_direction,
+      significance: row.source_significance,
+      reviewed_at: row.source_reviewed_at,
     },
-    version: row.version as number,
+    version: row.version,
   };
 }
 
@@ -989,9 +1011,9 @@ export async function setClaimStatus(tx: Transaction, id: string, status: string
 
 /** The claims that name `id` among the items agreeing or disagreeing with them. */
 export async function claimsRelatedTo(h: Reader, id: string): Promise<string[]> {
-  return (
-    await h.all<{ claim_id: string }>('SELECT claim_id FROM claim_relations WHERE other_id = ? ORDER BY claim_id', [id])
-  ).map((r) => r.claim_id);
+  const t = h.tables.claim_relations;
+  const rows = await h.orm.select({ claim_id: t.claim_id }).from(t).where(eq(t.other_id, id)).orderBy(asc(t.claim_id));
+  return rows.map((r) => r.claim_id);
 }
 
 /** Removes a claim for good (admin purge): its links, topic places and the other claims' links to it go with it. */

@@ -3,6 +3,7 @@ import { DESIGN_STRENGTH } from '../../evidence/vocabulary.js';
 import type { Engine, Transaction } from '../../store/client.js';
 import { dialectOf } from '../../store/dialect.js';
 import { moreOf } from '../../store/dialect-more.js';
+import type { RowOf } from '../../store/rows.js';
 
 const designCases = DESIGN_STRENGTH.map((d, i) => `WHEN '${d}' THEN ${i}`).join(' ');
 
@@ -79,7 +80,7 @@ export async function refreshClaimDerived(tx: Transaction, ids: readonly string[
   // One statement, so a claim whose size and key both move is updated (and its version bumped) once.
   const fresh = FRESH_RANK_KEY_SQL[tx.engine];
   return (
-    await tx.all<{ id: string }>(
+    await tx.all<RowOf<'claims', 'id'>>(
       `UPDATE claims SET sample_size = ${LARGEST_SAMPLE_SQL}, rank_key = ${fresh}
        WHERE id IN (SELECT value FROM ${dialectOf(tx).jsonValues('@ids')})
          AND (sample_size IS DISTINCT FROM ${LARGEST_SAMPLE_SQL} OR rank_key IS DISTINCT FROM ${fresh})

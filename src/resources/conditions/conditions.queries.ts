@@ -16,26 +16,26 @@ import {
   touch,
   writeLookupKeys,
 } from '../../store/lookup.queries.js';
+import type { Row, RowOf } from '../../store/rows.js';
 import { abbreviationsOf } from './conditions.resolve.js';
 import type { ConditionInput } from './conditions.schemas.js';
 
-type LinkSource = 'curated' | 'ontology';
-type SynonymScope = 'EXACT' | 'RELATED' | 'BROAD' | 'NARROW';
+type LinkSource = Row<'condition_parents'>['source'];
+type SynonymScope = NonNullable<Row<'condition_synonyms'>['scope']>;
 
-interface ConditionRow {
-  id: number;
-  slug: string;
-  name: string;
-  description: string | null;
-  mesh_id: string | null;
-  doid: string | null;
+/** A condition as conditionSelect reads it: its columns, its child rows as JSON text, and its claim count. */
+type ConditionRow = RowOf<
+  'conditions',
+  'id' | 'slug' | 'name' | 'description' | 'mesh_id' | 'doid' | 'created_at' | 'updated_at'
+> & {
+  /** JSON text: [synonym, scope] pairs (condition_synonyms). */
   synonyms: string;
+  /** JSON text: [slug, name, source] of each parent link (condition_parents). */
   parents: string;
+  /** JSON text: [relation, system, code] (condition_codes). */
   codes: string;
   claim_count: number;
-  created_at: string;
-  updated_at: string;
-}
+};
 
 // Child rows come as JSON from subqueries, so a page of conditions is one statement whatever its size. Claim counts
 // cover the condition and every descendant (the closure), the same set `condition=` filters on; CROSS JOIN keeps
@@ -114,12 +114,17 @@ export async function getCondition(h: Reader, id: number) {
   const m = moreOf(h);
   const row = await h.get<ConditionRow>(`${conditionSelect(h)} WHERE k.id = ?`, [id]);
   if (!row) return undefined;
-  const children = await h.all<{ slug: string; name: string; source: LinkSource }>(
+  const children = await h.all<RowOf<'conditions', 'slug' | 'name'> & RowOf<'condition_parents', 'source'>>(
     m.hints(`SELECT k.slug, k.name, l.source FROM condition_parents l CROSS JOIN conditions k ON k.id = l.condition_id
      WHERE l.parent_id = ? ORDER BY k.slug, l.source`),
     [id],
   );
-  const counts = await h.all<{ scheme: GradeScheme; level: string; certainty: number; count: number }>(
+  const counts = await h.all<{
+    scheme: GradeScheme;
+    level: Row<'claims'>['grade_level'];
+    certainty: Row<'claims'>['certainty'];
+    count: number;
+  }>(
     m.hints(`SELECT c.grade_scheme AS scheme, c.grade_level AS level, c.certainty, count(*) AS count
      FROM condition_descendants d CROSS JOIN claims c ON c.condition_id = d.descendant_id
      WHERE d.ancestor_id = ? AND c.status = 'published'
@@ -137,7 +142,7 @@ export async function getCondition(h: Reader, id: number) {
 export type WriteOutcome = 'inserted' | 'updated' | 'unchanged';
 
 const idOfSlug = async (h: Reader, slug: string) =>
-  (await h.get<{ id: number }>('SELECT id FROM conditions WHERE slug = ?', [slug]))?.id;
+  (await h.get<RowOf<'conditions', 'id'>>('SELECT id FROM conditions WHERE slug = ?', [slug]))?.id;
 
 /** The curated parents of a condition write: `parent` first, then `parents`, without repeats. */
 export function curatedParents(input: Pick<ConditionInput, 'parent' | 'parents'>): string[] {
@@ -152,7 +157,7 @@ async function replaceParents(
   parentIds: readonly number[],
 ): Promise<boolean> {
   const current = (
-    await tx.all<{ parent_id: number }>(
+    await tx.all<RowOf<'condition_parents', 'parent_id'>>(
       'SELECT parent_id FROM condition_parents WHERE condition_id = ? AND source = ? ORDER BY position',
       [id, source],
     )
@@ -178,7 +183,7 @@ export async function refreshClosure(tx: Transaction, ids: readonly number[]): P
   if (ids.length === 0) return;
   const d = dialectOf(tx);
   const affected = (
-    await tx.all<{ id: number }>(
+    await tx.all<RowOf<'conditions', 'id'>>(
       `SELECT CAST(value AS INTEGER) AS id FROM ${d.jsonValues('@ids')}
        UNION SELECT descendant_id FROM condition_descendants WHERE ancestor_id IN (SELECT CAST(value AS INTEGER) FROM ${d.jsonValues('@ids')})`,
       { ids: JSON.stringify(ids) },
@@ -231,7 +236,7 @@ export async function upsertCondition(tx: Transaction, input: ConditionInput): P
     parentIds.push((await idOfSlug(tx, slug)) ?? fail(`condition ${input.slug}: parent '${slug}' does not exist`));
   const existing = await idOfSlug(tx, input.slug);
   // RETURNING: the new row's id, and a row only when the insert or the update happened (the changes).
-  const written = await tx.all<{ id: number }>(
+  const written = await tx.all<RowOf<'conditions', 'id'>>(
     `INSERT INTO conditions (slug, name, description, mesh_id, doid)
      VALUES (@slug, @name, @description, @mesh_id, @doid)
      ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description, mesh_id = excluded.mesh_id,
@@ -248,7 +253,7 @@ export async function upsertCondition(tx: Transaction, input: ConditionInput): P
     },
   );
   const result = { changes: written.length };
-  const id = existing ?? (written[0] as { id: number }).id;
+  const id = existing ?? written[0]?.id ?? fail(`condition ${input.slug}: the insert returned no id`);
   const synonymsChanged = await replaceSynonyms(tx, 'condition', id, input.synonyms);
   const parentsChanged = await replaceParents(tx, id, 'curated', parentIds);
   if (parentsChanged || existing === undefined) await refreshClosure(tx, [id]);
@@ -285,13 +290,17 @@ export async function attachOntologyTerm(
   // A condition found by one of the term's older ids (alt_id, or an obsolete id it replaces) takes the current id as
   // its DOID; the older id stays among its codes, so it still finds the condition.
   const olderIds = term.codes.filter((c) => c.relation !== 'xref').map((c) => c.code);
-  const { doid } = (await tx.get('SELECT doid FROM conditions WHERE id = ?', [id])) as { doid: string | null };
+  const { doid } =
+    (await tx.get<RowOf<'conditions', 'doid'>>('SELECT doid FROM conditions WHERE id = ?', [id])) ??
+    fail(`condition '${slug}' does not exist`);
   if (doid === null || olderIds.includes(doid))
     changed += (await tx.run('UPDATE conditions SET doid = ? WHERE id = ?', [term.term_id, id])).changes;
   // New synonyms and codes only (a synonym the condition has in any scope, or its name, stays as it is), numbered on
   // from the ontology's last position (per relation for codes), each list in one multi-row INSERT.
-  const name = ((await tx.get('SELECT name FROM conditions WHERE id = ?', [id])) as { name: string }).name;
-  const synonymsHeld = await tx.all<{ synonym: string; scope: SynonymScope | null; position: number }>(
+  const { name } =
+    (await tx.get<RowOf<'conditions', 'name'>>('SELECT name FROM conditions WHERE id = ?', [id])) ??
+    fail(`condition '${slug}' does not exist`);
+  const synonymsHeld = await tx.all<RowOf<'condition_synonyms', 'synonym' | 'scope' | 'position'>>(
     'SELECT synonym, scope, position FROM condition_synonyms WHERE condition_id = ?',
     [id],
   );
@@ -310,7 +319,7 @@ export async function attachOntologyTerm(
     newSynonyms,
     'ON CONFLICT DO NOTHING',
   );
-  const codesHeld = await tx.all<{ relation: string; system: string; code: string; position: number }>(
+  const codesHeld = await tx.all<RowOf<'condition_codes', 'relation' | 'system' | 'code' | 'position'>>(
     'SELECT relation, system, code, position FROM condition_codes WHERE condition_id = ?',
     [id],
   );
@@ -334,7 +343,7 @@ export async function attachOntologyTerm(
     'ON CONFLICT DO NOTHING',
   );
   const current = (
-    await tx.all<{ parent_id: number }>(
+    await tx.all<RowOf<'condition_parents', 'parent_id'>>(
       "SELECT parent_id FROM condition_parents WHERE condition_id = ? AND source = 'ontology' ORDER BY position",
       [id],
     )
@@ -378,7 +387,12 @@ export async function conditionInputOf(
 ): Promise<(ConditionInput & { version: number }) | undefined> {
   const d = dialectOf(h);
   const row = await h.get<
-    Omit<ConditionInput, 'synonyms' | 'parent' | 'parents'> & { synonyms: string; parents: string; version: number }
+    RowOf<'conditions', 'slug' | 'name' | 'description' | 'mesh_id' | 'doid' | 'version'> & {
+      /** JSON text: the curated synonyms in order. */
+      synonyms: string;
+      /** JSON text: the curated parents' slugs in order. */
+      parents: string;
+    }
   >(
     `SELECT k.slug, k.name, k.description, k.mesh_id, k.doid, k.version,
        ${d.jsonArray('synonym', 'condition_synonyms WHERE condition_id = k.id AND scope IS NULL', 'position')} AS synonyms,
@@ -399,8 +413,10 @@ export async function conditionInputOf(
 export async function conditionSnapshotOf(h: Reader, slug: string) {
   const input = await conditionInputOf(h, slug);
   if (!input) return undefined;
-  const id = (await idOfSlug(h, slug)) as number;
-  const full = toCondition((await h.get<ConditionRow>(`${conditionSelect(h)} WHERE k.id = ?`, [id])) as ConditionRow);
+  const id = await idOfSlug(h, slug);
+  const row = id === undefined ? undefined : await h.get<ConditionRow>(`${conditionSelect(h)} WHERE k.id = ?`, [id]);
+  if (!row) return undefined;
+  const full = toCondition(row);
   const ontology = {
     synonyms: full.ontology_synonyms,
     xrefs: full.codes.xrefs,
@@ -417,7 +433,7 @@ export async function deleteCondition(
   tx: Transaction,
   slug: string,
 ): Promise<{ deleted: boolean; claims: number; children: number }> {
-  const usage = await tx.get<{ id: number; claims: number; children: number }>(
+  const usage = await tx.get<RowOf<'conditions', 'id'> & { claims: number; children: number }>(
     `SELECT k.id, (SELECT count(*) FROM claims c WHERE c.condition_id = k.id) AS claims,
        (SELECT count(DISTINCT x.condition_id) FROM condition_parents x WHERE x.parent_id = k.id) AS children
      FROM conditions k WHERE k.slug = ?`,

@@ -9,6 +9,7 @@ import {
 import type { Reader } from '../../store/client.js';
 import { dialectOf } from '../../store/dialect.js';
 import { lookupCandidates } from '../../store/lookup.queries.js';
+import type { Narrow, RowOf } from '../../store/rows.js';
 
 let abbreviations: Map<string, ConditionAbbreviation> | undefined;
 
@@ -42,12 +43,13 @@ export type ConditionMatch =
   | { id: undefined };
 
 const byDoid = (h: Reader, doid: string) =>
-  h.get<{ id: number; slug: string; name: string; doid: string }>(
+  h.get<Narrow<RowOf<'conditions', 'id' | 'slug' | 'name' | 'doid'>, { doid: string }>>(
     'SELECT id, slug, name, doid FROM conditions WHERE doid = ? ORDER BY id LIMIT 1',
     [doid],
   );
 
-const bySlug = (h: Reader, slug: string) => h.get<{ id: number }>('SELECT id FROM conditions WHERE slug = ?', [slug]);
+const bySlug = (h: Reader, slug: string) =>
+  h.get<RowOf<'conditions', 'id'>>('SELECT id FROM conditions WHERE slug = ?', [slug]);
 
 /**
  * Resolves what a user typed to one condition:

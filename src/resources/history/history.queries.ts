@@ -2,6 +2,7 @@
 
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import type { Reader, Transaction } from '../../store/client.js';
+import type { Narrow, RowOf } from '../../store/rows.js';
 
 export const ENTITIES = ['claim', 'study', 'condition', 'intervention', 'topic'] as const;
 export type Entity = (typeof ENTITIES)[number];
@@ -41,7 +42,7 @@ export interface RevisionInput {
 
 /** Call inside the change's own transaction: the change and its record commit or vanish together. */
 export async function recordRevision(tx: Transaction, input: RevisionInput): Promise<number> {
-  const [row] = await tx.all<{ id: number }>(
+  const [row] = await tx.all<RowOf<'revisions', 'id'>>(
     `INSERT INTO revisions (entity, entity_key, action, actor, reason, changes, snapshot)
      VALUES (@entity, @key, @action, @actor, @reason, @changes, @snapshot) RETURNING id`,
     {
@@ -54,19 +55,14 @@ export async function recordRevision(tx: Transaction, input: RevisionInput): Pro
       snapshot: input.after === null ? null : JSON.stringify(input.after),
     },
   );
-  return (row as { id: number }).id;
+  if (!row) throw new Error('INSERT ... RETURNING gave no revision id');
+  return row.id;
 }
 
-interface RevisionRow {
-  id: number;
-  entity: Entity;
-  entity_key: string;
-  action: Action;
-  actor: string;
-  reason: string | null;
-  changes: string;
-  created_at: string;
-}
+type RevisionRow = Narrow<
+  RowOf<'revisions', 'id' | 'entity' | 'entity_key' | 'action' | 'actor' | 'reason' | 'changes' | 'created_at'>,
+  { entity: Entity; action: Action }
+>;
 
 function toRevision(r: RevisionRow) {
   return {
@@ -126,7 +122,7 @@ export async function listRevisions(
     MAX_REVISION_ID,
     cursor === undefined ? MAX_REVISION_ID : Number(decodeCursor(cursor, scope, 1)[0]),
   );
-  const sizes = await h.all<{ id: number; bytes: number }>(
+  const sizes = await h.all<RowOf<'revisions', 'id'> & { bytes: number }>(
     `SELECT id, ${SIZE} FROM revisions WHERE entity = ? AND entity_key = ? AND id < ? ORDER BY id DESC LIMIT ?`,
     [entity, key, before, limit + 1],
   );
@@ -154,7 +150,7 @@ export async function listChanges(h: Reader, since: string | undefined, limit: n
     MAX_REVISION_ID,
     since === undefined ? 0 : Number(decodeCursor(since, 'changes', 1, 'since')[0]),
   );
-  const sizes = await h.all<{ id: number; bytes: number }>(
+  const sizes = await h.all<RowOf<'revisions', 'id'> & { bytes: number }>(
     `SELECT id, ${SIZE} FROM revisions WHERE id > ? ORDER BY id LIMIT ?`,
     [after, limit + 1],
   );
@@ -174,7 +170,7 @@ export async function listChanges(h: Reader, since: string | undefined, limit: n
 
 /** The resource as it was at a moment: the snapshot of its last revision at or before `asOf`. */
 export async function snapshotAt(h: Reader, entity: Entity, key: string, asOf: string) {
-  const row = await h.get<{ action: Action; snapshot: string | null; created_at: string }>(
+  const row = await h.get<Narrow<RowOf<'revisions', 'action' | 'snapshot' | 'created_at'>, { action: Action }>>(
     `SELECT action, snapshot, created_at FROM revisions WHERE entity = ? AND entity_key = ? AND created_at <= ?
      ORDER BY id DESC LIMIT 1`,
     [entity, key, asOf],

@@ -8,20 +8,19 @@ import type { Reader, Transaction } from '../../store/client.js';
 import { dialectOf } from '../../store/dialect.js';
 import { moreOf } from '../../store/dialect-more.js';
 import { PREFIX_MATCH_SQL, replaceSynonyms, touch, writeLookupKeys } from '../../store/lookup.queries.js';
+import type { Narrow, Row, RowOf } from '../../store/rows.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
 import type { InterventionInput } from './interventions.schemas.js';
 
-interface InterventionRow {
-  id: number;
-  slug: string;
-  name: string;
-  kind: InterventionKind;
-  description: string | null;
+/** An intervention as interventionSelect reads it: its columns, its synonyms as JSON text, and its claim count. */
+type InterventionRow = Narrow<
+  RowOf<'interventions', 'id' | 'slug' | 'name' | 'kind' | 'description' | 'created_at' | 'updated_at'>,
+  { kind: InterventionKind }
+> & {
+  /** JSON text: the synonyms in order. */
   synonyms: string;
   claim_count: number;
-  created_at: string;
-  updated_at: string;
-}
+};
 
 const interventionSelect = (h: Reader) =>
   moreOf(h).hints(`SELECT i.id, i.slug, i.name, i.kind, i.description,
@@ -74,7 +73,12 @@ export async function listInterventions(
 export async function getIntervention(h: Reader, id: number) {
   const row = await h.get<InterventionRow>(`${interventionSelect(h)} WHERE i.id = ?`, [id]);
   if (!row) return undefined;
-  const counts = await h.all<{ scheme: GradeScheme; level: string; certainty: number; count: number }>(
+  const counts = await h.all<{
+    scheme: GradeScheme;
+    level: Row<'claims'>['grade_level'];
+    certainty: Row<'claims'>['certainty'];
+    count: number;
+  }>(
     moreOf(h).hints(`SELECT c.grade_scheme AS scheme, c.grade_level AS level, c.certainty, count(*) AS count
      FROM claim_interventions ci CROSS JOIN claims c ON c.id = ci.claim_id
      WHERE ci.intervention_id = ? AND c.status = 'published'
@@ -86,9 +90,11 @@ export async function getIntervention(h: Reader, id: number) {
 
 /** Inserts or updates an intervention by slug; touches updated_at only when something changed. */
 export async function upsertIntervention(tx: Transaction, input: InterventionInput): Promise<WriteOutcome> {
-  const existing = await tx.get<{ id: number }>('SELECT id FROM interventions WHERE slug = ?', [input.slug]);
+  const existing = await tx.get<RowOf<'interventions', 'id'>>('SELECT id FROM interventions WHERE slug = ?', [
+    input.slug,
+  ]);
   // RETURNING: the new row's id, and a row only when the insert or the update happened (the changes).
-  const written = await tx.all<{ id: number }>(
+  const written = await tx.all<RowOf<'interventions', 'id'>>(
     `INSERT INTO interventions (slug, name, kind, description) VALUES (@slug, @name, @kind, @description)
      ON CONFLICT (slug) DO UPDATE SET name = excluded.name, kind = excluded.kind, description = excluded.description,
        updated_at = ${dialectOf(tx).now}
@@ -98,7 +104,8 @@ export async function upsertIntervention(tx: Transaction, input: InterventionInp
     { slug: input.slug, name: input.name, kind: input.kind, description: input.description },
   );
   const result = { changes: written.length };
-  const id = existing?.id ?? (written[0] as { id: number }).id;
+  const id = existing?.id ?? written[0]?.id;
+  if (id === undefined) throw new Error(`intervention ${input.slug}: the insert returned no id`);
   const synonymsChanged = await replaceSynonyms(tx, 'intervention', id, input.synonyms);
   await writeLookupKeys(tx, 'intervention', id, [input.slug, input.name, ...input.synonyms]);
   if (!existing) return 'inserted';
@@ -112,7 +119,12 @@ export async function interventionInputOf(
   h: Reader,
   slug: string,
 ): Promise<(InterventionInput & { version: number }) | undefined> {
-  const row = await h.get<Omit<InterventionInput, 'synonyms'> & { synonyms: string; version: number }>(
+  const row = await h.get<
+    Narrow<RowOf<'interventions', 'slug' | 'name' | 'kind' | 'description' | 'version'>, { kind: InterventionKind }> & {
+      /** JSON text: the synonyms in order. */
+      synonyms: string;
+    }
+  >(
     `SELECT i.slug, i.name, i.kind, i.description, i.version,
        ${dialectOf(h).jsonArray('synonym', 'intervention_synonyms WHERE intervention_id = i.id', 'position')} AS synonyms
      FROM interventions i WHERE i.slug = ?`,
@@ -123,7 +135,7 @@ export async function interventionInputOf(
 
 /** Deletes an intervention no claim uses; returns the number of claims using it otherwise. */
 export async function deleteIntervention(tx: Transaction, slug: string): Promise<{ deleted: boolean; claims: number }> {
-  const usage = await tx.get<{ id: number; claims: number }>(
+  const usage = await tx.get<RowOf<'interventions', 'id'> & { claims: number }>(
     'SELECT i.id, (SELECT count(*) FROM claim_interventions ci WHERE ci.intervention_id = i.id) AS claims FROM interventions i WHERE i.slug = ?',
     [slug],
   );

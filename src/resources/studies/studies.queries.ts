@@ -1,23 +1,18 @@
 // SQL for studies: filtered keyset pages in PMID order, a study by key (PMID or source key), and the claims it bears on.
 
 import type { GradeScheme } from '../../evidence/grades.js';
-import { type Retraction, type RetractionSource, retractionOf } from '../../evidence/retraction.js';
+import { type Retraction, retractionOf } from '../../evidence/retraction.js';
 import { overallRiskOfBias, RISK_OF_BIAS_TOOL_SPECS, type RiskOfBias } from '../../evidence/risk-of-bias.js';
-import type {
-  PublicationKind,
-  PubmedHistoryDate,
-  RelatedNotice,
-  StudyAuthor,
-  StudyBibliography,
-} from '../../evidence/study-record.js';
+import type { PubmedHistoryDate, RelatedNotice, StudyAuthor, StudyBibliography } from '../../evidence/study-record.js';
 import { metadataStatus } from '../../evidence/summary.js';
-import type { Species, StudyDesign, StudyRelation, StudySourceType } from '../../evidence/vocabulary.js';
+import type { Species, StudyDesign, StudyRelation } from '../../evidence/vocabulary.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
 import type { Reader, Transaction } from '../../store/client.js';
 import { dialectOf } from '../../store/dialect.js';
 import { moreOf } from '../../store/dialect-more.js';
 import { type FilterSql, whereClauses } from '../../store/filters.js';
 import { touch } from '../../store/lookup.queries.js';
+import type { Narrow, Row, RowOf } from '../../store/rows.js';
 import { sourceCitationOf } from '../claims/claims.queries.js';
 import { refreshClaimDerived } from '../claims/claims.rank.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
@@ -30,64 +25,14 @@ import {
 } from './studies.notices.js';
 import type { StudyInput } from './studies.schemas.js';
 
-export interface StudyRow {
-  id: number;
-  key: string;
-  pmid: string | null;
-  source_type: StudySourceType;
-  source_id: string | null;
-  abstract_number: string | null;
-  source_url: string | null;
-  citation_text: string | null;
-  citation_text_source: string | null;
+/**
+ * A study as STUDY_SELECT reads it: every column of studies (`s.*`), and its place in the list order. The vocabularies
+ * of design and species are the ones the writes check (evidence/vocabulary.ts).
+ */
+export type StudyRow = Narrow<Row<'studies'>, { design: StudyDesign | null; species: Species | null }> & {
+  /** STUDY_ORDER: the PMID's number, or 1000000000 + id for a source without one. */
   pmid_order: number;
-  doi: string | null;
-  pmcid: string | null;
-  title: string | null;
-  authors: string;
-  authors_complete: number;
-  last_author: string | null;
-  author_count: number | null;
-  journal: string | null;
-  journal_iso: string | null;
-  year: number | null;
-  month: number | null;
-  day: number | null;
-  date_text: string | null;
-  volume: string | null;
-  issue: string | null;
-  pages: string | null;
-  publication_types: string;
-  design: StudyDesign | null;
-  sample_size: number | null;
-  sample_size_note: string | null;
-  population: string | null;
-  species: Species | null;
-  retracted: number;
-  risk_of_bias: string;
-  created_at: string;
-  updated_at: string;
-  // The record's kind, dates, identifiers and book fields; retraction and PubMed deletion (migration 0006).
-  journal_medline_ta: string | null;
-  publication_kind: PublicationKind | null;
-  publication_status: string | null;
-  article_date: string | null;
-  history: string;
-  elocation_id: string | null;
-  arxiv_id: string | null;
-  bookshelf_id: string | null;
-  isbn: string | null;
-  editors: string;
-  publisher: string | null;
-  publisher_place: string | null;
-  edition: string | null;
-  collection_title: string | null;
-  retraction_source: RetractionSource | null;
-  retraction_notice_pmid: string | null;
-  retraction_notice_citation: string | null;
-  deleted_by_pubmed: number;
-  deleted_by_pubmed_at: string | null;
-}
+};
 
 /** A stored assessment as a reader sees it: the tool's name and what its algorithm gives for the domains. */
 export function riskOfBiasView(a: RiskOfBias) {
@@ -230,19 +175,24 @@ export async function getStudyRow(h: Reader, key: string): Promise<StudyRow | un
 export async function getStudy(h: Reader, key: string) {
   const row = await getStudyRow(h, key);
   if (!row) return undefined;
-  const claims = await h.all<{
-    id: string;
-    statement: string;
-    relation: StudyRelation;
-    finding: string | null;
-    grade_scheme: GradeScheme;
-    grade_level: string;
-    certainty: number;
-    grade_rationale: string | null;
-    grade_upgrade_rationale: string | null;
-    grade_rating: number | null;
-    status: string;
-  }>(
+  const claims = await h.all<
+    Narrow<
+      RowOf<
+        'claims',
+        | 'id'
+        | 'statement'
+        | 'grade_scheme'
+        | 'grade_level'
+        | 'certainty'
+        | 'grade_rationale'
+        | 'grade_upgrade_rationale'
+        | 'grade_rating'
+        | 'status'
+      > &
+        RowOf<'claim_studies', 'relation' | 'finding'>,
+      { relation: StudyRelation; grade_scheme: GradeScheme }
+    >
+  >(
     moreOf(
       h,
     ).hints(`SELECT c.id, c.statement, cs.relation, cs.finding, c.grade_scheme, c.grade_level, c.certainty, c.grade_rationale, c.grade_upgrade_rationale, c.grade_rating, c.status
@@ -358,8 +308,11 @@ export async function upsertStudy(tx: Transaction, input: StudyInput): Promise<W
   return result.changes === 0 && !noticesMoved ? 'unchanged' : 'updated';
 }
 
-const studyIdOf = async (h: Reader, pmid: string): Promise<number> =>
-  ((await h.get('SELECT id FROM studies WHERE pmid = ?', [pmid])) as { id: number }).id;
+const studyIdOf = async (h: Reader, pmid: string): Promise<number> => {
+  const row = await h.get<RowOf<'studies', 'id'>>('SELECT id FROM studies WHERE pmid = ?', [pmid]);
+  if (!row) throw new Error(`study ${pmid} does not exist`);
+  return row.id;
+};
 
 /** Replaces the notices of the study with this PMID (which must exist); true when they changed. */
 export async function replaceStudyNotices(
@@ -433,7 +386,7 @@ async function shownStudy(h: Reader, key: string) {
   const row = await getStudyRow(h, key);
   if (!row) return undefined;
   const [study] = (await toStudies(h, [row])) as [ReturnType<typeof toStudy>];
-  return { study, version: (row as StudyRow & { version: number }).version };
+  return { study, version: row.version };
 }
 
 /**
@@ -476,7 +429,7 @@ export async function studySnapshotOf(h: Reader, key: string): Promise<Record<st
 
 /** Deletes a study no claim cites; returns the number of claims citing it otherwise. */
 export async function deleteStudy(tx: Transaction, key: string): Promise<{ deleted: boolean; claims: number }> {
-  const usage = await tx.get<{ id: number; claims: number }>(
+  const usage = await tx.get<RowOf<'studies', 'id'> & { claims: number }>(
     'SELECT s.id, (SELECT count(*) FROM claim_studies cs WHERE cs.study_id = s.id) AS claims FROM studies s WHERE s.key = ?',
     [key],
   );
@@ -497,7 +450,7 @@ export async function refreshStudyClaims(tx: Transaction, key: string): Promise<
 /** The ids of the claims that cite a study. */
 export async function claimIdsCiting(h: Reader, key: string): Promise<string[]> {
   return (
-    await h.all<{ id: string }>(
+    await h.all<{ id: Row<'claim_studies'>['claim_id'] }>(
       'SELECT cs.claim_id AS id FROM claim_studies cs JOIN studies s ON s.id = cs.study_id WHERE s.key = ? ORDER BY cs.claim_id',
       [key],
     )
@@ -533,7 +486,7 @@ export async function markRetractedByPublicationType(tx: Transaction, pmid: stri
  * index out of the choice (on SQLite: dialect-more.ts).
  */
 export async function claimsMissingRetractionFlag(h: Reader): Promise<string[]> {
-  const rows = await h.all<{ id: string }>(
+  const rows = await h.all<{ id: Row<'claim_studies'>['claim_id'] }>(
     `SELECT DISTINCT cs.claim_id AS id FROM studies s JOIN claim_studies cs ON cs.study_id = s.id
        JOIN claims c ON c.id = cs.claim_id
      WHERE s.retracted = TRUE AND ${moreOf(h).noIndex('c.has_retracted_evidence')} = FALSE ORDER BY cs.claim_id`,

@@ -1,5 +1,6 @@
 // SQL for topics: keyset pages by slug, and a topic with its ordered claims.
 
+import { asc, eq } from 'drizzle-orm';
 import { summariseTopicEvidence } from '../../evidence/summary.js';
 import { type ClaimImportance, topicOverallCertainty } from '../../evidence/topic-certainty.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
@@ -8,20 +9,16 @@ import { dialectOf } from '../../store/dialect.js';
 import { moreOf } from '../../store/dialect-more.js';
 import { type FilterSql, whereClauses } from '../../store/filters.js';
 import { touch } from '../../store/lookup.queries.js';
+import type { Narrow, RowOf } from '../../store/rows.js';
 import { CLAIM_FILTER_SQL, getClaimsByIds } from '../claims/claims.queries.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
 import type { TopicInput } from './topics.schemas.js';
 
-interface TopicRow {
-  id: number;
-  slug: string;
-  question: string;
-  bottom_line: string;
-  evidence_summary: string;
-  claim_count: number;
-  created_at: string;
-  updated_at: string;
-}
+/** A topic as TOPIC_SELECT reads it: its columns and the number of its published claims. */
+type TopicRow = RowOf<
+  'topics',
+  'id' | 'slug' | 'question' | 'bottom_line' | 'evidence_summary' | 'created_at' | 'updated_at'
+> & { claim_count: number };
 
 const TOPIC_SELECT = `SELECT t.id, t.slug, t.question, t.bottom_line, t.evidence_summary,
   (SELECT count(*) FROM topic_claims tc CROSS JOIN claims c ON c.id = tc.claim_id
@@ -36,14 +33,11 @@ function toTopic(r: TopicRow, overall: Certainty) {
   return { ...rest, overall_certainty: overall, created_at, updated_at };
 }
 
-interface TopicClaimGradeRow {
-  topic_id: number;
-  claim_id: string;
-  importance: ClaimImportance | null;
-  status: string;
-  grade_scheme: string;
-  grade_level: string;
-}
+type TopicClaimGradeRow = Narrow<
+  RowOf<'topic_claims', 'topic_id' | 'claim_id' | 'importance'>,
+  { importance: ClaimImportance | null }
+> &
+  RowOf<'claims', 'status' | 'grade_scheme' | 'grade_level'>;
 
 /**
  * The overall certainty of each topic in `ids` (GRADE: the lowest among its critical claims), one statement for the
@@ -128,7 +122,9 @@ export async function getTopic(h: Reader, slug: string) {
   const m = moreOf(h);
   const row = await h.get<TopicRow>(m.hints(`${TOPIC_SELECT} WHERE t.slug = ?`), [slug]);
   if (!row) return undefined;
-  const listed = await h.all<{ claim_id: string; importance: ClaimImportance | null }>(
+  const listed = await h.all<
+    Narrow<RowOf<'topic_claims', 'claim_id' | 'importance'>, { importance: ClaimImportance | null }>
+  >(
     m.hints(`SELECT tc.claim_id, tc.importance FROM topic_claims tc CROSS JOIN claims c ON c.id = tc.claim_id
      WHERE tc.topic_id = ? AND c.status = 'published' ORDER BY tc.position`),
     [row.id],
@@ -155,9 +151,9 @@ export async function getTopic(h: Reader, slug: string) {
 
 /** Inserts or updates a topic by slug with its ordered claims; touches updated_at only on a real change. */
 export async function upsertTopic(tx: Transaction, input: TopicInput): Promise<WriteOutcome> {
-  const existing = await tx.get<{ id: number }>('SELECT id FROM topics WHERE slug = ?', [input.slug]);
+  const existing = await tx.get<RowOf<'topics', 'id'>>('SELECT id FROM topics WHERE slug = ?', [input.slug]);
   // RETURNING: the new row's id, and a row only when the insert or the update happened (the changes).
-  const written = await tx.all<{ id: number }>(
+  const written = await tx.all<RowOf<'topics', 'id'>>(
     `INSERT INTO topics (slug, question, bottom_line, evidence_summary) VALUES (@slug, @question, @bottom_line, @evidence_summary)
      ON CONFLICT (slug) DO UPDATE SET question = excluded.question, bottom_line = excluded.bottom_line,
        evidence_summary = excluded.evidence_summary, updated_at = ${dialectOf(tx).now}
@@ -172,8 +168,9 @@ export async function upsertTopic(tx: Transaction, input: TopicInput): Promise<W
     },
   );
   const result = { changes: written.length };
-  const id = existing?.id ?? (written[0] as { id: number }).id;
-  const current = await tx.all<{ claim_id: string; importance: string | null }>(
+  const id = existing?.id ?? written[0]?.id;
+  if (id === undefined) throw new Error(`topic ${input.slug}: the insert returned no id`);
+  const current = await tx.all<RowOf<'topic_claims', 'claim_id' | 'importance'>>(
     'SELECT claim_id, importance FROM topic_claims WHERE topic_id = ? ORDER BY position',
     [id],
   );
@@ -199,7 +196,12 @@ export async function upsertTopic(tx: Transaction, input: TopicInput): Promise<W
 /** The topic as a curator would write it, for PATCH merges and history. */
 export async function topicInputOf(h: Reader, slug: string): Promise<(TopicInput & { version: number }) | undefined> {
   const m = moreOf(h);
-  const row = await h.get<Omit<TopicInput, 'claims' | 'claim_importance'> & { claims: string; version: number }>(
+  const row = await h.get<
+    RowOf<'topics', 'slug' | 'question' | 'bottom_line' | 'evidence_summary' | 'version'> & {
+      /** JSON text: [claim_id, importance] in the topic's order. */
+      claims: string;
+    }
+  >(
     `SELECT t.slug, t.question, t.bottom_line, t.evidence_summary, t.version,
        ${m.jsonRows(m.jsonTuple('claim_id', 'importance'), 'topic_claims WHERE topic_id = t.id', 'position')} AS claims
      FROM topics t WHERE t.slug = ?`,
@@ -215,15 +217,18 @@ export async function topicInputOf(h: Reader, slug: string): Promise<(TopicInput
 }
 
 export async function deleteTopic(tx: Transaction, slug: string): Promise<boolean> {
-  return (await tx.run('DELETE FROM topics WHERE slug = ?', [slug])).changes > 0;
+  const t = tx.tables.topics;
+  return (await tx.orm.delete(t).where(eq(t.slug, slug)).returning({ id: t.id })).length > 0;
 }
 
 /** The slugs of the topics that list a claim. */
 export async function topicSlugsWithClaim(h: Reader, claimId: string): Promise<string[]> {
-  return (
-    await h.all<{ slug: string }>(
-      'SELECT t.slug FROM topic_claims tc JOIN topics t ON t.id = tc.topic_id WHERE tc.claim_id = ? ORDER BY t.slug',
-      [claimId],
-    )
-  ).map((r) => r.slug);
+  const { topics: t, topic_claims: tc } = h.tables;
+  const rows = await h.orm
+    .select({ slug: t.slug })
+    .from(tc)
+    .innerJoin(t, eq(t.id, tc.topic_id))
+    .where(eq(tc.claim_id, claimId))
+    .orderBy(asc(t.slug));
+  return rows.map((r) => r.slug);
 }
