@@ -5,9 +5,13 @@
 // npm run bench -- [--sizes 100000 | --scale] [--runs 3] [--duration 10] [--warmup 3] [--connections 50]
 //                  [--only cold,hot,claim,topic,search,revalidate] [--server-root DIR] [--label NAME] [--profile]
 //                  [--no-write] [--report RESULTS.json] [--compare BEFORE.json] [--ready-only N]
+//                  [--database-url postgres://... [--replicas N]]
 //
 // --compare adds a before/after section against an earlier results file (e.g. one measured with --server-root on
 // main); --ready-only N only starts the server N times per size and prints the times to ready (no load).
+// --database-url runs the API on that PostgreSQL database instead of the SQLite file (load the same data into it first:
+// `npm run db:copy -- --from bench/out/claims-100k.db --to postgres://...`; inputs are still read from the file);
+// --replicas N starts N API processes on it per run, each driven with its share of the connections.
 //
 // Everything listens on 127.0.0.1 only, every phase has a bounded duration, and every child is stopped on exit.
 import { spawnSync } from 'node:child_process';
@@ -69,6 +73,10 @@ const WRITE_DOC = args['no-write'] !== 'true';
 /** Another checkout to run the server from (e.g. main as received); the bench itself stays here. */
 const SERVER_ROOT = args['server-root'] ? fileURLToPath(new URL(`file://${args['server-root']}/`)) : ROOT;
 const LABEL = args.label ?? (SERVER_ROOT === ROOT ? 'this checkout' : relative(ROOT, SERVER_ROOT));
+/** PostgreSQL instead of the SQLite file: the database must hold the same data as the file (see the header). */
+const DATABASE_URL = args['database-url'];
+const REPLICAS = num('replicas', 1);
+if (REPLICAS > 1 && !DATABASE_URL) throw new Error('--replicas needs --database-url (one SQLite file is one machine)');
 
 export const SCENARIOS: { key: ScenarioKey; name: string; expected: number }[] = [
   { key: 'cold', name: 'claims by condition, cold (every URL distinct)', expected: 200 },
@@ -109,7 +117,7 @@ async function startApi(dbPath: string, profileDir?: string): Promise<Started> {
     // One client (this process, one address) sends everything: the rate limit and the fair share are lifted so that
     // the server is measured, not the limiters (which still run on every request). Load shedding keeps its default.
     env: {
-      DATABASE_PATH: dbPath,
+      ...(DATABASE_URL ? { DATABASE_URL } : { DATABASE_PATH: dbPath }),
       PORT: String(port),
       HOST,
       LOG_LEVEL: 'warn',
@@ -207,8 +215,14 @@ function line(name: string, m: Measurement) {
   );
 }
 
-async function measure(base: string, next: () => Target, expected: number, pid: number, health: string) {
-  await settle(base, health);
+async function measure(
+  base: string | string[],
+  next: () => Target,
+  expected: number,
+  pid: number | number[],
+  health: string,
+) {
+  for (const b of typeof base === 'string' ? [base] : base) await settle(b, health);
   await drive({ base, next, seconds: WARMUP, expected, connections: CONNECTIONS });
   return drive({ base, next, seconds: DURATION, expected, connections: CONNECTIONS, pid });
 }
@@ -236,11 +250,19 @@ async function runSize(size: number): Promise<SizeResult> {
         const floorPath = `/floor/${scenario.key}`;
         const floorM = await measure(floor.base, () => ({ path: floorPath }), scenario.expected, floor.pid, '/health');
         console.log(line(`floor ${run}`, floorM));
-        const api = await startApi(dbPath);
+        const apis: Started[] = [];
         try {
+          for (let r = 0; r < REPLICAS; r++) apis.push(await startApi(dbPath));
+          const api = apis[0] as Started;
           const listTag = (await get(`${api.base}/v1/claims?limit=1`)).etag ?? '';
           const targets = targetsOf(scenario.key, inputs, run, listTag);
-          const m = await measure(api.base, targets.next, scenario.expected, api.pid, '/health');
+          const m = await measure(
+            apis.map((a) => a.base),
+            targets.next,
+            scenario.expected,
+            apis.map((a) => a.pid),
+            '/health',
+          );
           console.log(
             `${line(`api ${run}`, m)}  ready ${fmt(api.readyMs, 0)} ms${targets.state.reused ? `  (${targets.state.reused} requests reused a URL)` : ''}`,
           );
@@ -249,11 +271,11 @@ async function runSize(size: number): Promise<SizeResult> {
             api: m,
             readyMs: api.readyMs,
             listeningMs: api.listeningMs,
-            hwmMb: readStatusKb(api.pid, 'VmHWM') / 1024,
+            hwmMb: Math.max(...apis.map((a) => readStatusKb(a.pid, 'VmHWM'))) / 1024,
             reused: targets.state.reused,
           });
         } finally {
-          await api.stop();
+          for (const a of apis) await a.stop();
         }
       }
       scenarios[scenario.key] = { name: scenario.name, runs };

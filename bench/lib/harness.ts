@@ -184,41 +184,47 @@ export interface Measurement {
 
 /** autocannon for `seconds` with a fresh target per request; every latency recorded (exact percentiles). */
 export async function drive(options: {
-  base: string;
+  /** One server, or several replicas: each gets its share of the connections, and their latencies are pooled. */
+  base: string | readonly string[];
   next: () => Target;
   seconds: number;
   expected: number;
   connections: number;
-  pid?: number;
+  /** The server's process (peak RSS is sampled from it); with several replicas, their processes (the largest counts). */
+  pid?: number | readonly number[];
 }): Promise<Measurement> {
-  const { base, next, seconds, expected, connections, pid } = options;
+  const { next, seconds, expected, connections } = options;
+  const bases = typeof options.base === 'string' ? [options.base] : [...options.base];
+  const pids = options.pid === undefined ? [] : typeof options.pid === 'number' ? [options.pid] : [...options.pid];
   let latencies = new Float64Array(1 << 16);
   let count = 0;
   let bad = 0;
   let bytes = 0;
   const statuses: Record<string, number> = {};
   let peakKb = 0;
-  const sampler = pid
-    ? setInterval(() => {
-        peakKb = Math.max(peakKb, readStatusKb(pid, 'VmRSS'));
-      }, 100)
-    : undefined;
-  const instance = autocannon({
-    url: base,
-    connections,
-    duration: seconds,
-    timeout: 30,
-    requests: [
-      {
-        method: 'GET',
-        setupRequest: (request) => {
-          const target = next();
-          return { ...request, path: target.path, headers: { ...request.headers, ...target.headers } };
+  const samplePeak = () => {
+    for (const pid of pids) peakKb = Math.max(peakKb, readStatusKb(pid, 'VmRSS'));
+  };
+  const sampler = pids.length ? setInterval(samplePeak, 100) : undefined;
+  const instances = bases.map((base, i) =>
+    autocannon({
+      url: base,
+      // The connections split as evenly as they go: 50 over two replicas is 25 and 25.
+      connections: Math.floor(connections / bases.length) + (i < connections % bases.length ? 1 : 0),
+      duration: seconds,
+      timeout: 30,
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => {
+            const target = next();
+            return { ...request, path: target.path, headers: { ...request.headers, ...target.headers } };
+          },
         },
-      },
-    ],
-  });
-  instance.on('response', (_client: unknown, status: number, resBytes: number, responseTime: number) => {
+      ],
+    }),
+  );
+  const onResponse = (_client: unknown, status: number, resBytes: number, responseTime: number) => {
     statuses[status] = (statuses[status] ?? 0) + 1;
     if (status !== expected) {
       bad++;
@@ -231,10 +237,16 @@ export async function drive(options: {
     }
     latencies[count++] = responseTime;
     bytes += resBytes;
-  });
-  const result = await instance;
+  };
+  for (const instance of instances) instance.on('response', onResponse);
+  const results = await Promise.all(instances);
   if (sampler) clearInterval(sampler);
-  if (pid) peakKb = Math.max(peakKb, readStatusKb(pid, 'VmRSS'));
+  samplePeak();
+  const result = {
+    duration: Math.max(...results.map((r) => r.duration)),
+    errors: results.reduce((n, r) => n + r.errors, 0),
+    timeouts: results.reduce((n, r) => n + r.timeouts, 0),
+  };
   const sorted = latencies.slice(0, count).sort();
   const at = (q: number) => (count === 0 ? 0 : (sorted[Math.min(count - 1, Math.floor(q * count))] as number));
   let sum = 0;
