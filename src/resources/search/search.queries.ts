@@ -95,8 +95,8 @@ function phrasesOf(match: string): Phrase[] {
 
 /** The index's tokens of `text` (unicode61 remove_diacritics: letter/digit runs, case and accents folded). */
 function tokensOf(text: string): string[] {
-  // ASCII text needs no Unicode normalisation (most of the index; lookupKey is 3x slower).
-  const folded = /^[\x00-\x7f]*$/.test(text) ? text.toLowerCase() : lookupKey(text);
+  // Printable ASCII needs no Unicode normalisation (most of the index; lookupKey is 3x slower).
+  const folded = /[^\t\n\r -~]/.test(text) ? lookupKey(text) : text.toLowerCase();
   return folded.match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
