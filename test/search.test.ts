@@ -191,6 +191,16 @@ describe('GET /v1/search ranking of common words', () => {
     }
   });
 
+  it('scores any text as plain words when a word is common, never an FTS5 syntax error', async () => {
+    for (const text of ['skin" OR "acne', 'ski* NEAR(gut)', 'ＳＫＩＮ', 'ﬁbre ① skin', 'Rosacée', 'skin 🙂 -gut']) {
+      const match = toMatchQuery(text) as string;
+      const result = await search(db, match, queryWords(text), undefined, 5, undefined, SEARCH_CANDIDATE_CAP, 0);
+      expect(result.items.length).toBeLessThanOrEqual(5);
+    }
+    const accents = await search(db, toMatchQuery('Rosacéa') as string, ['rosacea'], undefined, 5, undefined, 500, 0);
+    expect(accents.items.map((i) => i.snippet).join(' ')).toContain('<mark>');
+  });
+
   it('pages a common-word ranking by cursor without repeating or losing a hit', async () => {
     const match = toMatchQuery('skin') as string;
     const whole = await search(db, match, ['skin'], undefined, 50, undefined, SEARCH_CANDIDATE_CAP, 0);

@@ -81,13 +81,16 @@ const TITLE_WEIGHT = 5;
 const BODY_WEIGHT = 1;
 
 interface Phrase {
+  /** The phrase as written in the MATCH expression (`"w"` or `"w"*`). */
+  text: string;
   word: string;
   prefix: boolean;
 }
 
 /** `"w1" "w2"*` (toMatchQuery) → its words as the index folds them, the last maybe a prefix. */
 function phrasesOf(match: string): Phrase[] {
-  return [...match.matchAll(/"([^"]*)"(\*?)/g)].map(([, word = '', star]) => ({
+  return [...match.matchAll(/"([^"]*)"(\*?)/g)].map(([text, word = '', star]) => ({
+    text,
     word: lookupKey(word),
     prefix: star === '*',
   }));
@@ -186,14 +189,14 @@ export async function search(
   const stats = await indexStats(h);
   const docs: number[] = [];
   for (const p of phrases) {
-    const key = `${common}:${p.word}${p.prefix ? '*' : ''}`;
+    const key = `${common}:${p.text}`;
     let n = stats.docs.get(key);
     if (n === undefined) {
       n =
         (
           await h.get<{ n: number }>(
             'SELECT count(*) AS n FROM (SELECT rowid FROM search_index WHERE search_index MATCH @phrase LIMIT @bound)',
-            { phrase: `"${p.word}"${p.prefix ? '*' : ''}`, bound: common + 1 },
+            { phrase: p.text, bound: common + 1 },
           )
         )?.n ?? 0;
       stats.docs.set(key, n);
