@@ -274,6 +274,23 @@ export async function settle(base: string, path = '/health'): Promise<void> {
   }
 }
 
+/**
+ * Waits (up to 10 minutes) until the server's start-up integrity check, which /ready no longer waits for on a file
+ * over 32 MB, has finished: it reads the whole file in a child process, and measuring beside it measured the check.
+ */
+export async function checked(base: string): Promise<void> {
+  const started = performance.now();
+  while (performance.now() - started < 600_000) {
+    try {
+      const body = (await (await fetch(`${base}/ready`)).json()) as { integrity?: { status?: string } };
+      if (body.integrity?.status !== 'running') return;
+    } catch {
+      // not answering yet
+    }
+    await sleep(250);
+  }
+}
+
 /** GET for setup work: retried while the server sheds load (503) or limits (429), bounded to ~30 s. */
 export async function get(
   url: string,
