@@ -20,7 +20,7 @@ export const SearchHitSchema = z
     score: z
       .number()
       .describe(
-        'Relevance, lower is better, with titles weighing 5x the other text: bm25 on SQLite (a word in more than 20,000 documents counts as in 20,001), minus ts_rank_cd on PostgreSQL. Compare scores within one response only; the scale differs by engine.',
+        'Relevance, lower is better, with titles weighing 5x the other text: bm25 on SQLite (a word in more than 50,000 documents counts as in 50,001), minus ts_rank_cd on PostgreSQL. Compare scores within one response only; the scale differs by engine.',
       ),
   })
   .meta({ id: 'SearchHit' });
