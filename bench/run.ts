@@ -122,6 +122,8 @@ async function startApi(dbPath: string, profileDir?: string): Promise<Started> {
     readyPath: '/ready',
     timeoutMs: 120_000,
     cwd: SERVER_ROOT,
+    // node runs the server itself (compiled, or under tsx's --import loader): its child is the integrity check.
+    own: true,
   });
 }
 

@@ -49,6 +49,7 @@ const api = await startServer({
   readyPath: '/ready',
   timeoutMs: 180_000,
   cwd: root,
+  own: true,
 });
 try {
   await checked(api.base);

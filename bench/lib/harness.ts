@@ -102,6 +102,11 @@ export async function startServer(options: {
   readyPath: string;
   timeoutMs: number;
   cwd: string;
+  /**
+   * Measure the spawned process itself rather than its innermost child: for a server started as `node script` (no
+   * wrapper), whose own children (the API's integrity check) are not the server.
+   */
+  own?: boolean;
 }): Promise<Started> {
   const started = performance.now();
   const child = spawn(options.command, options.argv, {
@@ -146,7 +151,7 @@ export async function startServer(options: {
     base,
     readyMs,
     listeningMs,
-    pid: leafPid(child.pid as number),
+    pid: options.own ? (child.pid as number) : leafPid(child.pid as number),
     stop: async () => {
       if (child.exitCode === null) killGroup(child, 'SIGTERM');
       const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
