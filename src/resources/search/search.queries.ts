@@ -113,7 +113,8 @@ interface IndexStats {
 }
 
 /** Per data version (meta.data_version, bumped by every commit): what bm25 needs besides the candidates' own text. */
-let statsCache: { version: string; stats: IndexStats } | undefined;
+// Keyed by the connection too: one process can serve several database files (tests, tools), each with its own counts.
+const statsCache = new WeakMap<object, { version: string; stats: IndexStats }>();
 const MAX_CACHED_PHRASES = 10_000;
 
 /** FTS5's averages record (search_index_data id 1): varint row count, then each column's total tokens. */
@@ -137,11 +138,12 @@ function decodeAverages(block: Uint8Array): { rows: number; tokens: number } {
 
 async function indexStats(h: Reader): Promise<IndexStats> {
   const version = (await h.get<{ value: string }>("SELECT value FROM meta WHERE key = 'data_version'"))?.value ?? '';
-  if (statsCache?.version === version && statsCache.stats.docs.size < MAX_CACHED_PHRASES) return statsCache.stats;
+  const cached = statsCache.get(h.sqlite);
+  if (cached?.version === version && cached.stats.docs.size < MAX_CACHED_PHRASES) return cached.stats;
   const block = (await h.get<{ block: Uint8Array }>('SELECT block FROM search_index_data WHERE id = 1'))?.block;
   const { rows, tokens } = block ? decodeAverages(block) : { rows: 0, tokens: 0 };
   const stats = { rows, avgTokens: rows > 0 ? tokens / rows : 0, docs: new Map<string, number>() };
-  statsCache = { version, stats };
+  statsCache.set(h.sqlite, { version, stats });
   return stats;
 }
 
