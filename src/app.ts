@@ -47,6 +47,11 @@ export interface BuildAppOptions {
   connectionTimeoutMs?: number;
   /** Settings (see src/config.ts); each one not given takes its default. */
   config?: Partial<Config>;
+  /**
+   * Files up to this many bytes get the start-up integrity check before readiness, larger ones in the background
+   * (store/integrity.ts DEFAULT_IN_PROCESS_MAX_BYTES by default; tests lower it to see the background path).
+   */
+  integrityInProcessMaxBytes?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -64,6 +69,7 @@ export async function buildApp({
   requestTimeoutMs = 30_000,
   connectionTimeoutMs = 10_000,
   config: overrides = {},
+  integrityInProcessMaxBytes,
 }: BuildAppOptions) {
   const settings: Config = { ...DEFAULT_CONFIG, ...overrides };
   const app = Fastify({
@@ -130,8 +136,11 @@ export async function buildApp({
 
   const routeOptions = { db };
   await app.register(rootRoutes, { publicBaseUrl: settings.PUBLIC_BASE_URL });
-  // Started before any route, so that /ready can wait for it; it takes no lock (see store/integrity.ts).
-  const integrity = startDatabaseCheck(db, { fullCheckMaxBytes: settings.INTEGRITY_CHECK_MAX_BYTES });
+  // Started before any route, so that /ready can report it; it takes no lock (see store/integrity.ts).
+  const integrity = startDatabaseCheck(db, {
+    fullCheckMaxBytes: settings.INTEGRITY_CHECK_MAX_BYTES,
+    inProcessMaxBytes: integrityInProcessMaxBytes,
+  });
   integrity.done.then(
     (report) => {
       if (report.status === 'ok') app.log.info({ integrity: report }, 'database integrity check passed');

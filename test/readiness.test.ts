@@ -78,6 +78,34 @@ describe.skipIf(onPostgres)('GET /ready', () => {
     expect((await app.inject('/health')).statusCode).toBe(200);
   });
 
+  it('does not wait for the background check of a file over the in-process size: 200 running, then 503 once it finds damage', async () => {
+    const path = await damagedCopy(2);
+    const app = await buildApp({ db: openDatabase(path), integrityInProcessMaxBytes: 0 });
+    apps.push(app);
+    const running = await app.inject('/ready');
+    expect(running.statusCode).toBe(200);
+    expect(running.json()).toMatchObject({ status: 'ready', integrity: { status: 'running', checked: [] } });
+    for (let i = 0; i < 200 && (await app.inject('/ready')).statusCode === 200; i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const damaged = await app.inject('/ready');
+    expect(damaged.statusCode).toBe(503);
+    expect(damaged.json().code).toBe('server.database_damaged');
+  });
+
+  it('reports the background check of an undamaged file as ok with what it covered once it finished', async () => {
+    const app = await buildApp({ db: await freshDatabase(), integrityInProcessMaxBytes: 0 });
+    apps.push(app);
+    let body = (await app.inject('/ready')).json();
+    for (let i = 0; i < 200 && body.integrity.status === 'running'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      body = (await app.inject('/ready')).json();
+    }
+    expect(body).toMatchObject({
+      status: 'ready',
+      integrity: { status: 'ok', checked: ['quick_check', 'search_index'] },
+    });
+  });
+
   it('checks a file over the in-process size in a child process, with the same findings, and can stop it', async () => {
     const path = await damagedCopy(2);
     const damaged = await startIntegrityCheck(path, { inProcessMaxBytes: 0 }).done;

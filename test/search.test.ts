@@ -1,7 +1,7 @@
 // Full-text search: typed ranked hits, prefix type-ahead, hostile input, index kept in step with writes, q on claims.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { search } from '../src/resources/search/search.queries.js';
-import { toMatchQuery } from '../src/store/fts.js';
+import { SEARCH_CANDIDATE_CAP, search } from '../src/resources/search/search.queries.js';
+import { queryWords, toMatchQuery } from '../src/store/fts.js';
 import { getJson, testApp, walkPages } from './helpers.js';
 
 type App = Awaited<ReturnType<typeof testApp>>['app'];
@@ -169,6 +169,50 @@ describe('GET /v1/search bounded cost', () => {
     expect(capped.capped).toBe(true);
     expect(capped.items).toHaveLength(3);
     expect(capped.next_cursor).toBeNull();
+  });
+});
+
+describe('GET /v1/search ranking of common words', () => {
+  it("scores a common word by FTS5's bm25 formula: FTS5's order, its scores times one idf ratio", async () => {
+    for (const text of ['skin', 'acne', 'microbiome', 'probiot']) {
+      const match = toMatchQuery(text) as string;
+      const engine = await search(db, match, queryWords(text), undefined, 50, undefined);
+      // Every phrase counts as common (in more than 0 documents): scored here with its document count bounded at 1,
+      // so only the idf differs from FTS5's, by one factor for a one-word query.
+      const common = await search(db, match, queryWords(text), undefined, 50, undefined, SEARCH_CANDIDATE_CAP, 0);
+      const ids = (r: typeof engine) => r.items.map((i) => `${i.type}:${i.id}`);
+      expect(ids(common)).toEqual(ids(engine));
+      expect(common.items.length).toBeGreaterThan(1);
+      const ratio = (common.items[0]?.score ?? 0) / (engine.items[0]?.score ?? 1);
+      for (const [i, hit] of common.items.entries())
+        expect(hit.score / (engine.items[i]?.score ?? 1)).toBeCloseTo(ratio, 9);
+      expect(common.items.map((i) => i.snippet)).toEqual(engine.items.map((i) => i.snippet));
+      expect(common.capped).toBe(engine.capped);
+    }
+  });
+
+  it('scores any text as plain words when a word is common, never an FTS5 syntax error', async () => {
+    for (const text of ['skin" OR "acne', 'ski* NEAR(gut)', 'ＳＫＩＮ', 'ﬁbre ① skin', 'Rosacée', 'skin 🙂 -gut']) {
+      const match = toMatchQuery(text) as string;
+      const result = await search(db, match, queryWords(text), undefined, 5, undefined, SEARCH_CANDIDATE_CAP, 0);
+      expect(result.items.length).toBeLessThanOrEqual(5);
+    }
+    const accents = await search(db, toMatchQuery('Rosacéa') as string, ['rosacea'], undefined, 5, undefined, 500, 0);
+    expect(accents.items.map((i) => i.snippet).join(' ')).toContain('<mark>');
+  });
+
+  it('pages a common-word ranking by cursor without repeating or losing a hit', async () => {
+    const match = toMatchQuery('skin') as string;
+    const whole = await search(db, match, ['skin'], undefined, 50, undefined, SEARCH_CANDIDATE_CAP, 0);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await search(db, match, ['skin'], undefined, 2, cursor, SEARCH_CANDIDATE_CAP, 0);
+      seen.push(...page.items.map((i) => `${i.type}:${i.id}`));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor !== undefined);
+    expect(seen).toEqual(whole.items.map((i) => `${i.type}:${i.id}`));
+    expect(seen.length).toBeGreaterThan(3);
   });
 });
 

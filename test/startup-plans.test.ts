@@ -2,7 +2,7 @@
 // SQLite's plans and migrator (skipped with TEST_DATABASE_URL).
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { claimsMissingRetractionFlag } from '../src/resources/studies/studies.queries.js';
+import { claimsMissingRetractionFlag, unmarkedRetractedPmids } from '../src/resources/studies/studies.queries.js';
 import { migrateDatabase } from '../src/store/migrate.js';
 import { freshDatabase, onPostgres } from './helpers.js';
 
@@ -27,6 +27,50 @@ describe.skipIf(onPostgres)('the start-up retraction catch-up', () => {
         'SEARCH cs USING COVERING INDEX claim_studies_study_idx (study_id=?)',
         'SEARCH c USING INDEX claims_id_uq (id=?)',
       ]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe.skipIf(onPostgres)('the start-up catch-up of studies stored as retracted but not marked', () => {
+  it("reads only the partial index of such studies, never every study's publication types", async () => {
+    const db = await freshDatabase();
+    try {
+      const seen: string[] = [];
+      const prepare = db.sqlite.prepare.bind(db.sqlite);
+      db.sqlite.prepare = ((sql: string) => {
+        seen.push(sql);
+        return prepare(sql);
+      }) as typeof db.sqlite.prepare;
+      expect(await unmarkedRetractedPmids(db)).toEqual([]);
+      db.sqlite.prepare = prepare;
+      expect(seen).toHaveLength(1);
+      const plan = (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${seen[0]}`).all() as { detail: string }[]).map(
+        (row) => row.detail,
+      );
+      expect(plan).toEqual([
+        'SEARCH studies USING INDEX studies_unmarked_retraction_idx (pmid>?)',
+        'USE TEMP B-TREE FOR ORDER BY',
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('still finds a study an earlier version stored as "Retracted Publication" without marking it', async () => {
+    const db = await freshDatabase();
+    try {
+      const pmid = db.sqlite
+        .prepare('SELECT pmid FROM studies WHERE pmid IS NOT NULL ORDER BY id LIMIT 1')
+        .pluck()
+        .get() as string;
+      db.sqlite
+        .prepare(
+          `UPDATE studies SET retracted = FALSE, publication_types = '["Journal Article","Retracted Publication"]' WHERE pmid = ?`,
+        )
+        .run(pmid);
+      expect(await unmarkedRetractedPmids(db)).toEqual([pmid]);
     } finally {
       await db.close();
     }

@@ -1,6 +1,6 @@
-// The start-up integrity check readiness waits for: SQLite's quick_check and a full read of the search index, on a
-// read-only connection (no lock taken), in a child process for a large file so the server answers /health meanwhile;
-// on PostgreSQL, a query and a probe of the search index (the server keeps its own pages checksummed and recovered).
+// The start-up integrity check: SQLite's quick_check and a full read of the search index, on a read-only connection (no
+// lock taken); a small file before readiness, a large one in a child process in the background (readiness does not wait,
+// damage found turns it off); on PostgreSQL, a query and a probe of the search index (the server checksums its pages).
 
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
@@ -88,6 +88,13 @@ type CheckFunction = (
 ) => IntegrityReport;
 
 export interface IntegrityCheck {
+  /**
+   * True when the check runs in the background (a file over the in-process size, in a child process): readiness does
+   * not wait for it (quick_check of a 6 GB file takes minutes; /ready said 503 for all that time), it says the check
+   * is running, and turns to 503 database_damaged when the check finds damage. False: the report is there before
+   * readiness is asked (a small file, checked in-process) or is quick (PostgreSQL's probe).
+   */
+  readonly background: boolean;
   /** The report, or undefined while the check runs. */
   readonly report: IntegrityReport | undefined;
   /** Resolves with the report; never rejects (a check that cannot run reports `damaged` with the reason). */
@@ -121,7 +128,7 @@ export function startIntegrityCheck(
   if (size <= inProcessMaxBytes) {
     const check = new Function('Database', 'path', 'full', 'maxFindings', CHECK_BODY) as CheckFunction;
     const report = check(BetterSqlite3, path, full, MAX_FINDINGS);
-    return { report, done: Promise.resolve(report), startedAt, stop: async () => {} };
+    return { background: false, report, done: Promise.resolve(report), startedAt, stop: async () => {} };
   }
 
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -155,6 +162,7 @@ process.stdout.write(JSON.stringify((function (Database, path, full, maxFindings
     });
   });
   return {
+    background: true,
     get report() {
       return report;
     },
@@ -210,6 +218,7 @@ export function startDatabaseCheck(
     return report;
   })();
   return {
+    background: false,
     get report() {
       return report;
     },

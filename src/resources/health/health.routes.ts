@@ -1,4 +1,4 @@
-// GET /health (the process answers) and GET /ready (the database is open, migrated, undamaged and has disk space).
+// GET /health (the process answers) and GET /ready (the database is open, migrated, not found damaged, has disk space).
 import type { FastifyPluginAsync, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -16,15 +16,21 @@ const ReadySchema = z
     migrations: z.object({ applied: z.number().int(), expected: z.number().int() }),
     integrity: z
       .object({
-        status: z.literal('ok'),
+        status: z
+          .enum(['ok', 'running'])
+          .describe(
+            '`ok`: the check finished and found no damage. `running`: a file over 32 MB is still being checked in the background; /ready turns to 503 `server.database_damaged` if it finds damage.',
+          ),
         checked: z
           .array(z.enum(['quick_check', 'search_index']))
           .describe(
-            '`quick_check`: SQLite checked every page of the file (files up to INTEGRITY_CHECK_MAX_BYTES); `search_index`: every entry of the full-text index was read and decoded.',
+            '`quick_check`: SQLite checked every page of the file (files up to INTEGRITY_CHECK_MAX_BYTES); `search_index`: every entry of the full-text index was read and decoded. Empty while running.',
           ),
-        ms: z.number().int().describe('How long the start-up check took, in milliseconds.'),
+        ms: z.number().int().describe('How long the start-up check took (so far, while running), in milliseconds.'),
       })
-      .describe('The integrity check run once at start (in a child process for files over 32 MB).'),
+      .describe(
+        'The integrity check run once at start: before readiness for a file up to 32 MB; in a child process in the background for a larger one.',
+      ),
     replicas: z
       .array(
         z.object({
@@ -74,7 +80,7 @@ export const healthRoutes: FastifyPluginAsync<
       tags: ['operations'],
       summary: 'Readiness',
       description:
-        'Answers 200 when the database is open, every migration shipped with this build is applied, the integrity check run at start found no damage (SQLite quick_check and a full read of the search index), and writes have disk space. 503 otherwise, with the reason: a damaged database stays unready until it is restored; a full disk until a write succeeds again (probed on each call).',
+        'Answers 200 when the database is open, every migration shipped with this build is applied, the integrity check run at start (SQLite quick_check and a full read of the search index) found no damage, and writes have disk space. The check of a file over 32 MB runs in the background (minutes for several GB) and readiness does not wait for it: `integrity.status` says `running` meanwhile, and /ready answers 503 as soon as the check finds damage. 503 otherwise, with the reason: a damaged database stays unready until it is restored; a full disk until a write succeeds again (probed on each call).',
       response: {
         200: ReadySchema,
         503: problem(
@@ -89,12 +95,14 @@ export const healthRoutes: FastifyPluginAsync<
       const status = await migrationStatus(db);
       if (status.applied < status.expected)
         throw unavailable(`${status.expected - status.applied} database migration(s) are not applied.`);
-      const report = integrity.report ?? (await Promise.race([integrity.done, delay(READY_WAIT_MS)]));
-      if (report === undefined)
+      const report =
+        integrity.report ??
+        (integrity.background ? undefined : await Promise.race([integrity.done, delay(READY_WAIT_MS)]));
+      if (report === undefined && !integrity.background)
         throw unavailable(
           `The start-up integrity check is still running (${Math.round(performance.now() - integrity.startedAt)} ms so far).`,
         );
-      if (report.status !== 'ok')
+      if (report !== undefined && report.status !== 'ok')
         throw unavailable(
           `The database file is damaged: ${report.findings.join('; ')}. Restore it from a backup (see the README).`,
           PROBLEM_CODES.databaseDamaged,
@@ -108,7 +116,7 @@ export const healthRoutes: FastifyPluginAsync<
       return {
         status: 'ready' as const,
         migrations: status,
-        integrity: okReport(report),
+        integrity: okReport(integrity, report),
         ...(replicas ? { replicas } : {}),
       };
     },
@@ -120,4 +128,7 @@ const delay = (ms: number) =>
     setTimeout(() => resolve(undefined), ms).unref();
   });
 
-const okReport = (report: IntegrityReport) => ({ status: 'ok' as const, checked: report.checked, ms: report.ms });
+const okReport = (integrity: IntegrityCheck, report: IntegrityReport | undefined) =>
+  report === undefined
+    ? { status: 'running' as const, checked: [], ms: Math.round(performance.now() - integrity.startedAt) }
+    : { status: 'ok' as const, checked: report.checked, ms: report.ms };

@@ -12,7 +12,7 @@ export const searchRoutes: RoutePlugin = async (app, { db }) => {
       tags: ['search'],
       summary: 'Search everything',
       description:
-        'Full-text search (SQLite FTS5, bm25 ranking with titles weighted 5x) across published claims (statement, plain summary, biomarker, outcome, interventions), conditions (name, synonyms, codes), interventions (name, synonyms), studies (title, journal) and topics (question, bottom line). Every word must match; the last one also matches as a prefix when it has 2 characters or more (type-ahead). Accents and case are ignored. Punctuation and FTS syntax in `q` are treated as plain text; a `q` without any letter or digit is a 400. Bounded cost for any input: at most 32 words are used, and at most 5,000 matching documents are ranked (`capped` says when more matched).',
+        'Full-text search (SQLite FTS5, bm25 ranking with titles weighted 5x) across published claims (statement, plain summary, biomarker, outcome, interventions), conditions (name, synonyms, codes), interventions (name, synonyms), studies (title, journal) and topics (question, bottom line). Every word must match; the last one also matches as a prefix when it has 2 characters or more (type-ahead). Accents and case are ignored. Punctuation and FTS syntax in `q` are treated as plain text; a `q` without any letter or digit is a 400. Bounded cost for any input: at most 32 words are used, and at most 500 matching documents (the first in index order) are ranked (`capped` says when more matched).',
       querystring: SearchQuery,
       response: { 200: SearchListSchema },
     },

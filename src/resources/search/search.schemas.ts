@@ -20,7 +20,7 @@ export const SearchHitSchema = z
     score: z
       .number()
       .describe(
-        'Relevance, lower is better, with titles weighing 5x the other text: bm25 on SQLite, minus ts_rank_cd on PostgreSQL. Compare scores within one response only; the scale differs by engine.',
+        'Relevance, lower is better, with titles weighing 5x the other text: bm25 on SQLite (a word in more than 50,000 documents counts as in 50,001), minus ts_rank_cd on PostgreSQL. Compare scores within one response only; the scale differs by engine.',
       ),
   })
   .meta({ id: 'SearchHit' });
@@ -32,7 +32,7 @@ export const SearchListSchema = z
     capped: z
       .boolean()
       .describe(
-        'True when more than 5,000 documents matched: only the first 5,000 (in index order) were ranked, so these are the best of those. Add words to narrow the query.',
+        'True when more than 500 documents matched: only the first 500 (in index order: by id, oldest first) were ranked, so these are the best of those. Add words to narrow the query.',
       ),
   })
   .meta({ id: 'SearchResults' });

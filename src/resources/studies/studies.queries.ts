@@ -459,12 +459,16 @@ export async function claimIdsCiting(h: Reader, key: string): Promise<string[]> 
 
 /**
  * PMIDs of studies stored with PubMed's publication type "Retracted Publication" but not marked retracted: rows an
- * import wrote before retractions acted (issue 9). Empty on any database written since.
+ * import wrote before retractions acted (issue 9). Empty on any database written since. Runs at every start: its WHERE
+ * is the partial index studies_unmarked_retraction_idx's own, word for word, so it reads only those rows (the LIKE
+ * over every study's publication types took 7.5 s at 1,000,000 claims).
  */
 export async function unmarkedRetractedPmids(h: Reader): Promise<string[]> {
+  // INDEXED BY: without statistics SQLite prefers studies_retracted_idx, whose retracted = FALSE range is every study.
   const rows = await h.all<{ pmid: string }>(
-    `SELECT pmid FROM studies WHERE retracted = FALSE AND pmid IS NOT NULL AND publication_types LIKE '%"Retracted Publication"%'
-     ORDER BY CAST(pmid AS INTEGER)`,
+    moreOf(h).hints(`SELECT pmid FROM studies INDEXED BY studies_unmarked_retraction_idx
+     WHERE retracted = FALSE AND pmid IS NOT NULL AND publication_types LIKE '%"Retracted Publication"%'
+     ORDER BY CAST(pmid AS INTEGER)`),
   );
   return rows.map((r) => r.pmid);
 }

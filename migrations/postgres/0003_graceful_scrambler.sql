@@ -1,0 +1,1 @@
+CREATE INDEX "studies_unmarked_retraction_idx" ON "studies" USING btree ("pmid") WHERE "studies"."retracted" = FALSE AND "studies"."pmid" IS NOT NULL AND "studies"."publication_types" LIKE '%"Retracted Publication"%';
