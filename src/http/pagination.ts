@@ -29,7 +29,32 @@ export function encodeCursor(scope: string, key: KeyValue[]): string {
   return Buffer.from(JSON.stringify({ s: scope, k: key } satisfies CursorPayload)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, scope: string, arity: number, parameter = 'cursor'): KeyValue[] {
+/**
+ * What one position of a cursor's key holds: `integer` a whole number within PostgreSQL's `integer` (what every integer
+ * key column and computed order is), `offset` the same but not negative (a search page's start), `text` a string with no
+ * NUL (PostgreSQL refuses U+0000 in text). A cursor is checked against its list's shape before its values reach SQL, so
+ * an edited cursor is a 400, never a database error.
+ */
+export type CursorKey = 'integer' | 'offset' | 'text';
+
+const INT4_MAX = 2 ** 31 - 1;
+const fits = (kind: CursorKey, v: unknown): boolean => {
+  if (kind === 'text') return typeof v === 'string' && !v.includes('\u0000');
+  if (typeof v !== 'number' || !Number.isInteger(v) || v > INT4_MAX) return false;
+  return kind === 'offset' ? v >= 0 : v >= -INT4_MAX - 1;
+};
+
+/**
+ * The key a cursor carries, checked: it must be one this API issued for `scope` (the list and its sort order), with one
+ * value of the right kind per position of `shape`. Throws a 400 `request.invalid_cursor` naming `query.<parameter>`
+ * otherwise.
+ */
+export function decodeCursor(
+  cursor: string,
+  scope: string,
+  shape: readonly CursorKey[],
+  parameter = 'cursor',
+): (string | number)[] {
   let payload: unknown;
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -42,8 +67,8 @@ export function decodeCursor(cursor: string, scope: string, arity: number, param
     typeof p !== 'object' ||
     p.s !== scope ||
     !Array.isArray(p.k) ||
-    p.k.length !== arity ||
-    !p.k.every((v) => v === null || typeof v === 'string' || typeof v === 'number')
+    p.k.length !== shape.length ||
+    !p.k.every((v, i) => fits(shape[i] as CursorKey, v))
   ) {
     throw badRequest(
       `query.${parameter}`,
@@ -51,7 +76,7 @@ export function decodeCursor(cursor: string, scope: string, arity: number, param
       PROBLEM_CODES.badCursor,
     );
   }
-  return p.k;
+  return p.k as (string | number)[];
 }
 
 /** Takes `limit + 1` rows, returns the page and the cursor for the next one (null on the last page). */

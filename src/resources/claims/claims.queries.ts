@@ -25,7 +25,7 @@ import type {
   StudySourceType,
   VariantOrigin,
 } from '../../evidence/vocabulary.js';
-import { decodeCursor, paginate } from '../../http/pagination.js';
+import { type CursorKey, decodeCursor, paginate } from '../../http/pagination.js';
 import type { Engine, Reader, Transaction } from '../../store/client.js';
 import { dialectOf } from '../../store/dialect.js';
 import { moreOf } from '../../store/dialect-more.js';
@@ -332,22 +332,28 @@ const DRIVERS = {
 };
 
 /** Sort expression and the keyset predicate after a cursor, per sort. Every order ends in the unique id. */
-const SORTS: Record<ClaimSort, { order: string; after: string; key: (r: ClaimRow) => (string | number)[] }> = {
+const SORTS: Record<
+  ClaimSort,
+  { order: string; after: string; key: (r: ClaimRow) => (string | number)[]; cursor: readonly CursorKey[] }
+> = {
   // Within one certainty level: rank_key (rating, design, sample size, recency, id: see claims.rank.ts).
   '-certainty': {
     order: 'c.certainty DESC, c.rank_key ASC',
     after: 'c.certainty <= @k0 AND (c.certainty < @k0 OR c.rank_key > @k1)',
     key: (r) => [r.certainty, r.rank_key],
+    cursor: ['integer', 'text'],
   },
   '-updated': {
     order: 'c.updated_at DESC, c.id ASC',
     after: 'c.updated_at <= @k0 AND (c.updated_at < @k0 OR c.id > @k1)',
     key: (r) => [r.updated_at, r.id],
+    cursor: ['text', 'text'],
   },
   '-sample_size': {
     order: 'coalesce(c.sample_size, -1) DESC, c.id ASC',
     after: 'coalesce(c.sample_size, -1) <= @k0 AND (coalesce(c.sample_size, -1) < @k0 OR c.id > @k1)',
     key: (r) => [r.sample_size ?? -1, r.id],
+    cursor: ['integer', 'text'],
   },
 };
 
@@ -414,7 +420,7 @@ export async function listClaims(
   const spec = SORTS[sort];
   const scope = `claims:${sort}`;
   if (cursor !== undefined) {
-    const [k0, k1] = decodeCursor(cursor, scope, 2);
+    const [k0, k1] = decodeCursor(cursor, scope, spec.cursor);
     params.k0 = k0;
     params.k1 = k1;
     where.push(spec.after);

@@ -100,7 +100,7 @@ export async function listConditions(h: Reader, q: string | undefined, limit: nu
     where.push(PREFIX_MATCH_SQL('condition', 'k'));
   }
   if (cursor !== undefined) {
-    const [after] = decodeCursor(cursor, 'conditions', 1);
+    const [after] = decodeCursor(cursor, 'conditions', ['text']);
     params.after = after;
     where.push('k.slug > @after');
   }

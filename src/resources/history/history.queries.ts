@@ -120,7 +120,7 @@ export async function listRevisions(
   const scope = `revisions:${entity}:${key}`;
   const before = Math.min(
     MAX_REVISION_ID,
-    cursor === undefined ? MAX_REVISION_ID : Number(decodeCursor(cursor, scope, 1)[0]),
+    cursor === undefined ? MAX_REVISION_ID : Number(decodeCursor(cursor, scope, ['integer'])[0]),
   );
   const sizes = await h.all<RowOf<'revisions', 'id'> & { bytes: number }>(
     `SELECT id, ${SIZE} FROM revisions WHERE entity = ? AND entity_key = ? AND id < ? ORDER BY id DESC LIMIT ?`,
@@ -148,7 +148,7 @@ export async function listRevisions(
 export async function listChanges(h: Reader, since: string | undefined, limit: number, budget = PAGE_BYTE_BUDGET) {
   const after = Math.min(
     MAX_REVISION_ID,
-    since === undefined ? 0 : Number(decodeCursor(since, 'changes', 1, 'since')[0]),
+    since === undefined ? 0 : Number(decodeCursor(since, 'changes', ['integer'], 'since')[0]),
   );
   const sizes = await h.all<RowOf<'revisions', 'id'> & { bytes: number }>(
     `SELECT id, ${SIZE} FROM revisions WHERE id > ? ORDER BY id LIMIT ?`,

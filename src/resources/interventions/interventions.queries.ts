@@ -60,7 +60,7 @@ export async function listInterventions(
     where.push('i.kind = @kind');
   }
   if (cursor !== undefined) {
-    const [after] = decodeCursor(cursor, 'interventions', 1);
+    const [after] = decodeCursor(cursor, 'interventions', ['text']);
     params.after = after;
     where.push('i.slug > @after');
   }

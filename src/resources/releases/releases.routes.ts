@@ -121,7 +121,7 @@ export const releasesRoutes: FastifyPluginAsync<ReleaseRoutesOptions, RawServerD
     },
     handler: async (request, reply) => {
       const { limit, cursor } = request.query;
-      const before = cursor === undefined ? undefined : String(decodeCursor(cursor, 'releases', 1)[0]);
+      const before = cursor === undefined ? undefined : String(decodeCursor(cursor, 'releases', ['text'])[0]);
       const manifests = await listManifests(dir, { limit: limit + 1, before });
       const items = manifests.slice(0, limit);
       const last = items[items.length - 1];

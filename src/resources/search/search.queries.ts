@@ -213,7 +213,7 @@ export async function search(
     return value > 0 ? value : 1e-6;
   });
   const scope = `search:${type ?? '*'}:${match}`;
-  const start = cursor === undefined ? 0 : Number(decodeCursor(cursor, scope, 1)[0]);
+  const start = cursor === undefined ? 0 : Number(decodeCursor(cursor, scope, ['offset'])[0]);
   const kindFilter = type === undefined ? '' : 'AND rowid % 8 = @kind';
   const kind = type && KIND_CODES[type];
   // Reading no aux function keeps FTS5 from walking each phrase's whole document list; LIMIT stops it at cap + 1.
@@ -268,7 +268,7 @@ async function searchInEngine(
   const d = dialectOf(h);
   const m = moreOf(h);
   const scope = `search:${type ?? '*'}:${match}`;
-  const start = cursor === undefined ? 0 : Number(decodeCursor(cursor, scope, 1)[0]);
+  const start = cursor === undefined ? 0 : Number(decodeCursor(cursor, scope, ['offset'])[0]);
   const kindFilter = type === undefined ? '' : 'AND rowid % 8 = @kind';
   // Ranking reads only rowid and score: the kind is in the rowid (see migrations/0001_search.sql), and reading any
   // stored column, or checking claim status, for every match costs 5-8x on common words. The inner LIMIT stops FTS5

@@ -157,7 +157,7 @@ export async function listStudies(h: Reader, filters: StudyFilters, limit: numbe
   const { where, params } = whereClauses(filters, STUDY_FILTER_SQL);
   params.limit = limit + 1;
   if (cursor !== undefined) {
-    const [after] = decodeCursor(cursor, 'studies', 1);
+    const [after] = decodeCursor(cursor, 'studies', ['integer']);
     params.after = after;
     where.push(`${STUDY_ORDER} > @after`);
   }

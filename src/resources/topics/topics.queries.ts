@@ -88,7 +88,7 @@ export async function listTopics(h: Reader, filters: TopicFilters, limit: number
   const { where, params } = whereClauses(filters, TOPIC_FILTER_SQL);
   params.limit = limit + 1;
   if (cursor !== undefined) {
-    params.after = decodeCursor(cursor, 'topics', 1)[0];
+    params.after = decodeCursor(cursor, 'topics', ['text'])[0];
     where.push('t.slug > @after');
   }
   const rows = await h.all<TopicRow>(
