@@ -1,4 +1,5 @@
-// Refuses a JSON write body whose text holds a C0 control character (other than tab and line breaks), naming the field.
+// Refuses a JSON write body whose text holds a C0 control character (other than tab and line breaks), naming the field,
+// and a URL whose path or query holds a NUL, naming the parameter.
 import fp from 'fastify-plugin';
 import { codePoint, findControlCharacter } from '../http/control-characters.js';
 import { ApiProblem, PROBLEM_CODES } from '../http/problem.js';
@@ -10,6 +11,17 @@ import { ApiProblem, PROBLEM_CODES } from '../http/problem.js';
  */
 export const controlCharactersPlugin = fp(
   async (app) => {
+    // PostgreSQL refuses U+0000 in text, so a NUL in an id, a search or a reason would be a database error there (and
+    // a different answer on SQLite): every method and route refuses it up front, the same on both engines.
+    app.addHook('onRequest', async (request) => {
+      // /v1 only: /health, /ready and the docs take no parameters a NUL could reach SQL through.
+      if (!request.url.startsWith('/v1/') || !request.url.includes('%00')) return;
+      const path = nulParameter(request.url);
+      const message = 'contains U+0000 (NUL), which no identifier, filter or text of this API may hold';
+      throw new ApiProblem(400, PROBLEM_CODES.validation, 'Invalid request', `${path}: ${message}`, [
+        { path, message },
+      ]);
+    });
     app.addHook('preValidation', async (request) => {
       // /v1 only: /mcp answers in JSON-RPC, and its tools' arguments reach the read routes' own validation.
       if (!request.routeOptions.url?.startsWith('/v1/')) return;
@@ -24,3 +36,24 @@ export const controlCharactersPlugin = fp(
   },
   { name: 'control-characters' },
 );
+
+/**
+ * Where a NUL (`%00`) sits in a request target: `query.<name>` for the first query parameter whose name or value holds
+ * one, else `path`. Shape: `/v1/conditions?q=derm%00` → `query.q`; `/v1/claims/a%00b` → `path`.
+ */
+export function nulParameter(url: string): string {
+  const q = url.indexOf('?');
+  if (q === -1 || url.indexOf('%00') < q) return 'path';
+  for (const pair of url.slice(q + 1).split('&')) {
+    if (!pair.includes('%00')) continue;
+    const name = pair.split('=')[0] ?? '';
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(name.replaceAll('+', ' ')).replaceAll('\u0000', '');
+    } catch {
+      decoded = name;
+    }
+    return `query.${decoded}`;
+  }
+  return 'path';
+}

@@ -29,7 +29,8 @@ export const readReplicasPlugin = fp<{ db: Database }>(
     app.addHook('onRequest', (request, _reply, done) => {
       const given = request.headers[headerKey];
       let readAfter: bigint | undefined;
-      if (given !== undefined) {
+      // Only the API's own routes read the header: /health and /ready answer whatever it says (a probe never sends it).
+      if (given !== undefined && request.url.startsWith('/v1/')) {
         readAfter = typeof given === 'string' ? parseLsn(given) : undefined;
         if (readAfter === undefined)
           return done(
