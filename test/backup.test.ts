@@ -112,6 +112,8 @@ describe.skipIf(onPostgres)('npm run backup (src/cli/backup.ts)', () => {
     expect(await reads).toBeGreaterThan(0);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^Backed up .+ to .+: [\d.]+ (B|KiB|MiB) \(\d+ pages\) in \d+ ms\.\n$/);
+    // Owner-only: the file holds the API keys' hashes and their secret.
+    expect((statSync(backup).mode & 0o777).toString(8)).toBe('600');
 
     // A second backup to the same path is refused without --force and leaves the first intact.
     const before = readFileSync(backup);

@@ -6,7 +6,7 @@
 // every table inside one REPEATABLE READ READ ONLY transaction (one snapshot; writers go on) into a new SQLite file.
 // Either way the copy is written next to FILE under a temporary name, checked, flushed to disk and only then moved
 // into place, so FILE is never a half-written backup.
-import { closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -152,6 +152,8 @@ function finishCopy(path: string): number {
   } finally {
     copy.close();
   }
+  // Owner-only: a backup holds the API keys' hashes and the secret they are hashed with (api_key_secret).
+  chmodSync(path, 0o600);
   const fd = openSync(path, 'r+');
   try {
     fsyncSync(fd);
