@@ -3,25 +3,35 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { claimsMissingRetractionFlag, unmarkedRetractedPmids } from '../src/resources/studies/studies.queries.js';
+import type { Database } from '../src/store/client.js';
 import { migrateDatabase } from '../src/store/migrate.js';
 import { freshDatabase, onPostgres } from './helpers.js';
+
+/** Runs `work`, which must prepare exactly one statement on a fresh connection, and gives its SQLite query plan. */
+async function onlyStatementOf<T>(db: Database, work: () => Promise<T>): Promise<{ result: T; plan: string[] }> {
+  const seen: string[] = [];
+  const prepare = db.sqlite.prepare.bind(db.sqlite);
+  db.sqlite.prepare = ((sql: string) => {
+    seen.push(sql);
+    return prepare(sql);
+  }) as typeof db.sqlite.prepare;
+  let result: T;
+  try {
+    result = await work();
+  } finally {
+    db.sqlite.prepare = prepare;
+  }
+  expect(seen).toHaveLength(1);
+  const rows = db.sqlite.prepare(`EXPLAIN QUERY PLAN ${seen[0]}`).all() as { detail: string }[];
+  return { result, plan: rows.map((row) => row.detail) };
+}
 
 describe.skipIf(onPostgres)('the start-up retraction catch-up', () => {
   it('finds unflagged claims from the retracted studies outward, never by walking every claim', async () => {
     const db = await freshDatabase();
     try {
-      const seen: string[] = [];
-      const prepare = db.sqlite.prepare.bind(db.sqlite);
-      db.sqlite.prepare = ((sql: string) => {
-        seen.push(sql);
-        return prepare(sql);
-      }) as typeof db.sqlite.prepare;
-      expect(await claimsMissingRetractionFlag(db)).toEqual([]);
-      db.sqlite.prepare = prepare;
-      expect(seen).toHaveLength(1);
-      const plan = (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${seen[0]}`).all() as { detail: string }[]).map(
-        (row) => row.detail,
-      );
+      const { result, plan } = await onlyStatementOf(db, () => claimsMissingRetractionFlag(db));
+      expect(result).toEqual([]);
       expect(plan.slice(0, 3)).toEqual([
         'SEARCH s USING COVERING INDEX studies_retracted_idx (retracted=?)',
         'SEARCH cs USING COVERING INDEX claim_studies_study_idx (study_id=?)',
@@ -37,18 +47,8 @@ describe.skipIf(onPostgres)('the start-up catch-up of studies stored as retracte
   it("reads only the partial index of such studies, never every study's publication types", async () => {
     const db = await freshDatabase();
     try {
-      const seen: string[] = [];
-      const prepare = db.sqlite.prepare.bind(db.sqlite);
-      db.sqlite.prepare = ((sql: string) => {
-        seen.push(sql);
-        return prepare(sql);
-      }) as typeof db.sqlite.prepare;
-      expect(await unmarkedRetractedPmids(db)).toEqual([]);
-      db.sqlite.prepare = prepare;
-      expect(seen).toHaveLength(1);
-      const plan = (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${seen[0]}`).all() as { detail: string }[]).map(
-        (row) => row.detail,
-      );
+      const { result, plan } = await onlyStatementOf(db, () => unmarkedRetractedPmids(db));
+      expect(result).toEqual([]);
       expect(plan).toEqual([
         'SEARCH studies USING INDEX studies_unmarked_retraction_idx (pmid>?)',
         'USE TEMP B-TREE FOR ORDER BY',

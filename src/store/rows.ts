@@ -1,5 +1,6 @@
 // Row types for hand-written SQL, derived from the table definitions: a renamed or retyped column breaks every query that reads it.
 import type { Column, Table } from 'drizzle-orm';
+import type { GradeScheme } from '../evidence/grades.js';
 import type { Tables } from './client.js';
 
 /** The name of a table in store/schema.ts (and its PostgreSQL twin, kept equal by test/schema-parity.test.ts). */
@@ -49,4 +50,12 @@ export function columnList<N extends TableName, const K extends ColumnName<N>>(
   keys: readonly K[],
 ): string {
   return keys.map((k) => `${alias}.${k}`).join(', ');
+}
+
+/** One row of `claim_counts_by_grade` (a condition's, an intervention's): its published claims per scheme and level. */
+export interface GradeCountRow {
+  scheme: GradeScheme;
+  level: Row<'claims'>['grade_level'];
+  certainty: Row<'claims'>['certainty'];
+  count: number;
 }

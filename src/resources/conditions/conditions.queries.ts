@@ -1,7 +1,6 @@
 // SQL for conditions: prefix search over every spelling, keyset pages by slug, detail with the hierarchy (a DAG of
 // curated and ontology links, with its closure stored) and counts, and the writes of both curators and ontologies.
 
-import type { GradeScheme } from '../../evidence/grades.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
 import { requirePrefix } from '../../http/text-queries.js';
 import { insertRows } from '../../store/batch.js';
@@ -16,7 +15,7 @@ import {
   touch,
   writeLookupKeys,
 } from '../../store/lookup.queries.js';
-import type { Row, RowOf } from '../../store/rows.js';
+import type { GradeCountRow, Row, RowOf } from '../../store/rows.js';
 import { abbreviationsOf } from './conditions.resolve.js';
 import type { ConditionInput } from './conditions.schemas.js';
 
@@ -119,12 +118,7 @@ export async function getCondition(h: Reader, id: number) {
      WHERE l.parent_id = ? ORDER BY k.slug, l.source`),
     [id],
   );
-  const counts = await h.all<{
-    scheme: GradeScheme;
-    level: Row<'claims'>['grade_level'];
-    certainty: Row<'claims'>['certainty'];
-    count: number;
-  }>(
+  const counts = await h.all<GradeCountRow>(
     m.hints(`SELECT c.grade_scheme AS scheme, c.grade_level AS level, c.certainty, count(*) AS count
      FROM condition_descendants d CROSS JOIN claims c ON c.condition_id = d.descendant_id
      WHERE d.ancestor_id = ? AND c.status = 'published'

@@ -1,6 +1,5 @@
 // SQL for interventions: prefix search, kind filter, keyset pages by slug, detail with claim counts.
 
-import type { GradeScheme } from '../../evidence/grades.js';
 import type { InterventionKind } from '../../evidence/vocabulary.js';
 import { decodeCursor, paginate } from '../../http/pagination.js';
 import { requirePrefix } from '../../http/text-queries.js';
@@ -8,7 +7,7 @@ import type { Reader, Transaction } from '../../store/client.js';
 import { dialectOf } from '../../store/dialect.js';
 import { moreOf } from '../../store/dialect-more.js';
 import { PREFIX_MATCH_SQL, replaceSynonyms, touch, writeLookupKeys } from '../../store/lookup.queries.js';
-import type { Narrow, Row, RowOf } from '../../store/rows.js';
+import type { GradeCountRow, Narrow, RowOf } from '../../store/rows.js';
 import type { WriteOutcome } from '../conditions/conditions.queries.js';
 import type { InterventionInput } from './interventions.schemas.js';
 
@@ -73,12 +72,7 @@ export async function listInterventions(
 export async function getIntervention(h: Reader, id: number) {
   const row = await h.get<InterventionRow>(`${interventionSelect(h)} WHERE i.id = ?`, [id]);
   if (!row) return undefined;
-  const counts = await h.all<{
-    scheme: GradeScheme;
-    level: Row<'claims'>['grade_level'];
-    certainty: Row<'claims'>['certainty'];
-    count: number;
-  }>(
+  const counts = await h.all<GradeCountRow>(
     moreOf(h).hints(`SELECT c.grade_scheme AS scheme, c.grade_level AS level, c.certainty, count(*) AS count
      FROM claim_interventions ci CROSS JOIN claims c ON c.id = ci.claim_id
      WHERE ci.intervention_id = ? AND c.status = 'published'
