@@ -38,6 +38,7 @@ import { topicsRoutes } from './resources/topics/topics.routes.js';
 import { topicsWrites } from './resources/topics/topics.writes.js';
 import type { Database } from './store/client.js';
 import { startDatabaseCheck } from './store/integrity.js';
+import { replicasOf } from './store/postgres/replicas.js';
 import { APP_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -171,6 +172,12 @@ export async function buildApp({
   await app.register(topicsWrites, routeOptions);
   await app.register(importsRoutes, routeOptions);
 
+  // /ready lists replicas on demand; the log says when one goes down or comes back, as it happens.
+  replicasOf(db)?.onStatusChange((change) => {
+    if (change.status === 'down')
+      app.log.warn({ replica: change.url, reason: change.reason }, 'read replica down: its reads go to the primary');
+    else app.log.info({ replica: change.url }, 'read replica answers again');
+  });
   app.addHook('onClose', async () => {
     await db.close();
   });

@@ -10,7 +10,7 @@ import { buildApp } from '../src/app.js';
 import { createApiKey, resolveKeySecret } from '../src/auth/keys.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/store/client.js';
-import { formatLsn, parseLsn } from '../src/store/postgres/replicas.js';
+import { formatLsn, parseLsn, type ReplicaChange, ReplicaSet } from '../src/store/postgres/replicas.js';
 import { type App, testApp } from './helpers.js';
 import { createTestDatabase, databaseName, TEST_DATABASE_URL, withDatabase } from './postgres.harness.js';
 
@@ -58,6 +58,33 @@ describe('WAL positions (pg_lsn)', () => {
     expect((parseLsn('1/0') as bigint) > (parseLsn('0/FFFFFFFF') as bigint)).toBe(true);
     for (const bad of ['', '0', '0/', '/1', '0/3000148,0/1', '123456789/0', 'g/1', '0x1/2'])
       expect(parseLsn(bad)).toBe(undefined);
+  });
+});
+
+describe('a replica going down, in the log', () => {
+  it("is reported once, with the driver's reason and the URL without its password", async () => {
+    const port = await closedPort();
+    const set = new ReplicaSet([`postgres://evidence:s3cret-pw@127.0.0.1:${port}/evidence_test`], {
+      poolSize: 1,
+      maxLagMs: 5000,
+    });
+    const changes: ReplicaChange[] = [];
+    set.onStatusChange((change) => changes.push(change));
+    try {
+      const [replica] = set.replicas;
+      await set.check(replica as (typeof set.replicas)[number]);
+      await set.check(replica as (typeof set.replicas)[number]);
+      expect(changes).toEqual([
+        {
+          url: `postgres://evidence:***@127.0.0.1:${port}/evidence_test`,
+          status: 'down',
+          reason: expect.stringContaining('ECONNREFUSED'),
+        },
+      ]);
+      expect(JSON.stringify(changes)).not.toContain('s3cret-pw');
+    } finally {
+      await set.end();
+    }
   });
 });
 

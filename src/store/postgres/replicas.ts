@@ -42,6 +42,14 @@ export interface ReadScope {
 export const readScopes = new AsyncLocalStorage<ReadScope>();
 
 /** One replica as /ready reports it. */
+/** A replica going down or answering again (ReplicaSet.onStatusChange). `url` without its password. */
+export interface ReplicaChange {
+  url: string;
+  status: 'down' | 'up';
+  /** The driver's message for `down` (a connection or authentication error, never the password); null for `up`. */
+  reason: string | null;
+}
+
 export interface ReplicaStatus {
   /** The replica's URL without its password. */
   url: string;
@@ -148,10 +156,30 @@ export class ReplicaSet {
     });
   }
 
-  /** Skips `replica` for REPLICA_RETRY_MS. */
-  markDown(replica: Replica): void {
+  #listener: ((change: ReplicaChange) => void) | undefined;
+  readonly #reportedDown = new Set<Replica>();
+
+  /**
+   * Calls `listener` when a replica goes down (the first failure after it served) and when it answers again, so an
+   * operator learns of it from the log, not only from /ready. One listener; a later call replaces it.
+   */
+  onStatusChange(listener: (change: ReplicaChange) => void): void {
+    this.#listener = listener;
+  }
+
+  /** Skips `replica` for REPLICA_RETRY_MS; `error` (the driver's) is what the status change reports. */
+  markDown(replica: Replica, error?: unknown): void {
     replica.downUntil = performance.now() + REPLICA_RETRY_MS;
     replica.checkedAt = Number.NEGATIVE_INFINITY;
+    if (this.#reportedDown.has(replica)) return;
+    this.#reportedDown.add(replica);
+    const reason = error instanceof Error ? error.message : error === undefined ? 'no answer' : String(error);
+    this.#listener?.({ url: replica.url, status: 'down', reason });
+  }
+
+  #markUp(replica: Replica): void {
+    if (!this.#reportedDown.delete(replica)) return;
+    this.#listener?.({ url: replica.url, status: 'up', reason: null });
   }
 
   /** Asks the replica for its replay position and lag (one query at a time per replica); marks it down on failure. */
@@ -166,8 +194,9 @@ export class ReplicaSet {
         replica.replayLsn = row?.replay ? parseLsn(row.replay) : undefined;
         replica.lagMs = row ? Math.max(0, Math.round(row.lag_ms)) : undefined;
         replica.checkedAt = performance.now();
-      } catch {
-        this.markDown(replica);
+        this.#markUp(replica);
+      } catch (error) {
+        this.markDown(replica, error);
       } finally {
         replica.checking = undefined;
       }
@@ -259,7 +288,7 @@ export function routedQueryable(primary: pg.Pool, replicas: ReplicaSet): Pick<pg
     } catch (error) {
       const fault = isReplicaFault(error);
       if (!fault && !STANDBY_ONLY.has(codeOf(error))) throw error;
-      if (fault) replicas.markDown(replica);
+      if (fault) replicas.markDown(replica, error);
       scope.pinned = Promise.resolve(undefined);
       return primary.query(config, values);
     }
