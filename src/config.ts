@@ -181,8 +181,14 @@ function postgresUrlProblem(value: string): string | undefined {
     return `the scheme must be postgres:// or postgresql://${url.host ? ` (got ${url.protocol}//)` : ''}`;
   if (!url.hostname && !url.searchParams.has('host')) return 'names no host';
   if (url.pathname.replace(/^\//, '') === '') return 'names no database (the path after the host)';
+  const sslmode = url.searchParams.get('sslmode');
+  if (sslmode !== null && !SSL_MODES.includes(sslmode))
+    return `sslmode must be one of ${SSL_MODES.join(', ')} (got ${JSON.stringify(sslmode.slice(0, 20))})`;
   return undefined;
 }
+
+/** libpq's sslmode values (PostgreSQL documentation, "SSL Support"), plus node-postgres's `no-verify`. */
+const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'];
 
 /** A PostgreSQL URL as messages and logs may show it: the password replaced by `***`, or nothing if unparseable. */
 export function redactDatabaseUrl(value: string): string {

@@ -43,6 +43,23 @@ describe('DATABASE_REPLICA_URLS and DATABASE_REPLICA_MAX_LAG_MS', () => {
     expect(() => load()).not.toThrow(/s3cret-pw/);
   });
 
+  it('refuses an sslmode libpq does not have, in either variable, instead of a replica silently down', () => {
+    expect(() =>
+      loadConfig({
+        DATABASE_URL: 'postgres://u:p@primary:5432/evidence',
+        DATABASE_REPLICA_URLS: 'postgres://u:p@replica-1:5432/evidence?sslmode=bogus',
+      }),
+    ).toThrow(
+      'URL 1 of 1: sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full, no-verify (got "bogus")',
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u:p@primary:5432/evidence?sslmode=requir' })).toThrow(
+      'sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full, no-verify (got "requir")',
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@primary:5432/evidence?sslmode=verify-full' }).DATABASE_URL).toBe(
+      'postgres://u:p@primary:5432/evidence?sslmode=verify-full',
+    );
+  });
+
   it('refuses replicas without DATABASE_URL: a SQLite file has none', () => {
     expect(() => loadConfig({ DATABASE_REPLICA_URLS: 'postgres://u:s3cret-pw@replica-1:5432/evidence' })).toThrow(
       'DATABASE_REPLICA_URLS="postgres://u:***@replica-1:5432/evidence": needs DATABASE_URL (read replicas are of a PostgreSQL primary)',
