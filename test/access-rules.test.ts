@@ -208,6 +208,36 @@ describe('drafts are seen only by API keys', () => {
     }
   });
 
+  it("gives a list a validator per audience, so a cache shared by a key and no key never revalidates the other's list", async () => {
+    // The change feed: one data version, the draft's entry only in the keyed representation.
+    const url = '/v1/changes?limit=1000';
+    const anonymous = await call('GET', url);
+    const keyed = await call('GET', url, { key: alice });
+    expect(anonymous.body.items.map((c: any) => c.key)).not.toContain(SEEDED_DRAFT);
+    expect(keyed.body.items.map((c: any) => c.key)).toContain(SEEDED_DRAFT);
+    const tag = String(anonymous.headers.etag);
+    expect(tag).toMatch(/^W\/"[^"]+"$/);
+    expect(keyed.headers.etag).toBe(tag.replace(/"$/, '.keyed"'));
+    const revalidate = async (etag: string, key?: string) => {
+      const headers: Record<string, string> = { 'if-none-match': etag };
+      if (key) headers.authorization = `Bearer ${key}`;
+      return (await app.inject({ method: 'GET', url, headers })).statusCode;
+    };
+    // Each audience's own tag is fresh for it, and the other's is not.
+    expect(await revalidate(tag)).toBe(304);
+    expect(await revalidate(String(keyed.headers.etag), alice)).toBe(304);
+    expect(await revalidate(String(keyed.headers.etag))).toBe(200);
+    expect(await revalidate(tag, alice)).toBe(200);
+    // A published claim is one representation for everyone: one strong tag, fresh for both.
+    const claim = await call('GET', `/v1/claims/${PUBLISHED}`);
+    expect((await call('GET', `/v1/claims/${PUBLISHED}`, { key: alice })).headers.etag).toBe(claim.headers.etag);
+    for (const key of [undefined, alice]) {
+      const headers: Record<string, string> = { 'if-none-match': String(claim.headers.etag) };
+      if (key) headers.authorization = `Bearer ${key}`;
+      expect((await app.inject({ method: 'GET', url: `/v1/claims/${PUBLISHED}`, headers })).statusCode).toBe(304);
+    }
+  });
+
   it('leaves drafts out of anonymous lists, search, study pages and the change feed, and lists them to keys', async () => {
     const listed = await call('GET', '/v1/claims?limit=100');
     expect(listed.body.items.map((c: { status: string }) => c.status)).not.toContain('draft');

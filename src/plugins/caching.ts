@@ -27,10 +27,22 @@ declare module 'fastify' {
   }
 }
 
-/** Whether an If-None-Match tag still describes the data: list tags equal it, resource tags extend it. */
-function stillFresh(tag: string, dataTag: string): boolean {
+/**
+ * The weak validator of a list (and of any read without a resource version) for this caller: the data tag, plus
+ * `.keyed` when the request carries an API key, because a key's lists may hold drafts and curators' names that an
+ * anonymous caller's do not (claims/claims.access.ts): one data version, two representations, two validators.
+ */
+const listTag = (dataTag: string, keyed: boolean) => (keyed ? `${dataTag}${KEYED}` : dataTag);
+const KEYED = '.keyed';
+
+/**
+ * Whether an If-None-Match tag still describes the data for this caller: a list tag equals the caller's own list tag;
+ * a resource tag (`<data tag>.<resource>.v<n>`, the same representation for every caller) extends the data tag.
+ */
+function stillFresh(tag: string, dataTag: string, keyed: boolean): boolean {
   const opaque = tag.replace(/^W\//, '').replace(/^"|"$/g, '');
-  return tag === '*' || opaque === dataTag || opaque.startsWith(`${dataTag}.`);
+  if (tag === '*' || opaque === listTag(dataTag, keyed)) return true;
+  return opaque.startsWith(`${dataTag}.`) && opaque !== `${dataTag}${KEYED}`;
 }
 
 export const cachingPlugin = fp<{ db: Database }>(
@@ -42,19 +54,18 @@ export const cachingPlugin = fp<{ db: Database }>(
       request.dataTag = await dataTag.current();
       if (!hasDataValidators(request.method, request.url)) return;
       // Authorization: a key sees drafts and key names that an anonymous caller does not (claims/claims.access.ts).
-      reply
-        .header('etag', `W/"${request.dataTag}"`)
-        .header('cache-control', 'no-cache')
-        .header('vary', 'Accept, Authorization');
+      const keyed = Boolean(request.apiKey);
+      const weak = `W/"${listTag(request.dataTag, keyed)}"`;
+      reply.header('etag', weak).header('cache-control', 'no-cache').header('vary', 'Accept, Authorization');
       const fresh = request.headers['if-none-match']
         ?.split(',')
         .map((tag) => tag.trim())
-        .find((tag) => stillFresh(tag, request.dataTag));
+        .find((tag) => stillFresh(tag, request.dataTag, keyed));
       // A 304 repeats the validator the client holds (a resource's strong tag, or the list's weak one).
       if (fresh !== undefined)
         return reply
           .code(304)
-          .header('etag', fresh === '*' ? `W/"${request.dataTag}"` : fresh)
+          .header('etag', fresh === '*' ? weak : fresh)
           .send();
     });
     // Errors are not representations of the resource: no validator on them (a 412 sets the current one itself).

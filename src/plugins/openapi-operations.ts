@@ -50,7 +50,7 @@ export const RESPONSE_HEADERS = {
   },
   ETag: {
     description:
-      'Validator of this representation. Lists (and `as_of` reads): weak, `W/"<build>.<database id>.<data version>"`, changing with any write. Single resources: strong, `"<build>.<database id>.<data version>.v<row version>"`, with `-br`, `-gzip` or `-deflate` appended when the body is compressed (the same version for `If-Match`). Send it in `If-None-Match` for a 304, or in `If-Match` to change the resource. Bulk releases: strong, a hash of the manifest response, or the file\'s SHA-256 for a release file (also for `If-Range`); they do not change with the data version.',
+      'Validator of this representation. Lists (and `as_of` reads): weak, `W/"<build>.<database id>.<data version>"`, changing with any write, with `.keyed` before the closing quote for a request with an API key (the lists a key sees may hold drafts and the names of curators, so each audience revalidates only its own). Single resources: strong, `"<build>.<database id>.<data version>.v<row version>"`, with `-br`, `-gzip` or `-deflate` appended when the body is compressed (the same version for `If-Match`). Send it in `If-None-Match` for a 304, or in `If-Match` to change the resource. Bulk releases: strong, a hash of the manifest response, or the file\'s SHA-256 for a release file (also for `If-Range`); they do not change with the data version.',
     schema: { type: 'string' },
   },
   'Cache-Control': {
