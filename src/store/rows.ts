@@ -52,10 +52,14 @@ export function columnList<N extends TableName, const K extends ColumnName<N>>(
   return keys.map((k) => `${alias}.${k}`).join(', ');
 }
 
-/** One row of `claim_counts_by_grade` (a condition's, an intervention's): its published claims per scheme and level. */
-export interface GradeCountRow {
+/**
+ * One row of `claim_counts_by_grade` (a condition's, an intervention's): its published claims per scheme and level.
+ * Not a table's row: claims' columns under the names the query gives them (typed from the table, so a retyped column
+ * breaks it), and the count. A type, not an interface, like every row shape here (test/row-types.test.ts).
+ */
+export type GradeCountRow = {
   scheme: GradeScheme;
   level: Row<'claims'>['grade_level'];
   certainty: Row<'claims'>['certainty'];
   count: number;
-}
+};
