@@ -88,18 +88,22 @@ export async function slugById(h: Reader, table: 'conditions' | 'interventions',
 }
 
 /**
- * True when the study has no bibliographic record of its own yet (no title, journal or year: what `metadata_status`
- * calls `unknown`), so a claim resting on it rests on a PMID nobody here has checked.
+ * SQL true when study `alias` has no bibliographic record of its own yet (no title, journal or year: what
+ * `metadata_status` calls `unknown`). One definition for isBareStudy and liftUnverifiedSources.
+ */
+const BARE = (alias: string) =>
+  `${alias}.title IS NULL AND ${alias}.journal IS NULL AND ${alias}.journal_iso IS NULL AND ${alias}.year IS NULL`;
+
+/**
+ * True when the study has no bibliographic record of its own yet (see BARE), or there is no such study, so a claim
+ * resting on it rests on a PMID nobody here has checked.
  */
 export async function isBareStudy(h: Reader, key: string): Promise<boolean> {
-  const { studies } = h.tables;
-  const [row] = await h.orm
-    .select({ title: studies.title, journal: studies.journal, journal_iso: studies.journal_iso, year: studies.year })
-    .from(studies)
-    .where(eq(studies.key, key));
-  return (
-    row === undefined || (row.title === null && row.journal === null && row.journal_iso === null && row.year === null)
+  const recorded = await h.get<RowOf<'studies', 'key'>>(
+    `SELECT s.key FROM studies s WHERE s.key = ? AND NOT (${BARE('s')})`,
+    [key],
   );
+  return recorded === undefined;
 }
 
 /** How many CIViC claims count as current (published or draft): what a release's withdrawals are a share of. */
@@ -123,29 +127,24 @@ const UNVERIFIED = 'unverified_sources';
  * adds: a record never becomes bare again. Returns the ids of the claims whose row changed (the caller records them).
  */
 export async function liftUnverifiedSources(tx: Transaction, key: string): Promise<string[]> {
-  if (await isBareStudy(tx, key)) return [];
-  const { claims, claim_studies, studies } = tx.tables;
-  const citing = await tx.orm
-    .select({ id: claims.id, caveat_codes: claims.caveat_codes })
-    .from(claims)
-    .innerJoin(claim_studies, eq(claim_studies.claim_id, claims.id))
-    .innerJoin(studies, eq(studies.id, claim_studies.study_id))
-    .where(and(eq(studies.key, key), eq(claims.source, 'civic')));
+  // One statement: the CIViC claims citing `key` none of whose PubMed articles is still bare (`key` included).
+  const citing = await tx.all<RowOf<'claims', 'id' | 'caveat_codes'>>(
+    `SELECT c.id, c.caveat_codes FROM claims c
+       JOIN claim_studies cs ON cs.claim_id = c.id JOIN studies s ON s.id = cs.study_id
+     WHERE s.key = ? AND c.source = 'civic' AND NOT EXISTS (
+       SELECT 1 FROM claim_studies o JOIN studies b ON b.id = o.study_id
+       WHERE o.claim_id = c.id AND b.pmid IS NOT NULL AND ${BARE('b')})`,
+    [key],
+  );
+  const { claims } = tx.tables;
   const lifted: string[] = [];
   for (const claim of citing) {
-    if (!claim.caveat_codes.includes(UNVERIFIED)) continue;
-    const cited = await tx.orm
-      .select({ key: studies.key })
-      .from(claim_studies)
-      .innerJoin(studies, eq(studies.id, claim_studies.study_id))
-      .where(and(eq(claim_studies.claim_id, claim.id), sql`${studies.pmid} IS NOT NULL`));
-    let bare = false;
-    for (const study of cited) if (await isBareStudy(tx, study.key)) bare = true;
-    if (bare) continue;
+    const codes = JSON.parse(claim.caveat_codes) as string[];
+    if (!codes.includes(UNVERIFIED)) continue;
     await tx.orm
       .update(claims)
       .set({
-        caveat_codes: claim.caveat_codes.filter((code) => code !== UNVERIFIED),
+        caveat_codes: codes.filter((code) => code !== UNVERIFIED),
         updated_at: sql.raw(`(${dialectOf(tx).now})`),
       })
       .where(eq(claims.id, claim.id));
